@@ -1,0 +1,332 @@
+"""The admin site, writing through the same services and permission rules as the UI and API."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from . import permissions, services
+from .exceptions import StaleVersionError
+from .models import Commitment, Declaration, Milestone, Organisation, Pillar, StatusUpdate, User
+
+
+class VersionedForm(forms.ModelForm):
+    """A form that remembers which version it was loaded at, so a stale save is refused."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        expected = cleaned.get("expected_version")
+        if self.instance.pk and expected is not None:
+            current = (
+                type(self.instance)
+                .objects.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if current != expected:
+                raise ValidationError(
+                    _(
+                        "Someone else changed this since you opened it (version %(expected)s → "
+                        "%(current)s). Reload the page and apply your change again."
+                    ),
+                    params={"expected": expected, "current": current},
+                )
+        return cleaned
+
+
+class ServiceAdmin(admin.ModelAdmin):
+    """Save through a service; turn its refusals into messages instead of errors."""
+
+    def write(self, request, obj, form, change):  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        saved = self.write(request, obj, form, change)
+        obj.pk = saved.pk
+        obj._state.adding = False
+
+    def changeform_view(self, request, *args, **kwargs):
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except (StaleVersionError, ValidationError, PermissionDenied) as exc:
+            self.message_user(
+                request, " ".join(getattr(exc, "messages", [str(exc)])), messages.ERROR
+            )
+            from django.http import HttpResponseRedirect
+
+            return HttpResponseRedirect(request.get_full_path())
+
+
+def changed_fields(form, fields) -> dict:
+    return {f: form.cleaned_data[f] for f in fields if f in form.changed_data}
+
+
+@admin.register(Declaration)
+class DeclarationAdmin(admin.ModelAdmin):
+    list_display = ["title", "date", "place", "occasion"]
+    readonly_fields = ["title", "date", "place", "occasion", "text"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Pillar)
+class PillarAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "code_prefix", "description"]
+    readonly_fields = ["slug", "code_prefix"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "acronym", "side", "kind"]
+    list_filter = ["side", "kind"]
+    search_fields = ["name", "acronym"]
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    fields = ["title", "due_date", "owner", "weight", "completed_on"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class StatusUpdateInline(admin.TabularInline):
+    model = StatusUpdate
+    fields = [
+        "created_at",
+        "author",
+        "from_status",
+        "to_status",
+        "from_progress",
+        "to_progress",
+        "note",
+        "evidence_url",
+    ]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class CommitmentForm(VersionedForm):
+    class Meta:
+        model = Commitment
+        fields = [
+            "title",
+            "description",
+            "lead_side",
+            "lead_organisations",
+            "responsible",
+            "priority",
+            "start_date",
+            "target_date",
+        ]
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(ServiceAdmin):
+    form = CommitmentForm
+    list_display = [
+        "code",
+        "title",
+        "pillar",
+        "status",
+        "progress",
+        "lead_side",
+        "responsible",
+        "target_date",
+    ]
+    list_filter = ["pillar", "status", "lead_side", "priority"]
+    list_select_related = ["pillar", "responsible"]
+    search_fields = ["code", "title", "description", "source_clause"]
+    readonly_fields = [
+        "code",
+        "pillar",
+        "paragraph",
+        "source_clause",
+        "status",
+        "progress",
+        "version",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["code", "pillar", "title", "description"]}),
+        (_("From the declaration"), {"fields": ["paragraph", "source_clause"]}),
+        (_("Ownership"), {"fields": ["lead_side", "lead_organisations", "responsible"]}),
+        (_("Plan"), {"fields": ["priority", "start_date", "target_date"]}),
+        (
+            _("Standing"),
+            {
+                "fields": [
+                    "status",
+                    "progress",
+                    "version",
+                    "created_at",
+                    "updated_at",
+                    "expected_version",
+                ]
+            },
+        ),
+    ]
+    filter_horizontal = ["lead_organisations"]
+    inlines = [MilestoneInline, StatusUpdateInline]
+
+    def has_add_permission(self, request):
+        return False  # commitments come from the declaration: load_declaration
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a commitment is discontinued, never deleted
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return permissions.can_edit_pillar(request.user, obj.pillar_id) or (
+            permissions.can_reassign_owners(request.user)
+        )
+
+    def write(self, request, obj, form, change):
+        return services.commitment_update(
+            commitment=obj,
+            actor=request.user,
+            expected_version=form.cleaned_data["expected_version"],
+            **changed_fields(
+                form, services.COMMITMENT_EDITABLE_FIELDS | services.COMMITMENT_OWNER_FIELDS
+            ),
+        )
+
+    def save_related(self, request, form, formsets, change):
+        """The service has set the many-to-many fields already."""
+
+
+class MilestoneForm(VersionedForm):
+    class Meta:
+        model = Milestone
+        fields = ["commitment", "title", "due_date", "owner", "weight", "completed_on"]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(ServiceAdmin):
+    form = MilestoneForm
+    list_display = ["title", "commitment", "due_date", "owner", "weight", "completed_on"]
+    list_filter = ["commitment__pillar"]
+    list_select_related = ["commitment", "owner"]
+    search_fields = ["title", "commitment__code"]
+    autocomplete_fields = ["commitment"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["commitment"] if obj else []
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return permissions.can_edit_pillar(request.user, obj.commitment.pillar_id)
+
+    has_delete_permission = has_change_permission
+
+    def write(self, request, obj, form, change):
+        fields = services.MILESTONE_EDITABLE_FIELDS
+        if change:
+            return services.milestone_update(
+                milestone=obj,
+                actor=request.user,
+                expected_version=form.cleaned_data["expected_version"],
+                **changed_fields(form, fields),
+            )
+        return services.milestone_create(
+            commitment=form.cleaned_data["commitment"],
+            actor=request.user,
+            **{f: form.cleaned_data[f] for f in fields},
+        )
+
+    def delete_model(self, request, obj):
+        services.milestone_delete(milestone=obj, actor=request.user, expected_version=obj.version)
+
+
+class StatusUpdateForm(forms.ModelForm):
+    class Meta:
+        model = StatusUpdate
+        fields = ["commitment", "to_status", "to_progress", "note", "evidence_url"]
+        labels = {"to_status": _("Status"), "to_progress": _("Progress (%)")}
+        help_texts = {"to_progress": _("Only for a commitment without milestones.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_progress"].required = False
+
+
+@admin.register(StatusUpdate)
+class StatusUpdateAdmin(ServiceAdmin):
+    """The trail: entries are added through the service, and never edited or deleted."""
+
+    form = StatusUpdateForm
+    list_display = ["created_at", "commitment", "from_status", "to_status", "to_progress", "author"]
+    list_filter = ["to_status", "commitment__pillar"]
+    list_select_related = ["commitment", "author"]
+    search_fields = ["commitment__code", "note"]
+    autocomplete_fields = ["commitment"]
+    date_hierarchy = "created_at"
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def write(self, request, obj, form, change):
+        commitment = form.cleaned_data["commitment"]
+        return services.status_update_create(
+            commitment=commitment,
+            author=request.user,
+            status=form.cleaned_data["to_status"],
+            note=form.cleaned_data["note"],
+            evidence_url=form.cleaned_data["evidence_url"],
+            progress=form.cleaned_data.get("to_progress"),
+            expected_version=commitment.version,
+        )
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    fieldsets = [
+        *BaseUserAdmin.fieldsets,
+        (_("Tracker"), {"fields": ["side", "organisation", "time_zone", "pillars"]}),
+    ]
+    list_display = [
+        "username",
+        "email",
+        "first_name",
+        "last_name",
+        "side",
+        "organisation",
+        "is_staff",
+    ]
+    list_filter = ["side", "groups", "is_staff", "is_superuser", "is_active"]
+    filter_horizontal = [*BaseUserAdmin.filter_horizontal, "pillars"]

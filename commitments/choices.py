@@ -1,0 +1,58 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Side(models.TextChoices):
+    INDIA = "india", _("India")
+    JAPAN = "japan", _("Japan")
+
+
+class LeadSide(models.TextChoices):
+    INDIA = "india", _("India")
+    JAPAN = "japan", _("Japan")
+    JOINT = "joint", _("Joint")
+
+
+class OrganisationKind(models.TextChoices):
+    MINISTRY = "ministry", _("Ministry")
+    AGENCY = "agency", _("Agency")
+    ARMED_SERVICE = "armed_service", _("Armed service")
+    COAST_GUARD = "coast_guard", _("Coast guard")
+    RND_BODY = "rnd_body", _("R&D body")
+    INDUSTRY_BODY = "industry_body", _("Industry body")
+    THINK_TANK = "think_tank", _("Think tank")
+
+
+class Status(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    OFF_TRACK = "off_track", _("Off track")
+    COMPLETED = "completed", _("Completed")
+    DISCONTINUED = "discontinued", _("Discontinued")
+
+
+class Priority(models.TextChoices):
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low")
+
+
+class MilestoneState(models.TextChoices):
+    """Derived from the due and completed dates; never stored."""
+
+    UPCOMING = "upcoming", _("Upcoming")
+    DUE_SOON = "due_soon", _("Due soon")
+    OVERDUE = "overdue", _("Overdue")
+    DONE = "done", _("Done")
+
+
+class Role(models.TextChoices):
+    """The groups a user can belong to; superusers stand outside them."""
+
+    ANALYST = "Analyst", _("Analyst")
+    MANAGER = "Manager", _("Manager")
+    VIEWER = "Viewer", _("Viewer")
+
+
+DEFAULT_TIME_ZONES = {Side.INDIA: "Asia/Kolkata", Side.JAPAN: "Asia/Tokyo"}

@@ -1,0 +1,403 @@
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import (
+    DEFAULT_TIME_ZONES,
+    LeadSide,
+    MilestoneState,
+    OrganisationKind,
+    Priority,
+    Side,
+    Status,
+)
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
+
+
+class Declaration(models.Model):
+    title = models.CharField(_("title"), max_length=255)
+    date = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=120)
+    occasion = models.CharField(_("occasion"), max_length=255)
+    text = models.TextField(_("full text"))
+
+    class Meta:
+        verbose_name = _("declaration")
+        verbose_name_plural = _("declarations")
+        constraints = [
+            models.UniqueConstraint(fields=["title", "date"], name="declaration_unique_title_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.date:%d %B %Y})"
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [line for line in self.text.splitlines() if line.strip()]
+
+
+class Pillar(models.Model):
+    slug = models.SlugField(_("slug"), max_length=40, unique=True)
+    code_prefix = models.CharField(
+        _("code prefix"),
+        max_length=3,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z]{3}$", _("Three capital letters, e.g. MAR."))],
+    )
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    description = models.CharField(_("description"), max_length=255)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("pillar")
+        verbose_name_plural = _("pillars")
+        ordering = ["position", "slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    side = models.CharField(_("side"), max_length=10, choices=Side.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["side", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["side", "name"], name="organisation_unique_side_name"),
+            models.CheckConstraint(
+                condition=Q(side__in=Side.values), name="organisation_side_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=OrganisationKind.values), name="organisation_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.acronym:
+            return f"{self.acronym} ({self.get_side_display()})"
+        return f"{self.name} ({self.get_side_display()})"
+
+
+class User(AbstractUser):
+    """A person using the tracker: a side, an organisation, a time zone, assigned pillars."""
+
+    side = models.CharField(_("side"), max_length=10, choices=Side.choices, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("Left blank, Asia/Kolkata for India and Asia/Tokyo for Japan."),
+    )
+    pillars = models.ManyToManyField(
+        Pillar,
+        verbose_name=_("assigned pillars"),
+        blank=True,
+        related_name="assigned_users",
+        help_text=_("Analysts edit commitments in these pillars; managers oversee them."),
+    )
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        if self.organisation_id and self.side and self.organisation.side != self.side:
+            raise ValidationError(
+                {"organisation": _("The organisation belongs to the other side.")}
+            )
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.side and self.organisation_id:
+            self.side = self.organisation.side
+        if not self.time_zone:
+            self.time_zone = DEFAULT_TIME_ZONES.get(self.side, DEFAULT_TIME_ZONES[Side.INDIA])
+        super().save(*args, **kwargs)
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone or DEFAULT_TIME_ZONES[Side.INDIA])
+
+
+class Commitment(models.Model):
+    code = models.CharField(
+        _("code"),
+        max_length=10,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z]{3}-\d{2,3}$", _("A code looks like MAR-01."))],
+    )
+    declaration = models.ForeignKey(
+        Declaration, on_delete=models.PROTECT, related_name="commitments"
+    )
+    pillar = models.ForeignKey(
+        Pillar, verbose_name=_("pillar"), on_delete=models.PROTECT, related_name="commitments"
+    )
+    title = models.CharField(_("title"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    source_clause = models.TextField(
+        _("source clause"), help_text=_("The declaration's words, verbatim.")
+    )
+    paragraph = models.PositiveSmallIntegerField(_("paragraph"), validators=[MinValueValidator(1)])
+    lead_side = models.CharField(
+        _("lead side"), max_length=10, choices=LeadSide.choices, default=LeadSide.JOINT
+    )
+    lead_organisations = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("lead organisations"),
+        blank=True,
+        related_name="led_commitments",
+    )
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responsible_for",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=Priority.choices, default=Priority.MEDIUM
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"),
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Derived from the milestones' weights; set by hand only without milestones."),
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        ordering = ["code"]
+        indexes = [
+            models.Index(fields=["pillar", "status"], name="commitment_pillar_status"),
+            models.Index(fields=["status"], name="commitment_status"),
+            models.Index(fields=["target_date"], name="commitment_target_date"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__gte=0) & Q(progress__lte=100),
+                name="commitment_progress_0_100",
+                violation_error_message=_("Progress must be between 0 and 100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(target_date__isnull=True)
+                | Q(target_date__gte=models.F("start_date")),
+                name="commitment_target_after_start",
+                violation_error_message=_("The target date cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="commitment_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(lead_side__in=LeadSide.values), name="commitment_lead_side_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(priority__in=Priority.values), name="commitment_priority_valid"
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="commitment_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:commitments_commitment_change", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        if self.pillar_id and self.code and not self.code.startswith(f"{self.pillar.code_prefix}-"):
+            raise ValidationError(
+                {
+                    "code": _("A %(pillar)s code starts with %(prefix)s-.")
+                    % {"pillar": self.pillar, "prefix": self.pillar.code_prefix}
+                }
+            )
+
+
+class Milestone(models.Model):
+    commitment = models.ForeignKey(
+        Commitment,
+        verbose_name=_("commitment"),
+        on_delete=models.CASCADE,
+        related_name="milestones",
+    )
+    title = models.CharField(_("title"), max_length=255)
+    due_date = models.DateField(_("due date"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="milestones",
+    )
+    weight = models.PositiveSmallIntegerField(
+        _("weight"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Its share of the commitment's progress, relative to the other milestones."),
+    )
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["due_date", "id"]
+        indexes = [
+            models.Index(
+                fields=["due_date"],
+                condition=Q(completed_on__isnull=True),
+                name="milestone_open_due_date",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight__gte=1) & Q(weight__lte=100),
+                name="milestone_weight_1_100",
+                violation_error_message=_("The weight must be between 1 and 100."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        start = self.commitment.start_date if self.commitment_id else None
+        if start and self.due_date and self.due_date < start:
+            raise ValidationError(
+                {
+                    "due_date": _(
+                        "The due date cannot be before the commitment's start (%(start)s)."
+                    )
+                    % {"start": start.isoformat()}
+                }
+            )
+
+    def state_on(self, today: datetime.date) -> str:
+        """Return the milestone's state as seen on `today`."""
+        if self.completed_on:
+            return MilestoneState.DONE
+        if self.due_date < today:
+            return MilestoneState.OVERDUE
+        if (self.due_date - today).days <= settings.TRACKER_DUE_SOON_DAYS:
+            return MilestoneState.DUE_SOON
+        return MilestoneState.UPCOMING
+
+    @property
+    def state(self) -> str:
+        return self.state_on(timezone.localdate())
+
+
+class StatusUpdateQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("The status trail is append-only: updates are refused.")
+
+    def delete(self):
+        raise TypeError("The status trail is append-only: deletions are refused.")
+
+
+class StatusUpdate(models.Model):
+    """One entry of a commitment's append-only trail of status and progress changes."""
+
+    commitment = models.ForeignKey(
+        Commitment,
+        verbose_name=_("commitment"),
+        on_delete=models.PROTECT,
+        related_name="status_updates",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="status_updates",
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
+    from_status = models.CharField(_("from status"), max_length=20, choices=Status.choices)
+    to_status = models.CharField(_("to status"), max_length=20, choices=Status.choices)
+    from_progress = models.PositiveSmallIntegerField(_("from progress"))
+    to_progress = models.PositiveSmallIntegerField(_("to progress"))
+    note = models.TextField(_("note"))
+    evidence_url = models.URLField(_("evidence link"), max_length=500, blank=True)
+    version = models.PositiveIntegerField(
+        _("commitment version"), help_text=_("The commitment's version this entry produced.")
+    )
+
+    objects = StatusUpdateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("status update")
+        verbose_name_plural = _("status updates")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["commitment", "-created_at"], name="statusupdate_commitment_at"),
+            models.Index(fields=["-created_at"], name="statusupdate_created_at"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(note=""),
+                name="statusupdate_note_required",
+                violation_error_message=_("A note is required."),
+            ),
+            models.CheckConstraint(
+                condition=Q(to_progress__lte=100) & Q(from_progress__lte=100),
+                name="statusupdate_progress_0_100",
+            ),
+            models.UniqueConstraint(
+                fields=["commitment", "version"], name="statusupdate_unique_commitment_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment.code}: {self.from_status} → {self.to_status}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise TypeError("The status trail is append-only: an entry cannot be edited.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The status trail is append-only: an entry cannot be deleted.")

@@ -1,0 +1,115 @@
+"""Who may do what: the one place the admin, the browser UI, the API and tasks ask.
+
+Everyone who is signed in and holds a role reads everything. Analysts write in the pillars
+assigned to them; managers reassign owners and export; superusers do anything.
+"""
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from .choices import Role
+from .models import Pillar, User
+
+# The model permissions each role's group holds, by app label. Writes are further limited to
+# assigned pillars by the object-level checks below.
+READ_MODELS = {
+    "commitments": [
+        "declaration",
+        "pillar",
+        "organisation",
+        "commitment",
+        "milestone",
+        "statusupdate",
+    ],
+    "dialogues": ["dialoguemechanism", "meeting", "actionitem"],
+}
+ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
+    Role.VIEWER: {app: [f"view_{m}" for m in models] for app, models in READ_MODELS.items()},
+    Role.MANAGER: {
+        "commitments": [f"view_{m}" for m in READ_MODELS["commitments"]] + ["change_commitment"],
+        "dialogues": [f"view_{m}" for m in READ_MODELS["dialogues"]],
+    },
+    Role.ANALYST: {
+        "commitments": [f"view_{m}" for m in READ_MODELS["commitments"]]
+        + [
+            "change_commitment",
+            "add_milestone",
+            "change_milestone",
+            "delete_milestone",
+            "add_statusupdate",
+        ],
+        "dialogues": [f"view_{m}" for m in READ_MODELS["dialogues"]]
+        + ["add_meeting", "change_meeting", "add_actionitem", "change_actionitem"],
+    },
+}
+
+
+def roles_of(user: User | AnonymousUser) -> frozenset[str]:
+    """Return the role names the user holds, cached on the user object for the request."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_tracker_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True)) & set(Role.values)
+        user._tracker_roles = cached
+    return cached
+
+
+def assigned_pillar_ids(user: User | AnonymousUser) -> frozenset[int]:
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_tracker_pillar_ids", None)
+    if cached is None:
+        cached = frozenset(user.pillars.values_list("id", flat=True))
+        user._tracker_pillar_ids = cached
+    return cached
+
+
+def is_superuser(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def can_read(user) -> bool:
+    return is_superuser(user) or bool(roles_of(user))
+
+
+def is_analyst(user) -> bool:
+    return Role.ANALYST in roles_of(user)
+
+
+def is_manager(user) -> bool:
+    return is_superuser(user) or Role.MANAGER in roles_of(user)
+
+
+def can_edit_pillar(user, pillar: Pillar | int) -> bool:
+    """Say whether the user may write commitments, milestones and dialogue records of a pillar."""
+    if is_superuser(user):
+        return True
+    pillar_id = pillar.pk if isinstance(pillar, Pillar) else pillar
+    return is_analyst(user) and pillar_id in assigned_pillar_ids(user)
+
+
+def can_edit_any(user) -> bool:
+    return is_superuser(user) or (is_analyst(user) and bool(assigned_pillar_ids(user)))
+
+
+def can_reassign_owners(user) -> bool:
+    return is_manager(user)
+
+
+def can_export(user) -> bool:
+    return is_superuser(user) or bool(roles_of(user) & {Role.MANAGER, Role.ANALYST})
+
+
+def require(allowed: bool, message: str | None = None) -> None:
+    """Raise PermissionDenied unless `allowed`."""
+    if not allowed:
+        raise PermissionDenied(message or _("You do not have permission to do this."))
+
+
+def require_edit_pillar(user, pillar: Pillar | int) -> None:
+    require(
+        can_edit_pillar(user, pillar),
+        _("Only an analyst assigned to this pillar may change it."),
+    )

@@ -1,0 +1,321 @@
+"""Writes and business rules for commitments. The admin, UI, API and tasks all call these."""
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import permissions
+from .choices import Status
+from .exceptions import StaleVersionError
+from .models import Commitment, Milestone, Organisation, StatusUpdate, User
+
+COMMITMENT_EDITABLE_FIELDS = frozenset(
+    {"title", "description", "priority", "lead_side", "start_date", "target_date"}
+)
+COMMITMENT_OWNER_FIELDS = frozenset({"responsible", "lead_organisations"})
+MILESTONE_EDITABLE_FIELDS = frozenset({"title", "due_date", "owner", "weight", "completed_on"})
+
+
+def roles_sync(*, using: str = "default") -> None:
+    """Create the role groups and give each exactly the permissions its role needs."""
+    from django.apps import apps
+
+    for label in ("commitments", "dialogues"):
+        create_permissions(apps.get_app_config(label), verbosity=0, using=using)
+    for role, grants in permissions.ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.using(using).get_or_create(name=role)
+        wanted = Permission.objects.using(using).none()
+        for app_label, codenames in grants.items():
+            wanted = wanted | Permission.objects.using(using).filter(
+                content_type__app_label=app_label, codename__in=codenames
+            )
+        group.permissions.set(wanted)
+
+
+def lock_for_write(instance: models.Model, expected_version: int | None) -> models.Model:
+    """Lock the row of `instance` for this transaction and check the caller saw its version.
+
+    Concurrent writers queue on the row lock; the second finds the version moved on and is
+    refused, so no update silently overwrites another. `expected_version=None` is for
+    writes that do not come from a user's copy (loading the declaration, progress roll-up).
+    """
+    locked = type(instance).objects.select_for_update().get(pk=instance.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleVersionError(locked, expected_version)
+    return locked
+
+
+def versioned_save(instance: models.Model) -> models.Model:
+    """Validate and save a row, moving its version on if it already existed."""
+    instance.full_clean()
+    if instance.pk and hasattr(instance, "version"):
+        instance.version += 1
+    instance.save()
+    return instance
+
+
+def commitment_update(
+    *, commitment: Commitment, actor: User, expected_version: int, **changes: Any
+) -> Commitment:
+    """Change a commitment's details or owners. Status and progress change via status updates."""
+    unknown = set(changes) - COMMITMENT_EDITABLE_FIELDS - COMMITMENT_OWNER_FIELDS
+    if unknown:
+        raise ValidationError(
+            {field: _("This field cannot be changed here.") for field in sorted(unknown)}
+        )
+    if set(changes) & COMMITMENT_EDITABLE_FIELDS:
+        permissions.require_edit_pillar(actor, commitment.pillar_id)
+    if set(changes) & COMMITMENT_OWNER_FIELDS:
+        permissions.require(
+            permissions.can_reassign_owners(actor)
+            or permissions.can_edit_pillar(actor, commitment.pillar_id),
+            _("Only a manager or an analyst of this pillar may reassign owners."),
+        )
+    with transaction.atomic():
+        current = lock_for_write(commitment, expected_version)
+        organisations = changes.pop("lead_organisations", None)
+        for field, value in changes.items():
+            setattr(current, field, value)
+        versioned_save(current)
+        if organisations is not None:
+            current.lead_organisations.set(organisations)
+        if current.start_date:
+            early = current.milestones.filter(due_date__lt=current.start_date).first()
+            if early:
+                raise ValidationError(
+                    {
+                        "start_date": _("Milestone “%(title)s” is due before this start date.")
+                        % {"title": early.title}
+                    }
+                )
+    return current
+
+
+def status_update_create(
+    *,
+    commitment: Commitment,
+    author: User,
+    status: str,
+    note: str,
+    expected_version: int,
+    evidence_url: str = "",
+    progress: int | None = None,
+) -> StatusUpdate:
+    """Change a commitment's status (and, without milestones, its progress) and record it."""
+    permissions.require_edit_pillar(author, commitment.pillar_id)
+    errors: dict[str, str] = {}
+    note = (note or "").strip()
+    if not note:
+        errors["note"] = _("A note is required: say why the status is what it is.")
+    if status not in Status.values:
+        errors["status"] = _("“%(status)s” is not a status; choose one of %(choices)s.") % {
+            "status": status,
+            "choices": ", ".join(Status.values),
+        }
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = lock_for_write(commitment, expected_version)
+        has_milestones = current.milestones.exists()
+        new_progress = current.progress
+        if progress is not None:
+            if has_milestones:
+                raise ValidationError(
+                    {"progress": _("Progress is derived from the milestones of this commitment.")}
+                )
+            new_progress = progress
+        elif status == Status.COMPLETED and not has_milestones:
+            new_progress = 100
+        entry = _record_change(
+            current,
+            author=author,
+            status=status,
+            progress=new_progress,
+            note=note,
+            evidence_url=evidence_url or "",
+        )
+    return entry
+
+
+def _record_change(
+    commitment: Commitment,
+    *,
+    author: User,
+    status: str,
+    progress: int,
+    note: str,
+    evidence_url: str = "",
+) -> StatusUpdate:
+    """Apply a status/progress change to a locked commitment and append it to the trail."""
+    entry = StatusUpdate(
+        commitment=commitment,
+        author=author,
+        from_status=commitment.status,
+        to_status=status,
+        from_progress=commitment.progress,
+        to_progress=progress,
+        note=note,
+        evidence_url=evidence_url,
+        version=commitment.version + 1,
+    )
+    commitment.status = status
+    commitment.progress = progress
+    versioned_save(commitment)
+    entry.full_clean(exclude=["commitment", "author"])
+    entry.save()
+    return entry
+
+
+def commitment_progress_from_milestones(commitment: Commitment) -> int | None:
+    """Return progress as the completed share of milestone weight, or None without milestones."""
+    totals = commitment.milestones.aggregate(
+        total=Sum("weight"), done=Sum("weight", filter=models.Q(completed_on__isnull=False))
+    )
+    if not totals["total"]:
+        return None
+    return round(100 * (totals["done"] or 0) / totals["total"])
+
+
+def _milestones_changed(commitment: Commitment, *, actor: User, reason: str) -> Commitment:
+    """Roll milestone progress up into the (locked) commitment, recording any change."""
+    progress = commitment_progress_from_milestones(commitment)
+    if progress is None or progress == commitment.progress:
+        versioned_save(commitment)
+    else:
+        _record_change(
+            commitment,
+            author=actor,
+            status=commitment.status,
+            progress=progress,
+            note=_("Progress %(old)s%% → %(new)s%%: %(reason)s")
+            % {"old": commitment.progress, "new": progress, "reason": reason},
+        )
+    return commitment
+
+
+def milestone_create(
+    *,
+    commitment: Commitment,
+    actor: User,
+    title: str,
+    due_date: datetime.date,
+    owner: User | None = None,
+    weight: int = 1,
+    completed_on: datetime.date | None = None,
+) -> Milestone:
+    permissions.require_edit_pillar(actor, commitment.pillar_id)
+    with transaction.atomic():
+        locked = lock_for_write(commitment, None)
+        milestone = Milestone(
+            commitment=locked,
+            title=title,
+            due_date=due_date,
+            owner=owner,
+            weight=weight,
+            completed_on=completed_on,
+        )
+        milestone.full_clean()
+        milestone.save()
+        _milestones_changed(
+            locked, actor=actor, reason=_("milestone “%(title)s” added") % {"title": title}
+        )
+    return milestone
+
+
+def milestone_update(
+    *, milestone: Milestone, actor: User, expected_version: int, **changes: Any
+) -> Milestone:
+    unknown = set(changes) - MILESTONE_EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError(
+            {field: _("This field cannot be changed here.") for field in sorted(unknown)}
+        )
+    return _milestone_write(
+        milestone,
+        actor=actor,
+        expected_version=expected_version,
+        changes=changes,
+        reason=_("milestone “%(title)s” changed"),
+    )
+
+
+def milestone_complete(
+    *,
+    milestone: Milestone,
+    actor: User,
+    expected_version: int,
+    completed_on: datetime.date | None = None,
+) -> Milestone:
+    return _milestone_write(
+        milestone,
+        actor=actor,
+        expected_version=expected_version,
+        changes={"completed_on": completed_on or timezone.localdate()},
+        reason=_("milestone “%(title)s” done"),
+    )
+
+
+def milestone_reopen(*, milestone: Milestone, actor: User, expected_version: int) -> Milestone:
+    return _milestone_write(
+        milestone,
+        actor=actor,
+        expected_version=expected_version,
+        changes={"completed_on": None},
+        reason=_("milestone “%(title)s” reopened"),
+    )
+
+
+def _milestone_write(
+    milestone: Milestone, *, actor: User, expected_version: int, changes: dict, reason: str
+) -> Milestone:
+    permissions.require_edit_pillar(actor, milestone.commitment.pillar_id)
+    with transaction.atomic():
+        commitment = lock_for_write(milestone.commitment, None)
+        current = lock_for_write(milestone, expected_version)
+        for field, value in changes.items():
+            setattr(current, field, value)
+        current.commitment = commitment
+        versioned_save(current)
+        _milestones_changed(commitment, actor=actor, reason=reason % {"title": current.title})
+    return current
+
+
+def milestone_delete(*, milestone: Milestone, actor: User, expected_version: int) -> None:
+    permissions.require_edit_pillar(actor, milestone.commitment.pillar_id)
+    with transaction.atomic():
+        commitment = lock_for_write(milestone.commitment, None)
+        current = lock_for_write(milestone, expected_version)
+        title = current.title
+        current.delete()
+        progress = commitment_progress_from_milestones(commitment)
+        if progress is None:
+            # Without milestones, progress is kept as it was until set by hand.
+            versioned_save(commitment)
+        else:
+            _milestones_changed(
+                commitment,
+                actor=actor,
+                reason=_("milestone “%(title)s” removed") % {"title": title},
+            )
+
+
+def organisations_by_slug(slugs: Iterable[str]) -> list[Organisation]:
+    slugs = list(slugs)
+    found = {o.slug: o for o in Organisation.objects.filter(slug__in=slugs)}
+    missing = [s for s in slugs if s not in found]
+    if missing:
+        raise ValidationError(
+            {
+                "lead_organisations": _("Unknown organisations: %(slugs)s")
+                % {"slugs": ", ".join(missing)}
+            }
+        )
+    return [found[s] for s in slugs]

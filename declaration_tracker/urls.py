@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import path
+from django.views.generic import RedirectView
+
+admin.site.site_header = "India–Japan declaration tracker"
+admin.site.site_title = "Declaration tracker"
+admin.site.index_title = "Implementation of the Joint Declaration on Security Cooperation"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+]

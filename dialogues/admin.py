@@ -1,0 +1,126 @@
+from django.contrib import admin
+
+from commitments import permissions
+from commitments.admin import ServiceAdmin, VersionedForm, changed_fields
+
+from . import services
+from .models import ActionItem, DialogueMechanism, Meeting
+
+
+@admin.register(DialogueMechanism)
+class DialogueMechanismAdmin(admin.ModelAdmin):
+    list_display = ["name", "cadence", "pillar", "established"]
+    list_filter = ["cadence", "pillar", "established"]
+    search_fields = ["name", "description"]
+    readonly_fields = ["slug", "declaration", "paragraph", "source_clause"]
+    filter_horizontal = ["lead_organisations", "leads"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MeetingForm(VersionedForm):
+    class Meta:
+        model = Meeting
+        fields = ["mechanism", "date", "place", "state", "outcome_summary"]
+
+
+class ActionItemInline(admin.TabularInline):
+    model = ActionItem
+    fields = ["title", "owner", "due_date", "state", "commitment"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ServiceAdmin):
+    form = MeetingForm
+    list_display = ["mechanism", "date", "place", "state"]
+    list_filter = ["state", "mechanism"]
+    list_select_related = ["mechanism"]
+    search_fields = ["mechanism__name", "place", "outcome_summary"]
+    date_hierarchy = "date"
+    inlines = [ActionItemInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["mechanism"] if obj else []
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return permissions.can_edit_pillar(request.user, obj.mechanism.pillar_id)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def write(self, request, obj, form, change):
+        if change:
+            return services.meeting_update(
+                meeting=obj,
+                actor=request.user,
+                expected_version=form.cleaned_data["expected_version"],
+                **changed_fields(form, services.MEETING_FIELDS),
+            )
+        return services.meeting_create(
+            mechanism=form.cleaned_data["mechanism"],
+            actor=request.user,
+            **{f: form.cleaned_data[f] for f in services.MEETING_FIELDS},
+        )
+
+
+class ActionItemForm(VersionedForm):
+    class Meta:
+        model = ActionItem
+        fields = [
+            "meeting",
+            "title",
+            "description",
+            "owner",
+            "due_date",
+            "state",
+            "completed_on",
+            "commitment",
+        ]
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(ServiceAdmin):
+    form = ActionItemForm
+    list_display = ["title", "meeting", "owner", "due_date", "state", "commitment"]
+    list_filter = ["state", "meeting__mechanism"]
+    list_select_related = ["meeting__mechanism", "owner", "commitment"]
+    search_fields = ["title", "description"]
+    autocomplete_fields = ["commitment"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["meeting"] if obj else []
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return permissions.can_edit_pillar(request.user, obj.meeting.mechanism.pillar_id)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def write(self, request, obj, form, change):
+        if change:
+            return services.action_item_update(
+                action_item=obj,
+                actor=request.user,
+                expected_version=form.cleaned_data["expected_version"],
+                **changed_fields(form, services.ACTION_ITEM_FIELDS),
+            )
+        return services.action_item_create(
+            meeting=form.cleaned_data["meeting"],
+            actor=request.user,
+            **{f: form.cleaned_data[f] for f in services.ACTION_ITEM_FIELDS},
+        )

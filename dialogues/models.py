@@ -1,0 +1,154 @@
+import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from commitments.models import Commitment, Declaration, Organisation, Pillar
+
+from .choices import CADENCE_MONTHS, ActionItemState, Cadence, MeetingState
+
+
+class DialogueMechanism(models.Model):
+    """A follow-through mechanism the declaration names, such as the annual NSA consultations."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    declaration = models.ForeignKey(
+        Declaration, on_delete=models.PROTECT, related_name="dialogue_mechanisms"
+    )
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    cadence = models.CharField(
+        _("cadence"), max_length=20, choices=Cadence.choices, default=Cadence.ANNUAL
+    )
+    pillar = models.ForeignKey(
+        Pillar, verbose_name=_("pillar"), on_delete=models.PROTECT, related_name="mechanisms"
+    )
+    lead_organisations = models.ManyToManyField(
+        Organisation, verbose_name=_("lead organisations"), blank=True, related_name="mechanisms"
+    )
+    leads = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lead users"),
+        blank=True,
+        related_name="led_mechanisms",
+        help_text=_("Reminded when the cadence lapses with no meeting planned."),
+    )
+    established = models.BooleanField(
+        _("established"),
+        default=True,
+        help_text=_("Unticked for a mechanism the declaration only says will be explored."),
+    )
+    source_clause = models.TextField(_("source clause"))
+    paragraph = models.PositiveSmallIntegerField(_("paragraph"), validators=[MinValueValidator(1)])
+
+    class Meta:
+        verbose_name = _("dialogue mechanism")
+        verbose_name_plural = _("dialogue mechanisms")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cadence__in=Cadence.values), name="mechanism_cadence_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def next_due(self, last_held: datetime.date | None) -> datetime.date | None:
+        """Return the date by which the next meeting is due, or None if it has no cadence."""
+        months = CADENCE_MONTHS[self.cadence]
+        if months is None:
+            return None
+        return (last_held or self.declaration.date) + relativedelta(months=months)
+
+    def is_overdue(self, last_held: datetime.date | None, today: datetime.date) -> bool:
+        """Say whether the cadence has lapsed since the last meeting held (or the declaration)."""
+        due = self.next_due(last_held)
+        return due is not None and due < today
+
+
+class Meeting(models.Model):
+    mechanism = models.ForeignKey(
+        DialogueMechanism,
+        verbose_name=_("mechanism"),
+        on_delete=models.PROTECT,
+        related_name="meetings",
+    )
+    date = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    state = models.CharField(
+        _("state"), max_length=20, choices=MeetingState.choices, default=MeetingState.PLANNED
+    )
+    outcome_summary = models.TextField(_("outcome summary"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["mechanism", "state", "date"], name="meeting_mech_state")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=MeetingState.values), name="meeting_state_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mechanism} — {self.date:%d %b %Y}"
+
+
+class ActionItem(models.Model):
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="action_items"
+    )
+    title = models.CharField(_("title"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_items",
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    state = models.CharField(
+        _("state"), max_length=20, choices=ActionItemState.choices, default=ActionItemState.OPEN
+    )
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    commitment = models.ForeignKey(
+        Commitment,
+        verbose_name=_("commitment"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_items",
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+        ordering = ["due_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=ActionItemState.values), name="actionitem_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(state=ActionItemState.DONE, completed_on__isnull=False)
+                | (~Q(state=ActionItemState.DONE) & Q(completed_on__isnull=True)),
+                name="actionitem_done_has_date",
+                violation_error_message=_("A done action item has a completion date; others none."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

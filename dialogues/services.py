@@ -1,0 +1,108 @@
+"""Writes and business rules for dialogue mechanisms, meetings and action items."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from commitments import permissions
+from commitments.models import Declaration, Organisation, Pillar, User
+from commitments.services import lock_for_write, versioned_save
+
+from .choices import ActionItemState
+from .models import ActionItem, DialogueMechanism, Meeting
+
+
+def mechanism_load(
+    *,
+    declaration: Declaration,
+    pillar: Pillar,
+    organisations: list[Organisation],
+    item: dict[str, Any],
+    report,
+    upsert,
+) -> DialogueMechanism:
+    """Create or refresh a mechanism from the data file; its leads stay as users set them."""
+    mechanism, created = upsert(
+        DialogueMechanism,
+        {"slug": item["slug"]},
+        {
+            "declaration": declaration,
+            "pillar": pillar,
+            "name": item["name"],
+            "description": item.get("description", ""),
+            "cadence": item.get("cadence", "annual"),
+            "established": item.get("established", True),
+            "source_clause": item["source_clause"],
+            "paragraph": item["paragraph"],
+        },
+        report,
+    )
+    if created:
+        mechanism.lead_organisations.set(organisations)
+    return mechanism
+
+
+MEETING_FIELDS = frozenset({"date", "place", "state", "outcome_summary"})
+ACTION_ITEM_FIELDS = frozenset(
+    {"title", "description", "owner", "due_date", "state", "completed_on", "commitment"}
+)
+
+
+def _refuse_unknown(changes: dict[str, Any], allowed: frozenset[str]) -> None:
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationError(
+            {field: _("This field cannot be changed here.") for field in sorted(unknown)}
+        )
+
+
+def _apply(instance, changes: dict[str, Any]):
+    for field, value in changes.items():
+        setattr(instance, field, value)
+    return versioned_save(instance)
+
+
+def meeting_create(*, mechanism: DialogueMechanism, actor: User, **fields: Any) -> Meeting:
+    _refuse_unknown(fields, MEETING_FIELDS)
+    permissions.require_edit_pillar(actor, mechanism.pillar_id)
+    with transaction.atomic():
+        return _apply(Meeting(mechanism=mechanism), fields)
+
+
+def meeting_update(
+    *, meeting: Meeting, actor: User, expected_version: int, **changes: Any
+) -> Meeting:
+    _refuse_unknown(changes, MEETING_FIELDS)
+    permissions.require_edit_pillar(actor, meeting.mechanism.pillar_id)
+    with transaction.atomic():
+        return _apply(lock_for_write(meeting, expected_version), changes)
+
+
+def _action_item_normalise(changes: dict[str, Any]) -> dict[str, Any]:
+    """Keep state and completion date together: done means a date, anything else none."""
+    state = changes.get("state")
+    if state == ActionItemState.DONE and not changes.get("completed_on"):
+        changes["completed_on"] = timezone.localdate()
+    elif state is not None and state != ActionItemState.DONE:
+        changes["completed_on"] = None
+    return changes
+
+
+def action_item_create(*, meeting: Meeting, actor: User, **fields: Any) -> ActionItem:
+    _refuse_unknown(fields, ACTION_ITEM_FIELDS)
+    permissions.require_edit_pillar(actor, meeting.mechanism.pillar_id)
+    with transaction.atomic():
+        return _apply(ActionItem(meeting=meeting), _action_item_normalise(fields))
+
+
+def action_item_update(
+    *, action_item: ActionItem, actor: User, expected_version: int, **changes: Any
+) -> ActionItem:
+    _refuse_unknown(changes, ACTION_ITEM_FIELDS)
+    permissions.require_edit_pillar(actor, action_item.meeting.mechanism.pillar_id)
+    with transaction.atomic():
+        item = lock_for_write(action_item, expected_version)
+        return _apply(item, _action_item_normalise(changes))

@@ -1,0 +1,33 @@
+import pytest
+
+from commitments.loading import declaration_data_read, declaration_load
+from commitments.models import Commitment
+from commitments.services import roles_sync
+from tests import check_services
+
+
+def pytest_sessionstart(session):
+    found = check_services.problems()
+    if found:
+        pytest.exit("\n".join(found), returncode=3)
+
+
+@pytest.fixture(scope="session")
+def declaration_data():
+    return declaration_data_read()
+
+
+@pytest.fixture
+def loaded(db, declaration_data):
+    """The declaration loaded as `make run` loads it, with the role groups in place."""
+    if not Commitment.objects.exists():
+        declaration_load(data=declaration_data)
+        roles_sync()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, declaration_data):
+    with django_db_blocker.unblock():
+        if not Commitment.objects.exists():
+            declaration_load(data=declaration_data)
+        roles_sync()

@@ -1,0 +1,53 @@
+import datetime
+
+import factory
+from django.contrib.auth.models import Group
+
+from commitments.choices import Role, Side
+from commitments.models import Commitment, Pillar, User
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    side = Side.INDIA
+    password = factory.django.Password("a-long-test-password")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+
+    @factory.post_generation
+    def pillars(self, create, extracted, **kwargs):
+        if extracted:
+            self.pillars.set(Pillar.objects.filter(slug__in=extracted))
+
+
+def analyst(*pillars: str, **kwargs) -> User:
+    return UserFactory(role=Role.ANALYST, pillars=pillars, **kwargs)
+
+
+def manager(**kwargs) -> User:
+    return UserFactory(role=Role.MANAGER, **kwargs)
+
+
+def viewer(**kwargs) -> User:
+    return UserFactory(role=Role.VIEWER, **kwargs)
+
+
+def superuser(**kwargs) -> User:
+    return UserFactory(is_superuser=True, is_staff=True, **kwargs)
+
+
+def commitment(code: str = "MAR-01") -> Commitment:
+    return Commitment.objects.select_related("pillar").get(code=code)
+
+
+def days(n: int) -> datetime.date:
+    return datetime.date.today() + datetime.timedelta(days=n)
