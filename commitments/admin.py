@@ -3,7 +3,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from . import permissions, services
@@ -42,26 +43,29 @@ class VersionedForm(forms.ModelForm):
         return cleaned
 
 
+class _Refused(Exception):
+    """A service refused a save for a reason the user can act on (stale or invalid input)."""
+
+
 class ServiceAdmin(admin.ModelAdmin):
-    """Save through a service; turn its refusals into messages instead of errors."""
+    """Save through a service; show its refusals as messages. A permission refusal stays a 403."""
 
     def write(self, request, obj, form, change):  # pragma: no cover - overridden
         raise NotImplementedError
 
     def save_model(self, request, obj, form, change):
-        saved = self.write(request, obj, form, change)
+        try:
+            saved = self.write(request, obj, form, change)
+        except (StaleVersionError, ValidationError) as exc:
+            raise _Refused(" ".join(getattr(exc, "messages", [str(exc)]))) from exc
         obj.pk = saved.pk
         obj._state.adding = False
 
     def changeform_view(self, request, *args, **kwargs):
         try:
             return super().changeform_view(request, *args, **kwargs)
-        except (StaleVersionError, ValidationError, PermissionDenied) as exc:
-            self.message_user(
-                request, " ".join(getattr(exc, "messages", [str(exc)])), messages.ERROR
-            )
-            from django.http import HttpResponseRedirect
-
+        except _Refused as exc:
+            self.message_user(request, str(exc), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
 
@@ -223,7 +227,9 @@ class CommitmentAdmin(ServiceAdmin):
         )
 
     def save_related(self, request, form, formsets, change):
-        """The service has set the many-to-many fields already."""
+        """Save the (read-only) inlines only: the service has set the many-to-many fields."""
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 class MilestoneForm(VersionedForm):

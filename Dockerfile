@@ -1,0 +1,18 @@
+# One image for the web server, the Celery worker and beat (see docker-compose.yml).
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+WORKDIR /app
+
+COPY pyproject.toml README.md ./
+COPY declaration_tracker ./declaration_tracker
+COPY commitments ./commitments
+COPY dialogues ./dialogues
+RUN pip install .
+COPY . .
+RUN DJANGO_DEBUG=0 DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput \
+    && useradd --system --home /app tracker && mkdir -p /app/.run && chown -R tracker /app/.run
+USER tracker
+
+EXPOSE 8000
+CMD ["gunicorn", "declaration_tracker.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]

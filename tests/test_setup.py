@@ -1,0 +1,77 @@
+"""What `make run` and `make test` promise a new user: zero-configuration defaults, clear errors."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PRINT_SETTINGS = (
+    "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='declaration_tracker.settings'; "
+    "from django.conf import settings as s; "
+    "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL, s.EMAIL_BACKEND, s.DEBUG)"
+)
+
+
+def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    clean = {k: v for k, v in clean.items() if k not in ("CELERY_BROKER_URL", "EMAIL_BACKEND")}
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_with_no_environment_the_tracker_needs_no_server():
+    result = run_python(PRINT_SETTINGS)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "filesystem://",
+        "django.core.mail.backends.console.EmailBackend",
+        "True",
+    ]
+
+
+def test_the_environment_switches_to_postgresql_and_redis():
+    result = run_python(
+        PRINT_SETTINGS,
+        DATABASE_URL="postgres://tracker@db.internal:5432/tracker",
+        CELERY_BROKER_URL="redis://redis.internal:6379/0",
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="x" * 50,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "redis://redis.internal:6379/0",
+        "django.core.mail.backends.smtp.EmailBackend",
+        "False",
+    ]
+
+
+def test_production_without_a_secret_key_refuses_to_start():
+    result = run_python(PRINT_SETTINGS, DJANGO_DEBUG="0")
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is required" in result.stderr
+
+
+def test_make_test_names_the_service_that_is_down():
+    result = run_python(
+        "import sys; from tests import check_services; sys.exit(check_services.main())",
+        TEST_DATABASE_URL="postgres://postgres@127.0.0.1:1/declaration_tracker",
+        TEST_BROKER_URL="redis://127.0.0.1:1/0",
+    )
+
+    assert result.returncode == 1
+    assert "PostgreSQL is not reachable at 127.0.0.1:1" in result.stderr
+    assert "Redis is not reachable at redis://127.0.0.1:1/0" in result.stderr
