@@ -73,8 +73,17 @@ STATUS_STORIES = (
 )
 
 
+class NotADemoUser(Exception):
+    """A real user already has a demo user's name; the demo leaves real accounts alone."""
+
+
 def _demo_user(spec: DemoUser, password: str) -> User:
     user = User.objects.filter(username=spec.username).first() or User(username=spec.username)
+    if user.pk and user.last_name != DEMO_MARK:
+        raise NotADemoUser(
+            f"A user named {spec.username!r} exists and is not a demo user; the demo data "
+            "is meant for a fresh database and leaves real accounts alone."
+        )
     user.first_name = spec.first_name
     user.last_name = DEMO_MARK
     user.email = f"{spec.username}@example.org"

@@ -19,6 +19,13 @@ from .models import Commitment, Declaration, Organisation, Pillar
 from .services import lock_for_write, versioned_save
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "declaration.yaml"
+REQUIRED_KEYS = {
+    "declaration": ("title", "date", "place", "occasion", "text"),
+    "pillars": ("slug", "code_prefix", "name", "description"),
+    "organisations": ("slug", "name", "side", "kind"),
+    "commitments": ("code", "pillar", "title", "source_clause", "paragraph"),
+    "dialogue_mechanisms": ("slug", "pillar", "name", "source_clause", "paragraph"),
+}
 PILLAR_SLUGS = ("defence", "maritime", "industry", "technology", "multilateral", "dialogue")
 
 
@@ -41,13 +48,38 @@ class LoadReport:
 
 
 def declaration_data_read(path: Path = DATA_FILE) -> dict[str, Any]:
-    with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    """Read the data file; a file that is not YAML is refused with where it went wrong."""
+    with Path(path).open(encoding="utf-8") as handle:
+        try:
+            data = yaml.safe_load(handle)
+        except yaml.YAMLError as exc:
+            raise ValidationError([f"{path} is not valid YAML: {exc}"]) from exc
+    if not isinstance(data, dict):
+        raise ValidationError([f"{path} holds no declaration data."])
+    return data
 
 
 def declaration_data_check(data: dict[str, Any]) -> None:
     """Refuse a data file that breaks the tracker's assumptions, naming each problem."""
     problems: list[str] = []
+    for section, keys in REQUIRED_KEYS.items():
+        entries = data.get(section) if isinstance(data, dict) else None
+        if section == "declaration":
+            entries = [entries] if isinstance(entries, dict) else None
+        if not isinstance(entries, list) or not entries:
+            problems.append(f"{section}: missing or empty")
+            continue
+        for index, entry in enumerate(entries, start=1):
+            name = entry.get("code") or entry.get("slug") if isinstance(entry, dict) else None
+            missing = [k for k in keys if not isinstance(entry, dict) or entry.get(k) in (None, "")]
+            if missing:
+                problems.append(
+                    f"{name or f'{section} entry {index}'}: missing {', '.join(missing)}"
+                )
+            elif "paragraph" in keys and not isinstance(entry["paragraph"], int):
+                problems.append(f"{name}: paragraph must be a whole number")
+    if problems:
+        raise ValidationError(problems)
     text: str = data["declaration"]["text"]
     paragraphs = text.splitlines()
     slugs = tuple(p["slug"] for p in data["pillars"])
@@ -89,7 +121,15 @@ def declaration_data_check(data: dict[str, Any]) -> None:
 
 
 def _upsert(model, lookup: dict[str, Any], values: dict[str, Any], report: LoadReport):
-    """Create or update one row from the data file; bump its version if it has one."""
+    """Create or update one row from the data file, naming the entry if the model refuses it."""
+    try:
+        return _upsert_row(model, lookup, values, report)
+    except ValidationError as exc:
+        entry = ", ".join(str(v) for v in lookup.values())
+        raise ValidationError([f"{entry}: {message}" for message in exc.messages]) from exc
+
+
+def _upsert_row(model, lookup: dict[str, Any], values: dict[str, Any], report: LoadReport):
     obj = model.objects.filter(**lookup).first()
     if obj is None:
         obj = versioned_save(model(**lookup, **values))

@@ -331,6 +331,18 @@ class Milestone(models.Model):
     def state(self) -> str:
         return self.state_on(timezone.localdate())
 
+    @staticmethod
+    def state_condition(state: str, today: datetime.date) -> Q:
+        """Return the filter selecting milestones in `state` on `today` (as `state_on` says)."""
+        soon = today + datetime.timedelta(days=settings.TRACKER_DUE_SOON_DAYS)
+        open_ = Q(completed_on__isnull=True)
+        return {
+            MilestoneState.DONE: ~open_,
+            MilestoneState.OVERDUE: open_ & Q(due_date__lt=today),
+            MilestoneState.DUE_SOON: open_ & Q(due_date__gte=today, due_date__lte=soon),
+            MilestoneState.UPCOMING: open_ & Q(due_date__gt=soon),
+        }[state]
+
 
 class StatusUpdateQuerySet(models.QuerySet):
     def update(self, **kwargs):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from . import permissions
 from .choices import Status
 from .exceptions import StaleVersionError
-from .models import Commitment, Milestone, Organisation, StatusUpdate, User
+from .models import Commitment, Declaration, Milestone, Organisation, StatusUpdate, User
 
 COMMITMENT_EDITABLE_FIELDS = frozenset(
     {"title", "description", "priority", "lead_side", "start_date", "target_date"}
@@ -105,11 +105,15 @@ def status_update_create(
     author: User,
     status: str,
     note: str,
-    expected_version: int,
+    expected_version: int | None,
     evidence_url: str = "",
     progress: int | None = None,
 ) -> StatusUpdate:
-    """Change a commitment's status (and, without milestones, its progress) and record it."""
+    """Change a commitment's status (and, without milestones, its progress) and record it.
+
+    `expected_version=None` appends to the trail whatever the current version: the entry
+    records the from → to it actually applied, so nothing is overwritten unseen.
+    """
     permissions.require_edit_pillar(author, commitment.pillar_id)
     errors: dict[str, str] = {}
     note = (note or "").strip()
@@ -319,3 +323,28 @@ def organisations_by_slug(slugs: Iterable[str]) -> list[Organisation]:
             }
         )
     return [found[s] for s in slugs]
+
+
+def commitment_create(*, actor: User, **fields: Any) -> Commitment:
+    """Add a commitment beyond those loaded from the declaration (its clause must be verbatim)."""
+    pillar = fields["pillar"]
+    permissions.require_edit_pillar(actor, pillar.pk)
+    organisations = fields.pop("lead_organisations", [])
+    with transaction.atomic():
+        commitment = Commitment(**fields)
+        if not commitment.declaration_id:
+            commitment.declaration = Declaration.objects.order_by("-date").first()
+        paragraphs = commitment.declaration.text.splitlines() if commitment.declaration else []
+        number = commitment.paragraph or 0
+        if not (1 <= number <= len(paragraphs)) or (
+            commitment.source_clause not in paragraphs[number - 1]
+        ):
+            raise ValidationError(
+                {
+                    "source_clause": _("Quote the declaration verbatim from paragraph %(n)s.")
+                    % {"n": number}
+                }
+            )
+        versioned_save(commitment)
+        commitment.lead_organisations.set(organisations)
+    return commitment

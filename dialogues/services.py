@@ -81,12 +81,13 @@ def meeting_update(
         return _apply(lock_for_write(meeting, expected_version), changes)
 
 
-def _action_item_normalise(changes: dict[str, Any]) -> dict[str, Any]:
+def _action_item_normalise(item: ActionItem, changes: dict[str, Any]) -> dict[str, Any]:
     """Keep state and completion date together: done means a date, anything else none."""
-    state = changes.get("state")
-    if state == ActionItemState.DONE and not changes.get("completed_on"):
-        changes["completed_on"] = timezone.localdate()
-    elif state is not None and state != ActionItemState.DONE:
+    state = changes.get("state", item.state)
+    if state == ActionItemState.DONE:
+        if not changes.get("completed_on") and not item.completed_on:
+            changes["completed_on"] = timezone.localdate()
+    elif "state" in changes:
         changes["completed_on"] = None
     return changes
 
@@ -95,7 +96,8 @@ def action_item_create(*, meeting: Meeting, actor: User, **fields: Any) -> Actio
     _refuse_unknown(fields, ACTION_ITEM_FIELDS)
     permissions.require_edit_pillar(actor, meeting.mechanism.pillar_id)
     with transaction.atomic():
-        return _apply(ActionItem(meeting=meeting), _action_item_normalise(fields))
+        item = ActionItem(meeting=meeting)
+        return _apply(item, _action_item_normalise(item, fields))
 
 
 def action_item_update(
@@ -105,4 +107,4 @@ def action_item_update(
     permissions.require_edit_pillar(actor, action_item.meeting.mechanism.pillar_id)
     with transaction.atomic():
         item = lock_for_write(action_item, expected_version)
-        return _apply(item, _action_item_normalise(changes))
+        return _apply(item, _action_item_normalise(item, changes))

@@ -16,7 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            data = declaration_data_read(options["file"])
+            data = declaration_data_read(Path(options["file"]))
             report = declaration_load(data=data)
         except FileNotFoundError as exc:
             raise CommandError(f"No data file at {options['file']}.") from exc

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from commitments.demo import DEMO_USERS, demo_seed
+from commitments.demo import DEMO_USERS, NotADemoUser, demo_seed
 from commitments.models import Declaration
 
 
@@ -13,7 +13,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not Declaration.objects.exists():
             raise CommandError("Load the declaration first: python manage.py load_declaration")
-        counts = demo_seed(password=options["password"])
+        try:
+            counts = demo_seed(password=options["password"])
+        except NotADemoUser as exc:
+            raise CommandError(str(exc)) from exc
         summary = ", ".join(f"{n} {kind}" for kind, n in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Demo data in place ({summary})."))
         names = ", ".join(spec.username for spec in DEMO_USERS)
