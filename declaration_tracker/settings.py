@@ -35,6 +35,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_celery_beat",
     "commitments",
     "dialogues",
@@ -148,11 +152,60 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
 REST_FRAMEWORK = {
+    # Token first, so that a request without credentials is answered 401 with a challenge.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["declaration_tracker.api.permissions.TrackerPermission"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "declaration_tracker.api.filters.StrictSearchFilter",
+        "declaration_tracker.api.filters.StrictOrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "declaration_tracker.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["declaration_tracker.api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": env.str("API_TOKEN_THROTTLE_RATE", default="5000/hour")},
+    "EXCEPTION_HANDLER": "declaration_tracker.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "declaration_tracker.api.schema.TrackerAutoSchema",
+    "DATETIME_FORMAT": "iso-8601",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "India–Japan declaration tracker API",
+    "DESCRIPTION": (
+        "Commitments of the India–Japan Joint Declaration on Security Cooperation (29 August "
+        "2025), their milestones, status trail and dialogue mechanisms.\n\n"
+        "**Authentication**: `Authorization: Token KEY` (a key from `python manage.py "
+        "drf_create_token USER`), or the browser session.\n\n"
+        "**No lost updates**: every single object carries an `ETag`; `PUT` and `PATCH` must send "
+        "it back as `If-Match` (missing: 428, stale: 412).\n\n"
+        '**Errors** share one body: `{"error": {"status", "code", "message", '
+        '"fields"}}`.'
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "commitments.choices.Status",
+        "MilestoneStateEnum": "commitments.choices.MilestoneState",
+        "MeetingStateEnum": "dialogues.choices.MeetingState",
+        "ActionItemStateEnum": "dialogues.choices.ActionItemState",
+    },
 }
 
 # The tracker's own policy.

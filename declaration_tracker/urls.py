@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 admin.site.site_header = "India–Japan declaration tracker"
@@ -8,5 +8,6 @@ admin.site.index_title = "Implementation of the Joint Declaration on Security Co
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("declaration_tracker.api.urls")),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]

@@ -1,0 +1,263 @@
+"""What the API shows of commitments and takes in. Rules live in the services."""
+
+from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
+from rest_framework import serializers
+
+from declaration_tracker.api.serializers import StrictModelSerializer, StrictSerializer
+
+from ..choices import MilestoneState, Status
+from ..models import Commitment, Milestone, Organisation, Pillar, StatusUpdate, User
+
+
+class PillarSerializer(serializers.ModelSerializer):
+    commitment_count = serializers.IntegerField(read_only=True, help_text="Its commitments.")
+
+    class Meta:
+        model = Pillar
+        fields = ["slug", "code_prefix", "name", "description", "commitment_count"]
+
+
+class PillarBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Pillar
+        fields = ["slug", "name"]
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["slug", "name", "acronym", "side", "kind"]
+
+
+class UserBriefSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="__str__", read_only=True, help_text="Full name.")
+
+    class Meta:
+        model = User
+        fields = ["username", "name", "side"]
+
+
+class UsernameField(serializers.SlugRelatedField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "username")
+        kwargs.setdefault("queryset", User.objects.filter(is_active=True))
+        super().__init__(**kwargs)
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A maritime commitment",
+            response_only=True,
+            value={
+                "code": "MAR-03",
+                "url": "https://tracker.example.org/api/v1/commitments/MAR-03/",
+                "pillar": {"slug": "maritime", "name": "Maritime security"},
+                "title": "Enhance maritime domain awareness through IFC-IOR",
+                "description": "Share maritime information through the IFC-IOR.",
+                "source_clause": "enhance maritime domain awareness through shared platforms "
+                "such as the Information Fusion Centre–Indian Ocean Region (IFC-IOR)",
+                "paragraph": 6,
+                "lead_side": "joint",
+                "lead_organisations": [
+                    {
+                        "slug": "in-navy",
+                        "name": "Indian Navy",
+                        "acronym": "IN",
+                        "side": "india",
+                        "kind": "armed_service",
+                    }
+                ],
+                "responsible": {"username": "analyst", "name": "A. Analyst", "side": "india"},
+                "status": "on_track",
+                "status_label": "On track",
+                "priority": "high",
+                "start_date": "2025-08-29",
+                "target_date": "2026-08-29",
+                "progress": 40,
+                "version": 4,
+                "last_status_update_at": "2026-11-20T09:12:00Z",
+                "created_at": "2025-08-29T00:00:00Z",
+                "updated_at": "2026-11-20T09:12:00Z",
+            },
+        )
+    ]
+)
+class CommitmentSerializer(StrictModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:commitment-detail", lookup_field="code", read_only=True
+    )
+    pillar = PillarBriefSerializer(read_only=True)
+    lead_organisations = OrganisationSerializer(many=True, read_only=True)
+    responsible = UserBriefSerializer(read_only=True, allow_null=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    last_status_update_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="When the trail last had an entry."
+    )
+
+    class Meta:
+        model = Commitment
+        fields = [
+            "code",
+            "url",
+            "pillar",
+            "title",
+            "description",
+            "source_clause",
+            "paragraph",
+            "lead_side",
+            "lead_organisations",
+            "responsible",
+            "status",
+            "status_label",
+            "priority",
+            "start_date",
+            "target_date",
+            "progress",
+            "version",
+            "last_status_update_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class CommitmentWriteSerializer(StrictModelSerializer):
+    """Details and owners. Status and progress change only through status updates."""
+
+    refused_fields = {
+        "status": "Status changes only by POSTing to this commitment's status-updates/, "
+        "which keeps the trail.",
+        "progress": "Progress comes from the milestones, or (without milestones) from a "
+        "status update.",
+    }
+
+    pillar = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Pillar.objects.all(), help_text="Pillar slug (create only)."
+    )
+    lead_organisations = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Organisation.objects.all(),
+        many=True,
+        required=False,
+        help_text="Organisation slugs, e.g. `in-navy`, `jp-jcg`.",
+    )
+    responsible = UsernameField(required=False, allow_null=True, help_text="A username.")
+
+    class Meta:
+        model = Commitment
+        fields = [
+            "code",
+            "pillar",
+            "title",
+            "description",
+            "source_clause",
+            "paragraph",
+            "lead_side",
+            "lead_organisations",
+            "responsible",
+            "priority",
+            "start_date",
+            "target_date",
+        ]
+        # Uniqueness and constraints are checked by the service, in its transaction.
+        validators = []
+        extra_kwargs = {"code": {"validators": []}}
+
+
+class CommitmentUpdateSerializer(CommitmentWriteSerializer):
+    class Meta(CommitmentWriteSerializer.Meta):
+        fields = [
+            "title",
+            "description",
+            "lead_side",
+            "lead_organisations",
+            "responsible",
+            "priority",
+            "start_date",
+            "target_date",
+        ]
+
+
+class StatusUpdateSerializer(serializers.ModelSerializer):
+    author = UserBriefSerializer(read_only=True)
+    commitment = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = StatusUpdate
+        fields = [
+            "id",
+            "commitment",
+            "created_at",
+            "author",
+            "from_status",
+            "to_status",
+            "from_progress",
+            "to_progress",
+            "note",
+            "evidence_url",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Flag a risk",
+            request_only=True,
+            value={
+                "status": "at_risk",
+                "note": "The exercise window slipped to March; dates being renegotiated.",
+                "evidence_url": "https://example.org/minutes/2026-11-20",
+            },
+        )
+    ]
+)
+class StatusUpdateCreateSerializer(StrictSerializer):
+    status = serializers.ChoiceField(choices=Status.choices, help_text="The new status.")
+    note = serializers.CharField(
+        max_length=5000, help_text="Why the status is what it is. Required."
+    )
+    evidence_url = serializers.URLField(
+        max_length=500, required=False, allow_blank=True, help_text="A link to evidence."
+    )
+    progress = serializers.IntegerField(
+        min_value=0,
+        max_value=100,
+        required=False,
+        help_text="Only for a commitment without milestones, whose progress is set by hand.",
+    )
+
+
+class MilestoneSerializer(StrictModelSerializer):
+    commitment = serializers.SlugRelatedField(
+        slug_field="code", queryset=Commitment.objects.all(), help_text="Commitment code."
+    )
+    owner = UsernameField(required=False, allow_null=True, help_text="A username.")
+    state = serializers.SerializerMethodField(help_text="Derived from the dates.")
+
+    class Meta:
+        model = Milestone
+        fields = [
+            "id",
+            "commitment",
+            "title",
+            "due_date",
+            "owner",
+            "weight",
+            "completed_on",
+            "state",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "state", "version", "created_at", "updated_at"]
+
+    @extend_schema_field(serializers.ChoiceField(choices=MilestoneState.choices))
+    def get_state(self, obj: Milestone) -> str:
+        return obj.state
+
+
+class MilestoneUpdateSerializer(MilestoneSerializer):
+    commitment = serializers.SlugRelatedField(slug_field="code", read_only=True)

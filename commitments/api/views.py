@@ -1,0 +1,236 @@
+"""The commitments part of the REST API: declare, validate, call a service; no rules here."""
+
+from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.response import Response
+
+from declaration_tracker.api.pagination import PageNumberPagination, SwitchablePaginationMixin
+from declaration_tracker.api.renderers import CSVRenderer
+from declaration_tracker.api.versioning import (
+    IF_MATCH,
+    IF_MATCH_OPTIONAL,
+    ServiceWriteMixin,
+    expected_version,
+)
+
+from .. import selectors, services
+from ..exports import commitment_rows, csv_lines
+from ..filters import CommitmentFilter, MilestoneFilter
+from ..models import Organisation, Pillar
+from . import serializers as s
+
+PAGINATION_PARAMETERS = [
+    OpenApiParameter(
+        "pagination",
+        OpenApiTypes.STR,
+        enum=["page", "cursor"],
+        description="`cursor` pages by stable keyset cursor (for sync); default `page`.",
+    ),
+    OpenApiParameter("cursor", OpenApiTypes.STR, description="From a `next`/`previous` link."),
+]
+
+
+class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    def pillar_id_of(self, obj):  # pragma: no cover - never written
+        return None
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List the six pillars", tags=["reference"]),
+    retrieve=extend_schema(summary="One pillar, by slug", tags=["reference"]),
+)
+class PillarViewSet(ReadOnlyViewSet):
+    serializer_class = s.PillarSerializer
+    lookup_field = "slug"
+    pagination_class = None
+    filter_backends = []
+
+    def get_queryset(self):
+        from django.db.models import Count
+
+        return Pillar.objects.annotate(commitment_count=Count("commitments"))
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List organisations on both sides", tags=["reference"]),
+    retrieve=extend_schema(summary="One organisation, by slug", tags=["reference"]),
+)
+class OrganisationViewSet(ReadOnlyViewSet):
+    queryset = Organisation.objects.all()
+    serializer_class = s.OrganisationSerializer
+    lookup_field = "slug"
+    filterset_fields = ["side", "kind"]
+    search_fields = ["name", "acronym"]
+    ordering_fields = ["name", "acronym", "side"]
+    ordering = ["side", "name"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List commitments",
+        description="Filter, search and order; `?format=csv` or `Accept: text/csv` streams "
+        "every matching row as CSV (no pagination).",
+        parameters=PAGINATION_PARAMETERS,
+        responses={
+            200: s.CommitmentSerializer(many=True),
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV export"),
+        },
+    ),
+    retrieve=extend_schema(summary="One commitment, by code", description="Sends an ETag."),
+    create=extend_schema(
+        summary="Add a commitment",
+        request=s.CommitmentWriteSerializer,
+        responses={201: s.CommitmentSerializer},
+    ),
+    update=extend_schema(
+        summary="Replace a commitment's details and owners",
+        parameters=[IF_MATCH],
+        request=s.CommitmentUpdateSerializer,
+        responses={200: s.CommitmentSerializer},
+    ),
+    partial_update=extend_schema(
+        summary="Change some of a commitment's details or owners",
+        description="Status and progress change only by POSTing a status update.",
+        parameters=[IF_MATCH],
+        request=s.CommitmentUpdateSerializer,
+        responses={200: s.CommitmentSerializer},
+    ),
+)
+class CommitmentViewSet(
+    SwitchablePaginationMixin,
+    ServiceWriteMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    queryset = selectors.commitment_list()
+    serializer_class = s.CommitmentSerializer
+    create_serializer_class = s.CommitmentWriteSerializer
+    update_serializer_class = s.CommitmentUpdateSerializer
+    lookup_field = "code"
+    lookup_value_regex = "[A-Za-z]{3}-[0-9]{2,3}"
+    filterset_class = CommitmentFilter
+    search_fields = ["code", "title", "description", "source_clause"]
+    ordering_fields = [
+        "code",
+        "title",
+        "status",
+        "progress",
+        "priority",
+        "target_date",
+        "updated_at",
+    ]
+    ordering = ["code"]
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+    allow_owner_reassignment = True
+
+    def pillar_id_of(self, obj):
+        return obj.pillar_id
+
+    def list(self, request, *args, **kwargs):
+        if request.accepted_renderer.format == "csv":
+            rows = commitment_rows(self.filter_queryset(self.get_queryset()))
+            response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv")
+            response["Content-Disposition"] = 'attachment; filename="commitments.csv"'
+            return response
+        return super().list(request, *args, **kwargs)
+
+    def create_object(self, data):
+        return services.commitment_create(actor=self.request.user, **data)
+
+    def update_object(self, commitment, version, data):
+        return services.commitment_update(
+            commitment=commitment, actor=self.request.user, expected_version=version, **data
+        )
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The commitment's status trail, newest first",
+        responses={200: s.StatusUpdateSerializer(many=True)},
+        tags=["commitments"],
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Change the commitment's status (append to its trail)",
+        description="A note is required. Send the commitment's ETag as If-Match to be sure "
+        "nobody changed it since you read it.",
+        parameters=[IF_MATCH_OPTIONAL],
+        request=s.StatusUpdateCreateSerializer,
+        responses={201: s.StatusUpdateSerializer},
+        tags=["commitments"],
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="status-updates",
+        renderer_classes=[JSONRenderer, BrowsableAPIRenderer],
+    )
+    def status_updates(self, request, code=None):
+        commitment = self.get_object()
+        if request.method == "GET":
+            paginator = PageNumberPagination()
+            page = paginator.paginate_queryset(
+                selectors.status_update_list().filter(commitment=commitment), request, view=self
+            )
+            return paginator.get_paginated_response(s.StatusUpdateSerializer(page, many=True).data)
+        serializer = s.StatusUpdateCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        entry = services.status_update_create(
+            commitment=commitment,
+            author=request.user,
+            expected_version=expected_version(request, required=False),
+            **serializer.validated_data,
+        )
+        self.tag(selectors.commitment_list().get(pk=commitment.pk))
+        return Response(s.StatusUpdateSerializer(entry).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List milestones", parameters=PAGINATION_PARAMETERS),
+    retrieve=extend_schema(summary="One milestone", description="Sends an ETag."),
+    create=extend_schema(summary="Add a milestone to a commitment"),
+    update=extend_schema(
+        summary="Replace a milestone", parameters=[IF_MATCH], request=s.MilestoneUpdateSerializer
+    ),
+    partial_update=extend_schema(
+        summary="Change a milestone (set `completed_on` to mark it done, null to reopen)",
+        parameters=[IF_MATCH],
+        request=s.MilestoneUpdateSerializer,
+    ),
+    destroy=extend_schema(summary="Remove a milestone", parameters=[IF_MATCH]),
+)
+class MilestoneViewSet(SwitchablePaginationMixin, ServiceWriteMixin, viewsets.ModelViewSet):
+    queryset = selectors.milestone_list()
+    serializer_class = s.MilestoneSerializer
+    update_serializer_class = s.MilestoneUpdateSerializer
+    filterset_class = MilestoneFilter
+    search_fields = ["title", "commitment__code"]
+    ordering_fields = ["due_date", "updated_at", "weight", "id"]
+    ordering = ["due_date", "id"]
+
+    def pillar_id_of(self, obj):
+        return obj.commitment.pillar_id
+
+    def create_object(self, data):
+        return services.milestone_create(actor=self.request.user, **data)
+
+    def update_object(self, milestone, version, data):
+        return services.milestone_update(
+            milestone=milestone, actor=self.request.user, expected_version=version, **data
+        )
+
+    def destroy(self, request, *args, **kwargs):
+        version = expected_version(request, required=True)
+        services.milestone_delete(
+            milestone=self.get_object(), actor=request.user, expected_version=version
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)

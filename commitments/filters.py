@@ -1,0 +1,108 @@
+"""Filters shared by the API and the browser list; a bad value is an error, never ignored."""
+
+import datetime
+
+import django_filters
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from .choices import LeadSide, MilestoneState, Priority, Status
+from .models import Commitment, Milestone, Organisation, Pillar, User
+from .selectors import stale_condition
+
+
+class CommitmentFilter(django_filters.FilterSet):
+    pillar = django_filters.ModelChoiceFilter(
+        queryset=Pillar.objects.all(), to_field_name="slug", help_text="Pillar slug."
+    )
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices, help_text="One or more statuses (repeat the parameter)."
+    )
+    lead_side = django_filters.ChoiceFilter(choices=LeadSide.choices)
+    priority = django_filters.ChoiceFilter(choices=Priority.choices)
+    organisation = django_filters.ModelChoiceFilter(
+        field_name="lead_organisations",
+        queryset=Organisation.objects.all(),
+        to_field_name="slug",
+        help_text="A lead organisation's slug, e.g. `jp-jcg`.",
+    )
+    owner = django_filters.ModelChoiceFilter(
+        field_name="responsible",
+        queryset=User.objects.all(),
+        to_field_name="username",
+        help_text="The responsible user's username.",
+    )
+    target_date = django_filters.DateFromToRangeFilter(
+        help_text="`target_date_after` and/or `target_date_before` (YYYY-MM-DD, inclusive)."
+    )
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text="ISO 8601 instant; only commitments changed at or after it (for sync).",
+    )
+
+    milestones = django_filters.ChoiceFilter(
+        choices=[(MilestoneState.OVERDUE, "Overdue"), (MilestoneState.DUE_SOON, "Due soon")],
+        method="filter_milestones",
+        help_text="Only commitments with a milestone in this state.",
+    )
+    milestone_due_within = django_filters.NumberFilter(
+        method="filter_milestone_due_within",
+        min_value=0,
+        max_value=366,
+        help_text="Only commitments with an open milestone due within this many days.",
+    )
+    stale = django_filters.BooleanFilter(
+        method="filter_stale",
+        help_text="Only commitments with no status update for TRACKER_STALE_AFTER_DAYS (90).",
+    )
+
+    class Meta:
+        model = Commitment
+        fields = ["pillar", "status", "lead_side", "priority", "organisation", "owner"]
+
+    def filter_milestones(self, queryset, name, value):
+        condition = Milestone.state_condition(value, timezone.localdate())
+        return queryset.filter(
+            Exists(Milestone.objects.filter(condition, commitment=OuterRef("pk")))
+        )
+
+    def filter_milestone_due_within(self, queryset, name, value):
+        today = timezone.localdate()
+        due = Milestone.objects.filter(
+            commitment=OuterRef("pk"),
+            completed_on__isnull=True,
+            due_date__gte=today,
+            due_date__lte=today + datetime.timedelta(days=int(value)),
+        )
+        return queryset.filter(Exists(due))
+
+    def filter_stale(self, queryset, name, value):
+        stale = stale_condition(timezone.localdate())
+        return queryset.filter(stale if value else ~stale)
+
+
+class MilestoneFilter(django_filters.FilterSet):
+    commitment = django_filters.ModelChoiceFilter(
+        queryset=Commitment.objects.all(), to_field_name="code", help_text="Commitment code."
+    )
+    pillar = django_filters.ModelChoiceFilter(
+        field_name="commitment__pillar", queryset=Pillar.objects.all(), to_field_name="slug"
+    )
+    owner = django_filters.ModelChoiceFilter(
+        queryset=User.objects.all(), to_field_name="username", help_text="Owner's username."
+    )
+    due_date = django_filters.DateFromToRangeFilter(
+        help_text="`due_date_after` and/or `due_date_before` (YYYY-MM-DD, inclusive)."
+    )
+    state = django_filters.ChoiceFilter(
+        choices=MilestoneState.choices, method="filter_state", help_text="Derived state."
+    )
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Milestone
+        fields = ["commitment", "pillar", "owner"]
+
+    def filter_state(self, queryset, name, value):
+        return queryset.filter(Milestone.state_condition(value, timezone.localdate()))

@@ -1,0 +1,37 @@
+"""Reads that several edges share: the API, the browser UI, exports and reminders."""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
+
+from .models import Commitment, Milestone, Organisation, StatusUpdate
+
+
+def commitment_list() -> QuerySet[Commitment]:
+    """Commitments with everything a list row shows, in a constant number of queries."""
+    return (
+        Commitment.objects.select_related("pillar", "responsible")
+        .prefetch_related(
+            Prefetch("lead_organisations", queryset=Organisation.objects.order_by("side", "name"))
+        )
+        .annotate(last_status_update_at=Max("status_updates__created_at"))
+    )
+
+
+def milestone_list() -> QuerySet[Milestone]:
+    return Milestone.objects.select_related("commitment__pillar", "owner")
+
+
+def status_update_list() -> QuerySet[StatusUpdate]:
+    return StatusUpdate.objects.select_related("author", "commitment")
+
+
+def stale_condition(today: datetime.date, days: int | None = None) -> Q:
+    """Select commitments with no status update for `days` days, counted from their creation."""
+    days = settings.TRACKER_STALE_AFTER_DAYS if days is None else days
+    cutoff = datetime.datetime.combine(
+        today - datetime.timedelta(days=days), datetime.time.min, tzinfo=datetime.UTC
+    )
+    recent = StatusUpdate.objects.filter(commitment=OuterRef("pk"), created_at__gte=cutoff)
+    return Q(created_at__lt=cutoff) & ~Exists(recent)

@@ -1,0 +1,13 @@
+"""The REST API: /api/v1/ for data, /api/schema/ and /api/docs/ to describe it."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+app_name = "api"
+
+urlpatterns = [
+    path("v1/", include("commitments.api.urls")),
+    path("v1/", include("dialogues.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]

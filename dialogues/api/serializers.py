@@ -1,0 +1,113 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from commitments.api.serializers import (
+    OrganisationSerializer,
+    PillarBriefSerializer,
+    UserBriefSerializer,
+    UsernameField,
+)
+from commitments.models import Commitment
+from declaration_tracker.api.serializers import StrictModelSerializer
+
+from ..models import ActionItem, DialogueMechanism, Meeting
+
+
+class DialogueMechanismSerializer(serializers.ModelSerializer):
+    pillar = PillarBriefSerializer(read_only=True)
+    lead_organisations = OrganisationSerializer(many=True, read_only=True)
+    leads = UserBriefSerializer(many=True, read_only=True)
+    last_held = serializers.DateField(
+        read_only=True, allow_null=True, help_text="The last meeting held."
+    )
+    next_planned = serializers.DateField(
+        read_only=True, allow_null=True, help_text="The next meeting planned."
+    )
+    next_due = serializers.SerializerMethodField(help_text="When the cadence wants a meeting.")
+    overdue = serializers.SerializerMethodField(help_text="The cadence has lapsed.")
+
+    class Meta:
+        model = DialogueMechanism
+        fields = [
+            "slug",
+            "name",
+            "description",
+            "cadence",
+            "pillar",
+            "lead_organisations",
+            "leads",
+            "established",
+            "source_clause",
+            "paragraph",
+            "last_held",
+            "next_planned",
+            "next_due",
+            "overdue",
+        ]
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_next_due(self, obj):
+        return obj.next_due(obj.last_held)
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_overdue(self, obj) -> bool:
+        return obj.established and obj.is_overdue(obj.last_held, self.context["today"])
+
+
+class MeetingSerializer(StrictModelSerializer):
+    mechanism = serializers.SlugRelatedField(
+        slug_field="slug", queryset=DialogueMechanism.objects.all(), help_text="Mechanism slug."
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "id",
+            "mechanism",
+            "date",
+            "place",
+            "state",
+            "outcome_summary",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "version", "created_at", "updated_at"]
+
+
+class MeetingUpdateSerializer(MeetingSerializer):
+    mechanism = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+
+class ActionItemSerializer(StrictModelSerializer):
+    meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.all())
+    owner = UsernameField(required=False, allow_null=True, help_text="A username.")
+    commitment = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Commitment.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The commitment it advances, by code.",
+    )
+
+    class Meta:
+        model = ActionItem
+        fields = [
+            "id",
+            "meeting",
+            "title",
+            "description",
+            "owner",
+            "due_date",
+            "state",
+            "completed_on",
+            "commitment",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "version", "created_at", "updated_at"]
+
+
+class ActionItemUpdateSerializer(ActionItemSerializer):
+    meeting = serializers.PrimaryKeyRelatedField(read_only=True)
