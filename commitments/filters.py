@@ -6,6 +6,12 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from declaration_tracker.api.filters import (
+    IntegerFilter,
+    StrictBooleanFilter,
+    UpdatedSinceFilter,
+)
+
 from .choices import LeadSide, MilestoneState, Priority, Status
 from .models import Commitment, Milestone, Organisation, Pillar, User
 from .selectors import stale_condition
@@ -35,24 +41,20 @@ class CommitmentFilter(django_filters.FilterSet):
     target_date = django_filters.DateFromToRangeFilter(
         help_text="`target_date_after` and/or `target_date_before` (YYYY-MM-DD, inclusive)."
     )
-    updated_since = django_filters.IsoDateTimeFilter(
-        field_name="updated_at",
-        lookup_expr="gte",
-        help_text="ISO 8601 instant; only commitments changed at or after it (for sync).",
-    )
+    updated_since = UpdatedSinceFilter()
 
     milestones = django_filters.ChoiceFilter(
         choices=[(MilestoneState.OVERDUE, "Overdue"), (MilestoneState.DUE_SOON, "Due soon")],
         method="filter_milestones",
         help_text="Only commitments with a milestone in this state.",
     )
-    milestone_due_within = django_filters.NumberFilter(
+    milestone_due_within = IntegerFilter(
         method="filter_milestone_due_within",
         min_value=0,
         max_value=366,
         help_text="Only commitments with an open milestone due within this many days.",
     )
-    stale = django_filters.BooleanFilter(
+    stale = StrictBooleanFilter(
         method="filter_stale",
         help_text="Only commitments with no status update for TRACKER_STALE_AFTER_DAYS (90).",
     )
@@ -61,13 +63,13 @@ class CommitmentFilter(django_filters.FilterSet):
         model = Commitment
         fields = ["pillar", "status", "lead_side", "priority", "organisation", "owner"]
 
-    def filter_milestones(self, queryset, name, value):
+    def filter_milestones(self, queryset, name, value: str):
         condition = Milestone.state_condition(value, timezone.localdate())
         return queryset.filter(
             Exists(Milestone.objects.filter(condition, commitment=OuterRef("pk")))
         )
 
-    def filter_milestone_due_within(self, queryset, name, value):
+    def filter_milestone_due_within(self, queryset, name, value: int):
         today = timezone.localdate()
         due = Milestone.objects.filter(
             commitment=OuterRef("pk"),
@@ -77,7 +79,7 @@ class CommitmentFilter(django_filters.FilterSet):
         )
         return queryset.filter(Exists(due))
 
-    def filter_stale(self, queryset, name, value):
+    def filter_stale(self, queryset, name, value: bool):
         stale = stale_condition(timezone.localdate())
         return queryset.filter(stale if value else ~stale)
 
@@ -98,11 +100,11 @@ class MilestoneFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(
         choices=MilestoneState.choices, method="filter_state", help_text="Derived state."
     )
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = Milestone
         fields = ["commitment", "pillar", "owner"]
 
-    def filter_state(self, queryset, name, value):
+    def filter_state(self, queryset, name, value: str):
         return queryset.filter(Milestone.state_condition(value, timezone.localdate()))

@@ -162,7 +162,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["declaration_tracker.api.permissions.TrackerPermission"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "declaration_tracker.api.filters.StrictDjangoFilterBackend",
         "declaration_tracker.api.filters.StrictSearchFilter",
         "declaration_tracker.api.filters.StrictOrderingFilter",
     ],

@@ -11,3 +11,6 @@ urlpatterns = [
     path("api/", include("declaration_tracker.api.urls")),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]
+
+handler404 = "declaration_tracker.views.page_not_found"
+handler500 = "declaration_tracker.views.server_error"

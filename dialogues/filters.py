@@ -1,9 +1,22 @@
 import django_filters
 
 from commitments.models import Commitment, User
+from declaration_tracker.api.filters import (
+    IntegerFilter,
+    StrictBooleanFilter,
+    UpdatedSinceFilter,
+)
 
 from .choices import ActionItemState, MeetingState
 from .models import ActionItem, DialogueMechanism, Meeting
+
+
+class DialogueMechanismFilter(django_filters.FilterSet):
+    established = StrictBooleanFilter(help_text="`true`: established; `false`: to be explored.")
+
+    class Meta:
+        model = DialogueMechanism
+        fields = ["cadence", "established"]
 
 
 class MeetingFilter(django_filters.FilterSet):
@@ -12,7 +25,7 @@ class MeetingFilter(django_filters.FilterSet):
     )
     state = django_filters.MultipleChoiceFilter(choices=MeetingState.choices)
     date = django_filters.DateFromToRangeFilter(help_text="`date_after` / `date_before`.")
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = Meeting
@@ -20,7 +33,7 @@ class MeetingFilter(django_filters.FilterSet):
 
 
 class ActionItemFilter(django_filters.FilterSet):
-    meeting = django_filters.NumberFilter(field_name="meeting_id")
+    meeting = IntegerFilter(field_name="meeting_id")
     mechanism = django_filters.ModelChoiceFilter(
         field_name="meeting__mechanism",
         queryset=DialogueMechanism.objects.all(),
@@ -32,7 +45,7 @@ class ActionItemFilter(django_filters.FilterSet):
     )
     state = django_filters.MultipleChoiceFilter(choices=ActionItemState.choices)
     due_date = django_filters.DateFromToRangeFilter(help_text="`due_date_after` / `_before`.")
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = ActionItem

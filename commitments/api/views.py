@@ -173,6 +173,8 @@ class CommitmentViewSet(
         methods=["get", "post"],
         url_path="status-updates",
         renderer_classes=[JSONRenderer, BrowsableAPIRenderer],
+        filter_backends=[],
+        pagination_class=PageNumberPagination,
     )
     def status_updates(self, request, code=None):
         commitment = self.get_object()

@@ -1,7 +1,45 @@
 """Filter backends that answer a bad value with a 400 instead of ignoring it."""
 
+import datetime
+
+import django_filters
+from django import forms
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import filters
 from rest_framework.exceptions import ValidationError
+
+# Free-text parameters where an empty value means "no search".
+EMPTY_ALLOWED = frozenset({"search"})
+
+
+class StrictDjangoFilterBackend(DjangoFilterBackend):
+    """Refuse an empty parameter instead of silently not filtering by it."""
+
+    def filter_queryset(self, request, queryset, view):
+        empty = sorted(
+            name
+            for name, values in request.query_params.lists()
+            if name not in EMPTY_ALLOWED and any(value == "" for value in values)
+        )
+        if empty:
+            raise ValidationError(
+                {name: ["Empty value: give a value, or leave the parameter out."] for name in empty}
+            )
+        return super().filter_queryset(request, queryset, view)
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    """`true` or `false` (also 1/0), nothing else; django-filter would ignore other values."""
+
+    field_class = forms.TypedChoiceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", [("true", "true"), ("false", "false"), ("1", "1"), ("0", "0")])
+        kwargs.setdefault("coerce", lambda value: value in ("true", "1"))
+        super().__init__(*args, **kwargs)
 
 
 class StrictOrderingFilter(filters.OrderingFilter):
@@ -33,3 +71,41 @@ class StrictSearchFilter(filters.SearchFilter):
         if "\x00" in value:
             raise ValidationError({self.search_param: ["Null characters are not allowed."]})
         return super().get_search_terms(request)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number; django-filter's NumberFilter would take 0.5."""
+
+    field_class = forms.IntegerField
+
+
+class UtcIsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 instant, normalised to UTC; an offset beyond ±14:00 is refused."""
+
+    def to_python(self, value):
+        parsed = super().to_python(value)
+        if parsed is None:
+            return None
+        offset = parsed.utcoffset()
+        if offset is not None and abs(offset) > datetime.timedelta(hours=14):
+            raise forms.ValidationError("The UTC offset must be between -14:00 and +14:00.")
+        try:
+            return parsed.astimezone(datetime.UTC)
+        except OverflowError as exc:
+            raise forms.ValidationError("The instant is out of range.") from exc
+
+
+@extend_schema_field(OpenApiTypes.DATETIME)
+class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
+    """Rows changed at or after an ISO 8601 instant: for incremental sync."""
+
+    field_class = UtcIsoDateTimeField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("field_name", "updated_at")
+        kwargs.setdefault("lookup_expr", "gte")
+        kwargs.setdefault(
+            "help_text", "ISO 8601 instant, e.g. 2026-11-01T00:00:00Z: rows changed since then."
+        )
+        super().__init__(*args, **kwargs)

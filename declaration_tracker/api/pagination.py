@@ -30,8 +30,10 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return size
 
     def get_paginated_response_schema(self, schema):
+        """One schema for both kinds of page: cursor pages have no count."""
         schema = super().get_paginated_response_schema(schema)
-        schema["required"] = ["count", "results"]
+        schema["required"] = ["results"]
+        schema["properties"]["count"]["description"] = "Rows in all pages (page numbers only)."
         return schema
 
 
@@ -47,14 +49,17 @@ class CursorPagination(pagination.CursorPagination):
 
 
 class SwitchablePaginationMixin:
-    """`?pagination=cursor` (or a `cursor` parameter) pages by cursor instead of by number."""
+    """On lists, `?pagination=cursor` (or a `cursor` parameter) pages by cursor, not number."""
 
     @property
     def paginator(self):
         if not hasattr(self, "_paginator"):
             params = self.request.query_params if self.request else {}
-            wants_cursor = params.get("pagination") == "cursor" or "cursor" in params
+            if getattr(self, "action", None) != "list":
+                self._paginator = self.pagination_class() if self.pagination_class else None
+                return self._paginator
             if params.get("pagination") not in (None, "cursor", "page"):
                 raise ValidationError({"pagination": ["Either page (the default) or cursor."]})
+            wants_cursor = params.get("pagination") == "cursor" or "cursor" in params
             self._paginator = CursorPagination() if wants_cursor else PageNumberPagination()
         return self._paginator

@@ -86,12 +86,12 @@ class ServiceWriteMixin(ETagMixin):
         return self.respond(self.tag(self.get_queryset().get(pk=created.pk)), status=201)
 
     def update(self, request, *args, partial=False, **kwargs):
-        version = expected_version(request, required=True)
         instance = self.get_object()
         serializer = self.update_serializer_class(
             instance, data=request.data, partial=partial, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
+        version = expected_version(request, required=True)
         self.update_object(instance, version, serializer.validated_data)
         return self.respond(self.tag(self.get_queryset().get(pk=instance.pk)))
 

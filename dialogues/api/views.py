@@ -7,7 +7,7 @@ from declaration_tracker.api.pagination import SwitchablePaginationMixin
 from declaration_tracker.api.versioning import IF_MATCH, ServiceWriteMixin
 
 from .. import selectors, services
-from ..filters import ActionItemFilter, MeetingFilter
+from ..filters import ActionItemFilter, DialogueMechanismFilter, MeetingFilter
 from . import serializers as s
 
 
@@ -19,7 +19,7 @@ class DialogueMechanismViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.DialogueMechanismSerializer
     lookup_field = "slug"
     pagination_class = None
-    filterset_fields = ["cadence", "established"]
+    filterset_class = DialogueMechanismFilter
     search_fields = ["name", "description"]
     ordering_fields = ["name"]
     ordering = ["name"]

@@ -1,0 +1,70 @@
+"""Schemathesis against the published OpenAPI schema: every operation, an analyst's token.
+
+No operation may answer 5xx, and every response must conform to the schema /api/schema/
+publishes (status codes, content types, headers and bodies).
+"""
+
+import json
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiJsonRenderer
+from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
+from schemathesis import checks
+
+from tests.factories import analyst
+
+PILLARS = ("defence", "maritime", "industry", "technology", "multilateral", "dialogue")
+
+# The same document /api/schema/ serves (test_schema_endpoint_serves_it checks that).
+SCHEMA_DOCUMENT = json.loads(
+    OpenApiJsonRenderer().render(SchemaGenerator().get_schema(request=None, public=True))
+)
+schema = schemathesis.openapi.from_dict(SCHEMA_DOCUMENT)
+schema.app = get_wsgi_application()
+
+
+@pytest.fixture
+def analyst_token(loaded) -> str:
+    return Token.objects.create(user=analyst(*PILLARS)).key
+
+
+@pytest.fixture
+def wsgi_requests_share_the_test_transaction():
+    """As Django's test client does: keep the test's connection open across requests."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+# Every check but positive_data_acceptance: a request can match the schema and still name a
+# pillar, organisation or user that does not exist, which is rightly a 400.
+CHECKS = [
+    checks.not_a_server_error,
+    checks.status_code_conformance,
+    checks.content_type_conformance,
+    checks.response_headers_conformance,
+    checks.response_schema_conformance,
+    checks.negative_data_rejection,
+]
+
+
+@pytest.mark.usefixtures("wsgi_requests_share_the_test_transaction")
+@schema.parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+def test_every_operation_answers_within_its_schema(case, analyst_token):
+    case.call_and_validate(headers={"Authorization": f"Token {analyst_token}"}, checks=CHECKS)
+
+
+def test_schema_endpoint_serves_it(client, loaded):
+    response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+
+    assert response.status_code == 200
+    assert json.loads(response.content)["paths"].keys() == SCHEMA_DOCUMENT["paths"].keys()
