@@ -74,3 +74,16 @@ def test_stale_lists_commitments_without_a_status_update_for_90_days(client_of_a
 
     assert [row["code"] for row in stale["results"]] == ["MAR-01"]
     assert fresh["count"] == Commitment.objects.count() - 1
+
+
+def test_a_status_update_without_evidence_shows_no_link_rather_than_an_empty_one(
+    client_of_analyst,
+):
+    response = client_of_analyst.post(
+        "/api/v1/commitments/MAR-03/status-updates/",
+        {"status": "at_risk", "note": "Berthing slots unconfirmed."},
+        format="json",
+    )
+
+    assert response.status_code == 201
+    assert response.json()["evidence_url"] is None

@@ -179,8 +179,16 @@ class CommitmentUpdateSerializer(CommitmentWriteSerializer):
         ]
 
 
+class OptionalURLField(serializers.URLField):
+    """A link that may be absent: shown as null rather than an empty string."""
+
+    def to_representation(self, value):
+        return value or None
+
+
 class StatusUpdateSerializer(serializers.ModelSerializer):
     author = UserBriefSerializer(read_only=True)
+    evidence_url = OptionalURLField(read_only=True, allow_null=True, help_text="Evidence link.")
     commitment = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
