@@ -1,4 +1,5 @@
 import datetime
+import secrets
 import zoneinfo
 
 from django.conf import settings
@@ -413,3 +414,32 @@ class StatusUpdate(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("The status trail is append-only: an entry cannot be deleted.")
+
+
+def calendar_feed_key_new() -> str:
+    """Return a fresh, unguessable key for a calendar feed URL."""
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeedToken(models.Model):
+    """The secret in a user's calendar feed URL; delete the row or rotate the key to revoke it.
+
+    Calendar applications cannot send headers, so the key travels in the URL and reads the
+    feed only: it is not an API token.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feed_token",
+    )
+    key = models.CharField(_("key"), max_length=64, unique=True, default=calendar_feed_key_new)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar feed token")
+        verbose_name_plural = _("calendar feed tokens")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -15,7 +15,16 @@ from django.utils.translation import gettext as _
 from . import permissions
 from .choices import Status
 from .exceptions import StaleVersionError
-from .models import Commitment, Declaration, Milestone, Organisation, StatusUpdate, User
+from .models import (
+    CalendarFeedToken,
+    Commitment,
+    Declaration,
+    Milestone,
+    Organisation,
+    StatusUpdate,
+    User,
+    calendar_feed_key_new,
+)
 
 COMMITMENT_EDITABLE_FIELDS = frozenset(
     {"title", "description", "priority", "lead_side", "start_date", "target_date"}
@@ -348,3 +357,21 @@ def commitment_create(*, actor: User, **fields: Any) -> Commitment:
         versioned_save(commitment)
         commitment.lead_organisations.set(organisations)
     return commitment
+
+
+def calendar_token_rotate(*, user: User) -> CalendarFeedToken:
+    """Give the user a new calendar feed key; the URL with the old one stops working."""
+    permissions.require(
+        permissions.can_read(user), _("Only users with a role may subscribe to the calendar.")
+    )
+    token, _created = CalendarFeedToken.objects.update_or_create(
+        user=user,
+        defaults={"key": calendar_feed_key_new(), "created_at": timezone.now()},
+        create_defaults={"key": calendar_feed_key_new()},
+    )
+    return token
+
+
+def calendar_token_revoke(*, user: User) -> None:
+    """Delete the user's calendar feed key, so the feed URL stops working."""
+    CalendarFeedToken.objects.filter(user=user).delete()

@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from . import views
+from .calendar import CalendarFeedView, CalendarTokenView
 from .dashboard import DashboardView
 
 router = SimpleRouter()
@@ -10,4 +11,9 @@ router.register("organisations", views.OrganisationViewSet, basename="organisati
 router.register("commitments", views.CommitmentViewSet, basename="commitment")
 router.register("milestones", views.MilestoneViewSet, basename="milestone")
 
-urlpatterns = [*router.urls, path("dashboard/", DashboardView.as_view(), name="dashboard")]
+urlpatterns = [
+    *router.urls,
+    path("dashboard/", DashboardView.as_view(), name="dashboard"),
+    path("calendar.ics", CalendarFeedView.as_view(), name="calendar-feed-ics"),
+    path("calendar-feed/", CalendarTokenView.as_view(), name="calendar-feed-token"),
+]
