@@ -22,7 +22,7 @@ from declaration_tracker.api.versioning import (
     expected_version,
 )
 
-from .. import selectors, services
+from .. import permissions, selectors, services
 from ..exports import commitment_rows, csv_lines
 from ..filters import CommitmentFilter, MilestoneFilter
 from ..models import Organisation, Pillar
@@ -57,7 +57,7 @@ class PillarViewSet(ReadOnlyViewSet):
     def get_queryset(self):
         from django.db.models import Count
 
-        return Pillar.objects.annotate(commitment_count=Count("commitments"))
+        return Pillar.objects.annotate(commitment_count=Count("commitments")).order_by("position")
 
 
 @extend_schema_view(
@@ -138,6 +138,9 @@ class CommitmentViewSet(
 
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format == "csv":
+            permissions.require(
+                permissions.can_export(request.user), "Exports are for managers and analysts."
+            )
             rows = commitment_rows(self.filter_queryset(self.get_queryset()))
             response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv")
             response["Content-Disposition"] = 'attachment; filename="commitments.csv"'

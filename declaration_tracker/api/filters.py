@@ -14,20 +14,39 @@ from rest_framework.exceptions import ValidationError
 EMPTY_ALLOWED = frozenset({"search"})
 
 
+RANGE_SUFFIXES = ("after", "before", "min", "max")
+
+
 class StrictDjangoFilterBackend(DjangoFilterBackend):
-    """Refuse an empty parameter instead of silently not filtering by it."""
+    """Refuse an empty parameter instead of silently not filtering by it, and name the
+    parameter the client sent (`target_date_after`, not the filter `target_date`)."""
 
     def filter_queryset(self, request, queryset, view):
+        params = request.query_params
         empty = sorted(
             name
-            for name, values in request.query_params.lists()
+            for name, values in params.lists()
             if name not in EMPTY_ALLOWED and any(value == "" for value in values)
         )
         if empty:
             raise ValidationError(
                 {name: ["Empty value: give a value, or leave the parameter out."] for name in empty}
             )
-        return super().filter_queryset(request, queryset, view)
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            raise ValidationError(self._errors_by_parameter(filterset.errors, params))
+        return filterset.qs
+
+    @staticmethod
+    def _errors_by_parameter(errors, params) -> dict[str, list[str]]:
+        named: dict[str, list[str]] = {}
+        for name, messages in errors.items():
+            sent = [f"{name}_{suffix}" for suffix in RANGE_SUFFIXES if f"{name}_{suffix}" in params]
+            for parameter in sent if name not in params and sent else [name]:
+                named[parameter] = list(messages)
+        return named
 
 
 @extend_schema_field(OpenApiTypes.BOOL)
@@ -43,6 +62,14 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
 
 
 class StrictOrderingFilter(filters.OrderingFilter):
+    """Order as asked, then by primary key, so that pages neither repeat nor drop rows."""
+
+    def get_ordering(self, request, queryset, view):
+        ordering = list(super().get_ordering(request, queryset, view) or [])
+        if ordering and not {"pk", "-pk", "id", "-id"} & set(ordering):
+            ordering.append("pk")
+        return ordering
+
     def remove_invalid_fields(self, queryset, fields, view, request):
         valid = super().remove_invalid_fields(queryset, fields, view, request)
         invalid = [f for f in fields if f and f not in valid]

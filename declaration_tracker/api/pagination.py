@@ -38,11 +38,21 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
 
 class CursorPagination(pagination.CursorPagination):
-    """Stable keyset pages by id: rows added while a client walks the set are not skipped."""
+    """Stable keyset pages by id: rows added while a client walks the set are not skipped.
+
+    Always by id: a cursor on a column with repeated or null values would skip rows.
+    """
 
     ordering = "id"
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
+
+    def get_ordering(self, request, queryset, view):
+        if request.query_params.get("ordering"):
+            raise ValidationError(
+                {"ordering": ["Cursor pages are always in id order; leave ordering out."]}
+            )
+        return (self.ordering,)
 
     def get_page_size(self, request):
         return PageNumberPagination.get_page_size(self, request)

@@ -19,8 +19,14 @@ class TrackerPermission(drf.BasePermission):
         if request.method in drf.SAFE_METHODS:
             return True
         self.message = "Only analysts, in the pillars assigned to them, may change data."
-        return permissions.can_edit_any(request.user) or (
-            getattr(view, "allow_owner_reassignment", False)
+        return permissions.can_edit_any(request.user) or self._reassigns_owners(request, view)
+
+    @staticmethod
+    def _reassigns_owners(request, view) -> bool:
+        """A manager may change an existing commitment's owners (PUT/PATCH), nothing else."""
+        return (
+            request.method in ("PUT", "PATCH")
+            and getattr(view, "allow_owner_reassignment", False)
             and permissions.can_reassign_owners(request.user)
         )
 
@@ -29,7 +35,6 @@ class TrackerPermission(drf.BasePermission):
             return True
         self.message = "Only an analyst assigned to this pillar may change it."
         pillar_id = view.pillar_id_of(obj)
-        return permissions.can_edit_pillar(request.user, pillar_id) or (
-            getattr(view, "allow_owner_reassignment", False)
-            and permissions.can_reassign_owners(request.user)
+        return permissions.can_edit_pillar(request.user, pillar_id) or self._reassigns_owners(
+            request, view
         )

@@ -35,7 +35,7 @@ def expected_version(request, *, required: bool) -> int | None:
             raise PreconditionRequired()
         return None
     value = header.removeprefix("W/").strip('"')
-    if not value.isdigit() or len(value) > 9:
+    if not (value.isascii() and value.isdigit()) or len(value) > 9:
         raise PreconditionFailed(
             f"If-Match {header[:40]!r} is not an ETag of this object; send the ETag header of "
             "your last GET."
