@@ -200,6 +200,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "declaration_tracker.api.glossary.describe_everything",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "commitments.choices.Status",
         "MilestoneStateEnum": "commitments.choices.MilestoneState",

@@ -87,3 +87,37 @@ def test_a_status_update_without_evidence_shows_no_link_rather_than_an_empty_one
 
     assert response.status_code == 201
     assert response.json()["evidence_url"] is None
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({"outcome_summary": 0}, "outcome_summary", "Must be a string."),
+        ({"place": ["Tokyo"]}, "place", "Must be a string."),
+    ],
+)
+def test_a_number_or_list_for_a_text_field_is_refused(client_of_analyst, body, field, message):
+    from dialogues.models import Meeting
+
+    before = Meeting.objects.count()
+    response = client_of_analyst.post(
+        "/api/v1/meetings/",
+        {"mechanism": "coast-guard-commandant-meetings", "date": "2026-10-14", **body},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"][field] == [message]
+    assert Meeting.objects.count() == before
+
+
+def test_an_empty_string_for_a_reference_is_refused_not_taken_as_none(client_of_analyst):
+    response = client_of_analyst.post(
+        "/api/v1/milestones/",
+        {"commitment": "MAR-03", "title": "Step", "due_date": "2027-02-28", "owner": ""},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert "send null for none" in response.json()["error"]["fields"]["owner"][0]
+    assert not Commitment.objects.get(code="MAR-03").milestones.exists()

@@ -68,3 +68,38 @@ def test_schema_endpoint_serves_it(client, loaded):
 
     assert response.status_code == 200
     assert json.loads(response.content)["paths"].keys() == SCHEMA_DOCUMENT["paths"].keys()
+
+
+def test_every_operation_parameter_and_field_is_described():
+    bare = [
+        f"{method.upper()} {path}"
+        for path, item in SCHEMA_DOCUMENT["paths"].items()
+        for method, operation in item.items()
+        if not operation.get("summary")
+    ]
+    bare += [
+        f"parameter {parameter['name']} of {path}"
+        for path, item in SCHEMA_DOCUMENT["paths"].items()
+        for operation in item.values()
+        for parameter in operation.get("parameters", [])
+        if not parameter.get("description")
+    ]
+    bare += [
+        f"{component}.{name}"
+        for component, body in SCHEMA_DOCUMENT["components"]["schemas"].items()
+        for name, field in body.get("properties", {}).items()
+        if not field.get("description")
+    ]
+
+    assert bare == []
+
+
+def test_the_writes_a_system_makes_come_with_examples():
+    def examples(path, method):
+        content = SCHEMA_DOCUMENT["paths"][path][method]["requestBody"]["content"]
+        return content["application/json"].get("examples", {})
+
+    assert examples("/api/v1/commitments/{code}/status-updates/", "post")
+    assert examples("/api/v1/milestones/", "post")
+    assert examples("/api/v1/meetings/", "post")
+    assert examples("/api/v1/action-items/", "post")

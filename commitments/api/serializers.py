@@ -3,7 +3,11 @@
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from declaration_tracker.api.serializers import StrictModelSerializer, StrictSerializer
+from declaration_tracker.api.serializers import (
+    StrictModelSerializer,
+    StrictSerializer,
+    StrictSlugRelatedField,
+)
 
 from ..choices import MilestoneState, Status
 from ..models import Commitment, Milestone, Organisation, Pillar, StatusUpdate, User
@@ -37,7 +41,7 @@ class UserBriefSerializer(serializers.ModelSerializer):
         fields = ["username", "name", "side"]
 
 
-class UsernameField(serializers.SlugRelatedField):
+class UsernameField(StrictSlugRelatedField):
     def __init__(self, **kwargs):
         kwargs.setdefault("slug_field", "username")
         kwargs.setdefault("queryset", User.objects.filter(is_active=True))
@@ -132,10 +136,10 @@ class CommitmentWriteSerializer(StrictModelSerializer):
         "status update.",
     }
 
-    pillar = serializers.SlugRelatedField(
+    pillar = StrictSlugRelatedField(
         slug_field="slug", queryset=Pillar.objects.all(), help_text="Pillar slug (create only)."
     )
-    lead_organisations = serializers.SlugRelatedField(
+    lead_organisations = StrictSlugRelatedField(
         slug_field="slug",
         queryset=Organisation.objects.all(),
         many=True,
@@ -238,8 +242,24 @@ class StatusUpdateCreateSerializer(StrictSerializer):
     )
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Add a milestone",
+            request_only=True,
+            value={
+                "commitment": "MAR-03",
+                "title": "Liaison officer posted to IFC-IOR",
+                "due_date": "2027-02-28",
+                "owner": "analyst",
+                "weight": 2,
+            },
+        ),
+        OpenApiExample("Mark it done", request_only=True, value={"completed_on": "2027-02-20"}),
+    ]
+)
 class MilestoneSerializer(StrictModelSerializer):
-    commitment = serializers.SlugRelatedField(
+    commitment = StrictSlugRelatedField(
         slug_field="code", queryset=Commitment.objects.all(), help_text="Commitment code."
     )
     owner = UsernameField(required=False, allow_null=True, help_text="A username.")

@@ -31,7 +31,30 @@ class StrictSerializer(serializers.Serializer):
                     for name in extra
                 }
             )
+        wrong_type = sorted(
+            name
+            for name, field in self.fields.items()
+            if isinstance(field, serializers.CharField)
+            and not field.read_only
+            and data.get(name) is not None
+            and not isinstance(data[name], str)
+        )
+        if wrong_type:
+            raise serializers.ValidationError({name: ["Must be a string."] for name in wrong_type})
         return super().to_internal_value(data)
+
+
+class StrictSlugRelatedField(serializers.SlugRelatedField):
+    """A reference by slug, code or username; an empty string is refused, not taken as null."""
+
+    def run_validation(self, data=serializers.empty):
+        if data == "":
+            raise serializers.ValidationError(
+                "An empty string names nothing: send null for none, or leave the field out."
+            )
+        if data is not None and data is not serializers.empty and not isinstance(data, str):
+            raise serializers.ValidationError("Must be a string.")
+        return super().run_validation(data)
 
 
 class StrictModelSerializer(StrictSerializer, serializers.ModelSerializer):

@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from commitments.api.serializers import (
@@ -8,7 +8,7 @@ from commitments.api.serializers import (
     UsernameField,
 )
 from commitments.models import Commitment
-from declaration_tracker.api.serializers import StrictModelSerializer
+from declaration_tracker.api.serializers import StrictModelSerializer, StrictSlugRelatedField
 
 from ..models import ActionItem, DialogueMechanism, Meeting
 
@@ -54,8 +54,23 @@ class DialogueMechanismSerializer(serializers.ModelSerializer):
         return obj.established and obj.is_overdue(obj.last_held, self.context["today"])
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Record a meeting held",
+            request_only=True,
+            value={
+                "mechanism": "coast-guard-commandant-meetings",
+                "date": "2026-10-14",
+                "place": "New Delhi",
+                "state": "held",
+                "outcome_summary": "Agreed a joint exercise and a liaison officer exchange.",
+            },
+        )
+    ]
+)
 class MeetingSerializer(StrictModelSerializer):
-    mechanism = serializers.SlugRelatedField(
+    mechanism = StrictSlugRelatedField(
         slug_field="slug", queryset=DialogueMechanism.objects.all(), help_text="Mechanism slug."
     )
 
@@ -79,10 +94,26 @@ class MeetingUpdateSerializer(MeetingSerializer):
     mechanism = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Add an action item",
+            request_only=True,
+            value={
+                "meeting": 12,
+                "title": "Draft the exercise's terms of reference",
+                "owner": "analyst_jp",
+                "due_date": "2026-12-15",
+                "commitment": "MAR-02",
+            },
+        ),
+        OpenApiExample("Close it", request_only=True, value={"state": "done"}),
+    ]
+)
 class ActionItemSerializer(StrictModelSerializer):
     meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.all())
     owner = UsernameField(required=False, allow_null=True, help_text="A username.")
-    commitment = serializers.SlugRelatedField(
+    commitment = StrictSlugRelatedField(
         slug_field="code",
         queryset=Commitment.objects.all(),
         required=False,
