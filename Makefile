@@ -8,15 +8,25 @@ DEMO_PASSWORD ?= demo-pass-2025
 export TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/declaration_tracker
 export TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: install run test lint format clean
+.PHONY: install browser run test lint format clean
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml package.json package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+# The browser tests drive Debian's Chromium (no browser download); install it if missing.
+browser:
+	@test -x /usr/bin/chromium || { \
+		echo "Installing Chromium for the browser tests (apt-get install chromium)"; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get install -y -q chromium >/dev/null 2>&1 || \
+		{ $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q chromium >/dev/null; }; }
+	@test -x /usr/bin/chromium || { echo "make test: /usr/bin/chromium is missing" >&2; exit 1; }
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
@@ -31,7 +41,7 @@ run: install
 	@echo
 	HOST=$(HOST) WEB_PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
-test: install
+test: install browser
 	@$(BIN)/python -m tests.check_services
 	$(BIN)/pytest
 
@@ -44,4 +54,4 @@ format: install
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) .run db.sqlite3 staticfiles
+	rm -rf $(VENV) node_modules .run db.sqlite3 staticfiles

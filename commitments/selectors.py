@@ -7,6 +7,20 @@ from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
 
 from .models import Commitment, Milestone, Organisation, StatusUpdate
 
+COMMITMENT_SEARCH_FIELDS = ("code", "title", "description", "source_clause")
+
+
+def commitment_search(queryset: QuerySet[Commitment], text: str) -> QuerySet[Commitment]:
+    """Keep commitments whose code, title, description or source clause has every word."""
+    for word in text.split()[:10]:
+        queryset = queryset.filter(
+            Q(
+                *[Q(**{f"{field}__icontains": word}) for field in COMMITMENT_SEARCH_FIELDS],
+                _connector=Q.OR,
+            )
+        )
+    return queryset
+
 
 def commitment_list() -> QuerySet[Commitment]:
     """Commitments with everything a list row shows, in a constant number of queries."""

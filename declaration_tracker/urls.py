@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 admin.site.site_header = "India–Japan declaration tracker"
 admin.site.site_title = "Declaration tracker"
@@ -9,7 +8,9 @@ admin.site.index_title = "Implementation of the Joint Declaration on Security Co
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("declaration_tracker.api.urls")),
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("dialogues/", include("dialogues.urls")),
+    path("", include("commitments.urls")),
 ]
 
 handler404 = "declaration_tracker.views.page_not_found"

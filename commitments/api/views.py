@@ -119,7 +119,7 @@ class CommitmentViewSet(
     lookup_field = "code"
     lookup_value_regex = "[A-Za-z]{3}-[0-9]{2,3}"
     filterset_class = CommitmentFilter
-    search_fields = ["code", "title", "description", "source_clause"]
+    search_fields = selectors.COMMITMENT_SEARCH_FIELDS
     ordering_fields = [
         "code",
         "title",

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from .views import commitments, dashboard, declaration, exports
+
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("commitments/", commitments.commitment_list, name="commitment-list"),
+    path("commitments/export.csv", exports.commitments_csv, name="commitment-export-csv"),
+    path("commitments/export.xlsx", exports.commitments_xlsx, name="commitment-export-xlsx"),
+    path("commitments/<str:code>/", commitments.commitment_detail, name="commitment-detail"),
+    path("commitments/<str:code>/status/", commitments.status_update, name="commitment-status"),
+    path("commitments/<str:code>/milestones/", commitments.milestone_add, name="milestone-add"),
+    path(
+        "commitments/<str:code>/milestones/<int:pk>/edit/",
+        commitments.milestone_edit,
+        name="milestone-edit",
+    ),
+    path(
+        "commitments/<str:code>/milestones/<int:pk>/done/",
+        commitments.milestone_done,
+        name="milestone-done",
+    ),
+    path("declaration/", declaration.declaration_reader, name="declaration"),
+]

@@ -1,0 +1,24 @@
+"""What every browser view shares: a role to read, and htmx-aware responses."""
+
+from django.core.exceptions import PermissionDenied
+
+from .. import permissions
+
+
+def require_reader(request) -> None:
+    """Refuse (403) a signed-in user who holds no role."""
+    if not permissions.can_read(request.user):
+        raise PermissionDenied("Your account has no role in the tracker yet.")
+
+
+def is_htmx(request) -> bool:
+    """Say whether htmx sent the request, so the view answers with a fragment."""
+    return request.headers.get("HX-Request") == "true"
+
+
+class ReaderRequiredMixin:
+    """Class-based views: only users with a role (login is required everywhere already)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        require_reader(request)
+        return super().dispatch(request, *args, **kwargs)

@@ -1,0 +1,289 @@
+"""The commitments pages: the filtered list, a commitment, and in-place updates on it."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dialogues.selectors import action_item_list
+
+from .. import permissions, selectors, services
+from ..choices import LeadSide, Priority, Status
+from ..exceptions import StaleVersionError
+from ..filters import CommitmentFilter
+from ..forms import MilestoneForm, StatusUpdateForm
+from ..models import Commitment, Milestone
+from .base import is_htmx, require_reader
+
+SORTS = {
+    "code": "Code",
+    "title": "Title",
+    "status": "Status",
+    "-progress": "Progress (high first)",
+    "progress": "Progress (low first)",
+    "target_date": "Target date",
+    "-updated_at": "Recently changed",
+    "priority": "Priority",
+}
+PAGE_SIZES = (25, 50, 100, 200, 500)
+
+
+def list_params(request) -> QueryDict:
+    """The query string without empty values: a filter form sends every field."""
+    params = QueryDict(mutable=True)
+    for key, values in request.GET.lists():
+        kept = [value for value in values if value != ""]
+        if kept:
+            params.setlist(key, kept)
+    return params
+
+
+def filtered_commitments(params: QueryDict):
+    """The commitments a list URL names, and its filter set (bound, with any errors)."""
+    filterset = CommitmentFilter(params, queryset=selectors.commitment_list())
+    queryset = filterset.qs if filterset.is_valid() else Commitment.objects.none()
+    return selectors.commitment_search(queryset, params.get("search", "")), filterset
+
+
+def commitment_list(request):
+    require_reader(request)
+    params = list_params(request)
+    queryset, filterset = filtered_commitments(params)
+    sort = params.get("sort") if params.get("sort") in SORTS else "code"
+    try:
+        page_size = int(params.get("page_size", 50))
+    except ValueError:
+        page_size = 50
+    page_size = page_size if page_size in PAGE_SIZES else 50
+    counts = queryset.order_by().aggregate(
+        total=Count("id"), **{s: Count("id", filter=Q(status=s)) for s in Status.values}
+    )
+    page = Paginator(queryset.order_by(sort, "pk"), page_size).get_page(params.get("page"))
+    without_page = params.copy()
+    without_page.pop("page", None)
+    return render(
+        request,
+        "commitments/commitment_list.html",
+        {
+            "page": page,
+            "filterset": filterset,
+            "params": params,
+            "query": without_page.urlencode(),
+            "status_counts": [(s, label, counts[s]) for s, label in Status.choices],
+            "total": counts["total"],
+            "sorts": SORTS,
+            "sort": sort,
+            "page_sizes": PAGE_SIZES,
+            "page_size": page_size,
+            "statuses": Status.choices,
+            "lead_sides": LeadSide.choices,
+            "priorities": Priority.choices,
+            "selected_statuses": params.getlist("status"),
+        },
+    )
+
+
+def _commitment(code: str) -> Commitment:
+    return get_object_or_404(selectors.commitment_list(), code=code)
+
+
+def _live_context(request, commitment: Commitment, **extra) -> dict:
+    """Everything the updatable part of a commitment page shows, in a fixed number of queries."""
+    milestones = list(commitment.milestones.select_related("owner").order_by("due_date", "id"))
+    today = timezone.localdate()
+    for milestone in milestones:
+        milestone.current_state = milestone.state_on(today)
+    can_edit = permissions.can_edit_pillar(request.user, commitment.pillar_id)
+    context = {
+        "commitment": commitment,
+        "milestones": milestones,
+        "trail": selectors.status_update_list().filter(commitment=commitment),
+        "can_edit": can_edit,
+        "status_form": StatusUpdateForm(
+            initial={"status": commitment.status, "version": commitment.version},
+            has_milestones=bool(milestones),
+        ),
+        "milestone_form": MilestoneForm(),
+    }
+    context.update(extra)
+    return context
+
+
+def commitment_detail(request, code: str):
+    require_reader(request)
+    commitment = _commitment(code)
+    context = _live_context(request, commitment)
+    context["action_items"] = action_item_list().filter(commitment=commitment)
+    context["organisations_by_side"] = [
+        (label, [o for o in commitment.lead_organisations.all() if o.side == side])
+        for side, label in (("india", "India"), ("japan", "Japan"))
+    ]
+    return render(request, "commitments/commitment_detail.html", context)
+
+
+def _answer(request, commitment: Commitment, **extra):
+    """Answer a write: the live part of the page for htmx, else the whole page again."""
+    context = _live_context(request, commitment, **extra)
+    if is_htmx(request):
+        return render(request, "commitments/partials/live.html", context)
+    context["action_items"] = action_item_list().filter(commitment=commitment)
+    context["organisations_by_side"] = [
+        (label, [o for o in commitment.lead_organisations.all() if o.side == side])
+        for side, label in (("india", "India"), ("japan", "Japan"))
+    ]
+    return render(request, "commitments/commitment_detail.html", context)
+
+
+def _done(request, commitment: Commitment, message: str):
+    messages.success(request, message)
+    if is_htmx(request):
+        return _answer(request, _commitment(commitment.code))
+    return redirect("commitment-detail", code=commitment.code)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    for field, messages_ in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+def conflict_since(commitment: Commitment, seen_version: int) -> dict:
+    """What changed on a commitment since the user loaded it at `seen_version`."""
+    return {
+        "seen_version": seen_version,
+        "entries": list(
+            selectors.status_update_list()
+            .filter(commitment=commitment, version__gt=seen_version)
+            .order_by("created_at", "id")
+        ),
+    }
+
+
+@require_POST
+def status_update(request, code: str):
+    require_reader(request)
+    commitment = _commitment(code)
+    permissions.require_edit_pillar(request.user, commitment.pillar_id)
+    has_milestones = commitment.milestones.exists()
+    form = StatusUpdateForm(request.POST, has_milestones=has_milestones)
+    if not form.is_valid():
+        return _answer(request, commitment, status_form=form)
+    data = form.cleaned_data
+    try:
+        services.status_update_create(
+            commitment=commitment,
+            author=request.user,
+            status=data["status"],
+            note=data["note"],
+            evidence_url=data["evidence_url"],
+            progress=data.get("progress"),
+            expected_version=data["version"],
+        )
+    except StaleVersionError as stale:
+        current = _commitment(code)
+        # Keep what the user typed, and let them send it again now that they know.
+        retry = request.POST.copy()
+        retry["version"] = current.version
+        return _answer(
+            request,
+            current,
+            status_form=StatusUpdateForm(retry, has_milestones=has_milestones),
+            conflict=conflict_since(current, stale.expected_version),
+        )
+    except ValidationError as error:
+        _add_errors(form, error)
+        return _answer(request, commitment, status_form=form)
+    return _done(request, commitment, f"Status of {commitment.code} updated.")
+
+
+@require_POST
+def milestone_add(request, code: str):
+    require_reader(request)
+    commitment = _commitment(code)
+    permissions.require_edit_pillar(request.user, commitment.pillar_id)
+    form = MilestoneForm(request.POST)
+    if form.is_valid():
+        fields = {k: form.cleaned_data[k] for k in ("title", "due_date", "owner", "weight")}
+        try:
+            services.milestone_create(commitment=commitment, actor=request.user, **fields)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return _done(request, commitment, f"Milestone added to {commitment.code}.")
+    return _answer(request, commitment, milestone_form=form)
+
+
+def _milestone(commitment: Commitment, pk: int) -> Milestone:
+    milestone = Milestone.objects.select_related("owner").filter(pk=pk).first()
+    if milestone is None or milestone.commitment_id != commitment.pk:
+        raise Http404("No such milestone on this commitment.")
+    milestone.commitment = commitment
+    return milestone
+
+
+@require_http_methods(["GET", "POST"])
+def milestone_edit(request, code: str, pk: int):
+    require_reader(request)
+    commitment = _commitment(code)
+    milestone = _milestone(commitment, pk)
+    permissions.require_edit_pillar(request.user, commitment.pillar_id)
+    form = MilestoneForm(request.POST or None, instance=milestone)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        fields = {k: form.cleaned_data[k] for k in ("title", "due_date", "owner", "weight")}
+        try:
+            services.milestone_update(
+                milestone=milestone,
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+                **fields,
+            )
+        except StaleVersionError:
+            fresh = _milestone(commitment, pk)
+            retry = request.POST.copy()
+            retry["version"] = fresh.version
+            form = MilestoneForm(retry, instance=fresh)
+            conflict = fresh
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return _done(request, commitment, "Milestone saved.")
+    template = (
+        "commitments/partials/milestone_form.html"
+        if is_htmx(request)
+        else "commitments/milestone_edit.html"
+    )
+    return render(
+        request,
+        template,
+        {"commitment": commitment, "milestone": milestone, "form": form, "conflict": conflict},
+    )
+
+
+@require_POST
+def milestone_done(request, code: str, pk: int):
+    require_reader(request)
+    commitment = _commitment(code)
+    milestone = _milestone(commitment, pk)
+    permissions.require_edit_pillar(request.user, commitment.pillar_id)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = 0
+    try:
+        services.milestone_complete(
+            milestone=milestone, actor=request.user, expected_version=version
+        )
+    except StaleVersionError:
+        messages.error(
+            request,
+            f"“{milestone.title}” was changed by someone else since you loaded the page; "
+            "it is shown as it is now. Check it and mark it done again if it still is.",
+        )
+        if is_htmx(request):
+            return _answer(request, _commitment(code))
+        return redirect("commitment-detail", code=code)
+    return _done(request, commitment, f"“{milestone.title}” marked done.")

@@ -1,0 +1,16 @@
+from django.shortcuts import render
+from django.utils import timezone
+
+from ..dashboard import dashboard_figures
+from .base import require_reader
+
+
+def dashboard(request):
+    """The managers' home: the figures /api/v1/dashboard/ serves, and charts drawn from it.
+
+    Both come from `dashboard_figures`; the page gets them unformatted (dates as dates), the
+    API as JSON through DashboardSerializer.
+    """
+    require_reader(request)
+    figures = dashboard_figures(timezone.localdate())
+    return render(request, "commitments/dashboard.html", {"figures": figures})

@@ -1,0 +1,48 @@
+"""The current filtered list of commitments as CSV (streamed) or Excel."""
+
+import io
+
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from openpyxl import Workbook
+
+from .. import permissions
+from ..exports import COLUMNS, commitment_rows, csv_lines
+from .base import require_reader
+from .commitments import filtered_commitments, list_params
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _rows(request):
+    require_reader(request)
+    permissions.require(
+        permissions.can_export(request.user), "Exports are for managers and analysts."
+    )
+    queryset, _filterset = filtered_commitments(list_params(request))
+    return commitment_rows(queryset.order_by("code"))
+
+
+def _filename(extension: str) -> str:
+    return f'attachment; filename="commitments-{timezone.localdate():%Y-%m-%d}.{extension}"'
+
+
+def commitments_csv(request):
+    response = StreamingHttpResponse(csv_lines(_rows(request)), content_type="text/csv")
+    response["Content-Disposition"] = _filename("csv")
+    return response
+
+
+def commitments_xlsx(request):
+    rows = _rows(request)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Commitments")
+    sheet.append(list(COLUMNS))
+    for row in rows:
+        # A leading = would make Excel evaluate the cell: keep text as text.
+        sheet.append([f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = _filename("xlsx")
+    return response

@@ -1,0 +1,389 @@
+"""The dialogue pages: the mechanisms, a mechanism's meetings, a meeting's action items.
+
+Everyone with a role reads them; analysts of a mechanism's pillar (and superusers) record
+meetings and action items. Every write goes through dialogues.services, which checks the
+permission and the version again; a refusal (PermissionDenied) is left to Django's 403 page.
+Forms work as plain POSTs (then a redirect and a message); htmx requests get the changed part
+of the page back instead.
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from commitments import permissions
+from commitments.choices import Role
+from commitments.exceptions import StaleVersionError
+from commitments.models import Commitment, User
+from commitments.views.base import is_htmx, require_reader
+
+from . import selectors, services
+from .choices import ActionItemState
+from .forms import (
+    ActionItemEditForm,
+    ActionItemForm,
+    ActionItemStateForm,
+    MeetingEditForm,
+    MeetingForm,
+)
+from .models import ActionItem, DialogueMechanism, Meeting
+
+MEETING_FORM_ID = "id_meeting_%s"
+NEW_ITEM_FORM_ID = "id_new_item_%s"
+
+
+def _state_form_id(item_pk: int) -> str:
+    return f"id_item{item_pk}_%s"
+
+
+# --------------------------------------------------------------------------- shared
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Show a service's refusal beside the fields it names, the rest above the form."""
+    if hasattr(error, "error_dict"):
+        for field, field_messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, field_messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _schedule(mechanism: DialogueMechanism, today: datetime.date) -> DialogueMechanism:
+    """Attach when the next meeting is due and whether the cadence has lapsed.
+
+    A mechanism the declaration only says will be explored has no due date yet.
+    """
+    if mechanism.established:
+        mechanism.due = mechanism.next_due(mechanism.last_held)
+        mechanism.overdue = mechanism.is_overdue(mechanism.last_held, today)
+    else:
+        mechanism.due, mechanism.overdue = None, False
+    return mechanism
+
+
+def _owner_choices(*include: int | None) -> list[User]:
+    """Users who may own an action item: anyone with a role, plus the current owners."""
+    has_role = Q(is_active=True) & (Q(groups__name__in=Role.values) | Q(is_superuser=True))
+    keep = [pk for pk in include if pk]
+    return list(
+        User.objects.filter(has_role | Q(pk__in=keep)).distinct().order_by("username", "pk")
+    )
+
+
+def _commitment_choices() -> list[Commitment]:
+    return list(Commitment.objects.only("id", "code", "title").order_by("code"))
+
+
+# --------------------------------------------------------------------------- mechanisms
+
+
+@require_GET
+def dialogue_list(request):
+    require_reader(request)
+    today = timezone.localdate()
+    mechanisms = [
+        _schedule(mechanism, today)
+        for mechanism in selectors.mechanism_list(today).order_by("pillar__position", "name")
+    ]
+    return render(
+        request,
+        "dialogues/dialogue_list.html",
+        {
+            "mechanisms": mechanisms,
+            "today": today,
+            "overdue_count": sum(1 for m in mechanisms if m.overdue),
+        },
+    )
+
+
+def _mechanism(slug: str, today: datetime.date) -> DialogueMechanism:
+    return _schedule(get_object_or_404(selectors.mechanism_list(today), slug=slug), today)
+
+
+def _mechanism_page(request, mechanism: DialogueMechanism, **extra):
+    """The mechanism page, or for htmx its live part (schedule, meetings, form)."""
+    can_edit = permissions.can_edit_pillar(request.user, mechanism.pillar_id)
+    meetings = mechanism.meetings.annotate(
+        item_count=Count("action_items"),
+        open_item_count=Count("action_items", filter=Q(action_items__state=ActionItemState.OPEN)),
+    ).order_by("-date", "-id")
+    context = {
+        "mechanism": mechanism,
+        "meetings": meetings,
+        "can_edit": can_edit,
+        "form": MeetingForm() if can_edit else None,
+    }
+    context.update(extra)
+    if is_htmx(request):
+        return render(request, "dialogues/partials/mechanism_live.html", context)
+    context["commitments"] = Commitment.objects.filter(
+        declaration_id=mechanism.declaration_id,
+        paragraph=mechanism.paragraph,
+        source_clause=mechanism.source_clause,
+    ).only("code", "title", "status")
+    return render(request, "dialogues/dialogue_detail.html", context)
+
+
+@require_GET
+def dialogue_detail(request, slug: str):
+    require_reader(request)
+    return _mechanism_page(request, _mechanism(slug, timezone.localdate()))
+
+
+@require_POST
+def meeting_add(request, slug: str):
+    require_reader(request)
+    today = timezone.localdate()
+    mechanism = _mechanism(slug, today)
+    permissions.require_edit_pillar(request.user, mechanism.pillar_id)
+    form = MeetingForm(request.POST)
+    if form.is_valid():
+        try:
+            meeting = services.meeting_create(
+                mechanism=mechanism, actor=request.user, **form.changes()
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            message = (
+                f"Meeting of {meeting.date:%d %B %Y} ({meeting.get_state_display().lower()}) "
+                "recorded."
+            )
+            if is_htmx(request):
+                return _mechanism_page(request, _mechanism(slug, today), notice=message)
+            messages.success(request, message)
+            return redirect("meeting-detail", pk=meeting.pk)
+    return _mechanism_page(request, mechanism, form=form)
+
+
+# --------------------------------------------------------------------------- meetings
+
+
+def _meeting(pk: int) -> Meeting:
+    return get_object_or_404(
+        Meeting.objects.select_related("mechanism__pillar", "mechanism__declaration"), pk=pk
+    )
+
+
+def _meeting_page(request, meeting: Meeting, **extra):
+    """The meeting page, or for htmx its live part, in a fixed number of queries."""
+    today = timezone.localdate()
+    items = list(meeting.action_items.select_related("owner", "commitment"))
+    for item in items:
+        item.overdue = bool(
+            item.state == ActionItemState.OPEN and item.due_date and item.due_date < today
+        )
+    can_edit = permissions.can_edit_pillar(request.user, meeting.mechanism.pillar_id)
+    context = {
+        "meeting": meeting,
+        "mechanism": meeting.mechanism,
+        "items": items,
+        "can_edit": can_edit,
+        "open_count": sum(1 for item in items if item.state == ActionItemState.OPEN),
+    }
+    state_forms = extra.pop("state_forms", {})
+    if can_edit:
+        context["meeting_form"] = MeetingEditForm(
+            initial={
+                "date": meeting.date,
+                "place": meeting.place,
+                "state": meeting.state,
+                "outcome_summary": meeting.outcome_summary,
+                "version": meeting.version,
+            },
+            auto_id=MEETING_FORM_ID,
+        )
+        if "item_form" not in extra:
+            context["item_form"] = ActionItemForm(
+                users=_owner_choices(),
+                commitments=_commitment_choices(),
+                auto_id=NEW_ITEM_FORM_ID,
+            )
+        for item in items:
+            item.state_form = state_forms.get(item.pk) or ActionItemStateForm(
+                initial={"state": item.state, "version": item.version},
+                auto_id=_state_form_id(item.pk),
+            )
+    context.update(extra)
+    template = (
+        "dialogues/partials/meeting_live.html"
+        if is_htmx(request)
+        else "dialogues/meeting_detail.html"
+    )
+    return render(request, template, context)
+
+
+def _meeting_done(request, pk: int, message: str):
+    if is_htmx(request):
+        return _meeting_page(request, _meeting(pk), notice=message)
+    messages.success(request, message)
+    return redirect("meeting-detail", pk=pk)
+
+
+@require_GET
+def meeting_detail(request, pk: int):
+    require_reader(request)
+    return _meeting_page(request, _meeting(pk))
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request, pk: int):
+    require_reader(request)
+    meeting = _meeting(pk)
+    if request.method == "GET":
+        return redirect("meeting-detail", pk=pk)
+    permissions.require_edit_pillar(request.user, meeting.mechanism.pillar_id)
+    form = MeetingEditForm(request.POST, auto_id=MEETING_FORM_ID)
+    conflict = None
+    if form.is_valid():
+        try:
+            services.meeting_update(
+                meeting=meeting,
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+                **form.changes(),
+            )
+        except StaleVersionError as stale:
+            # Nothing was saved. Show the meeting as it is now and keep what the user typed,
+            # ready to be sent again against the current version if they still want it.
+            meeting = _meeting(pk)
+            retry = request.POST.copy()
+            retry["version"] = meeting.version
+            form = MeetingEditForm(retry, auto_id=MEETING_FORM_ID)
+            conflict = {"object": meeting, "seen_version": stale.expected_version}
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return _meeting_done(request, pk, "Meeting saved.")
+    return _meeting_page(request, meeting, meeting_form=form, meeting_conflict=conflict)
+
+
+# --------------------------------------------------------------------------- action items
+
+
+@require_POST
+def action_item_add(request, pk: int):
+    require_reader(request)
+    meeting = _meeting(pk)
+    permissions.require_edit_pillar(request.user, meeting.mechanism.pillar_id)
+    form = ActionItemForm(
+        request.POST,
+        users=_owner_choices(),
+        commitments=_commitment_choices(),
+        auto_id=NEW_ITEM_FORM_ID,
+    )
+    if form.is_valid():
+        try:
+            item = services.action_item_create(
+                meeting=meeting, actor=request.user, **form.changes()
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return _meeting_done(request, pk, f"Action item “{item.title}” added.")
+    return _meeting_page(request, meeting, item_form=form)
+
+
+def _action_item(pk: int) -> ActionItem:
+    return get_object_or_404(
+        ActionItem.objects.select_related(
+            "meeting__mechanism__pillar", "meeting__mechanism__declaration", "owner", "commitment"
+        ),
+        pk=pk,
+    )
+
+
+def _item_edit_form(data, item: ActionItem) -> ActionItemEditForm:
+    initial = {
+        "title": item.title,
+        "owner": item.owner_id,
+        "due_date": item.due_date,
+        "commitment": item.commitment_id,
+        "description": item.description,
+        "state": item.state,
+        "completed_on": item.completed_on,
+        "version": item.version,
+    }
+    return ActionItemEditForm(
+        data,
+        initial=initial,
+        users=_owner_choices(item.owner_id),
+        commitments=_commitment_choices(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_item_edit(request, pk: int):
+    """Edit an action item on its own page; the meeting page's short form changes its state."""
+    require_reader(request)
+    item = _action_item(pk)
+    meeting = item.meeting
+    permissions.require_edit_pillar(request.user, meeting.mechanism.pillar_id)
+    if request.method == "POST" and request.POST.get("part") == "state":
+        return _action_item_state(request, item)
+
+    form = _item_edit_form(request.POST if request.method == "POST" else None, item)
+    conflict = None
+    if form.is_bound and form.is_valid():
+        changes = form.changes()
+        if not changes["completed_on"]:
+            # Left empty: a done item keeps its date (or gets today's); others get none.
+            del changes["completed_on"]
+        try:
+            item = services.action_item_update(
+                action_item=item,
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+                **changes,
+            )
+        except StaleVersionError as stale:
+            item = _action_item(pk)
+            retry = request.POST.copy()
+            retry["version"] = item.version
+            form = _item_edit_form(retry, item)
+            conflict = {"object": item, "seen_version": stale.expected_version}
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return _meeting_done(request, meeting.pk, f"Action item “{item.title}” saved.")
+    return render(
+        request,
+        "dialogues/action_item_edit.html",
+        {"item": item, "meeting": meeting, "form": form, "conflict": conflict},
+    )
+
+
+def _action_item_state(request, item: ActionItem):
+    """The meeting page's short form: close, drop or reopen an action item."""
+    form = ActionItemStateForm(request.POST, auto_id=_state_form_id(item.pk))
+    conflict = None
+    if form.is_valid():
+        try:
+            item = services.action_item_update(
+                action_item=item,
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+                **form.changes(),
+            )
+        except StaleVersionError as stale:
+            item = _action_item(item.pk)
+            retry = request.POST.copy()
+            retry["version"] = item.version
+            form = ActionItemStateForm(retry, auto_id=_state_form_id(item.pk))
+            conflict = {"object": item, "seen_version": stale.expected_version}
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return _meeting_done(
+                request,
+                item.meeting_id,
+                f"Action item “{item.title}” is now {item.get_state_display().lower()}.",
+            )
+    return _meeting_page(
+        request, _meeting(item.meeting_id), state_forms={item.pk: form}, item_conflict=conflict
+    )
