@@ -1,6 +1,10 @@
 # One image for the web server, the Celery worker and beat (see docker-compose.yml).
-FROM python:3.11-slim
+FROM node:20-slim AS static
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
 
+FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
 
@@ -10,6 +14,7 @@ COPY commitments ./commitments
 COPY dialogues ./dialogues
 RUN pip install .
 COPY . .
+COPY --from=static /app/node_modules ./node_modules
 RUN DJANGO_DEBUG=0 DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput \
     && useradd --system --home /app tracker && mkdir -p /app/.run && chown -R tracker /app/.run
 USER tracker

@@ -7,6 +7,22 @@
     off_track: "#b91c1c", completed: "#1e40af", discontinued: "#9ca3af",
   };
 
+  // Break a long label into lines of at most `width` characters (Chart.js draws arrays as lines).
+  function wrap(text, width) {
+    const lines = [];
+    let line = "";
+    text.split(" ").forEach((word) => {
+      if (line && (line + " " + word).length > width) {
+        lines.push(line);
+        line = word;
+      } else {
+        line = line ? line + " " + word : word;
+      }
+    });
+    if (line) lines.push(line);
+    return lines;
+  }
+
   function goTo(links) {
     return function (event, elements) {
       if (!elements.length) return;
@@ -21,7 +37,7 @@
     new Chart(canvas, {
       type: "bar",
       data: {
-        labels: figures.pillars.map((p) => p.name),
+        labels: figures.pillars.map((p) => wrap(p.name, 14)),
         datasets: statuses.map((status) => ({
           label: figures.overall.by_status[status].label,
           data: figures.pillars.map((p) => p.by_status[status].count),
@@ -30,8 +46,14 @@
       },
       options: {
         maintainAspectRatio: false,
-        plugins: { title: { display: true, text: "Status mix per pillar" } },
-        scales: { x: { stacked: true }, y: { stacked: true, ticks: { precision: 0 } } },
+        plugins: {
+          title: { display: true, text: "Status mix per pillar" },
+          legend: { position: "bottom", labels: { boxWidth: 12 } },
+        },
+        scales: {
+          x: { stacked: true, ticks: { maxRotation: 0, autoSkip: false, font: { size: 10 } } },
+          y: { stacked: true, ticks: { precision: 0 } },
+        },
         onClick: goTo((el) => figures.pillars[el.index].by_status[statuses[el.datasetIndex]].link),
       },
     });
@@ -43,7 +65,7 @@
     new Chart(canvas, {
       type: "bar",
       data: {
-        labels: figures.pillars.map((p) => p.name),
+        labels: figures.pillars.map((p) => wrap(p.name, 18)),
         datasets: [{ label: "Mean progress (%)", data: figures.pillars.map((p) => p.progress),
                      backgroundColor: "#1e40af" }],
       },
@@ -51,7 +73,10 @@
         maintainAspectRatio: false,
         indexAxis: "y",
         plugins: { title: { display: true, text: "Progress per pillar" }, legend: { display: false } },
-        scales: { x: { min: 0, max: 100 } },
+        scales: {
+          x: { min: 0, max: 100 },
+          y: { ticks: { autoSkip: false, font: { size: 10 } } },
+        },
         onClick: goTo((el) => figures.pillars[el.index].link),
       },
     });

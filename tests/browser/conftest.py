@@ -1,0 +1,123 @@
+"""Real-browser tests: Playwright drives Debian's Chromium against pytest-django's live server.
+
+Select them with `pytest -m browser`; leave them out with `pytest -m "not browser"`.
+
+The live server needs the transactional database, which is flushed after each test: every
+test loads the declaration, the role groups and the demo users and data afresh, and once the
+browser tests are done the declaration and roles are put back as the session set them up.
+"""
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
+
+from commitments.demo import demo_seed
+from commitments.loading import declaration_data_read, declaration_load
+from commitments.models import Commitment
+from commitments.services import roles_sync
+
+# Playwright's sync API runs an event loop in the test thread; Django then refuses ORM calls
+# from that thread unless told that this is safe (it is: the loop only drives the browser).
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+DEMO_PASSWORD = "browser-demo-pass-2025"
+DESKTOP = {"width": 1280, "height": 900}
+TIMEOUT_MS = 10_000
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: real-browser test (Playwright and Chromium)")
+
+
+def _declaration_and_roles() -> None:
+    if not Commitment.objects.exists():
+        declaration_load(data=declaration_data_read())
+    roles_sync()
+
+
+@pytest.fixture(scope="package", autouse=True)
+def _declaration_restored(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """After the last browser test's flush, leave the database as the session set it up."""
+    yield
+    with django_db_blocker.unblock():
+        _declaration_and_roles()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Site:
+    """The live server with the demo data in it, and browser contexts opened on it."""
+
+    url: str
+    browser: Browser
+    password: str = DEMO_PASSWORD
+    js_errors: list[str] = field(default_factory=list)
+    contexts: list[BrowserContext] = field(default_factory=list)
+
+    def context(self, viewport: dict | None = None) -> BrowserContext:
+        """A fresh context whose pages report every JavaScript error to `js_errors`."""
+        context = self.browser.new_context(base_url=self.url, viewport=viewport or DESKTOP)
+        context.set_default_timeout(TIMEOUT_MS)
+        context.on("page", self._watch)
+        self.contexts.append(context)
+        return context
+
+    def page(self, username: str | None = None, viewport: dict | None = None) -> Page:
+        """A page in a fresh context, logged in as `username` if one is given."""
+        page = self.context(viewport).new_page()
+        if username:
+            self.login(page, username)
+        return page
+
+    def login(self, page: Page, username: str) -> None:
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(self.password)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(f"{self.url}/")
+
+    def _watch(self, page: Page) -> None:
+        def console(message: ConsoleMessage) -> None:
+            if message.type == "error":
+                self.js_errors.append(f"{page.url}: console error: {message.text}")
+
+        page.on("console", console)
+        page.on("pageerror", lambda error: self.js_errors.append(f"{page.url}: {error}"))
+
+
+@pytest.fixture
+def site(live_server, browser) -> Iterator[Site]:
+    _declaration_and_roles()
+    demo_seed(password=DEMO_PASSWORD)
+    site = Site(url=live_server.url, browser=browser)
+    yield site
+    for context in site.contexts:
+        context.close()
+    assert site.js_errors == [], "JavaScript errors in the browser:\n" + "\n".join(site.js_errors)
+
+
+@pytest.fixture
+def page_as(site) -> Callable[..., Page]:
+    return site.page

@@ -1,0 +1,183 @@
+"""What analysts, managers and viewers do in the tracker, in a real browser."""
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from commitments.choices import Status
+from commitments.models import Commitment, StatusUpdate, User
+from commitments.services import status_update_create
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+CHARTS = ("chart-pillar-status", "chart-pillar-progress", "chart-lead-sides")
+PHONE = {"width": 390, "height": 844}
+
+# True once a canvas has pixels drawn on it and Chart.js has finished animating it.
+CHART_DRAWN = """(id) => {
+  const canvas = document.getElementById(id);
+  if (!canvas || canvas.dataset.chartReady !== "true") return false;
+  if (!canvas.width || !canvas.height) return false;
+  const chart = window.Chart && Chart.getChart(canvas);
+  if (!chart || (Chart.animator && Chart.animator.running(chart))) return false;
+  const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+  for (let i = 3; i < pixels.length; i += 4) if (pixels[i]) return true;
+  return false;
+}"""
+
+
+def charts_drawn(page: Page) -> None:
+    for chart in CHARTS:
+        canvas = page.locator(f"#{chart}")
+        expect(canvas).to_have_attribute("data-chart-ready", "true")
+        box = canvas.bounding_box()
+        assert box is not None and box["width"] > 0 and box["height"] > 0, chart
+        page.wait_for_function(CHART_DRAWN, arg=chart)
+
+
+def timeline_entries(page: Page) -> int:
+    return page.locator("#timeline > li").count()
+
+
+def status_update_send(page: Page, status: str, note: str) -> None:
+    page.get_by_label("Status", exact=True).select_option(label=status)
+    page.get_by_label("Note", exact=True).fill(note)
+    page.get_by_role("button", name="Save status update").click()
+
+
+def test_analyst_filters_opens_and_updates_a_commitment_in_place(site):
+    page = site.page()
+    site.login(page, "analyst")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Commitments").click()
+    page.wait_for_url("**/commitments/")
+    page.get_by_label("Pillar").select_option("maritime")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(r"/commitments/\?.*\bpillar=maritime\b"))
+    codes = page.locator("tbody tr td:first-child a").all_inner_texts()
+    assert codes, "the maritime filter lists nothing"
+    assert all(code.startswith("MAR-") for code in codes), codes
+    expect(page.locator("#result-count")).to_have_text(str(len(codes)))
+
+    page.get_by_role("link", name="MAR-05", exact=True).click()
+    page.wait_for_url("**/commitments/MAR-05/")
+    detail_url = page.url
+    before = page.locator("#current-status").inner_text()
+    new_status = "Off track" if before != "Off track" else "At risk"
+    note = "Browser journey: the survey vessel's refit slipped a quarter."
+    page.evaluate("window.notReloaded = true")
+
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        status_update_send(page, new_status, note)
+    assert answer.value.ok
+    assert answer.value.request.headers.get("hx-request") == "true"
+    expect(page.locator("#current-status")).to_have_text(new_status)
+    assert page.url == detail_url
+    assert page.evaluate("window.notReloaded") is True, "the form reloaded the page"
+
+    page.reload()
+    expect(page.locator("#current-status")).to_have_text(new_status)
+    expect(page.locator("#timeline")).to_contain_text(note)
+
+
+def test_a_stale_edit_is_refused_and_names_the_change_it_missed(site):
+    first = site.page("analyst")
+    second = site.page("analyst")
+    for page in (first, second):
+        page.goto("/commitments/MAR-06/")
+    entries_before = timeline_entries(second)
+    updates_before = StatusUpdate.objects.filter(commitment__code="MAR-06").count()
+
+    first_note = "First analyst: talks on the hydrography agreement postponed."
+    second_note = "Second analyst: written on a stale page, must not be saved."
+    status_update_send(first, "At risk", first_note)
+    expect(first.locator("#current-status")).to_have_text("At risk")
+
+    status_update_send(second, "Off track", second_note)
+    conflict = second.locator("#conflict")
+    expect(conflict).to_be_visible()
+    expect(conflict).to_contain_text("Someone else changed this commitment")
+    expect(conflict).to_contain_text(first_note)
+    expect(second.locator("#current-status")).to_have_text("At risk")
+
+    second.reload()
+    timeline = second.locator("#timeline")
+    expect(timeline).to_contain_text(first_note)
+    expect(timeline).not_to_contain_text(second_note)
+    assert timeline_entries(second) == entries_before + 1
+    assert StatusUpdate.objects.filter(commitment__code="MAR-06").count() == updates_before + 1
+
+
+def test_manager_dashboard_draws_its_charts_and_its_figures_lead_to_their_lists(site):
+    # At least one maritime commitment at risk, whatever the demo history says.
+    target = Commitment.objects.get(code="MAR-07")
+    status_update_create(
+        commitment=target,
+        author=User.objects.get(username="analyst"),
+        status=Status.AT_RISK,
+        note="Set up for the dashboard journey.",
+        expected_version=target.version,
+    )
+    page = site.page("manager")
+    charts_drawn(page)
+
+    cell = page.get_by_role("link", name=re.compile(r"^Maritime security, At risk: \d+$"))
+    figure = cell.inner_text().strip()
+    assert int(figure) >= 1
+    cell.click()
+    page.wait_for_url(re.compile(r"/commitments/\?pillar=maritime&status=at_risk$"))
+    expect(page.locator("#result-count")).to_have_text(figure)
+    expect(page.locator("tbody tr td:first-child a")).to_have_count(int(figure))
+
+
+def test_viewer_sees_no_edit_control_and_no_export(site):
+    # The same controls, as an analyst of the pillar sees them: the checks below can fail.
+    analyst = site.page("analyst")
+    analyst.goto("/commitments/MAR-01/")
+    expect(analyst.get_by_role("button", name="Save status update")).to_have_count(1)
+    expect(analyst.get_by_text("Add a milestone")).to_have_count(1)
+    expect(analyst.get_by_role("button", name=re.compile(r"^Mark done"))).not_to_have_count(0)
+    analyst.goto("/commitments/")
+    expect(analyst.get_by_role("link", name="Export CSV")).to_have_count(1)
+
+    page = site.page("viewer")
+    page.goto("/commitments/")
+    expect(page.locator("#result-count")).to_be_visible()
+    expect(page.get_by_role("link", name="Export CSV")).to_have_count(0)
+    expect(page.get_by_role("link", name="Export Excel")).to_have_count(0)
+    expect(page.locator("a[href*='/export.']")).to_have_count(0)
+    expect(page.get_by_role("button", name="Save status update")).to_have_count(0)
+
+    page.get_by_role("link", name="MAR-01", exact=True).click()
+    page.wait_for_url("**/commitments/MAR-01/")
+    expect(page.locator("tr[id^='milestone-']")).not_to_have_count(0)
+    expect(page.get_by_role("button", name="Save status update")).to_have_count(0)
+    expect(page.get_by_label("Status", exact=True)).to_have_count(0)
+    expect(page.get_by_text("Add a milestone")).to_have_count(0)
+    expect(page.get_by_role("button", name=re.compile(r"Mark done"))).to_have_count(0)
+    expect(page.locator("a[href*='/export.']")).to_have_count(0)
+
+
+def test_screenshots(site):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    manager = site.page("manager")
+    charts_drawn(manager)
+    manager.screenshot(path=SCREENSHOTS / "dashboard.png", full_page=True)
+    manager.goto("/commitments/")
+    manager.screenshot(path=SCREENSHOTS / "commitments.png", full_page=True)
+
+    analyst = site.page("analyst")
+    analyst.goto("/commitments/MAR-01/")
+    expect(analyst.locator("#timeline")).to_be_visible()
+    analyst.screenshot(path=SCREENSHOTS / "commitment.png", full_page=True)
+
+    phone = site.page("manager", viewport=PHONE)
+    charts_drawn(phone)
+    phone.screenshot(path=SCREENSHOTS / "dashboard-phone.png", full_page=True)
+
+    for name in ("dashboard", "commitments", "commitment", "dashboard-phone"):
+        assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000, name
