@@ -1,0 +1,64 @@
+"""Accessibility, checked by a machine and by the keyboard.
+
+axe-core (from its npm package) audits each main page against WCAG 2 A and AA: every control
+labelled, contrast sufficient, landmarks and headings in order. Any serious or critical
+violation fails the test.
+"""
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+PAGES = ["/", "/commitments/", "/commitments/MAR-01/", "/dialogues/", "/declaration/"]
+
+
+def violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        """async () => {
+            const result = await axe.run(document, {runOnly: ["wcag2a", "wcag2aa"]});
+            return result.violations
+                .filter((v) => v.impact === "serious" || v.impact === "critical")
+                .map((v) => v.id + ": " + v.help + " — " + v.nodes.slice(0, 3)
+                    .map((n) => n.target.join(" ")).join(", "));
+        }"""
+    )
+    return [f"{page.url}: {item}" for item in found]
+
+
+def test_the_main_pages_have_no_serious_accessibility_violation(site):
+    page = site.page("analyst")
+    found = []
+    for path in PAGES:
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        found += violations(page)
+    anonymous = site.page()
+    anonymous.goto("/accounts/login/")
+    found += violations(anonymous)
+
+    assert found == []
+
+
+def test_logging_in_works_from_the_keyboard_alone(site):
+    page = site.page()
+    page.goto("/accounts/login/")
+
+    page.keyboard.type("viewer")  # the username field has the focus on arrival
+    page.keyboard.press("Tab")
+    page.keyboard.type(site.password)
+    page.keyboard.press("Enter")
+
+    page.wait_for_url(f"{site.url}/")
+    assert page.get_by_role("heading", name="Implementation dashboard").is_visible()
+
+
+def test_the_audit_notices_an_unlabelled_control(site):
+    page = site.page("viewer")
+    page.goto("/commitments/")
+    page.evaluate("document.querySelector('main').append(document.createElement('input'))")
+
+    assert any("label" in item for item in violations(page))
