@@ -13,9 +13,12 @@ from .models import (
     CalendarFeedToken,
     Commitment,
     Declaration,
+    Digest,
     Milestone,
     Organisation,
     Pillar,
+    Reminder,
+    ReminderPreference,
     StatusUpdate,
     User,
 )
@@ -361,3 +364,37 @@ class CalendarFeedTokenAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class ReminderInline(admin.TabularInline):
+    model = Reminder
+    fields = ["kind", "title", "detail", "path"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Digest)
+class DigestAdmin(admin.ModelAdmin):
+    """The reminder log, by recipient and day: read-only, so what was sent stays known."""
+
+    list_display = ["day", "recipient", "state", "attempts", "sent_at", "note"]
+    list_filter = ["state", "day"]
+    search_fields = ["recipient__username", "recipient__email"]
+    readonly_fields = ["recipient", "day", "state", "enqueued_at", "sent_at", "attempts", "note"]
+    inlines = [ReminderInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReminderPreference)
+class ReminderPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "email", "muted_kinds", "lead_days", "updated_at"]
+    search_fields = ["user__username"]

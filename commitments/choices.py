@@ -56,3 +56,20 @@ class Role(models.TextChoices):
 
 
 DEFAULT_TIME_ZONES = {Side.INDIA: "Asia/Kolkata", Side.JAPAN: "Asia/Tokyo"}
+
+
+class ReminderKind(models.TextChoices):
+    """What a reminder is about; a digest groups its items in this order."""
+
+    OVERDUE = "overdue", _("Overdue")
+    DUE_TODAY = "due_today", _("Due today")
+    DUE_SOON = "due_soon", _("Due soon")
+    STALE = "stale", _("No status update for a long time")
+    ESCALATION = "escalation", _("Escalation: overdue for over a week")
+    MECHANISM = "mechanism", _("Dialogue meeting overdue")
+
+
+class DigestState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    SKIPPED = "skipped", _("Skipped")

@@ -61,9 +61,9 @@ DEMO_USERS = (
 # (days from today the milestone is due, weight, done?) for each demo commitment, so that
 # some milestones are overdue, some due within 14 days, some done and some further out.
 MILESTONE_PLANS = (
-    ((-40, 2, True), (-6, 1, False), (9, 2, False), (75, 3, False)),
-    ((-25, 1, True), (4, 1, False), (120, 2, False)),
-    ((-12, 2, False), (13, 1, False), (45, 1, False)),
+    ((-40, 2, True), (-8, 1, False), (7, 2, False), (75, 3, False)),
+    ((-25, 1, True), (0, 1, False), (120, 2, False)),
+    ((-1, 2, False), (14, 1, False), (45, 1, False)),
     ((-60, 1, True), (-30, 1, True), (1, 2, False)),
 )
 STATUS_STORIES = (

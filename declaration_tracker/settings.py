@@ -224,6 +224,20 @@ SPECTACULAR_SETTINGS = {
 }
 
 # The tracker's own policy.
+TRACKER_REMINDERS = {
+    # A milestone's (or action item's) owner hears this many days before it is due, and on the day.
+    "lead_days": env.list("TRACKER_REMINDER_LEAD_DAYS", cast=int, default=[14, 7, 1]),
+    # Once overdue: again every this many days.
+    "overdue_every_days": env.int("TRACKER_REMINDER_OVERDUE_EVERY_DAYS", default=7),
+    # Overdue for more than this many days: the responsible user and the pillar's managers hear.
+    "escalate_after_days": env.int("TRACKER_REMINDER_ESCALATE_AFTER_DAYS", default=7),
+    # Nudges about stale commitments and lapsed dialogue mechanisms repeat this often.
+    "repeat_every_days": env.int("TRACKER_REMINDER_REPEAT_EVERY_DAYS", default=7),
+    # Digests go out at this hour or later in the recipient's own time zone.
+    "send_hour": env.int("TRACKER_REMINDER_SEND_HOUR", default=9),
+    # A digest still unsent this long after it was queued is queued again (a lost task).
+    "requeue_after_minutes": env.int("TRACKER_REMINDER_REQUEUE_AFTER_MINUTES", default=10),
+}
 TRACKER_DUE_SOON_DAYS = env.int("TRACKER_DUE_SOON_DAYS", default=14)
 TRACKER_STALE_AFTER_DAYS = env.int("TRACKER_STALE_AFTER_DAYS", default=90)
 
