@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import commitments, dashboard, declaration, exports
+from .views import commitments, dashboard, declaration, exports, notifications
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -21,4 +21,10 @@ urlpatterns = [
         name="milestone-done",
     ),
     path("declaration/", declaration.declaration_reader, name="declaration"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path(
+        "notifications/preferences/",
+        notifications.reminder_preferences,
+        name="reminder-preferences",
+    ),
 ]

@@ -195,7 +195,7 @@ def test_the_reader_costs_the_same_queries_whatever_the_commitments(
         )
     client.force_login(viewer())
 
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = client.get(URL)
 
     assert response.status_code == 200

@@ -536,9 +536,9 @@ def test_the_list_costs_the_same_queries_whatever_the_meetings(
 ):
     add_meetings(editor, meetings)
     client.force_login(editor)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         assert client.get("/dialogues/").status_code == 200
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         assert client.get(f"/dialogues/{NSA}/").status_code == 200
 
 
@@ -557,7 +557,7 @@ def test_a_meeting_page_costs_the_same_queries_whatever_its_action_items(
             due_date=days(n - 5),
         )
     client.force_login(editor)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = client.get(f"/dialogues/meetings/{meeting.pk}/")
     assert response.status_code == 200
     assert response.text.count('name="part"') == items

@@ -1,0 +1,76 @@
+"""The signed-in user's reminders: what they were told lately, and what they want to hear."""
+
+import datetime
+from itertools import groupby
+from operator import attrgetter
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ..choices import ReminderKind
+from ..context_processors_notifications import local_today, user_zone
+from ..forms_notifications import ReminderPreferenceForm
+from ..models import Digest, Reminder, ReminderPreference
+from .base import require_reader
+
+DAYS_SHOWN = 30
+KIND_RANK = {kind: rank for rank, kind in enumerate(ReminderKind.values)}
+KIND_LABELS = dict(ReminderKind.choices)
+
+
+def _link(path: str) -> str:
+    """The reminder's page, if it is a page of this site (never another host or a script)."""
+    if path.startswith("/") and url_has_allowed_host_and_scheme(path, allowed_hosts=None):
+        return path
+    return ""
+
+
+@require_GET
+def notification_list(request):
+    require_reader(request)
+    user = request.user
+    since = local_today(user) - datetime.timedelta(days=DAYS_SHOWN - 1)
+    reminders = sorted(
+        Reminder.objects.filter(recipient=user, day__gte=since).only(
+            "id", "day", "kind", "title", "detail", "path"
+        ),
+        key=lambda r: (-r.day.toordinal(), KIND_RANK.get(r.kind, len(KIND_RANK)), r.title, r.pk),
+    )
+    digests = {d.day: d for d in Digest.objects.filter(recipient=user, day__gte=since)}
+    days = []
+    for day, of_day in groupby(reminders, key=attrgetter("day")):
+        of_day = list(of_day)
+        for reminder in of_day:
+            reminder.href = _link(reminder.path)
+        days.append(
+            {
+                "day": day,
+                "count": len(of_day),
+                "digest": digests.get(day),
+                "groups": [
+                    {"kind": kind, "label": KIND_LABELS.get(kind, kind), "reminders": list(rows)}
+                    for kind, rows in groupby(of_day, key=attrgetter("kind"))
+                ],
+            }
+        )
+    return render(
+        request,
+        "commitments/notification_list.html",
+        {"days": days, "days_shown": DAYS_SHOWN, "zone": user_zone(user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def reminder_preferences(request):
+    require_reader(request)
+    preference = ReminderPreference.objects.filter(user=request.user).first()
+    form = ReminderPreferenceForm(
+        request.POST if request.method == "POST" else None, preference=preference
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save(user=request.user)
+        messages.success(request, "Your reminder preferences are saved.")
+        return redirect("reminder-preferences")
+    return render(request, "commitments/reminder_preferences.html", {"form": form})
