@@ -73,7 +73,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "commitments.context_processors.tracker",
-                "commitments.context_processors_notifications.notifications",
+                "commitments.context_processors.notifications",
             ],
         },
     },

@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ..choices import ReminderKind
-from ..context_processors_notifications import local_today, user_zone
+from ..context_processors import local_today, user_zone
 from ..forms_notifications import ReminderPreferenceForm
 from ..models import Digest, Reminder, ReminderPreference
 from .base import require_reader

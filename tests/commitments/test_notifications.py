@@ -9,7 +9,7 @@ from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
 from commitments.choices import DigestState, ReminderKind
-from commitments.context_processors_notifications import local_today, notifications
+from commitments.context_processors import local_today, notifications
 from commitments.models import Digest, Reminder, ReminderPreference, User
 from tests.factories import analyst, viewer
 
