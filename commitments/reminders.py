@@ -20,7 +20,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.db.models.functions import Coalesce, TruncDate
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -343,9 +343,8 @@ def digests_to_queue(now: datetime.datetime) -> list[int]:
         ids = list(
             Digest.objects.select_for_update(skip_locked=True)
             .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=stale), state="pending")
-            .filter(reminders__isnull=False)
+            .filter(Exists(Reminder.objects.filter(digest_id=OuterRef("pk"))))
             .values_list("id", flat=True)
-            .distinct()
         )
         Digest.objects.filter(pk__in=ids).update(enqueued_at=now)
     return ids
@@ -354,7 +353,7 @@ def digests_to_queue(now: datetime.datetime) -> list[int]:
 def reminders_sweep(*, now: datetime.datetime | None = None, enqueue: bool = True) -> SweepReport:
     """Claim what is due now and queue every digest waiting to go out."""
     now = now or timezone.now()
-    report = reminders_claim(reminders_due(now), now=now)
+    report = reminders_claim(reminders_unclaimed(reminders_due(now)), now=now)
     report.digests = digests_to_queue(now)
     if enqueue:
         from .tasks import digest_send_task
@@ -400,7 +399,7 @@ def digest_send(*, digest_id: int) -> str:
     """
     with transaction.atomic():
         digest = (
-            Digest.objects.select_for_update()
+            Digest.objects.select_for_update(of=("self",))
             .select_related("recipient", "recipient__reminder_preference")
             .filter(pk=digest_id)
             .first()
