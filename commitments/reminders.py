@@ -12,6 +12,7 @@ A digest left pending (a lost task, a broker restart) is queued again by a later
 import dataclasses
 import datetime
 import logging
+import smtplib
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
@@ -20,12 +21,12 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, F, Max, OuterRef, Q
 from django.db.models.functions import Coalesce, TruncDate
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .choices import DigestState, ReminderKind, Role
+from .choices import DigestState, ReminderKind, Role, Status
 from .models import Commitment, Digest, Milestone, Reminder, ReminderPreference, User
 
 logger = logging.getLogger(__name__)
@@ -205,6 +206,7 @@ def _stale_candidates(audience: Audience) -> list[Candidate]:
     days = [audience.day - datetime.timedelta(days=stale + k) for k in range(0, 3660, every)]
     rows = (
         Commitment.objects.filter(responsible_id__in=audience.users.keys())
+        .exclude(status__in=[Status.COMPLETED, Status.DISCONTINUED])
         .annotate(
             last_day=TruncDate(Coalesce(Max("status_updates__created_at"), "created_at"), tzinfo=tz)
         )
@@ -395,8 +397,19 @@ def digest_send(*, digest_id: int) -> str:
 
     The digest row stays locked while the mail server is asked, so two workers holding the
     same task cannot both send it; it is marked sent only once the server has accepted it.
-    An SMTP error propagates, leaving the digest pending for the task to retry.
+    A failed delivery is counted and noted, and its error propagates, leaving the digest
+    pending for the task to retry.
     """
+    try:
+        return _digest_send_locked(digest_id)
+    except (smtplib.SMTPException, OSError) as error:
+        Digest.objects.filter(pk=digest_id, state=DigestState.PENDING).update(
+            attempts=F("attempts") + 1, note=f"delivery failed: {error}"[:255]
+        )
+        raise
+
+
+def _digest_send_locked(digest_id: int) -> str:
     with transaction.atomic():
         digest = (
             Digest.objects.select_for_update(of=("self",))
@@ -422,9 +435,10 @@ def digest_send(*, digest_id: int) -> str:
             if not recipient.email:
                 logger.warning("Reminders for %s not e-mailed: no e-mail address.", recipient)
             return f"skipped: {digest.note}"
-        digest.attempts += 1
         digest_render(digest, reminders).send()
+        digest.attempts += 1
         digest.state = DigestState.SENT
         digest.sent_at = timezone.now()
-        digest.save(update_fields=["state", "sent_at", "attempts"])
+        digest.note = ""
+        digest.save(update_fields=["state", "sent_at", "attempts", "note"])
     return "sent"

@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
 
+from .choices import Status
 from .models import Commitment, Milestone, Organisation, StatusUpdate
 
 COMMITMENT_SEARCH_FIELDS = ("code", "title", "description", "source_clause")
@@ -42,10 +43,14 @@ def status_update_list() -> QuerySet[StatusUpdate]:
 
 
 def stale_condition(today: datetime.date, days: int | None = None) -> Q:
-    """Select commitments with no status update for `days` days, counted from their creation."""
+    """Select open commitments with no status update for `days` days (counted from creation).
+
+    Completed and discontinued commitments need no further updates, so they are never stale.
+    """
     days = settings.TRACKER_STALE_AFTER_DAYS if days is None else days
     cutoff = datetime.datetime.combine(
         today - datetime.timedelta(days=days), datetime.time.min, tzinfo=datetime.UTC
     )
     recent = StatusUpdate.objects.filter(commitment=OuterRef("pk"), created_at__gte=cutoff)
-    return Q(created_at__lt=cutoff) & ~Exists(recent)
+    closed = Q(status__in=[Status.COMPLETED, Status.DISCONTINUED])
+    return Q(created_at__lt=cutoff) & ~closed & ~Exists(recent)

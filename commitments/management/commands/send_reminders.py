@@ -39,7 +39,10 @@ class Command(BaseCommand):
     def _instant(self, value: str | None) -> datetime.datetime:
         if not value:
             return timezone.now()
-        parsed = parse_datetime(value)
+        try:
+            parsed = parse_datetime(value)
+        except ValueError:  # well formed but impossible, e.g. 30 February
+            parsed = None
         if parsed is None:
             raise CommandError(f"--now {value!r} is not an ISO 8601 instant.")
         if timezone.is_naive(parsed):
