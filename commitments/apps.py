@@ -14,3 +14,23 @@ class CommitmentsConfig(AppConfig):
             roles_sync(using=using)
 
         post_migrate.connect(_sync_roles, sender=self, weak=False)
+        self._invalidate_dashboard_on_writes()
+
+    @staticmethod
+    def _invalidate_dashboard_on_writes() -> None:
+        from django.apps import apps
+        from django.db.models.signals import post_delete, post_save
+
+        from .dashboard import dashboard_invalidate
+
+        for label in (
+            "commitments.Commitment",
+            "commitments.Milestone",
+            "commitments.StatusUpdate",
+            "dialogues.DialogueMechanism",
+            "dialogues.Meeting",
+            "dialogues.ActionItem",
+        ):
+            model = apps.get_model(label)
+            post_save.connect(dashboard_invalidate, sender=model, weak=False)
+            post_delete.connect(dashboard_invalidate, sender=model, weak=False)

@@ -7,6 +7,8 @@ carries the link to the filtered commitments list behind it.
 import datetime
 from urllib.parse import urlencode
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Avg, Count, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -18,6 +20,8 @@ from .models import Commitment, Milestone, Pillar
 from .selectors import milestone_list, stale_condition, status_update_list
 
 LIST_URL = "/commitments/"
+GENERATION_KEY = "dashboard:generation"
+CACHE_SECONDS = 300
 DUE_WITHIN_DAYS = 30
 ITEMS = 10
 
@@ -182,3 +186,36 @@ def _milestone(m: Milestone) -> dict:
         "owner": m.owner.username if m.owner else None,
         "link": f"{LIST_URL}{m.commitment.code}/",
     }
+
+
+def dashboard_figures_cached(today: datetime.date | None = None) -> dict:
+    """The dashboard figures from the cache, computed again after any write.
+
+    Every write to what the figures count moves a generation number on (see
+    `dashboard_invalidate`), so a cached copy is never read after a change; with several
+    web processes, CACHE_URL must name a shared cache (Redis) for that to hold across them.
+    """
+    today = today or timezone.localdate()
+    key = f"dashboard:{cache.get_or_set(GENERATION_KEY, 0, None)}:{today.isoformat()}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = dashboard_figures(today)
+        cache.set(key, figures, CACHE_SECONDS)
+    return figures
+
+
+def _bump() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 1, None)
+
+
+def dashboard_invalidate(**_signal) -> None:
+    """Retire the cached figures now, and again once the writing transaction commits.
+
+    The second bump matters: a request that recomputed the figures while the write was not
+    yet committed would otherwise keep the old figures cached.
+    """
+    _bump()
+    transaction.on_commit(_bump)

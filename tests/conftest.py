@@ -12,6 +12,14 @@ def pytest_sessionstart(session):
         pytest.exit("\n".join(found), returncode=3)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached figures of another test's data would lie."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def declaration_data():
     return declaration_data_read()

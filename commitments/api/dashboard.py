@@ -5,7 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..choices import LeadSide, Status
-from ..dashboard import dashboard_figures
+from ..dashboard import dashboard_figures_cached
 
 
 class StatusFigure(serializers.Serializer):
@@ -111,4 +111,4 @@ class DashboardView(APIView):
         summary="Dashboard figures", responses={200: DashboardSerializer}, tags=["dashboard"]
     )
     def get(self, request):
-        return Response(DashboardSerializer(dashboard_figures(timezone.localdate())).data)
+        return Response(DashboardSerializer(dashboard_figures_cached(timezone.localdate())).data)

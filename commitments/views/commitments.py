@@ -53,7 +53,7 @@ def commitment_list(request):
     require_reader(request)
     params = list_params(request)
     queryset, filterset = filtered_commitments(params)
-    for name in ("pillar", "organisation", "owner"):
+    for name in ("pillar", "organisation"):
         filterset.form.fields[name].empty_label = "Any"
     sort = params.get("sort") if params.get("sort") in SORTS else "code"
     try:
@@ -64,7 +64,9 @@ def commitment_list(request):
     counts = queryset.order_by().aggregate(
         total=Count("id"), **{s: Count("id", filter=Q(status=s)) for s in Status.values}
     )
-    page = Paginator(queryset.order_by(sort, "pk"), page_size).get_page(params.get("page"))
+    paginator = Paginator(queryset.order_by(sort, "pk"), page_size)
+    paginator.count = counts["total"]  # known already: spare the paginator its COUNT query
+    page = paginator.get_page(params.get("page"))
     without_page = params.copy()
     without_page.pop("page", None)
     return render(

@@ -1,7 +1,7 @@
 from django.shortcuts import render
 from django.utils import timezone
 
-from ..dashboard import dashboard_figures
+from ..dashboard import dashboard_figures_cached
 from .base import require_reader
 
 
@@ -12,5 +12,5 @@ def dashboard(request):
     API as JSON through DashboardSerializer.
     """
     require_reader(request)
-    figures = dashboard_figures(timezone.localdate())
+    figures = dashboard_figures_cached(timezone.localdate())
     return render(request, "commitments/dashboard.html", {"figures": figures})

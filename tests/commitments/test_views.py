@@ -380,3 +380,26 @@ def test_queries_do_not_grow_with_the_data(client, django_assert_max_num_queries
 
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(path)
+
+
+def test_the_dashboard_figures_are_cached_until_something_changes(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    logged_in(client, manager())
+    cold = client.get("/")
+    with CaptureQueriesContext(connection) as warm:
+        client.get("/")
+    services.status_update_create(
+        commitment=commitment("MAR-02"),
+        author=analyst("maritime"),
+        status=Status.AT_RISK,
+        note="Slots unconfirmed.",
+        expected_version=1,
+    )
+    after = client.get("/")
+
+    assert cold.context["figures"]["overall"]["by_status"]["at_risk"]["count"] == 0
+    assert not any("commitments_commitment" in q["sql"] for q in warm.captured_queries)
+    assert after.context["figures"]["overall"]["by_status"]["at_risk"]["count"] == 1
+    assert [a["code"] for a in after.context["figures"]["recent_activity"]] == ["MAR-02"]
