@@ -1,0 +1,103 @@
+"""SQL queries per request do not grow with the data: every list, detail and dashboard.
+
+Each page and endpoint is fetched at two data sizes; the count at the larger size must not
+exceed the count at the smaller. Timings are for `make bench`, never for tests.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from commitments import services
+from commitments.choices import Status
+from dialogues import services as dialogue_services
+from dialogues.choices import MeetingState
+from dialogues.models import ActionItem, DialogueMechanism, Meeting
+from tests.factories import commitment, days, manager, superuser
+
+pytestmark = pytest.mark.usefixtures("loaded")
+
+UI_PAGES = [
+    "/",
+    "/commitments/",
+    "/commitments/?pillar=maritime&status=on_track",
+    "/commitments/MAR-01/",
+    "/dialogues/",
+    "/dialogues/coast-guard-commandant-meetings/",
+    "/declaration/",
+    "/notifications/",
+]
+API_PAGES = [
+    "/api/v1/dashboard/",
+    "/api/v1/pillars/",
+    "/api/v1/organisations/",
+    "/api/v1/commitments/?page_size=100",
+    "/api/v1/commitments/?pagination=cursor&page_size=100",
+    "/api/v1/commitments/MAR-01/",
+    "/api/v1/commitments/MAR-01/status-updates/",
+    "/api/v1/milestones/?page_size=100",
+    "/api/v1/dialogues/",
+    "/api/v1/dialogues/coast-guard-commandant-meetings/",
+    "/api/v1/meetings/?page_size=100",
+    "/api/v1/action-items/?page_size=100",
+]
+
+
+def grow(rounds: int) -> None:
+    """Add milestones, trail entries, meetings and action items over maritime and dialogue."""
+    author = superuser()
+    mechanism = DialogueMechanism.objects.get(slug="coast-guard-commandant-meetings")
+    for i in range(rounds):
+        target = commitment(f"MAR-0{i % 7 + 1}")
+        services.milestone_create(
+            commitment=target, actor=author, title=f"Step {i}", due_date=days(i - 3), owner=author
+        )
+        target.refresh_from_db()
+        services.status_update_create(
+            commitment=target,
+            author=author,
+            status=Status.ON_TRACK,
+            note=f"Update {i}",
+            expected_version=target.version,
+        )
+        meeting = dialogue_services.meeting_create(
+            mechanism=mechanism, actor=author, date=days(-i), state=MeetingState.HELD
+        )
+        dialogue_services.action_item_create(
+            meeting=meeting, actor=author, title=f"Item {i}", owner=author, commitment=target
+        )
+
+
+def count(client, path: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+        if response.streaming:
+            b"".join(response.streaming_content)
+    assert response.status_code == 200, path
+    return len(captured)
+
+
+def counts(client, paths) -> dict[str, int]:
+    return {path: count(client, path) for path in paths}
+
+
+def test_no_page_or_endpoint_costs_more_queries_with_more_data(client):
+    user = manager()
+    client.force_login(user)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    grow(3)
+    meeting = Meeting.objects.order_by("id").first()
+    item = ActionItem.objects.order_by("id").first()
+    ui = [*UI_PAGES, f"/dialogues/meetings/{meeting.pk}/"]
+    endpoints = [*API_PAGES, f"/api/v1/meetings/{meeting.pk}/", f"/api/v1/action-items/{item.pk}/"]
+    small = counts(client, ui) | counts(api, endpoints)
+
+    grow(30)
+    large = counts(client, ui) | counts(api, endpoints)
+
+    grown = {path: (small[path], large[path]) for path in small if large[path] > small[path]}
+    assert grown == {}
+    assert large["/api/v1/commitments/?page_size=100"] <= 7  # incl. the request's savepoints
