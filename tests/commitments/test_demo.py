@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from commitments.choices import MilestoneState, Role, Side
 from commitments.demo import DEMO_MARK
@@ -15,6 +16,11 @@ from dialogues.models import ActionItem, DialogueMechanism, Meeting
 pytestmark = pytest.mark.usefixtures("loaded")
 
 PASSWORD = "demo-pass-for-tests"
+
+
+def log_in_request():
+    """django-axes checks every log-in against its lock-outs, so it needs the request."""
+    return RequestFactory().post("/accounts/login/")
 
 
 def seed(password: str = PASSWORD) -> str:
@@ -49,7 +55,7 @@ def test_the_demo_users_have_their_roles_and_log_in_with_the_password():
     seed()
 
     def login(username: str) -> User:
-        user = authenticate(username=username, password=PASSWORD)
+        user = authenticate(log_in_request(), username=username, password=PASSWORD)
         assert user is not None, f"{username} cannot log in"
         return user
 
@@ -73,7 +79,7 @@ def test_the_demo_users_have_their_roles_and_log_in_with_the_password():
     assert roles(login("viewer")) == {Role.VIEWER}
     for username in ("analyst", "analyst_jp", "manager", "viewer"):
         assert not User.objects.get(username=username).is_superuser
-    assert authenticate(username="analyst", password="wrong-password") is None
+    assert authenticate(log_in_request(), username="analyst", password="wrong-password") is None
 
 
 def test_the_demo_milestones_show_every_state():
