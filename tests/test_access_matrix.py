@@ -1,0 +1,196 @@
+"""Every URL the tracker serves × every role, against a declared rule.
+
+The URLs are read from the URL configuration itself: a new URL without a rule here fails
+this test, so nothing is published without someone deciding who may reach it. Object-level
+rules (an analyst only in assigned pillars) are checked on objects of a pillar the analyst
+has and of one they do not.
+"""
+
+import re
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from commitments import services
+from commitments.models import User
+from dialogues import services as dialogue_services
+from dialogues.models import DialogueMechanism
+from tests.factories import analyst, commitment, days, manager, superuser, viewer
+
+pytestmark = pytest.mark.usefixtures("loaded")
+
+ROLES = ("anonymous", "no_role", "viewer", "manager", "analyst_in", "analyst_out", "superuser")
+# The expected status of a GET for each role, in ROLES order.
+PUBLIC = (200,) * 7
+UI_READ = (302, 403, 200, 200, 200, 200, 200)
+UI_SIGNED_IN = (302, 200, 200, 200, 200, 200, 200)
+UI_EDIT_FORM = (302, 403, 403, 403, 200, 403, 200)
+UI_EXPORT = (302, 403, 403, 200, 200, 200, 200)
+POST_ONLY = (302, 405, 405, 405, 405, 405, 405)
+API_READ = (401, 403, 200, 200, 200, 200, 200)
+API_NO_TOKEN_YET = (401, 403, 404, 404, 404, 404, 404)
+FEED_KEY_REQUIRED = (401,) * 7
+GET_NOT_ALLOWED = (302, 405, 405, 405, 405, 405, 405)
+
+RULES = {
+    # the browser
+    "": UI_READ,
+    "commitments/": UI_READ,
+    "commitments/export.csv": UI_EXPORT,
+    "commitments/export.xlsx": UI_EXPORT,
+    "commitments/<str:code>/": UI_READ,
+    "commitments/<str:code>/status/": POST_ONLY,
+    "commitments/<str:code>/milestones/": POST_ONLY,
+    "commitments/<str:code>/milestones/<int:pk>/edit/": UI_EDIT_FORM,
+    "commitments/<str:code>/milestones/<int:pk>/done/": POST_ONLY,
+    "declaration/": UI_READ,
+    "notifications/": UI_READ,
+    "notifications/preferences/": UI_READ,
+    "dialogues/": UI_READ,
+    "dialogues/<slug:slug>/": UI_READ,
+    "dialogues/<slug:slug>/meetings/": POST_ONLY,
+    "dialogues/meetings/<int:pk>/": UI_READ,
+    # its form lives on the meeting page: a GET goes there
+    "dialogues/meetings/<int:pk>/edit/": (302, 403, 302, 302, 302, 302, 302),
+    "dialogues/meetings/<int:pk>/action-items/": POST_ONLY,
+    "dialogues/action-items/<int:pk>/edit/": UI_EDIT_FORM,
+    # accounts (Django's own views)
+    "accounts/login/": PUBLIC,
+    "accounts/logout/": GET_NOT_ALLOWED,
+    "accounts/password_change/": UI_SIGNED_IN,
+    "accounts/password_change/done/": UI_SIGNED_IN,
+    "accounts/password_reset/": PUBLIC,
+    "accounts/password_reset/done/": PUBLIC,
+    "accounts/reset/<uidb64>/<token>/": PUBLIC,
+    "accounts/reset/done/": PUBLIC,
+    # the API: the schema and its docs describe, they hold no data
+    "api/schema/": PUBLIC,
+    "api/docs/": PUBLIC,
+    "api/v1/dashboard/": API_READ,
+    "api/v1/calendar.ics": FEED_KEY_REQUIRED,
+    "api/v1/calendar-feed/": API_NO_TOKEN_YET,
+    "api/v1/^pillars/$": API_READ,
+    "api/v1/^pillars/(?P<slug>[^/.]+)/$": API_READ,
+    "api/v1/^organisations/$": API_READ,
+    "api/v1/^organisations/(?P<slug>[^/.]+)/$": API_READ,
+    "api/v1/^commitments/$": API_READ,
+    "api/v1/^commitments/(?P<code>[A-Za-z]{3}-[0-9]{2,3})/$": API_READ,
+    "api/v1/^commitments/(?P<code>[A-Za-z]{3}-[0-9]{2,3})/status-updates/$": API_READ,
+    "api/v1/^milestones/$": API_READ,
+    "api/v1/^milestones/(?P<pk>[^/.]+)/$": API_READ,
+    "api/v1/^dialogues/$": API_READ,
+    "api/v1/^dialogues/(?P<slug>[^/.]+)/$": API_READ,
+    "api/v1/^meetings/$": API_READ,
+    "api/v1/^meetings/(?P<pk>[^/.]+)/$": API_READ,
+    "api/v1/^action-items/$": API_READ,
+    "api/v1/^action-items/(?P<pk>[^/.]+)/$": API_READ,
+}
+# Writes by form: who may POST (an empty form: editors get their form back, others a 403).
+POST_RULES = {
+    "commitments/<str:code>/status/": (302, 403, 403, 403, 200, 403, 200),
+    "commitments/<str:code>/milestones/": (302, 403, 403, 403, 200, 403, 200),
+    "commitments/<str:code>/milestones/<int:pk>/edit/": (302, 403, 403, 403, 200, 403, 200),
+    "dialogues/<slug:slug>/meetings/": (302, 403, 403, 403, 200, 403, 200),
+    "dialogues/meetings/<int:pk>/edit/": (302, 403, 403, 403, 200, 403, 200),
+    "dialogues/meetings/<int:pk>/action-items/": (302, 403, 403, 403, 200, 403, 200),
+    "dialogues/action-items/<int:pk>/edit/": (302, 403, 403, 403, 200, 403, 200),
+}
+
+
+def routes(patterns=None, prefix=""):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            if str(pattern.pattern) == "admin/":
+                continue  # the admin answers with its own log-in; its rules are tested apart
+            yield from routes(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern)
+
+
+def test_every_url_has_a_declared_rule():
+    assert sorted(set(routes()) - set(RULES)) == []
+    assert sorted(set(RULES) - set(routes())) == []
+
+
+@pytest.fixture
+def world():
+    """A milestone, a meeting and an action item in pillars the analyst has (maritime,
+    dialogue), and the users of every role."""
+    admin = superuser()
+    milestone = services.milestone_create(
+        commitment=commitment("MAR-01"), actor=admin, title="Step", due_date=days(5)
+    )
+    mechanism = DialogueMechanism.objects.get(slug="coast-guard-commandant-meetings")
+    meeting = dialogue_services.meeting_create(mechanism=mechanism, actor=admin, date=days(-3))
+    item = dialogue_services.action_item_create(meeting=meeting, actor=admin, title="Do it")
+    users = {
+        "anonymous": AnonymousUser(),
+        "no_role": User.objects.create_user("no-role", password="a-long-test-password"),
+        "viewer": viewer(),
+        "manager": manager(),
+        "analyst_in": analyst("maritime", "dialogue"),
+        "analyst_out": analyst("defence"),
+        "superuser": admin,
+    }
+    values = {
+        "code": "MAR-01",
+        "slug": {"pillars": "maritime", "organisations": "in-navy"},
+        "mechanism": mechanism.slug,
+        "milestone": milestone.pk,
+        "meeting": meeting.pk,
+        "action": item.pk,
+    }
+    return users, values
+
+
+def concrete(route: str, values: dict) -> str:
+    """Turn a route into a URL naming the objects of `world`."""
+    path = route.replace("/^", "/").removesuffix("$")
+    path = re.sub(r"\(\?P<code>[^)]*\)|<str:code>", values["code"], path)
+    for kind in ("pillars", "organisations"):
+        if path.startswith(f"api/v1/{kind}/"):
+            path = path.replace("(?P<slug>[^/.]+)", values["slug"][kind])
+    path = path.replace("(?P<slug>[^/.]+)", values["mechanism"]).replace(
+        "<slug:slug>", values["mechanism"]
+    )
+    if "milestones" in path:
+        key = "milestone"
+    elif "action-items/<int:pk>" in path or "action-items/(?P<pk>" in path:
+        key = "action"
+    else:
+        key = "meeting"
+    path = re.sub(r"\(\?P<pk>[^)]*\)|<int:pk>", str(values[key]), path)
+    path = path.replace("<uidb64>", "MQ").replace("<token>", "set-password")
+    return "/" + path
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    if user.is_authenticated:
+        client.force_login(user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_url_answers_each_role_as_declared(world, role):
+    users, values = world
+    client = client_for(users[role])
+    index = ROLES.index(role)
+
+    wrong = {}
+    for route, rule in RULES.items():
+        url = concrete(route, values)
+        status = client.get(url).status_code
+        if status != rule[index]:
+            wrong[url] = (status, rule[index])
+    for route, rule in POST_RULES.items():
+        url = concrete(route, values)
+        status = client.post(url, {}).status_code
+        if status != rule[index]:
+            wrong[f"POST {url}"] = (status, rule[index])
+
+    assert wrong == {}, f"{role}: (got, expected)"
