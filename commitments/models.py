@@ -30,6 +30,17 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
 
 
+class Versioned(models.Model):
+    """A row users edit: a version every write checks and moves on, and its timestamps."""
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
 class Declaration(models.Model):
     title = models.CharField(_("title"), max_length=255)
     date = models.DateField(_("date"))
@@ -152,7 +163,7 @@ class User(AbstractUser):
         return zoneinfo.ZoneInfo(self.time_zone or DEFAULT_TIME_ZONES[Side.INDIA])
 
 
-class Commitment(models.Model):
+class Commitment(Versioned):
     code = models.CharField(
         _("code"),
         max_length=10,
@@ -202,9 +213,6 @@ class Commitment(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text=_("Derived from the milestones' weights; set by hand only without milestones."),
     )
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("commitment")
@@ -257,7 +265,7 @@ class Commitment(models.Model):
             )
 
 
-class Milestone(models.Model):
+class Milestone(Versioned):
     commitment = models.ForeignKey(
         Commitment,
         verbose_name=_("commitment"),
@@ -281,9 +289,6 @@ class Milestone(models.Model):
         help_text=_("Its share of the commitment's progress, relative to the other milestones."),
     )
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("milestone")

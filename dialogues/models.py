@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from commitments.models import Commitment, Declaration, Organisation, Pillar
+from commitments.models import Commitment, Declaration, Organisation, Pillar, Versioned
 
 from .choices import CADENCE_MONTHS, ActionItemState, Cadence, MeetingState
 
@@ -71,7 +71,7 @@ class DialogueMechanism(models.Model):
         return due is not None and due < today
 
 
-class Meeting(models.Model):
+class Meeting(Versioned):
     mechanism = models.ForeignKey(
         DialogueMechanism,
         verbose_name=_("mechanism"),
@@ -84,9 +84,6 @@ class Meeting(models.Model):
         _("state"), max_length=20, choices=MeetingState.choices, default=MeetingState.PLANNED
     )
     outcome_summary = models.TextField(_("outcome summary"), blank=True)
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("meeting")
@@ -103,7 +100,7 @@ class Meeting(models.Model):
         return f"{self.mechanism} — {self.date:%d %b %Y}"
 
 
-class ActionItem(models.Model):
+class ActionItem(Versioned):
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="action_items"
     )
@@ -130,9 +127,6 @@ class ActionItem(models.Model):
         blank=True,
         related_name="action_items",
     )
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("action item")

@@ -403,3 +403,27 @@ def test_the_dashboard_figures_are_cached_until_something_changes(client):
     assert not any("commitments_commitment" in q["sql"] for q in warm.captured_queries)
     assert after.context["figures"]["overall"]["by_status"]["at_risk"]["count"] == 1
     assert [a["code"] for a in after.context["figures"]["recent_activity"]] == ["MAR-02"]
+
+
+def test_exports_keep_text_that_looks_like_a_formula_as_text(client):
+    target = commitment("MAR-01")
+    services.commitment_update(
+        commitment=target, actor=superuser(), expected_version=1, title='=HYPERLINK("x")'
+    )
+    logged_in(client, manager())
+
+    csv_rows = list(
+        csv.reader(
+            io.StringIO(
+                b"".join(
+                    client.get("/commitments/export.csv?search=MAR-01").streaming_content
+                ).decode()
+            )
+        )
+    )
+    sheet = load_workbook(
+        io.BytesIO(client.get("/commitments/export.xlsx?search=MAR-01").content)
+    ).active
+
+    assert csv_rows[1][2] == '\'=HYPERLINK("x")'
+    assert sheet.cell(row=2, column=3).value == '\'=HYPERLINK("x")'
