@@ -7,8 +7,13 @@ PORT ?= 8000
 DEMO_PASSWORD ?= demo-pass-2025
 export TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/declaration_tracker
 export TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
+# `make bench`: one database per scale (tracker_bench_N on the local PostgreSQL), wrk's seconds
+# and connections per endpoint.
+BENCH_SCALES ?= 1 10 100
+BENCH_DURATION ?= 10
+BENCH_CONNECTIONS ?= 4
 
-.PHONY: install browser run test lint format clean
+.PHONY: install browser run test lint format clean bench
 
 install: $(VENV)/.installed
 
@@ -45,9 +50,23 @@ test: install browser
 	@$(BIN)/python -m tests.check_services
 	$(BIN)/pytest
 
+# The HTTP benchmark (docs/performance.md): gunicorn with 2 workers on 127.0.0.1, PostgreSQL,
+# wrk as the load (installed from Debian's packages if missing), then a table per scale.
+bench: install
+	@test -x /usr/bin/wrk || { \
+		echo "Installing wrk for the benchmark (apt-get install wrk)"; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get install -y -q wrk >/dev/null 2>&1 || \
+		{ $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q wrk >/dev/null; }; }
+	@test -x /usr/bin/wrk || { echo "make bench: /usr/bin/wrk is missing" >&2; exit 1; }
+	$(BIN)/python -m bench.http --scales $(BENCH_SCALES) --duration $(BENCH_DURATION) \
+		--connections $(BENCH_CONNECTIONS) --password '$(DEMO_PASSWORD)' --wrk /usr/bin/wrk
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit --quiet --recursive --severity-level medium \
+		--exclude '*/migrations/*' commitments dialogues declaration_tracker
 
 format: install
 	$(BIN)/ruff check --fix .

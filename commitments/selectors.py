@@ -3,7 +3,7 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from .choices import Status
 from .models import Commitment, Milestone, Organisation, StatusUpdate
@@ -30,7 +30,15 @@ def commitment_list() -> QuerySet[Commitment]:
         .prefetch_related(
             Prefetch("lead_organisations", queryset=Organisation.objects.order_by("side", "name"))
         )
-        .annotate(last_status_update_at=Max("status_updates__created_at"))
+        .annotate(
+            # A correlated subquery on the (commitment, -created_at) index: a page of 100 costs
+            # 100 index probes, where Max() over a join grouped every trail entry first.
+            last_status_update_at=Subquery(
+                StatusUpdate.objects.filter(commitment=OuterRef("pk"))
+                .order_by("-created_at")
+                .values("created_at")[:1]
+            )
+        )
     )
 
 
