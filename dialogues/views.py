@@ -20,7 +20,7 @@ from commitments import permissions
 from commitments.choices import Role
 from commitments.exceptions import StaleVersionError
 from commitments.models import Commitment, User
-from commitments.views.base import is_htmx, require_reader
+from commitments.views.base import form_add_errors, is_htmx, require_reader
 
 from . import selectors, services
 from .choices import ActionItemState
@@ -42,15 +42,6 @@ def _state_form_id(item_pk: int) -> str:
 
 
 # --------------------------------------------------------------------------- shared
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal beside the fields it names, the rest above the form."""
-    if hasattr(error, "error_dict"):
-        for field, field_messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _schedule(mechanism: DialogueMechanism, today: datetime.date) -> DialogueMechanism:
@@ -148,7 +139,7 @@ def meeting_add(request, slug: str):
                 mechanism=mechanism, actor=request.user, **form.changes()
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_errors(form, error)
         else:
             message = (
                 f"Meeting of {meeting.date:%d %B %Y} ({meeting.get_state_display().lower()}) "
@@ -257,7 +248,7 @@ def meeting_edit(request, pk: int):
             form = MeetingEditForm(retry, auto_id=MEETING_FORM_ID)
             conflict = {"object": meeting, "seen_version": stale.expected_version}
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_errors(form, error)
         else:
             return _meeting_done(request, pk, "Meeting saved.")
     return _meeting_page(request, meeting, meeting_form=form, meeting_conflict=conflict)
@@ -283,7 +274,7 @@ def action_item_add(request, pk: int):
                 meeting=meeting, actor=request.user, **form.changes()
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_errors(form, error)
         else:
             return _meeting_done(request, pk, f"Action item “{item.title}” added.")
     return _meeting_page(request, meeting, item_form=form)
@@ -348,7 +339,7 @@ def action_item_edit(request, pk: int):
             form = _item_edit_form(retry, item)
             conflict = {"object": item, "seen_version": stale.expected_version}
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_errors(form, error)
         else:
             return _meeting_done(request, meeting.pk, f"Action item “{item.title}” saved.")
     return render(
@@ -377,7 +368,7 @@ def _action_item_state(request, item: ActionItem):
             form = ActionItemStateForm(retry, auto_id=_state_form_id(item.pk))
             conflict = {"object": item, "seen_version": stale.expected_version}
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_errors(form, error)
         else:
             return _meeting_done(
                 request,

@@ -1,6 +1,6 @@
 """What every browser view shares: a role to read, and htmx-aware responses."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from .. import permissions
 
@@ -22,3 +22,12 @@ class ReaderRequiredMixin:
     def dispatch(self, request, *args, **kwargs):
         require_reader(request)
         return super().dispatch(request, *args, **kwargs)
+
+
+def form_add_errors(form, error: ValidationError) -> None:
+    """Show a service's refusal beside the fields it names, the rest above the form."""
+    if hasattr(error, "error_dict"):
+        for field, field_messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, field_messages)
+    else:
+        form.add_error(None, error.messages)

@@ -17,7 +17,7 @@ from ..exceptions import StaleVersionError
 from ..filters import CommitmentFilter
 from ..forms import MilestoneForm, StatusUpdateForm
 from ..models import Commitment, Milestone
-from .base import is_htmx, require_reader
+from .base import form_add_errors, is_htmx, require_reader
 
 SORTS = {
     "code": "Code",
@@ -149,11 +149,6 @@ def _done(request, commitment: Commitment, message: str):
     return redirect("commitment-detail", code=commitment.code)
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
-
-
 def conflict_since(commitment: Commitment, seen_version: int) -> dict:
     """What changed on a commitment since the user loaded it at `seen_version`."""
     return {
@@ -198,7 +193,7 @@ def status_update(request, code: str):
             conflict=conflict_since(current, stale.expected_version),
         )
     except ValidationError as error:
-        _add_errors(form, error)
+        form_add_errors(form, error)
         return _answer(request, commitment, status_form=form)
     return _done(request, commitment, f"Status of {commitment.code} updated.")
 
@@ -214,7 +209,7 @@ def milestone_add(request, code: str):
         try:
             services.milestone_create(commitment=commitment, actor=request.user, **fields)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_errors(form, error)
         else:
             return _done(request, commitment, f"Milestone added to {commitment.code}.")
     return _answer(request, commitment, milestone_form=form)
@@ -252,7 +247,7 @@ def milestone_edit(request, code: str, pk: int):
             form = MilestoneForm(retry, instance=fresh)
             conflict = fresh
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_errors(form, error)
         else:
             return _done(request, commitment, "Milestone saved.")
     template = (
