@@ -358,10 +358,10 @@ def reminders_sweep(*, now: datetime.datetime | None = None, enqueue: bool = Tru
     report = reminders_claim(reminders_unclaimed(reminders_due(now)), now=now)
     report.digests = digests_to_queue(now)
     if enqueue:
-        from .tasks import digest_send_task
+        from .tasks import digest_enqueue
 
         for digest_id in report.digests:
-            transaction.on_commit(lambda pk=digest_id: digest_send_task.enqueue(pk))
+            transaction.on_commit(lambda pk=digest_id: digest_enqueue(pk))
     return report
 
 

@@ -39,7 +39,7 @@ def digest_send_task(self, digest_id: int) -> str:
     return reminders.digest_send(digest_id=digest_id)
 
 
-def _enqueue(digest_id: int) -> None:
+def digest_enqueue(digest_id: int) -> None:
     """Queue a digest; if the broker is down, a later sweep queues it again."""
     try:
         digest_send_task.apply_async(
@@ -49,6 +49,3 @@ def _enqueue(digest_id: int) -> None:
         )
     except OperationalError:
         logger.warning("Broker unreachable: digest %s will be queued by a later sweep.", digest_id)
-
-
-digest_send_task.enqueue = _enqueue
