@@ -51,3 +51,13 @@ def commitment(code: str = "MAR-01") -> Commitment:
 
 def days(n: int) -> datetime.date:
     return datetime.date.today() + datetime.timedelta(days=n)
+
+
+NSA = "nsa-consultations"
+
+
+def nsa():
+    """The NSA consultations, an annual mechanism of the dialogue pillar."""
+    from dialogues.models import DialogueMechanism
+
+    return DialogueMechanism.objects.get(slug=NSA)

@@ -10,30 +10,9 @@ from commitments.exceptions import StaleVersionError
 from dialogues import services
 from dialogues.choices import ActionItemState, MeetingState
 from dialogues.models import ActionItem, DialogueMechanism, Meeting
-from tests.factories import analyst, commitment, days, manager, superuser, viewer
+from tests.factories import analyst, commitment, days, manager, nsa, superuser, viewer
 
 pytestmark = pytest.mark.usefixtures("loaded")
-
-
-def nsa() -> DialogueMechanism:
-    """The NSA consultations, a mechanism of the dialogue pillar."""
-    return DialogueMechanism.objects.get(slug="nsa-consultations")
-
-
-@pytest.fixture
-def editor():
-    return analyst("dialogue")
-
-
-@pytest.fixture
-def meeting(editor):
-    return services.meeting_create(
-        mechanism=nsa(),
-        actor=editor,
-        date=date(2026, 3, 10),
-        place="Tokyo",
-        state=MeetingState.PLANNED,
-    )
 
 
 @pytest.fixture
