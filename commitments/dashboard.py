@@ -13,7 +13,7 @@ from django.db.models import Avg, Count, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from dialogues.selectors import mechanism_list
+from dialogues.selectors import mechanisms_overdue
 
 from .choices import LeadSide, MilestoneState, Status
 from .models import Commitment, Milestone, Pillar
@@ -31,8 +31,11 @@ def list_link(**params) -> str:
     return f"{LIST_URL}?{query}" if query else LIST_URL
 
 
-def _status_counts() -> dict:
-    return {f"n_{s}": Count("id", filter=Q(status=s)) for s in Status.values}
+def _status_counts(prefix: str = "") -> dict:
+    """Count rows per status; `prefix` reaches the commitments through a relation."""
+    return {
+        f"n_{s}": Count(f"{prefix}id", filter=Q(**{f"{prefix}status": s})) for s in Status.values
+    }
 
 
 def _mix(row: dict, **link_params) -> dict:
@@ -43,12 +46,6 @@ def _mix(row: dict, **link_params) -> dict:
             "link": list_link(**link_params, status=status),
         }
         for status, label in Status.choices
-    }
-
-
-def _group_counts(prefix: str) -> dict:
-    return {
-        f"n_{s}": Count(f"{prefix}id", filter=Q(**{f"{prefix}status": s})) for s in Status.values
     }
 
 
@@ -65,7 +62,7 @@ def dashboard_figures(today: datetime.date | None = None) -> dict:
     pillars = Pillar.objects.annotate(
         total=Count("commitments"),
         progress=Coalesce(Avg("commitments__progress"), 0.0),
-        **_group_counts("commitments__"),
+        **_status_counts("commitments__"),
     ).order_by("position")
     sides = {
         row["lead_side"]: row
@@ -88,11 +85,7 @@ def dashboard_figures(today: datetime.date | None = None) -> dict:
     recent = (
         status_update_list().select_related("commitment__pillar").order_by("-created_at", "-id")
     )
-    mechanisms = [
-        m
-        for m in mechanism_list(today).prefetch_related(None).filter(established=True)
-        if m.is_overdue(m.last_held, today)
-    ]
+    mechanisms = mechanisms_overdue(today)
 
     empty = {f"n_{s}": 0 for s in Status.values} | {"total": 0, "progress": 0.0}
     return {

@@ -1,7 +1,6 @@
 """Writes and business rules for commitments. The admin, UI, API and tasks all call these."""
 
 import datetime
-from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.management import create_permissions
@@ -20,7 +19,6 @@ from .models import (
     Commitment,
     Declaration,
     Milestone,
-    Organisation,
     StatusUpdate,
     User,
     calendar_feed_key_new,
@@ -318,20 +316,6 @@ def milestone_delete(*, milestone: Milestone, actor: User, expected_version: int
                 actor=actor,
                 reason=_("milestone “%(title)s” removed") % {"title": title},
             )
-
-
-def organisations_by_slug(slugs: Iterable[str]) -> list[Organisation]:
-    slugs = list(slugs)
-    found = {o.slug: o for o in Organisation.objects.filter(slug__in=slugs)}
-    missing = [s for s in slugs if s not in found]
-    if missing:
-        raise ValidationError(
-            {
-                "lead_organisations": _("Unknown organisations: %(slugs)s")
-                % {"slugs": ", ".join(missing)}
-            }
-        )
-    return [found[s] for s in slugs]
 
 
 def commitment_create(*, actor: User, **fields: Any) -> Commitment:

@@ -24,10 +24,13 @@ def mechanism_list(today: datetime.date) -> QuerySet[DialogueMechanism]:
 
 
 def mechanisms_overdue(today: datetime.date) -> list[DialogueMechanism]:
-    """Established mechanisms whose cadence has lapsed since the last meeting held."""
+    """Established mechanisms whose cadence has lapsed since the last meeting held.
+
+    Their lead organisations and users are not loaded: the callers show names and dates.
+    """
     return [
         m
-        for m in mechanism_list(today).filter(established=True)
+        for m in mechanism_list(today).prefetch_related(None).filter(established=True)
         if m.is_overdue(m.last_held, today)
     ]
 
