@@ -55,6 +55,13 @@ def commitment_rows(queryset: QuerySet[Commitment], chunk_size: int = 1000) -> I
         ]
 
 
+def spreadsheet_safe(value):
+    """Keep text that a spreadsheet would run as a formula (=, +, -, @) as plain text."""
+    if isinstance(value, str) and value[:1] in "=+-@":
+        return "'" + value
+    return value
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -65,6 +72,4 @@ def csv_lines(rows: Iterable[list], header: Iterable[str] = COLUMNS) -> Iterator
     writer = csv.writer(_Echo())
     yield writer.writerow(list(header))
     for row in rows:
-        yield writer.writerow(
-            ["'" + v if isinstance(v, str) and v[:1] in "=+-@" else v for v in row]
-        )
+        yield writer.writerow([spreadsheet_safe(v) for v in row])

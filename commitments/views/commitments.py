@@ -117,29 +117,28 @@ def _live_context(request, commitment: Commitment, **extra) -> dict:
     return context
 
 
-def commitment_detail(request, code: str):
-    require_reader(request)
-    commitment = _commitment(code)
-    context = _live_context(request, commitment)
+def _page(request, commitment: Commitment, **extra):
+    """The whole commitment page: the live part and what only a full load shows."""
+    context = _live_context(request, commitment, **extra)
     context["action_items"] = action_item_list().filter(commitment=commitment)
     context["organisations_by_side"] = [
         (label, [o for o in commitment.lead_organisations.all() if o.side == side])
         for side, label in (("india", "India"), ("japan", "Japan"))
     ]
     return render(request, "commitments/commitment_detail.html", context)
+
+
+def commitment_detail(request, code: str):
+    require_reader(request)
+    return _page(request, _commitment(code))
 
 
 def _answer(request, commitment: Commitment, **extra):
     """Answer a write: the live part of the page for htmx, else the whole page again."""
-    context = _live_context(request, commitment, **extra)
     if is_htmx(request):
+        context = _live_context(request, commitment, **extra)
         return render(request, "commitments/partials/live.html", context)
-    context["action_items"] = action_item_list().filter(commitment=commitment)
-    context["organisations_by_side"] = [
-        (label, [o for o in commitment.lead_organisations.all() if o.side == side])
-        for side, label in (("india", "India"), ("japan", "Japan"))
-    ]
-    return render(request, "commitments/commitment_detail.html", context)
+    return _page(request, commitment, **extra)
 
 
 def _done(request, commitment: Commitment, message: str):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from .. import permissions
-from ..exports import COLUMNS, commitment_rows, csv_lines
+from ..exports import COLUMNS, commitment_rows, csv_lines, spreadsheet_safe
 from .base import require_reader
 from .commitments import filtered_commitments, list_params
 
@@ -39,8 +39,7 @@ def commitments_xlsx(request):
     sheet = workbook.create_sheet("Commitments")
     sheet.append(list(COLUMNS))
     for row in rows:
-        # A leading = would make Excel evaluate the cell: keep text as text.
-        sheet.append([f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
+        sheet.append([spreadsheet_safe(v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
