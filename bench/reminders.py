@@ -100,7 +100,6 @@ def machine() -> dict[str, str]:
 
 def data_ensure(args: argparse.Namespace) -> None:
     from django.core.management import call_command
-    from django.db import connection
 
     from commitments.management.commands.generate_load_data import (
         PER_SCALE,
@@ -127,8 +126,6 @@ def data_ensure(args: argparse.Namespace) -> None:
             seed=args.seed,
             today=args.now.date(),
         )
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # planner statistics, as autovacuum would gather them
     users = User.objects.filter(username__startswith=USERNAME_PREFIX).count()
     milestones = Milestone.objects.filter(title__startswith=SYNTHETIC_MARK).count()
     if (users, milestones) != (args.users, args.milestones):

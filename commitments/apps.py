@@ -22,6 +22,15 @@ class CommitmentsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from .dashboard import dashboard_invalidate
+        from .generations import REFERENCE, invalidate
+
+        def reference_invalidate(**_signal):
+            invalidate(REFERENCE)
+
+        for label in ("commitments.Pillar", "commitments.Organisation"):
+            model = apps.get_model(label)
+            post_save.connect(reference_invalidate, sender=model, weak=False)
+            post_delete.connect(reference_invalidate, sender=model, weak=False)
 
         for label in (
             "commitments.Commitment",

@@ -4,9 +4,11 @@ import zoneinfo
 
 from django.utils import timezone
 
-from . import permissions
+from . import generations, permissions
 from .choices import DEFAULT_TIME_ZONES, Side
 from .models import Reminder
+
+BADGE_SECONDS = 600  # a badge is recounted at least this often, and after every sweep
 
 
 def tracker(request) -> dict:
@@ -42,6 +44,12 @@ def notifications(request) -> dict:
 
     @functools.cache
     def notifications_today() -> int:
-        return Reminder.objects.filter(recipient=user, day=local_today(user)).count()
+        day = local_today(user)
+        return generations.cached(
+            generations.NOTIFICATIONS,
+            f"{user.pk}:{day.isoformat()}",
+            lambda: Reminder.objects.filter(recipient=user, day=day).count(),
+            BADGE_SECONDS,
+        )
 
     return {"notifications_today": notifications_today}

@@ -7,20 +7,17 @@ carries the link to the filtered commitments list behind it.
 import datetime
 from urllib.parse import urlencode
 
-from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Avg, Count, Q
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from dialogues.selectors import mechanisms_overdue
 
 from .choices import LeadSide, MilestoneState, Status
+from .generations import DASHBOARD, cached, invalidate
 from .models import Commitment, Milestone, Pillar
 from .selectors import milestone_list, stale_condition, status_update_list
 
 LIST_URL = "/commitments/"
-GENERATION_KEY = "dashboard:generation"
 CACHE_SECONDS = 300
 DUE_WITHIN_DAYS = 30
 ITEMS = 10
@@ -31,11 +28,8 @@ def list_link(**params) -> str:
     return f"{LIST_URL}?{query}" if query else LIST_URL
 
 
-def _status_counts(prefix: str = "") -> dict:
-    """Count rows per status; `prefix` reaches the commitments through a relation."""
-    return {
-        f"n_{s}": Count(f"{prefix}id", filter=Q(**{f"{prefix}status": s})) for s in Status.values
-    }
+def _status_counts() -> dict:
+    return {f"n_{s}": Count("id", filter=Q(status=s)) for s in Status.values}
 
 
 def _mix(row: dict, **link_params) -> dict:
@@ -49,31 +43,42 @@ def _mix(row: dict, **link_params) -> dict:
     }
 
 
+SUMMED = ("total", "progress_sum", "stale", *(f"n_{s}" for s in Status.values))
+
+
+def _summed(rows) -> dict:
+    """Add up grouped counts; `progress` is the mean progress of the rows' commitments."""
+    total = {field: sum(row[field] for row in rows) for field in SUMMED}
+    total["progress"] = round(total["progress_sum"] / total["total"]) if total["total"] else 0
+    return total
+
+
 def dashboard_figures(today: datetime.date | None = None) -> dict:
     today = today or timezone.localdate()
     due_by = today + datetime.timedelta(days=DUE_WITHIN_DAYS)
 
-    overall = Commitment.objects.aggregate(
-        commitments=Count("id"),
-        progress=Coalesce(Avg("progress"), 0.0),
-        stale=Count("id", filter=stale_condition(today)),
-        **_status_counts(),
+    # Every commitment figure from one pass: counts per (pillar, lead side), added up here.
+    groups = list(
+        Commitment.objects.order_by()
+        .values("pillar_id", "lead_side")
+        .annotate(
+            total=Count("id"),
+            progress_sum=Sum("progress"),
+            stale=Count("id", filter=stale_condition(today)),
+            **_status_counts(),
+        )
     )
-    pillars = Pillar.objects.annotate(
-        total=Count("commitments"),
-        progress=Coalesce(Avg("commitments__progress"), 0.0),
-        **_status_counts("commitments__"),
-    ).order_by("position")
-    sides = {
-        row["lead_side"]: row
-        for row in Commitment.objects.order_by()
-        .values("lead_side")
-        .annotate(total=Count("id"), progress=Coalesce(Avg("progress"), 0.0), **_status_counts())
-    }
+    overall = _summed(groups)
+    pillars = [
+        pillar | _summed([g for g in groups if g["pillar_id"] == pillar["id"]])
+        for pillar in Pillar.objects.order_by("position").values("id", "slug", "name")
+    ]
+    sides = {side: _summed([g for g in groups if g["lead_side"] == side]) for side in LeadSide}
     open_ = Q(completed_on__isnull=True)
-    milestone_counts = Milestone.objects.aggregate(
-        overdue=Count("id", filter=Milestone.state_condition(MilestoneState.OVERDUE, today)),
-        due=Count("id", filter=open_ & Q(due_date__gte=today, due_date__lte=due_by)),
+    # Open milestones due by the horizon: the partial index on open milestones' due dates.
+    milestone_counts = Milestone.objects.filter(open_, due_date__lte=due_by).aggregate(
+        overdue=Count("id", filter=Q(due_date__lt=today)),
+        due=Count("id", filter=Q(due_date__gte=today)),
     )
     overdue = milestone_list().filter(Milestone.state_condition(MilestoneState.OVERDUE, today))
     due = milestone_list().filter(open_, due_date__gte=today, due_date__lte=due_by)
@@ -87,23 +92,22 @@ def dashboard_figures(today: datetime.date | None = None) -> dict:
     )
     mechanisms = mechanisms_overdue(today)
 
-    empty = {f"n_{s}": 0 for s in Status.values} | {"total": 0, "progress": 0.0}
     return {
         "as_of": today,
         "overall": {
-            "commitments": overall["commitments"],
-            "progress": round(overall["progress"]),
+            "commitments": overall["total"],
+            "progress": overall["progress"],
             "by_status": _mix(overall),
             "link": list_link(),
         },
         "pillars": [
             {
-                "slug": p.slug,
-                "name": p.name,
-                "commitments": p.total,
-                "progress": round(p.progress),
-                "by_status": _mix(vars(p), pillar=p.slug),
-                "link": list_link(pillar=p.slug),
+                "slug": p["slug"],
+                "name": p["name"],
+                "commitments": p["total"],
+                "progress": p["progress"],
+                "by_status": _mix(p, pillar=p["slug"]),
+                "link": list_link(pillar=p["slug"]),
             }
             for p in pillars
         ],
@@ -111,9 +115,9 @@ def dashboard_figures(today: datetime.date | None = None) -> dict:
             {
                 "lead_side": side,
                 "label": f"{label}-led" if side != LeadSide.JOINT else str(label),
-                "commitments": sides.get(side, empty)["total"],
-                "progress": round(sides.get(side, empty)["progress"]),
-                "by_status": _mix(sides.get(side, empty), lead_side=side),
+                "commitments": sides[side]["total"],
+                "progress": sides[side]["progress"],
+                "by_status": _mix(sides[side], lead_side=side),
                 "link": list_link(lead_side=side),
             }
             for side, label in LeadSide.choices
@@ -158,14 +162,7 @@ def dashboard_figures(today: datetime.date | None = None) -> dict:
             for u in recent[:ITEMS]
         ],
         "dialogues_overdue": [
-            {
-                "slug": m.slug,
-                "name": m.name,
-                "last_held": m.last_held,
-                "next_due": m.next_due(m.last_held),
-                "link": f"/dialogues/{m.slug}/",
-            }
-            for m in mechanisms
+            mechanism | {"link": f"/dialogues/{mechanism['slug']}/"} for mechanism in mechanisms
         ],
     }
 
@@ -182,33 +179,10 @@ def _milestone(m: Milestone) -> dict:
 
 
 def dashboard_figures_cached(today: datetime.date | None = None) -> dict:
-    """The dashboard figures from the cache, computed again after any write.
-
-    Every write to what the figures count moves a generation number on (see
-    `dashboard_invalidate`), so a cached copy is never read after a change; with several
-    web processes, CACHE_URL must name a shared cache (Redis) for that to hold across them.
-    """
+    """The dashboard figures from the cache, computed again after any write (see `generations`)."""
     today = today or timezone.localdate()
-    key = f"dashboard:{cache.get_or_set(GENERATION_KEY, 0, None)}:{today.isoformat()}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = dashboard_figures(today)
-        cache.set(key, figures, CACHE_SECONDS)
-    return figures
-
-
-def _bump() -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 1, None)
+    return cached(DASHBOARD, today.isoformat(), lambda: dashboard_figures(today), CACHE_SECONDS)
 
 
 def dashboard_invalidate(**_signal) -> None:
-    """Retire the cached figures now, and again once the writing transaction commits.
-
-    The second bump matters: a request that recomputed the figures while the write was not
-    yet committed would otherwise keep the old figures cached.
-    """
-    _bump()
-    transaction.on_commit(_bump)
+    invalidate(DASHBOARD)

@@ -12,24 +12,29 @@ from declaration_tracker.api.filters import (
     UpdatedSinceFilter,
 )
 
+from . import selectors
 from .choices import LeadSide, MilestoneState, Priority, Status
-from .models import Commitment, Milestone, Organisation, Pillar, User
+from .models import Commitment, Milestone, Pillar, User
 from .selectors import stale_condition
 
 
 class CommitmentFilter(django_filters.FilterSet):
-    pillar = django_filters.ModelChoiceFilter(
-        queryset=Pillar.objects.all(), to_field_name="slug", help_text="Pillar slug."
+    # Choices from the cached reference lists: no query to validate a value or draw the form.
+    pillar = django_filters.ChoiceFilter(
+        field_name="pillar__slug",
+        choices=selectors.pillar_choices,
+        empty_label="Any",
+        help_text="Pillar slug.",
     )
     status = django_filters.MultipleChoiceFilter(
         choices=Status.choices, help_text="One or more statuses (repeat the parameter)."
     )
     lead_side = django_filters.ChoiceFilter(choices=LeadSide.choices)
     priority = django_filters.ChoiceFilter(choices=Priority.choices)
-    organisation = django_filters.ModelChoiceFilter(
-        field_name="lead_organisations",
-        queryset=Organisation.objects.all(),
-        to_field_name="slug",
+    organisation = django_filters.ChoiceFilter(
+        field_name="lead_organisations__slug",
+        choices=selectors.organisation_choices,
+        empty_label="Any",
         help_text="A lead organisation's slug, e.g. `jp-jcg`.",
     )
     owner = django_filters.ModelChoiceFilter(

@@ -56,6 +56,12 @@ def roles_of(user: User | AnonymousUser) -> frozenset[str]:
     return cached
 
 
+def remember(user: User, *, roles, pillar_ids) -> None:
+    """Cache what `roles_of` and `assigned_pillar_ids` would load (see `auth.UserBackend`)."""
+    user._tracker_roles = frozenset(roles) & set(Role.values)
+    user._tracker_pillar_ids = frozenset(pillar_ids)
+
+
 def assigned_pillar_ids(user: User | AnonymousUser) -> frozenset[int]:
     if not user.is_authenticated:
         return frozenset()

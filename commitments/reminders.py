@@ -27,6 +27,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .choices import DigestState, ReminderKind, Role, Status
+from .generations import NOTIFICATIONS, invalidate
 from .models import Commitment, Digest, Milestone, Reminder, ReminderPreference, User
 
 logger = logging.getLogger(__name__)
@@ -335,6 +336,8 @@ def reminders_claim(candidates: list[Candidate], *, now: datetime.datetime) -> S
     Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=5000)
     report.claimed = Reminder.objects.filter(digest_id__in=open_digests).count() - before
     report.recipients = len(by_recipient)
+    if report.claimed:
+        invalidate(NOTIFICATIONS)  # the header badges count today's reminders
     return report
 
 

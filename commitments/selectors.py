@@ -5,8 +5,9 @@ import datetime
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from . import generations
 from .choices import Status
-from .models import Commitment, Milestone, Organisation, StatusUpdate
+from .models import Commitment, Milestone, Organisation, Pillar, StatusUpdate
 
 COMMITMENT_SEARCH_FIELDS = ("code", "title", "description", "source_clause")
 
@@ -62,3 +63,26 @@ def stale_condition(today: datetime.date, days: int | None = None) -> Q:
     recent = StatusUpdate.objects.filter(commitment=OuterRef("pk"), created_at__gte=cutoff)
     closed = Q(status__in=[Status.COMPLETED, Status.DISCONTINUED])
     return Q(created_at__lt=cutoff) & ~closed & ~Exists(recent)
+
+
+REFERENCE_SECONDS = 3600
+
+
+def pillar_choices() -> list[tuple[str, str]]:
+    """(slug, name) of every pillar, in order; cached until a pillar changes."""
+    return generations.cached(
+        generations.REFERENCE,
+        "pillars",
+        lambda: list(Pillar.objects.order_by("position").values_list("slug", "name")),
+        REFERENCE_SECONDS,
+    )
+
+
+def organisation_choices() -> list[tuple[str, str]]:
+    """(slug, label) of every organisation; cached until an organisation changes."""
+    return generations.cached(
+        generations.REFERENCE,
+        "organisations",
+        lambda: [(o.slug, str(o)) for o in Organisation.objects.all()],
+        REFERENCE_SECONDS,
+    )

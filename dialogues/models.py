@@ -12,6 +12,36 @@ from commitments.models import Commitment, Declaration, Organisation, Pillar, Ve
 from .choices import CADENCE_MONTHS, ActionItemState, Cadence, MeetingState
 
 
+def next_due(cadence: str, since: datetime.date) -> datetime.date | None:
+    """Return the date by which a meeting is due `since` the last one, or None without cadence."""
+    months = CADENCE_MONTHS[cadence]
+    return None if months is None else since + relativedelta(months=months)
+
+
+def lapsed_before(cadence: str, today: datetime.date) -> datetime.date | None:
+    """The first date whose meeting would still be in time today: earlier ones have lapsed.
+
+    `next_due(cadence, since) < today` holds exactly for `since` before this date (adding months
+    never goes backwards), so the overdue test can run in SQL on any database.
+    """
+    if CADENCE_MONTHS[cadence] is None:
+        return None
+    start = today - relativedelta(months=CADENCE_MONTHS[cadence]) - datetime.timedelta(days=4)
+    while next_due(cadence, start) < today:
+        start += datetime.timedelta(days=1)
+    return start
+
+
+def overdue_condition(today: datetime.date, since: str = "since") -> Q:
+    """Established mechanisms whose cadence lapsed; `since` names the last-held-or-start date."""
+    lapsed = Q(pk__in=[])
+    for cadence in Cadence.values:
+        cutoff = lapsed_before(cadence, today)
+        if cutoff is not None:
+            lapsed |= Q(cadence=cadence, **{f"{since}__lt": cutoff})
+    return Q(established=True) & lapsed
+
+
 class DialogueMechanism(models.Model):
     """A follow-through mechanism the declaration names, such as the annual NSA consultations."""
 
@@ -60,10 +90,7 @@ class DialogueMechanism(models.Model):
 
     def next_due(self, last_held: datetime.date | None) -> datetime.date | None:
         """Return the date by which the next meeting is due, or None if it has no cadence."""
-        months = CADENCE_MONTHS[self.cadence]
-        if months is None:
-            return None
-        return (last_held or self.declaration.date) + relativedelta(months=months)
+        return next_due(self.cadence, last_held or self.declaration.date)
 
     def is_overdue(self, last_held: datetime.date | None, today: datetime.date) -> bool:
         """Say whether the cadence has lapsed since the last meeting held (or the declaration)."""

@@ -2,10 +2,11 @@
 
 import datetime
 
-from django.db.models import Max, Min, Q, QuerySet
+from django.db.models import F, Max, Min, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from .choices import MeetingState
-from .models import ActionItem, DialogueMechanism, Meeting
+from .models import ActionItem, DialogueMechanism, Meeting, next_due, overdue_condition
 
 
 def mechanism_list(today: datetime.date) -> QuerySet[DialogueMechanism]:
@@ -23,16 +24,29 @@ def mechanism_list(today: datetime.date) -> QuerySet[DialogueMechanism]:
     )
 
 
-def mechanisms_overdue(today: datetime.date) -> list[DialogueMechanism]:
+def mechanisms_overdue(today: datetime.date) -> list[dict]:
     """Established mechanisms whose cadence has lapsed since the last meeting held.
 
-    Their lead organisations and users are not loaded: the callers show names and dates.
+    Decided in SQL, one row each (slug, name, last_held, next_due), the longest overdue first.
     """
-    return [
-        m
-        for m in mechanism_list(today).prefetch_related(None).filter(established=True)
-        if m.is_overdue(m.last_held, today)
+    rows = (
+        DialogueMechanism.objects.annotate(
+            last_held=Max("meetings__date", filter=Q(meetings__state=MeetingState.HELD)),
+            since=Coalesce("last_held", F("declaration__date")),
+        )
+        .filter(overdue_condition(today))
+        .values("slug", "name", "cadence", "last_held", "since")
+    )
+    overdue = [
+        {
+            "slug": row["slug"],
+            "name": row["name"],
+            "last_held": row["last_held"],
+            "next_due": next_due(row["cadence"], row["since"]),
+        }
+        for row in rows
     ]
+    return sorted(overdue, key=lambda m: (m["next_due"], m["name"]))
 
 
 def meeting_list() -> QuerySet[Meeting]:

@@ -53,8 +53,6 @@ def commitment_list(request):
     require_reader(request)
     params = list_params(request)
     queryset, filterset = filtered_commitments(params)
-    for name in ("pillar", "organisation"):
-        filterset.form.fields[name].empty_label = "Any"
     sort = params.get("sort") if params.get("sort") in SORTS else "code"
     try:
         page_size = int(params.get("page_size", 50))

@@ -5,9 +5,11 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dialogues.choices import ActionItemState, Cadence, MeetingState
-from dialogues.models import ActionItem, DialogueMechanism, Meeting
+from dialogues.models import ActionItem, DialogueMechanism, Meeting, lapsed_before, next_due
 
 pytestmark = pytest.mark.usefixtures("loaded")
 
@@ -56,6 +58,19 @@ def test_an_ad_hoc_mechanism_is_never_due_nor_overdue():
     assert ad_hoc.next_due(date(2026, 1, 1)) is None
     assert not ad_hoc.is_overdue(None, today=date(2099, 12, 31))
     assert not ad_hoc.is_overdue(date(2026, 1, 1), today=date(2099, 12, 31))
+
+
+@given(
+    cadence=st.sampled_from(Cadence.values),
+    since=st.dates(date(2020, 1, 1), date(2040, 12, 31)),
+    today=st.dates(date(2020, 1, 1), date(2042, 12, 31)),
+)
+def test_the_cutoff_the_database_uses_agrees_with_the_cadence_on_every_day(cadence, since, today):
+    """The dashboard asks SQL `since < lapsed_before(...)`; it must match `next_due < today`."""
+    due = next_due(cadence, since)
+    cutoff = lapsed_before(cadence, today)
+
+    assert (cutoff is not None and since < cutoff) == (due is not None and due < today)
 
 
 @pytest.mark.parametrize(

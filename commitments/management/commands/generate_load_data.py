@@ -34,7 +34,7 @@ from collections.abc import Iterable, Iterator
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from commitments.choices import DEFAULT_TIME_ZONES, LeadSide, Priority, Role, Side, Status
@@ -525,6 +525,10 @@ class Command(BaseCommand):
             roles_sync()
             generator = Generator(counts=counts, seed=seed, today=today or timezone.localdate())
             written = generator.run()
+        with connection.cursor() as cursor:
+            # Planner statistics now, not whenever autovacuum gets to the new rows: without them
+            # PostgreSQL takes the big tables for empty and joins before it limits.
+            cursor.execute("ANALYZE")
         elapsed = time.perf_counter() - started
         if wanted_commitments > counts["commitments"]:
             generator.notes.insert(
