@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from . import permissions, services
 from .exceptions import StaleVersionError
 from .models import (
+    AuditEvent,
     CalendarFeedToken,
     Commitment,
     Declaration,
@@ -398,3 +399,23 @@ class DigestAdmin(admin.ModelAdmin):
 class ReminderPreferenceAdmin(admin.ModelAdmin):
     list_display = ["user", "email", "muted_kinds", "lead_days", "updated_at"]
     search_fields = ["user__username"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Readable by superusers in the admin; nobody adds, changes or deletes an event."""
+
+    list_display = ("at", "actor", "action", "content_type", "object_repr", "origin")
+    list_filter = ("action", "content_type")
+    search_fields = ("object_repr", "commitment_code", "actor__username")
+    date_hierarchy = "at"
+    list_select_related = ("actor", "content_type")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -14,6 +14,9 @@ class CommitmentsConfig(AppConfig):
             roles_sync(using=using)
 
         post_migrate.connect(_sync_roles, sender=self, weak=False)
+        from . import audit
+
+        audit.connect()
         self._invalidate_dashboard_on_writes()
 
     @staticmethod

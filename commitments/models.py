@@ -5,6 +5,7 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -352,16 +353,44 @@ class Milestone(Versioned):
         }[state]
 
 
-class StatusUpdateQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
+    """Refuses bulk updates and deletions; the database's trigger refuses the rest."""
+
+    what = "This table"
+
     def update(self, **kwargs):
-        raise TypeError("The status trail is append-only: updates are refused.")
+        raise TypeError(f"{self.what} is append-only: updates are refused.")
 
     def delete(self):
-        raise TypeError("The status trail is append-only: deletions are refused.")
+        raise TypeError(f"{self.what} is append-only: deletions are refused.")
 
 
-class StatusUpdate(models.Model):
+class StatusUpdateQuerySet(AppendOnlyQuerySet):
+    what = "The status trail"
+
+
+class AppendOnly(models.Model):
+    """A row written once: saving it again or deleting it is refused (and, in the database,
+    by the trigger `append_only` adds)."""
+
+    what = "This table"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise TypeError(f"{self.what} is append-only: an entry cannot be edited.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(f"{self.what} is append-only: an entry cannot be deleted.")
+
+
+class StatusUpdate(AppendOnly):
     """One entry of a commitment's append-only trail of status and progress changes."""
+
+    what = "The status trail"
 
     commitment = models.ForeignKey(
         Commitment,
@@ -413,14 +442,6 @@ class StatusUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commitment.code}: {self.from_status} → {self.to_status}"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise TypeError("The status trail is append-only: an entry cannot be edited.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("The status trail is append-only: an entry cannot be deleted.")
 
 
 def calendar_feed_key_new() -> str:
@@ -549,3 +570,66 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.title}"
+
+
+class AuditEventQuerySet(AppendOnlyQuerySet):
+    what = "The audit log"
+
+
+class AuditEvent(AppendOnly):
+    """One recorded change: who changed which object, when, and each field from what to what.
+
+    Written by `commitments.audit` on every save and delete of the audited models and every
+    change of their many-to-many fields; refused any update or deletion by the ORM and, in the
+    database, by a trigger.
+    """
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        CHANGED = "changed", _("Changed")
+        DELETED = "deleted", _("Deleted")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty for the system: a command, a scheduled task, a data load."),
+    )
+    origin = models.CharField(
+        _("through"), max_length=300, blank=True, help_text=_("The request, e.g. PATCH /api/…")
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.CharField(_("object id"), max_length=64)
+    object_repr = models.CharField(_("object"), max_length=300)
+    commitment_code = models.CharField(
+        _("commitment"),
+        max_length=12,
+        blank=True,
+        db_index=True,
+        help_text=_("The commitment the object belongs to, if any: its page lists the events."),
+    )
+    changes = models.JSONField(
+        _("changes"), encoder=DjangoJSONEncoder, help_text=_("{field: [before, after]}")
+    )
+
+    what = "The audit log"
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["-at", "-id"], name="auditevent_at"),
+            models.Index(fields=["content_type", "object_id"], name="auditevent_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"

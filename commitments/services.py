@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import permissions
+from .audit import acting_as
 from .choices import Status
 from .exceptions import StaleVersionError
 from .models import (
@@ -69,6 +70,7 @@ def versioned_save(instance: models.Model) -> models.Model:
     return instance
 
 
+@acting_as("actor")
 def commitment_update(
     *, commitment: Commitment, actor: User, expected_version: int, **changes: Any
 ) -> Commitment:
@@ -106,6 +108,7 @@ def commitment_update(
     return current
 
 
+@acting_as("author")
 def status_update_create(
     *,
     commitment: Commitment,
@@ -212,6 +215,7 @@ def _milestones_changed(commitment: Commitment, *, actor: User, reason: str) -> 
     return commitment
 
 
+@acting_as("actor")
 def milestone_create(
     *,
     commitment: Commitment,
@@ -241,6 +245,7 @@ def milestone_create(
     return milestone
 
 
+@acting_as("actor")
 def milestone_update(
     *, milestone: Milestone, actor: User, expected_version: int, **changes: Any
 ) -> Milestone:
@@ -258,6 +263,7 @@ def milestone_update(
     )
 
 
+@acting_as("actor")
 def milestone_complete(
     *,
     milestone: Milestone,
@@ -274,6 +280,7 @@ def milestone_complete(
     )
 
 
+@acting_as("actor")
 def milestone_reopen(*, milestone: Milestone, actor: User, expected_version: int) -> Milestone:
     return _milestone_write(
         milestone,
@@ -299,6 +306,7 @@ def _milestone_write(
     return current
 
 
+@acting_as("actor")
 def milestone_delete(*, milestone: Milestone, actor: User, expected_version: int) -> None:
     permissions.require_edit_pillar(actor, milestone.commitment.pillar_id)
     with transaction.atomic():
@@ -318,6 +326,7 @@ def milestone_delete(*, milestone: Milestone, actor: User, expected_version: int
             )
 
 
+@acting_as("actor")
 def commitment_create(*, actor: User, **fields: Any) -> Commitment:
     """Add a commitment beyond those loaded from the declaration (its clause must be verbatim)."""
     pillar = fields["pillar"]

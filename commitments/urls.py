@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import commitments, dashboard, declaration, exports, notifications
+from .views import audit, commitments, dashboard, declaration, exports, notifications
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -20,6 +20,7 @@ urlpatterns = [
         commitments.milestone_done,
         name="milestone-done",
     ),
+    path("audit/", audit.audit_log, name="audit-log"),
     path("declaration/", declaration.declaration_reader, name="declaration"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path(

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commitments import permissions
+from commitments.audit import acting_as
 from commitments.models import Declaration, Organisation, Pillar, User
 from commitments.services import lock_for_write, versioned_save
 
@@ -65,6 +66,7 @@ def _apply(instance, changes: dict[str, Any]):
     return versioned_save(instance)
 
 
+@acting_as("actor")
 def meeting_create(*, mechanism: DialogueMechanism, actor: User, **fields: Any) -> Meeting:
     _refuse_unknown(fields, MEETING_FIELDS)
     permissions.require_edit_pillar(actor, mechanism.pillar_id)
@@ -72,6 +74,7 @@ def meeting_create(*, mechanism: DialogueMechanism, actor: User, **fields: Any) 
         return _apply(Meeting(mechanism=mechanism), fields)
 
 
+@acting_as("actor")
 def meeting_update(
     *, meeting: Meeting, actor: User, expected_version: int, **changes: Any
 ) -> Meeting:
@@ -92,6 +95,7 @@ def _action_item_normalise(item: ActionItem, changes: dict[str, Any]) -> dict[st
     return changes
 
 
+@acting_as("actor")
 def action_item_create(*, meeting: Meeting, actor: User, **fields: Any) -> ActionItem:
     _refuse_unknown(fields, ACTION_ITEM_FIELDS)
     permissions.require_edit_pillar(actor, meeting.mechanism.pillar_id)
@@ -100,6 +104,7 @@ def action_item_create(*, meeting: Meeting, actor: User, **fields: Any) -> Actio
         return _apply(item, _action_item_normalise(item, fields))
 
 
+@acting_as("actor")
 def action_item_update(
     *, action_item: ActionItem, actor: User, expected_version: int, **changes: Any
 ) -> ActionItem:

@@ -29,6 +29,7 @@ UI_READ = (302, 403, 200, 200, 200, 200, 200)
 UI_SIGNED_IN = (302, 200, 200, 200, 200, 200, 200)
 UI_EDIT_FORM = (302, 403, 403, 403, 200, 403, 200)
 UI_EXPORT = (302, 403, 403, 200, 200, 200, 200)
+UI_MANAGER = (302, 403, 403, 200, 403, 403, 200)
 POST_ONLY = (302, 405, 405, 405, 405, 405, 405)
 API_READ = (401, 403, 200, 200, 200, 200, 200)
 API_NO_TOKEN_YET = (401, 403, 404, 404, 404, 404, 404)
@@ -46,6 +47,7 @@ RULES = {
     "commitments/<str:code>/milestones/": POST_ONLY,
     "commitments/<str:code>/milestones/<int:pk>/edit/": UI_EDIT_FORM,
     "commitments/<str:code>/milestones/<int:pk>/done/": POST_ONLY,
+    "audit/": UI_MANAGER,
     "declaration/": UI_READ,
     "notifications/": UI_READ,
     "notifications/preferences/": UI_READ,

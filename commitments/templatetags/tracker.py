@@ -17,3 +17,21 @@ def status_label(value: str) -> str:
 def milestone_state_label(value: str) -> str:
     """The words for a milestone state: due_soon → Due soon."""
     return MILESTONE_STATE_LABELS.get(value, value)
+
+
+@register.filter
+def audit_value(value) -> str:
+    """A recorded value in words: lists joined, nothing as a dash, yes/no for flags."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+@register.filter
+def field_label(name: str) -> str:
+    """A field name in words: completed_on → completed on."""
+    return name.replace("_", " ")
