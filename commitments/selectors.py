@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from . import generations
 from .choices import Status
-from .models import Commitment, Milestone, Organisation, Pillar, StatusUpdate
+from .models import AuditEvent, Commitment, Milestone, Organisation, Pillar, StatusUpdate
 
 COMMITMENT_SEARCH_FIELDS = ("code", "title", "description", "source_clause")
 
@@ -86,3 +86,8 @@ def organisation_choices() -> list[tuple[str, str]]:
         lambda: [(o.slug, str(o)) for o in Organisation.objects.all()],
         REFERENCE_SECONDS,
     )
+
+
+def audit_event_list() -> QuerySet[AuditEvent]:
+    """The audit log, newest first, with who and what kind of object."""
+    return AuditEvent.objects.select_related("actor", "content_type").order_by("-at", "-id")

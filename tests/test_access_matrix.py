@@ -15,7 +15,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from commitments import services
-from commitments.models import User
+from commitments.models import AuditEvent, User
 from dialogues import services as dialogue_services
 from dialogues.models import DialogueMechanism
 from tests.factories import analyst, commitment, days, manager, superuser, viewer
@@ -32,6 +32,7 @@ UI_EXPORT = (302, 403, 403, 200, 200, 200, 200)
 UI_MANAGER = (302, 403, 403, 200, 403, 403, 200)
 POST_ONLY = (302, 405, 405, 405, 405, 405, 405)
 API_READ = (401, 403, 200, 200, 200, 200, 200)
+API_MANAGER = (401, 403, 403, 200, 403, 403, 200)
 API_NO_TOKEN_YET = (401, 403, 404, 404, 404, 404, 404)
 FEED_KEY_REQUIRED = (401,) * 7
 GET_NOT_ALLOWED = (302, 405, 405, 405, 405, 405, 405)
@@ -81,6 +82,8 @@ RULES = {
     "api/v1/^commitments/$": API_READ,
     "api/v1/^commitments/(?P<code>[A-Za-z]{3}-[0-9]{2,3})/$": API_READ,
     "api/v1/^commitments/(?P<code>[A-Za-z]{3}-[0-9]{2,3})/status-updates/$": API_READ,
+    "api/v1/^audit-events/$": API_MANAGER,
+    "api/v1/^audit-events/(?P<pk>[^/.]+)/$": API_MANAGER,
     "api/v1/^milestones/$": API_READ,
     "api/v1/^milestones/(?P<pk>[^/.]+)/$": API_READ,
     "api/v1/^dialogues/$": API_READ,
@@ -144,6 +147,7 @@ def world():
         "milestone": milestone.pk,
         "meeting": meeting.pk,
         "action": item.pk,
+        "audit": AuditEvent.objects.order_by("-id").values_list("pk", flat=True).first(),
     }
     return users, values
 
@@ -162,6 +166,8 @@ def concrete(route: str, values: dict) -> str:
         key = "milestone"
     elif "action-items/<int:pk>" in path or "action-items/(?P<pk>" in path:
         key = "action"
+    elif "audit-events/" in path:
+        key = "audit"
     else:
         key = "meeting"
     path = re.sub(r"\(\?P<pk>[^)]*\)|<int:pk>", str(values[key]), path)

@@ -10,6 +10,7 @@ router.register("pillars", views.PillarViewSet, basename="pillar")
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
 router.register("commitments", views.CommitmentViewSet, basename="commitment")
 router.register("milestones", views.MilestoneViewSet, basename="milestone")
+router.register("audit-events", views.AuditEventViewSet, basename="audit-event")
 
 urlpatterns = [
     *router.urls,

@@ -14,6 +14,7 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from declaration_tracker.api.pagination import PageNumberPagination, SwitchablePaginationMixin
+from declaration_tracker.api.permissions import TrackerPermission
 from declaration_tracker.api.renderers import CSVRenderer
 from declaration_tracker.api.versioning import (
     IF_MATCH,
@@ -24,7 +25,7 @@ from declaration_tracker.api.versioning import (
 
 from .. import permissions, selectors, services
 from ..exports import commitment_rows, csv_lines
-from ..filters import CommitmentFilter, MilestoneFilter
+from ..filters import AuditEventFilter, CommitmentFilter, MilestoneFilter
 from ..models import Organisation, Pillar
 from . import serializers as s
 
@@ -239,3 +240,29 @@ class MilestoneViewSet(SwitchablePaginationMixin, ServiceWriteMixin, viewsets.Mo
             milestone=self.get_object(), actor=request.user, expected_version=version
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ManagersOnly(TrackerPermission):
+    message = "The audit log is for managers."
+
+    def has_permission(self, request, view) -> bool:
+        return super().has_permission(request, view) and permissions.is_manager(request.user)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The audit log: every change, newest first (managers)",
+        description="Changes to commitments, milestones, meetings, action items and users' "
+        "roles and pillars: who, when, through which request, each field before and after.",
+        tags=["audit"],
+    ),
+    retrieve=extend_schema(summary="One audit event (managers)", tags=["audit"]),
+)
+class AuditEventViewSet(ReadOnlyViewSet):
+    queryset = selectors.audit_event_list()
+    serializer_class = s.AuditEventSerializer
+    permission_classes = [ManagersOnly]
+    filterset_class = AuditEventFilter
+    search_fields = []
+    ordering_fields = []
+    ordering = ["-at", "-id"]

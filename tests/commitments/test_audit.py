@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.db import IntegrityError, connection, transaction
 
 from commitments import services
-from commitments.choices import Role, Status
+from commitments.choices import Priority, Role, Status
 from commitments.exceptions import StaleVersionError
 from commitments.models import AuditEvent, Milestone, Pillar
 from dialogues import services as dialogue_services
@@ -288,3 +288,43 @@ def test_the_admin_shows_events_but_offers_no_change_or_delete(client):
     )
     assert change.status_code == 403
     assert AuditEvent.objects.get(pk=event.pk).object_repr != "forged"
+
+
+def test_other_systems_pull_the_log_through_the_api_filtered():
+    author = analyst("maritime", username="api-writer")
+    target = commitment("MAR-03")
+    other = next(p for p in Priority.values if p != target.priority)
+    services.commitment_update(
+        commitment=target, actor=author, expected_version=target.version, priority=other
+    )
+
+    page = api_client(manager()).get(
+        url("audit-events"), {"commitment": "MAR-03", "actor": "api-writer"}
+    )
+
+    assert page.status_code == 200
+    [event] = page.json()["results"]
+    assert event["actor"] == "api-writer"
+    assert event["object_type"] == "commitment"
+    assert event["commitment"] == "MAR-03"
+    assert event["changes"] == {"priority": [target.priority, other]}
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [({"since": "yesterday"}, "since"), ({"kind": "spaceship"}, "kind")],
+)
+def test_a_bad_api_filter_is_a_400_naming_it(params, field):
+    response = api_client(manager()).get(url("audit-events"), params)
+
+    assert response.status_code == 400
+    assert field in response.json()["error"]["fields"]
+
+
+def test_the_api_log_cannot_be_written():
+    client = api_client(superuser())
+    event = AuditEvent.objects.order_by("-id").first()
+
+    assert client.post(url("audit-events"), {}, format="json").status_code == 405
+    assert client.delete(url("audit-events", event.pk)).status_code == 405
+    assert client.patch(url("audit-events", event.pk), {}, format="json").status_code == 405
