@@ -64,7 +64,9 @@ def _day_event(*, uid: str, day: datetime.date, row, **fields) -> Event:
     return Event.new(
         uid=f"{uid}@{UID_DOMAIN}",
         start=day,
-        end=day + datetime.timedelta(days=1),
+        # An all-day event ends the next day; on the calendar's last day it has no end
+        # (RFC 5545: a DATE start alone is one day).
+        end=day + datetime.timedelta(days=1) if day < datetime.date.max else None,
         stamp=row.updated_at,
         last_modified=row.updated_at,
         sequence=row.version,

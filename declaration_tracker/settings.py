@@ -258,7 +258,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["declaration_tracker.api.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["declaration_tracker.api.throttling.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": env.str("API_TOKEN_THROTTLE_RATE", default="5000/hour")},
     "EXCEPTION_HANDLER": "declaration_tracker.api.errors.exception_handler",

@@ -15,7 +15,12 @@ from .choices import CADENCE_MONTHS, ActionItemState, Cadence, MeetingState
 def next_due(cadence: str, since: datetime.date) -> datetime.date | None:
     """Return the date by which a meeting is due `since` the last one, or None without cadence."""
     months = CADENCE_MONTHS[cadence]
-    return None if months is None else since + relativedelta(months=months)
+    if months is None:
+        return None
+    try:
+        return since + relativedelta(months=months)
+    except (ValueError, OverflowError):  # past the end of the calendar: never due
+        return datetime.date.max
 
 
 def lapsed_before(cadence: str, today: datetime.date) -> datetime.date | None:

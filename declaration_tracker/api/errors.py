@@ -1,6 +1,8 @@
 """One error body for the whole API: {"error": {"status", "code", "message", "fields"}}."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -22,6 +24,15 @@ class PreconditionFailed(exceptions.APIException):
     default_detail = "The object changed since you read it. Fetch it again and retry."
 
 
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "request_too_large"
+
+    def __init__(self):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        super().__init__(f"The request body is larger than the {limit:,} bytes this API reads.")
+
+
 def _flatten(detail) -> str:
     if isinstance(detail, dict):
         return "; ".join(f"{key}: {_flatten(value)}" for key, value in detail.items())
@@ -41,6 +52,8 @@ def _as_api_exception(exc: Exception) -> Exception:
                 }
             )
         return exceptions.ValidationError({"non_field_errors": exc.messages})
+    if isinstance(exc, RequestDataTooBig):
+        return RequestTooLarge()
     if isinstance(exc, StaleVersionError):
         return PreconditionFailed(str(exc))
     if isinstance(exc, DjangoPermissionDenied):

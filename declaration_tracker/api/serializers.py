@@ -31,17 +31,30 @@ class StrictSerializer(serializers.Serializer):
                     for name in extra
                 }
             )
-        wrong_type = sorted(
-            name
-            for name, field in self.fields.items()
-            if isinstance(field, serializers.CharField)
-            and not field.read_only
+        wrong_type = {
+            name: [message]
+            for name, field in sorted(self.fields.items())
+            if not field.read_only
             and data.get(name) is not None
-            and not isinstance(data[name], str)
-        )
+            and (message := _wrong_type(field, data[name]))
+        }
         if wrong_type:
-            raise serializers.ValidationError({name: ["Must be a string."] for name in wrong_type})
+            raise serializers.ValidationError(wrong_type)
         return super().to_internal_value(data)
+
+
+def _wrong_type(field: serializers.Field, value) -> str | None:
+    """Say what is wrong with the JSON type of `value` for `field`, if anything.
+
+    DRF would take a number for text (as its digits) and an object for a list (as its keys).
+    """
+    if isinstance(field, serializers.CharField) and not isinstance(value, str):
+        return "Must be a string."
+    if isinstance(field, serializers.ManyRelatedField | serializers.ListField) and not isinstance(
+        value, list
+    ):
+        return "Must be a list."
+    return None
 
 
 class StrictSlugRelatedField(serializers.SlugRelatedField):
