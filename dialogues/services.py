@@ -87,6 +87,10 @@ def meeting_update(
 def _action_item_normalise(item: ActionItem, changes: dict[str, Any]) -> dict[str, Any]:
     """Keep state and completion date together: done means a date, anything else none."""
     state = changes.get("state", item.state)
+    if changes.get("completed_on") and state != ActionItemState.DONE:
+        raise ValidationError(
+            {"completed_on": _("Only a done action item has a completion date: clear it.")}
+        )
     if state == ActionItemState.DONE:
         if not changes.get("completed_on") and not item.completed_on:
             changes["completed_on"] = timezone.localdate()

@@ -220,6 +220,20 @@ def test_closing_an_action_item_dates_it_and_reopening_clears_the_date(objects):
     assert (reopened.json()["state"], reopened.json()["completed_on"]) == ("open", None)
 
 
+def test_a_completion_date_on_an_open_action_item_is_refused_not_dropped(objects):
+    client = api_client(analyst(PILLAR))
+    path = url("action-items", objects["item"].pk)
+
+    refused = client.patch(
+        path, {"state": "open", "completed_on": "2026-01-05"}, **if_match(objects["item"])
+    )
+
+    assert refused.status_code == 400
+    assert list(refused.json()["error"]["fields"]) == ["completed_on"]
+    objects["item"].refresh_from_db()
+    assert objects["item"].completed_on is None
+
+
 # =========================================================================== filters
 
 

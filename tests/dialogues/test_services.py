@@ -229,20 +229,23 @@ def test_dropping_a_done_item_clears_its_date(item, editor):
     assert (item.state, item.completed_on) == ("dropped", None)
 
 
-def test_an_item_created_done_gets_a_date_and_one_created_open_none(meeting, editor):
+def test_an_item_created_done_gets_a_date_and_one_created_open_with_a_date_is_refused(
+    meeting, editor
+):
     done = services.action_item_create(
         meeting=meeting, actor=editor, title="Already sent", state=ActionItemState.DONE
     )
-    open_ = services.action_item_create(
-        meeting=meeting,
-        actor=editor,
-        title="Still to do",
-        state=ActionItemState.OPEN,
-        completed_on=days(-1),
-    )
+    with pytest.raises(ValidationError, match="done action item has a completion date"):
+        services.action_item_create(
+            meeting=meeting,
+            actor=editor,
+            title="Still to do",
+            state=ActionItemState.OPEN,
+            completed_on=days(-1),
+        )
 
     assert ActionItem.objects.get(pk=done.pk).completed_on == timezone.localdate()
-    assert ActionItem.objects.get(pk=open_.pk).completed_on is None
+    assert not ActionItem.objects.filter(title="Still to do").exists()
 
 
 def test_a_completion_date_on_an_open_item_is_refused(item, editor):
