@@ -239,6 +239,13 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 TRACKER_SWEEP_ON_WORKER_START = env.bool("TRACKER_SWEEP_ON_WORKER_START", default=True)
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A cache outage is a cache miss, not a 500 on every page (declaration_tracker/cache.py);
+    # and an unreachable host costs half a second, not a hung worker.
+    CACHES["default"]["BACKEND"] = "declaration_tracker.cache.TolerantRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+    )
 
 REST_FRAMEWORK = {
     # Token first, so that a request without credentials is answered 401 with a challenge.

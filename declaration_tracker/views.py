@@ -1,7 +1,14 @@
 """Project-wide error pages: JSON under /api/, the normal pages everywhere else."""
 
-from django.http import JsonResponse
+import sys
+
+from django import db
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
 from django.views import defaults
+
+# How long a client should wait before trying again while the database cannot be reached.
+RETRY_AFTER_SECONDS = 30
 
 
 def _is_api(request) -> bool:
@@ -20,7 +27,22 @@ def page_not_found(request, exception):
     return defaults.page_not_found(request, exception)
 
 
+def _database_unreachable() -> bool:
+    """Say whether the error being handled is the database gone (down, restarting, cut off)."""
+    return isinstance(sys.exc_info()[1], db.OperationalError | db.InterfaceError)
+
+
 def server_error(request):
+    if _database_unreachable():
+        # 503, not 500: nothing is wrong with the request, and it will work again shortly.
+        if _is_api(request):
+            response = _api_error(
+                503, "unavailable", "The database cannot be reached; try again shortly."
+            )
+        else:
+            response = HttpResponse(loader.get_template("500.html").render(), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     if _is_api(request):
         return _api_error(500, "server_error", "The server failed; the error is logged.")
     return defaults.server_error(request)
