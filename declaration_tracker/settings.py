@@ -234,6 +234,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Keep a digest being sent when the broker connection drops: it finishes and is marked sent,
+# and a redelivery of its task then sends nothing. Cancelling it mid-send (Celery 6's
+# default) could send the same mail twice.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # A worker sweeps for due reminders as it starts, not only at beat's first tick.
 TRACKER_SWEEP_ON_WORKER_START = env.bool("TRACKER_SWEEP_ON_WORKER_START", default=True)
