@@ -1,28 +1,12 @@
 """Signing in and loading the signed-in user: one query brings the user, roles and pillars."""
 
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Aggregate, CharField
+from django.db.models import CharField
 from django.db.models.functions import Cast
 
 from . import permissions
+from .aggregates import Joined
 from .models import User
-
-
-class Joined(Aggregate):
-    """The distinct values of a column joined with commas (PostgreSQL and SQLite)."""
-
-    function = "STRING_AGG"
-    template = "%(function)s(DISTINCT %(expressions)s, ',')"
-    output_field = CharField()
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(
-            compiler,
-            connection,
-            function="GROUP_CONCAT",
-            template="%(function)s(DISTINCT %(expressions)s)",
-            **extra,
-        )
 
 
 def _split(joined: str | None) -> list[str]:
@@ -38,8 +22,8 @@ class UserBackend(ModelBackend):
     def get_user(self, user_id):
         user = (
             User._default_manager.annotate(
-                role_names=Joined("groups__name"),
-                pillar_ids=Joined(Cast("pillars__id", CharField())),
+                role_names=Joined("groups__name", distinct=True),
+                pillar_ids=Joined(Cast("pillars__id", CharField()), distinct=True),
             )
             .filter(pk=user_id)
             .first()

@@ -3,8 +3,10 @@
 import csv
 from collections.abc import Iterable, Iterator
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 
+from .aggregates import Joined
 from .choices import Side
 from .models import Commitment
 
@@ -27,14 +29,26 @@ COLUMNS = (
 )
 
 
-def _organisations(commitment: Commitment, side: str) -> str:
-    return "; ".join(
-        o.acronym or o.name for o in commitment.lead_organisations.all() if o.side == side
-    )
+def _organisations(side: str) -> Joined:
+    """The lead organisations of one side, by acronym (or name), joined in the query itself."""
+    name = Coalesce(NullIf("lead_organisations__acronym", Value("")), "lead_organisations__name")
+    return Joined(name, separator="; ", filter=Q(lead_organisations__side=side))
+
+
+def _sorted(joined: str | None) -> str:
+    return "; ".join(sorted(joined.split("; "))) if joined else ""
 
 
 def commitment_rows(queryset: QuerySet[Commitment], chunk_size: int = 1000) -> Iterator[list]:
-    """Yield one list of cells per commitment, reading the table in chunks."""
+    """Yield one list of cells per commitment, reading the table in chunks.
+
+    One query whatever the size: the organisations are aggregated in it, not prefetched per
+    chunk.
+    """
+    queryset = queryset.prefetch_related(None).annotate(
+        organisations_india=_organisations(Side.INDIA),
+        organisations_japan=_organisations(Side.JAPAN),
+    )
     for c in queryset.iterator(chunk_size=chunk_size):
         yield [
             c.code,
@@ -44,8 +58,8 @@ def commitment_rows(queryset: QuerySet[Commitment], chunk_size: int = 1000) -> I
             c.progress,
             c.priority,
             c.lead_side,
-            _organisations(c, Side.INDIA),
-            _organisations(c, Side.JAPAN),
+            _sorted(c.organisations_india),
+            _sorted(c.organisations_japan),
             c.responsible.username if c.responsible else "",
             c.start_date.isoformat() if c.start_date else "",
             c.target_date.isoformat() if c.target_date else "",
@@ -57,7 +71,7 @@ def commitment_rows(queryset: QuerySet[Commitment], chunk_size: int = 1000) -> I
 
 def spreadsheet_safe(value):
     """Keep text that a spreadsheet would run as a formula (=, +, -, @) as plain text."""
-    if isinstance(value, str) and value[:1] in "=+-@":
+    if isinstance(value, str) and value[:1] and value[:1] in "=+-@":
         return "'" + value
     return value
 

@@ -43,6 +43,7 @@ API_PAGES = [
     "/api/v1/dialogues/coast-guard-commandant-meetings/",
     "/api/v1/meetings/?page_size=100",
     "/api/v1/action-items/?page_size=100",
+    "/api/v1/commitments/?format=csv",
 ]
 
 
@@ -108,3 +109,22 @@ def test_no_page_or_endpoint_costs_more_queries_with_more_data(client):
     assert large["/commitments/"] <= 6
     assert large["/commitments/?pillar=maritime&status=on_track"] <= 6
     assert large["/api/v1/commitments/?page_size=100"] <= 5
+
+
+def test_the_export_reads_every_commitment_in_one_query_whatever_the_chunks():
+    """Streamed in chunks for flat memory, but the organisations are not fetched per chunk."""
+    from commitments.exports import commitment_rows
+    from commitments.selectors import commitment_list
+
+    with CaptureQueriesContext(connection) as captured:
+        rows = list(commitment_rows(commitment_list(), chunk_size=10))
+
+    assert len(rows) == 62
+    assert len(captured) == 1
+    for row in rows[:20]:
+        leads = commitment(row[0]).lead_organisations.all()
+        assert row[7:9] == [
+            "; ".join(sorted(o.acronym or o.name for o in leads if o.side == side))
+            for side in ("india", "japan")
+        ], row[0]
+    assert any(row[7] and row[8] for row in rows)
