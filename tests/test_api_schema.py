@@ -103,3 +103,38 @@ def test_the_writes_a_system_makes_come_with_examples():
     assert examples("/api/v1/milestones/", "post")
     assert examples("/api/v1/meetings/", "post")
     assert examples("/api/v1/action-items/", "post")
+
+
+def test_the_schema_links_creations_to_later_reads_and_writes():
+    """The stateful test below is only as deep as the links schemathesis finds between calls."""
+    producers = set(schema.as_state_machine().bundles)
+
+    assert {
+        "POST /api/v1/milestones/ -> 201",
+        "POST /api/v1/meetings/ -> 201",
+        "POST /api/v1/action-items/ -> 201",
+        "GET /api/v1/commitments/ -> 200",
+    } <= producers
+
+
+@pytest.mark.usefixtures("wsgi_requests_share_the_test_transaction")
+def test_chained_operations_answer_within_the_schema(analyst_token):
+    """Stateful: what one call creates (a milestone, a meeting, an action item) is what later
+    calls read, change and delete, with ids taken from the real responses."""
+
+    class Workflow(schema.as_state_machine()):
+        def get_call_kwargs(self, case):
+            return {"headers": {"Authorization": f"Token {analyst_token}"}}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(response, checks=CHECKS)
+
+    Workflow.run(
+        settings=settings(
+            max_examples=50,
+            stateful_step_count=6,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+        )
+    )
