@@ -157,10 +157,18 @@ class AuditEventFilter(django_filters.FilterSet):
         help_text="The username of who made the change.",
     )
     since = django_filters.DateFilter(
-        field_name="at", lookup_expr="date__gte", help_text="Changes on or after this day."
+        field_name="at",
+        lookup_expr="date__gte",
+        label="Since",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Changes on or after this day.",
     )
     until = django_filters.DateFilter(
-        field_name="at", lookup_expr="date__lte", help_text="Changes on or before this day."
+        field_name="at",
+        lookup_expr="date__lte",
+        label="Until",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Changes on or before this day.",
     )
 
     class Meta:

@@ -38,6 +38,11 @@ def test_the_main_pages_have_no_serious_accessibility_violation(site):
         page.goto(path)
         page.wait_for_load_state("networkidle")
         found += violations(page)
+    manager = site.page("manager")
+    manager.goto("/audit/?commitment=MAR-01")
+    assert manager.get_by_role("heading", name="Audit log").is_visible()
+    assert manager.locator("article.audit-event table").count() > 0
+    found += violations(manager)
     anonymous = site.page()
     anonymous.goto("/accounts/login/")
     found += violations(anonymous)

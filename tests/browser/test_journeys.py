@@ -169,6 +169,8 @@ def test_screenshots(site):
     manager.screenshot(path=SCREENSHOTS / "dashboard.png", full_page=True)
     manager.goto("/commitments/")
     manager.screenshot(path=SCREENSHOTS / "commitments.png", full_page=True)
+    manager.goto("/audit/?commitment=MAR-01")
+    manager.screenshot(path=SCREENSHOTS / "audit.png", full_page=True)
 
     analyst = site.page("analyst")
     analyst.goto("/commitments/MAR-01/")
@@ -179,5 +181,5 @@ def test_screenshots(site):
     charts_drawn(phone)
     phone.screenshot(path=SCREENSHOTS / "dashboard-phone.png", full_page=True)
 
-    for name in ("dashboard", "commitments", "commitment", "dashboard-phone"):
+    for name in ("dashboard", "commitments", "commitment", "dashboard-phone", "audit"):
         assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000, name

@@ -239,6 +239,7 @@ def test_managers_read_the_log_with_before_and_after_escaped(client):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
     assert "<script>alert(1)" not in body
     assert target.title in body
+    assert "Not started" in body  # the declaration's loading recorded the status, shown in words
     # the writer's change first, then the declaration's loading, by the system
     events = list(page.context["page"])
     assert events[0].actor == author
