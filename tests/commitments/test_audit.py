@@ -329,3 +329,23 @@ def test_the_api_log_cannot_be_written():
     assert client.post(url("audit-events"), {}, format="json").status_code == 405
     assert client.delete(url("audit-events", event.pk)).status_code == 405
     assert client.patch(url("audit-events", event.pk), {}, format="json").status_code == 405
+
+
+def test_someone_who_changed_something_is_deactivated_not_deleted():
+    from django.db.models import ProtectedError
+
+    author = analyst("maritime", username="leaver")
+    target = commitment("MAR-04")
+    services.commitment_update(
+        commitment=target, actor=author, expected_version=target.version, title="Left a trace"
+    )
+
+    with pytest.raises(ProtectedError):
+        author.delete()
+    author.is_active = False
+    author.save()
+
+    assert last(commitment_code="MAR-04").actor == author
+    assert last(content_type__model="user", object_id=str(author.pk)).changes == {
+        "is_active": [True, False]
+    }
