@@ -3,6 +3,7 @@
 from django.utils import translation
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
+from rest_framework.reverse import reverse
 
 from declaration_tracker.api.serializers import (
     StrictModelSerializer,
@@ -133,7 +134,6 @@ class CommitmentSerializer(StrictModelSerializer):
         `tests/commitments/test_api.py` checks this against DRF's own representation of the
         same fields for every commitment, so the declared fields stay the truth.
         """
-        fields = self.fields
         pillar, responsible = commitment.pillar, commitment.responsible
         return {
             "code": commitment.code,
@@ -168,16 +168,24 @@ class CommitmentSerializer(StrictModelSerializer):
             "target_date": _date(commitment.target_date),
             "progress": commitment.progress,
             "version": commitment.version,
-            "last_status_update_at": _datetime(fields, commitment, "last_status_update_at"),
-            "created_at": _datetime(fields, commitment, "created_at"),
-            "updated_at": _datetime(fields, commitment, "updated_at"),
+            "last_status_update_at": _datetime(getattr(commitment, "last_status_update_at", None)),
+            "created_at": _datetime(commitment.created_at),
+            "updated_at": _datetime(commitment.updated_at),
         }
 
     def _url(self, commitment: Commitment) -> str:
-        """The detail URL: reversed once a request, then only the code changes."""
+        """The detail URL: reversed once a request, then only the code changes.
+
+        Reversed as the declared `url` field would (the request's host and API version), but
+        without building the serializer's fields, which costs more than the page's rows.
+        """
         if not hasattr(self, "_url_pattern"):
-            placeholder = Commitment(pk=0, code=URL_PLACEHOLDER)
-            self._url_pattern = self.fields["url"].to_representation(placeholder)
+            self._url_pattern = reverse(
+                "api:commitment-detail",
+                kwargs={"code": URL_PLACEHOLDER},
+                request=self.context.get("request"),
+                format=self.context.get("format"),
+            )
         return self._url_pattern.replace(URL_PLACEHOLDER, commitment.code)
 
 
@@ -199,9 +207,11 @@ def _date(value) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def _datetime(fields, instance, name: str) -> str | None:
-    value = getattr(instance, name, None)
-    return None if value is None else fields[name].to_representation(value)
+def _datetime(value) -> str | None:
+    return None if value is None else _DATETIME.to_representation(value)
+
+
+_DATETIME = serializers.DateTimeField()  # DRF's format and time zone, for the fields above
 
 
 class CommitmentWriteSerializer(StrictModelSerializer):
