@@ -8,6 +8,7 @@ violation fails the test.
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -53,8 +54,11 @@ def test_the_main_pages_have_no_serious_accessibility_violation(site):
 def test_logging_in_works_from_the_keyboard_alone(site):
     page = site.page()
     page.goto("/accounts/login/")
+    # The username field takes the focus on arrival (autofocus); wait for it before typing,
+    # or the first keys can land before the browser has moved the focus there.
+    expect(page.get_by_label("Username")).to_be_focused()
 
-    page.keyboard.type("viewer")  # the username field has the focus on arrival
+    page.keyboard.type("viewer")
     page.keyboard.press("Tab")
     page.keyboard.type(site.password)
     page.keyboard.press("Enter")
