@@ -11,6 +11,7 @@ system's (a scheduled task, a data load). Bulk writes that bypass the ORM's save
 import contextlib
 import contextvars
 import functools
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -72,6 +73,15 @@ AUDITED: dict[str, tuple[str, ...]] = {
         "user_permissions",
     ),
 }
+
+
+def _kind(label: str) -> str:
+    """`dialogues.ActionItem` → `action_item`: how the page and the API name a kind of object."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", label.split(".")[1]).lower()
+
+
+# Each audited kind of object → its content type, as `app_label.model`.
+KINDS = {_kind(label): label.lower() for label in AUDITED}
 
 _actor: contextvars.ContextVar = contextvars.ContextVar("audit_actor", default=None)
 _request: contextvars.ContextVar = contextvars.ContextVar("audit_request", default=None)
@@ -141,6 +151,13 @@ def _label(field: models.Field, value) -> Any:
     return str(related) if related is not None else f"#{value} (deleted)"
 
 
+def _label_now(instance, field: models.Field) -> Any:
+    """`_label` of the instance's own current value, from the related row it holds if any."""
+    if field.is_relation and getattr(instance, field.attname) is not None:
+        return str(getattr(instance, field.name))
+    return getattr(instance, field.attname)
+
+
 def _values(instance) -> dict[str, Any]:
     plain, _m2m = _fields(type(instance))
     return {field.attname: getattr(instance, field.attname) for field in plain}
@@ -196,14 +213,14 @@ def _after_save(sender, instance, created, raw=False, **_kwargs) -> None:
         if created and new in (None, ""):
             continue
         if created or _json(old) != _json(new):
-            changes[field.name] = [_label(field, old), _label(field, new)]
+            changes[field.name] = [_label(field, old), _label_now(instance, field)]
     _record(instance, AuditEvent.Action.CREATED if created else AuditEvent.Action.CHANGED, changes)
 
 
 def _after_delete(sender, instance, **_kwargs) -> None:
     plain, _m2m = _fields(sender)
     changes = {
-        field.name: [_label(field, getattr(instance, field.attname)), None]
+        field.name: [_label_now(instance, field), None]
         for field in plain
         if getattr(instance, field.attname) not in (None, "")
     }

@@ -14,6 +14,7 @@ from declaration_tracker.api.filters import (
 )
 
 from . import selectors
+from .audit import KINDS
 from .choices import LeadSide, MilestoneState, Priority, Status
 from .models import AuditEvent, Commitment, Milestone, Pillar, User
 from .selectors import stale_condition
@@ -116,15 +117,6 @@ class MilestoneFilter(django_filters.FilterSet):
         return queryset.filter(Milestone.state_condition(value, timezone.localdate()))
 
 
-AUDITED_KINDS = {
-    "commitment": "commitments.commitment",
-    "milestone": "commitments.milestone",
-    "meeting": "dialogues.meeting",
-    "action_item": "dialogues.actionitem",
-    "user": "commitments.user",
-}
-
-
 class AuditFilterForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
@@ -145,7 +137,7 @@ class AuditEventFilter(django_filters.FilterSet):
     )
     kind = django_filters.ChoiceFilter(
         label="Object",
-        choices=[(kind, kind.replace("_", " ")) for kind in AUDITED_KINDS],
+        choices=[(kind, kind.replace("_", " ")) for kind in KINDS],
         empty_label="Any",
         method="filter_kind",
         help_text="The kind of object changed.",
@@ -177,5 +169,5 @@ class AuditEventFilter(django_filters.FilterSet):
         fields = ["commitment", "kind", "actor", "since", "until"]
 
     def filter_kind(self, queryset, name, value: str):
-        app_label, model = AUDITED_KINDS[value].split(".")
+        app_label, model = KINDS[value].split(".")
         return queryset.filter(content_type__app_label=app_label, content_type__model=model)

@@ -11,8 +11,8 @@ from declaration_tracker.api.serializers import (
     StrictSlugRelatedField,
 )
 
+from ..audit import KINDS
 from ..choices import MilestoneState, Status
-from ..filters import AUDITED_KINDS
 from ..models import AuditEvent, Commitment, Milestone, Organisation, Pillar, StatusUpdate, User
 
 
@@ -379,7 +379,7 @@ class MilestoneUpdateSerializer(MilestoneSerializer):
     commitment = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
 
-OBJECT_TYPES = {label: kind for kind, label in AUDITED_KINDS.items()}
+OBJECT_TYPES = {label: kind for kind, label in KINDS.items()}
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
