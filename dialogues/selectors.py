@@ -9,13 +9,18 @@ from .choices import MeetingState
 from .models import ActionItem, DialogueMechanism, Meeting, next_due, overdue_condition
 
 
+def last_held() -> Max:
+    """The date of a mechanism's last meeting held, as an annotation."""
+    return Max("meetings__date", filter=Q(meetings__state=MeetingState.HELD))
+
+
 def mechanism_list(today: datetime.date) -> QuerySet[DialogueMechanism]:
     """Mechanisms with their last meeting held and next meeting planned."""
     return (
         DialogueMechanism.objects.select_related("pillar", "declaration")
         .prefetch_related("lead_organisations", "leads")
         .annotate(
-            last_held=Max("meetings__date", filter=Q(meetings__state=MeetingState.HELD)),
+            last_held=last_held(),
             next_planned=Min(
                 "meetings__date",
                 filter=Q(meetings__state=MeetingState.PLANNED, meetings__date__gte=today),
@@ -31,7 +36,7 @@ def mechanisms_overdue(today: datetime.date) -> list[dict]:
     """
     rows = (
         DialogueMechanism.objects.annotate(
-            last_held=Max("meetings__date", filter=Q(meetings__state=MeetingState.HELD)),
+            last_held=last_held(),
             since=Coalesce("last_held", F("declaration__date")),
         )
         .filter(overdue_condition(today))
