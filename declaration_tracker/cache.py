@@ -16,17 +16,18 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
-# What each operation answers while Redis is unreachable: a miss, or nothing done.
+# What each operation answers while Redis is unreachable: a miss, or nothing done (a type
+# stands for a fresh empty value of it).
 FALLBACKS = {
     "add": False,
     "get": None,
     "set": None,
     "touch": False,
     "delete": False,
-    "get_many": {},
+    "get_many": dict,
     "has_key": False,
     "incr": None,
-    "set_many": [],
+    "set_many": list,
     "delete_many": None,
     "clear": None,
 }
@@ -53,8 +54,4 @@ class TolerantRedisCache(RedisCache):
 
 
 for _name, _fallback in FALLBACKS.items():
-    setattr(
-        TolerantRedisCache,
-        _name,
-        _tolerant(_name, dict if _fallback == {} else list if _fallback == [] else _fallback),
-    )
+    setattr(TolerantRedisCache, _name, _tolerant(_name, _fallback))
