@@ -117,19 +117,26 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name", "acronym"]
 
 
-class MilestoneInline(admin.TabularInline):
-    model = Milestone
-    fields = ["title", "due_date", "owner", "weight", "completed_on"]
-    readonly_fields = fields
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown beside their parent to read, never added or deleted there."""
+
     extra = 0
-    show_change_link = True
     can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
 
     def has_add_permission(self, request, obj=None):
         return False
 
 
-class StatusUpdateInline(admin.TabularInline):
+class MilestoneInline(ReadOnlyInline):
+    model = Milestone
+    fields = ["title", "due_date", "owner", "weight", "completed_on"]
+    show_change_link = True
+
+
+class StatusUpdateInline(ReadOnlyInline):
     model = StatusUpdate
     fields = [
         "created_at",
@@ -141,12 +148,6 @@ class StatusUpdateInline(admin.TabularInline):
         "note",
         "evidence_url",
     ]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -367,15 +368,9 @@ class CalendarFeedTokenAdmin(admin.ModelAdmin):
         return False
 
 
-class ReminderInline(admin.TabularInline):
+class ReminderInline(ReadOnlyInline):
     model = Reminder
     fields = ["kind", "title", "detail", "path"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Digest)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from commitments import permissions
-from commitments.admin import ServiceAdmin, VersionedForm, changed_fields
+from commitments.admin import ReadOnlyInline, ServiceAdmin, VersionedForm, changed_fields
 
 from . import services
 from .models import ActionItem, DialogueMechanism, Meeting
@@ -28,16 +28,10 @@ class MeetingForm(VersionedForm):
         fields = ["mechanism", "date", "place", "state", "outcome_summary"]
 
 
-class ActionItemInline(admin.TabularInline):
+class ActionItemInline(ReadOnlyInline):
     model = ActionItem
     fields = ["title", "owner", "due_date", "state", "commitment"]
-    readonly_fields = fields
-    extra = 0
     show_change_link = True
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Meeting)
