@@ -20,7 +20,7 @@ from commitments import permissions
 from commitments.choices import Role
 from commitments.exceptions import StaleVersionError
 from commitments.models import Commitment, User
-from commitments.views.base import form_add_errors, is_htmx, require_reader
+from commitments.views.base import form_add_errors, is_htmx, require_reader, resubmission
 
 from . import selectors, services
 from .choices import ActionItemState
@@ -243,8 +243,7 @@ def meeting_edit(request, pk: int):
             # Nothing was saved. Show the meeting as it is now and keep what the user typed,
             # ready to be sent again against the current version if they still want it.
             meeting = _meeting(pk)
-            retry = request.POST.copy()
-            retry["version"] = meeting.version
+            retry = resubmission(request, meeting)
             form = MeetingEditForm(retry, auto_id=MEETING_FORM_ID)
             conflict = {"object": meeting, "seen_version": stale.expected_version}
         except ValidationError as error:
@@ -334,8 +333,7 @@ def action_item_edit(request, pk: int):
             )
         except StaleVersionError as stale:
             item = _action_item(pk)
-            retry = request.POST.copy()
-            retry["version"] = item.version
+            retry = resubmission(request, item)
             form = _item_edit_form(retry, item)
             conflict = {"object": item, "seen_version": stale.expected_version}
         except ValidationError as error:
@@ -363,8 +361,7 @@ def _action_item_state(request, item: ActionItem):
             )
         except StaleVersionError as stale:
             item = _action_item(item.pk)
-            retry = request.POST.copy()
-            retry["version"] = item.version
+            retry = resubmission(request, item)
             form = ActionItemStateForm(retry, auto_id=_state_form_id(item.pk))
             conflict = {"object": item, "seen_version": stale.expected_version}
         except ValidationError as error:

@@ -31,3 +31,11 @@ def form_add_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, field_messages)
     else:
         form.add_error(None, error.messages)
+
+
+def resubmission(request, current):
+    """What the user sent, against `current`'s version: after a refused stale write, the form
+    keeps their input and can be sent again now that they have seen what changed."""
+    data = request.POST.copy()
+    data["version"] = current.version
+    return data

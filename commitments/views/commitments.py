@@ -17,7 +17,7 @@ from ..exceptions import StaleVersionError
 from ..filters import CommitmentFilter
 from ..forms import MilestoneForm, StatusUpdateForm
 from ..models import Commitment, Milestone
-from .base import form_add_errors, is_htmx, require_reader
+from .base import form_add_errors, is_htmx, require_reader, resubmission
 
 SORTS = {
     "code": "Code",
@@ -180,9 +180,7 @@ def status_update(request, code: str):
         )
     except StaleVersionError as stale:
         current = _commitment(code)
-        # Keep what the user typed, and let them send it again now that they know.
-        retry = request.POST.copy()
-        retry["version"] = current.version
+        retry = resubmission(request, current)
         return _answer(
             request,
             current,
@@ -239,9 +237,7 @@ def milestone_edit(request, code: str, pk: int):
             )
         except StaleVersionError:
             fresh = _milestone(commitment, pk)
-            retry = request.POST.copy()
-            retry["version"] = fresh.version
-            form = MilestoneForm(retry, instance=fresh)
+            form = MilestoneForm(resubmission(request, fresh), instance=fresh)
             conflict = fresh
         except ValidationError as error:
             form_add_errors(form, error)
