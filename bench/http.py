@@ -8,7 +8,7 @@ For each scale N it
 
 1. makes sure the database `tracker_bench_N` exists on the local PostgreSQL (`createdb` if
    not), and, in a child process, migrates it, loads the declaration, adds the synthetic data
-   set of scale N (`generate_load_data`, 50·N users, 600·N milestones, dates around the sweep
+   set of scale N (`bench.data`, 50·N users, 600·N milestones, dates around the sweep
    instant; only if it is not there yet) and the demo users (`seed_demo`), and gives the demo
    manager an API token (`drf_create_token manager`);
 2. times one reminder sweep (`reminders_sweep(now=…, enqueue=False)`, from an empty
@@ -225,8 +225,8 @@ def prepare(scale: int, password: str, now: str) -> dict:
     from django.db import connection
     from rest_framework.authtoken.models import Token
 
+    from bench.data import PER_SCALE
     from bench.reminders import data_ensure, machine
-    from commitments.management.commands.generate_load_data import PER_SCALE
     from commitments.models import Commitment, Milestone, StatusUpdate, User
 
     if connection.vendor != "postgresql":

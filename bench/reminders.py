@@ -5,7 +5,7 @@
         .venv/bin/python -m bench.reminders --milestones 100000 --users 5000
 
 It migrates the database and loads the declaration if need be, then adds the synthetic data
-set (``generate_load_data`` with exactly that many users and milestones, dates spread around
+set (``bench.data`` with exactly that many users and milestones, dates spread around
 the day of the sweep) unless it is there already. For each size in ``--sizes`` (default 1,000
 users and all of them) it makes exactly that many synthetic users active, empties the
 reminder log, and then, at a fixed instant when both India and Japan are past the send hour:
@@ -101,10 +101,11 @@ def machine() -> dict[str, str]:
 def data_ensure(args: argparse.Namespace) -> None:
     from django.core.management import call_command
 
-    from commitments.management.commands.generate_load_data import (
+    from bench.data import (
         PER_SCALE,
         SYNTHETIC_MARK,
         USERNAME_PREFIX,
+        generate,
         synthetic_data_present,
     )
     from commitments.models import Declaration, Milestone, User
@@ -118,8 +119,7 @@ def data_ensure(args: argparse.Namespace) -> None:
             math.ceil(args.milestones / PER_SCALE["milestones"]),
         )
         print(f"Generating the synthetic data set (scale {scale}) …", flush=True)
-        call_command(
-            "generate_load_data",
+        generate(
             scale=scale,
             users=args.users,
             milestones=args.milestones,
@@ -138,7 +138,7 @@ def data_ensure(args: argparse.Namespace) -> None:
 
 def audience_set(size: int) -> None:
     """Make exactly the first `size` synthetic users active and empty their reminder log."""
-    from commitments.management.commands.generate_load_data import USERNAME_PREFIX
+    from bench.data import USERNAME_PREFIX
     from commitments.models import Digest, Reminder, User
 
     synthetic = User.objects.filter(username__startswith=USERNAME_PREFIX)
@@ -155,19 +155,20 @@ def audience_set(size: int) -> None:
 class Meter:
     """Times and counts the queries of the sweep's steps while a CaptureQueriesContext runs."""
 
+    # The sweep's steps: (module, name) of each function timed; the reminder sources are
+    # timed one by one as `<source>_candidates`, each call is one audience's.
     STEPS = (
-        "audiences",
-        "_deadline_candidates",
-        "_stale_candidates",
-        "_mechanism_candidates",
-        "reminders_due",
-        "reminders_claim",
-        "digests_to_queue",
+        ("selectors", "audiences"),
+        ("services", "reminders_due"),
+        ("services", "reminders_claim"),
+        ("services", "digests_to_queue"),
     )
 
-    def __init__(self, connection, module):
+    def __init__(self, connection):
+        from commitments.notifications import selectors, services
+
         self.connection = connection
-        self.module = module
+        self.modules = {"selectors": selectors, "services": services}
         self.steps: dict[str, list[tuple[float, int, list[str]]]] = defaultdict(list)
         self.per_audience: dict[int, int] = defaultdict(int)
         self.candidates: list = []
@@ -191,10 +192,18 @@ class Meter:
         return wrapper
 
     def patches(self) -> list:
-        found = []
-        for name in self.STEPS:
-            original = getattr(self.module, name)
-            found.append(mock.patch.object(self.module, name, self.wrap(name, original)))
+        selectors = self.modules["selectors"]
+        found = [
+            mock.patch.object(
+                self.modules[module], name, self.wrap(name, getattr(self.modules[module], name))
+            )
+            for module, name in self.STEPS
+        ]
+        sources = [
+            self.wrap(f"{source.__name__}_candidates", source)
+            for source in selectors.reminder_sources
+        ]
+        found.append(mock.patch.object(selectors, "reminder_sources", sources))
         return found
 
     def total(self, name: str) -> tuple[float, int]:
@@ -210,17 +219,17 @@ def sweep(now: datetime.datetime) -> dict:
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
-    from commitments import reminders
+    from commitments.notifications import services
 
     reset_queries()  # the query log keeps 9,000 entries at most: start each count afresh
-    meter = Meter(connection, reminders)
+    meter = Meter(connection)
     patches = meter.patches()
     for patch in patches:
         patch.start()
     try:
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
-            report = reminders.reminders_sweep(now=now, enqueue=False)
+            report = services.reminders_sweep(now=now)
             seconds = time.perf_counter() - started
     finally:
         for patch in patches:
@@ -244,7 +253,7 @@ def send(digest_ids: list[int]) -> dict:
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext, override_settings
 
-    from commitments import reminders
+    from commitments.notifications import services
 
     mail.outbox = []
     seconds, queries, outcomes = [], [], Counter()
@@ -254,7 +263,7 @@ def send(digest_ids: list[int]) -> dict:
             reset_queries()
             with CaptureQueriesContext(connection) as captured:
                 one = time.perf_counter()
-                outcome = reminders.digest_send(digest_id=digest_id)
+                outcome = services.digest_send(digest_id=digest_id)
                 seconds.append(time.perf_counter() - one)
             queries.append(len(captured))
             outcomes[outcome.split(":")[0]] += 1
@@ -270,10 +279,10 @@ def send(digest_ids: list[int]) -> dict:
 
 
 def run_size(size: int, args: argparse.Namespace) -> dict:
-    from commitments import reminders
+    from commitments.notifications import selectors
 
     audience_set(size)
-    audiences = reminders.audiences(args.now)
+    audiences = selectors.audiences(args.now)
     result = {
         "size": size,
         "audiences": len(audiences),
@@ -402,7 +411,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.conf import settings
     from django.db import connection
 
-    from commitments.management.commands.generate_load_data import USERNAME_PREFIX
+    from bench.data import USERNAME_PREFIX
     from commitments.models import User
 
     if connection.vendor != "postgresql":

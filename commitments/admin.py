@@ -1,14 +1,19 @@
 """The admin site, writing through the same services and permission rules as the UI and API."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
+from declaration_tracker.core.admin import (
+    ReadOnlyInline,
+    ServiceAdmin,
+    VersionedForm,
+    changed_fields,
+)
+
 from . import permissions, services
-from .exceptions import StaleVersionError
+from .choices import ReminderKind
 from .models import (
     AuditEvent,
     CalendarFeedToken,
@@ -23,67 +28,7 @@ from .models import (
     StatusUpdate,
     User,
 )
-
-
-class VersionedForm(forms.ModelForm):
-    """A form that remembers which version it was loaded at, so a stale save is refused."""
-
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["expected_version"].initial = self.instance.version
-
-    def clean(self):
-        cleaned = super().clean()
-        expected = cleaned.get("expected_version")
-        if self.instance.pk and expected is not None:
-            current = (
-                type(self.instance)
-                .objects.filter(pk=self.instance.pk)
-                .values_list("version", flat=True)
-                .first()
-            )
-            if current != expected:
-                raise ValidationError(
-                    _(
-                        "Someone else changed this since you opened it (version %(expected)s → "
-                        "%(current)s). Reload the page and apply your change again."
-                    ),
-                    params={"expected": expected, "current": current},
-                )
-        return cleaned
-
-
-class _Refused(Exception):
-    """A service refused a save for a reason the user can act on (stale or invalid input)."""
-
-
-class ServiceAdmin(admin.ModelAdmin):
-    """Save through a service; show its refusals as messages. A permission refusal stays a 403."""
-
-    def write(self, request, obj, form, change):  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    def save_model(self, request, obj, form, change):
-        try:
-            saved = self.write(request, obj, form, change)
-        except (StaleVersionError, ValidationError) as exc:
-            raise _Refused(" ".join(getattr(exc, "messages", [str(exc)]))) from exc
-        obj.pk = saved.pk
-        obj._state.adding = False
-
-    def changeform_view(self, request, *args, **kwargs):
-        try:
-            return super().changeform_view(request, *args, **kwargs)
-        except _Refused as exc:
-            self.message_user(request, str(exc), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
-
-
-def changed_fields(form, fields) -> dict:
-    return {f: form.cleaned_data[f] for f in fields if f in form.changed_data}
+from .notifications.services import reminder_preference_set
 
 
 @admin.register(Declaration)
@@ -115,19 +60,6 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "acronym", "side", "kind"]
     list_filter = ["side", "kind"]
     search_fields = ["name", "acronym"]
-
-
-class ReadOnlyInline(admin.TabularInline):
-    """Rows shown beside their parent to read, never added or deleted there."""
-
-    extra = 0
-    can_delete = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class MilestoneInline(ReadOnlyInline):
@@ -391,9 +323,19 @@ class DigestAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReminderPreference)
-class ReminderPreferenceAdmin(admin.ModelAdmin):
+class ReminderPreferenceAdmin(ServiceAdmin):
+    """Saved through the same service as the preferences page, so the same rules hold."""
+
     list_display = ["user", "email", "muted_kinds", "lead_days", "updated_at"]
     search_fields = ["user__username"]
+
+    def write(self, request, obj, form, change):
+        return reminder_preference_set(
+            user=obj.user,
+            kinds=[k for k in ReminderKind.values if k not in (obj.muted_kinds or [])],
+            lead_days=list(obj.lead_days or []),
+            email=obj.email,
+        )
 
 
 @admin.register(AuditEvent)

@@ -8,24 +8,22 @@ class CommitmentsConfig(AppConfig):
     verbose_name = "Commitments"
 
     def ready(self) -> None:
+        from . import audit
         from .services import roles_sync
 
         def _sync_roles(sender, using="default", **kwargs):
             roles_sync(using=using)
 
         post_migrate.connect(_sync_roles, sender=self, weak=False)
-        from . import audit
-
         audit.connect()
-        self._invalidate_dashboard_on_writes()
+        self._invalidate_reference_lists_on_writes()
 
     @staticmethod
-    def _invalidate_dashboard_on_writes() -> None:
+    def _invalidate_reference_lists_on_writes() -> None:
         from django.apps import apps
         from django.db.models.signals import post_delete, post_save
 
-        from .dashboard import dashboard_invalidate
-        from .generations import REFERENCE, invalidate
+        from declaration_tracker.core.cache import REFERENCE, invalidate
 
         def reference_invalidate(**_signal):
             invalidate(REFERENCE)
@@ -34,15 +32,3 @@ class CommitmentsConfig(AppConfig):
             model = apps.get_model(label)
             post_save.connect(reference_invalidate, sender=model, weak=False)
             post_delete.connect(reference_invalidate, sender=model, weak=False)
-
-        for label in (
-            "commitments.Commitment",
-            "commitments.Milestone",
-            "commitments.StatusUpdate",
-            "dialogues.DialogueMechanism",
-            "dialogues.Meeting",
-            "dialogues.ActionItem",
-        ):
-            model = apps.get_model(label)
-            post_save.connect(dashboard_invalidate, sender=model, weak=False)
-            post_delete.connect(dashboard_invalidate, sender=model, weak=False)

@@ -4,8 +4,9 @@ from django.contrib.auth.backends import ModelBackend
 from django.db.models import CharField
 from django.db.models.functions import Cast
 
+from declaration_tracker.core.db import Joined
+
 from . import permissions
-from .aggregates import Joined
 from .models import User
 
 

@@ -3,18 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from declaration_tracker.core.forms import VersionField
+
 from .choices import Status
-from .models import Milestone, User
-
-
-class VersionField(forms.IntegerField):
-    """The version the user saw when the page was loaded: the stale-edit check."""
-
-    widget = forms.HiddenInput
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        super().__init__(**kwargs)
+from .models import Milestone
+from .selectors import owner_candidates
 
 
 class StatusUpdateForm(forms.Form):
@@ -43,10 +36,6 @@ class StatusUpdateForm(forms.Form):
             del self.fields["progress"]
 
 
-def owner_choices():
-    return User.objects.filter(is_active=True).order_by("username")
-
-
 class MilestoneForm(forms.ModelForm):
     version = VersionField(required=False)
 
@@ -57,7 +46,9 @@ class MilestoneForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = owner_choices()
+        self.fields["owner"].queryset = owner_candidates(keep=(self.instance.owner_id,)).order_by(
+            "username"
+        )
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             self.fields["version"].required = True

@@ -1,4 +1,4 @@
-"""Load the declaration's data file: pillars, organisations, commitments, dialogue mechanisms.
+"""Load the declaration's data file: its text, pillars, organisations and commitments.
 
 Loading is keyed by slug and code, so it can run again at any time. A changed data file
 updates names, titles and texts; what users have set (status, progress, owners, dates,
@@ -14,9 +14,10 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from declaration_tracker.core.versioning import lock_for_write, versioned_save
+
 from .choices import LeadSide, OrganisationKind, Priority, Side
 from .models import Commitment, Declaration, Organisation, Pillar
-from .services import lock_for_write, versioned_save
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "declaration.yaml"
 REQUIRED_KEYS = {
@@ -120,7 +121,7 @@ def declaration_data_check(data: dict[str, Any]) -> None:
         raise ValidationError(problems)
 
 
-def _upsert(model, lookup: dict[str, Any], values: dict[str, Any], report: LoadReport):
+def row_upsert(model, lookup: dict[str, Any], values: dict[str, Any], report: LoadReport):
     """Create or update one row from the data file, naming the entry if the model refuses it."""
     try:
         return _upsert_row(model, lookup, values, report)
@@ -146,18 +147,28 @@ def _upsert_row(model, lookup: dict[str, Any], values: dict[str, Any], report: L
     return obj, False
 
 
-@transaction.atomic
-def declaration_load(*, data: dict[str, Any]) -> LoadReport:
-    """Load or refresh the declaration and everything the data file derives from it."""
-    from dialogues.services import mechanism_load
+@dataclasses.dataclass
+class Loaded:
+    """What a load of the commitments' part made, for the parts loaded after it."""
 
+    declaration: Declaration
+    pillars: dict[str, Pillar]
+    organisations: dict[str, Organisation]
+
+
+@transaction.atomic
+def commitments_load(*, data: dict[str, Any], report: LoadReport) -> Loaded:
+    """Load or refresh the declaration, its pillars, organisations and commitments.
+
+    The data file's other parts (dialogue mechanisms) are loaded by their own apps, with what
+    this returns; `declaration_tracker.declaration.loading` loads the whole file.
+    """
     declaration_data_check(data)
-    report = LoadReport()
     meta = data["declaration"]
     date = meta["date"]
     if not isinstance(date, datetime.date):
         date = datetime.date.fromisoformat(str(date))
-    declaration, _ = _upsert(
+    declaration, _ = row_upsert(
         Declaration,
         {"title": meta["title"], "date": date},
         {"place": meta["place"], "occasion": meta["occasion"], "text": meta["text"].rstrip("\n")},
@@ -165,7 +176,7 @@ def declaration_load(*, data: dict[str, Any]) -> LoadReport:
     )
     pillars = {}
     for position, item in enumerate(data["pillars"], start=1):
-        pillars[item["slug"]], _ = _upsert(
+        pillars[item["slug"]], _ = row_upsert(
             Pillar,
             {"slug": item["slug"]},
             {
@@ -178,14 +189,14 @@ def declaration_load(*, data: dict[str, Any]) -> LoadReport:
         )
     organisations = {}
     for item in data["organisations"]:
-        organisations[item["slug"]], _ = _upsert(
+        organisations[item["slug"]], _ = row_upsert(
             Organisation,
             {"slug": item["slug"]},
             {k: item.get(k, "") for k in ("name", "acronym", "side", "kind")},
             report,
         )
     for item in data["commitments"]:
-        commitment, created = _upsert(
+        commitment, created = row_upsert(
             Commitment,
             {"code": item["code"]},
             {
@@ -206,13 +217,4 @@ def declaration_load(*, data: dict[str, Any]) -> LoadReport:
             commitment.lead_organisations.set(
                 [organisations[slug] for slug in item.get("lead_organisations", [])]
             )
-    for item in data.get("dialogue_mechanisms", []):
-        mechanism_load(
-            declaration=declaration,
-            pillar=pillars[item["pillar"]],
-            organisations=[organisations[s] for s in item.get("lead_organisations", [])],
-            item=item,
-            report=report,
-            upsert=_upsert,
-        )
-    return report
+    return Loaded(declaration=declaration, pillars=pillars, organisations=organisations)

@@ -119,3 +119,9 @@ def require_edit_pillar(user, pillar: Pillar | int) -> None:
         can_edit_pillar(user, pillar),
         _("Only an analyst assigned to this pillar may change it."),
     )
+
+
+def require_reader(request) -> None:
+    """Refuse (403) a signed-in user who holds no role."""
+    if not can_read(request.user):
+        raise PermissionDenied("Your account has no role in the tracker yet.")

@@ -1,13 +1,15 @@
 """Reads that several edges share: the API, the browser UI, exports and reminders."""
 
 import datetime
+from collections.abc import Callable
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from . import generations
-from .choices import Status
-from .models import AuditEvent, Commitment, Milestone, Organisation, Pillar, StatusUpdate
+from declaration_tracker.core.cache import REFERENCE, cached
+
+from .choices import Role, Status
+from .models import Commitment, Milestone, Organisation, Pillar, StatusUpdate, User
 
 COMMITMENT_SEARCH_FIELDS = ("code", "title", "description", "source_clause")
 
@@ -70,8 +72,8 @@ REFERENCE_SECONDS = 3600
 
 def pillar_choices() -> list[tuple[str, str]]:
     """(slug, name) of every pillar, in order; cached until a pillar changes."""
-    return generations.cached(
-        generations.REFERENCE,
+    return cached(
+        REFERENCE,
         "pillars",
         lambda: list(Pillar.objects.order_by("position").values_list("slug", "name")),
         REFERENCE_SECONDS,
@@ -80,14 +82,27 @@ def pillar_choices() -> list[tuple[str, str]]:
 
 def organisation_choices() -> list[tuple[str, str]]:
     """(slug, label) of every organisation; cached until an organisation changes."""
-    return generations.cached(
-        generations.REFERENCE,
+    return cached(
+        REFERENCE,
         "organisations",
         lambda: [(o.slug, str(o)) for o in Organisation.objects.all()],
         REFERENCE_SECONDS,
     )
 
 
-def audit_event_list() -> QuerySet[AuditEvent]:
-    """The audit log, newest first, with who and what kind of object."""
-    return AuditEvent.objects.select_related("actor", "content_type").order_by("-at", "-id")
+def status_counts() -> dict:
+    """Conditional counts of commitments per status, as aggregates named `n_<status>`."""
+    return {f"n_{s}": Count("id", filter=Q(status=s)) for s in Status.values}
+
+
+# Sections of the commitment page that apps above this one fill in (dialogues adds the
+# commitment's action items): each takes the commitment and returns context for the page.
+commitment_page_sections: list[Callable[[Commitment], dict]] = []
+
+
+def owner_candidates(*, keep: tuple[int | None, ...] = ()) -> QuerySet[User]:
+    """Who may own a milestone or an action item: active users with a role in the tracker
+    (or superusers), plus the current owners named in `keep`, so that an edit keeps them."""
+    has_role = Q(is_active=True) & (Q(groups__name__in=Role.values) | Q(is_superuser=True))
+    kept = [pk for pk in keep if pk]
+    return User.objects.filter(has_role | Q(pk__in=kept)).distinct()

@@ -11,10 +11,11 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import permissions
+from declaration_tracker.core.versioning import lock_for_write, versioned_save
+
+from . import permissions, selectors
 from .audit import acting_as
 from .choices import Status
-from .exceptions import StaleVersionError
 from .models import (
     CalendarFeedToken,
     Commitment,
@@ -28,6 +29,17 @@ from .models import (
 COMMITMENT_EDITABLE_FIELDS = frozenset(
     {"title", "description", "priority", "lead_side", "start_date", "target_date"}
 )
+
+
+def owner_check(owner: User | None, *, current_owner_id: int | None = None) -> None:
+    """Refuse an owner who may not own a milestone or an action item (`owner_candidates`)."""
+    if owner is None or owner.pk == current_owner_id:
+        return
+    if not selectors.owner_candidates().filter(pk=owner.pk).exists():
+        message = _("%(user)s cannot own this: they have no role in the tracker.")
+        raise ValidationError({"owner": message % {"user": owner}})
+
+
 COMMITMENT_OWNER_FIELDS = frozenset({"responsible", "lead_organisations"})
 MILESTONE_EDITABLE_FIELDS = frozenset({"title", "due_date", "owner", "weight", "completed_on"})
 
@@ -46,28 +58,6 @@ def roles_sync(*, using: str = "default") -> None:
                 content_type__app_label=app_label, codename__in=codenames
             )
         group.permissions.set(wanted)
-
-
-def lock_for_write(instance: models.Model, expected_version: int | None) -> models.Model:
-    """Lock the row of `instance` for this transaction and check the caller saw its version.
-
-    Concurrent writers queue on the row lock; the second finds the version moved on and is
-    refused, so no update silently overwrites another. `expected_version=None` is for
-    writes that do not come from a user's copy (loading the declaration, progress roll-up).
-    """
-    locked = type(instance).objects.select_for_update().get(pk=instance.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleVersionError(locked, expected_version)
-    return locked
-
-
-def versioned_save(instance: models.Model) -> models.Model:
-    """Validate and save a row, moving its version on if it already existed."""
-    instance.full_clean()
-    if instance.pk and hasattr(instance, "version"):
-        instance.version += 1
-    instance.save()
-    return instance
 
 
 @acting_as("actor")
@@ -227,6 +217,7 @@ def milestone_create(
     completed_on: datetime.date | None = None,
 ) -> Milestone:
     permissions.require_edit_pillar(actor, commitment.pillar_id)
+    owner_check(owner)
     with transaction.atomic():
         locked = lock_for_write(commitment, None)
         milestone = Milestone(
@@ -254,6 +245,8 @@ def milestone_update(
         raise ValidationError(
             {field: _("This field cannot be changed here.") for field in sorted(unknown)}
         )
+    if "owner" in changes:
+        owner_check(changes["owner"], current_owner_id=milestone.owner_id)
     return _milestone_write(
         milestone,
         actor=actor,

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from .views import audit, commitments, dashboard, declaration, exports, notifications
+from .audit import views as audit
+from .notifications import views as notifications
+from .views import commitments, exports
 
 urlpatterns = [
-    path("", dashboard.dashboard, name="dashboard"),
     path("commitments/", commitments.commitment_list, name="commitment-list"),
     path("commitments/export.csv", exports.commitments_csv, name="commitment-export-csv"),
     path("commitments/export.xlsx", exports.commitments_xlsx, name="commitment-export-xlsx"),
@@ -21,7 +22,6 @@ urlpatterns = [
         name="milestone-done",
     ),
     path("audit/", audit.audit_log, name="audit-log"),
-    path("declaration/", declaration.declaration_reader, name="declaration"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path(
         "notifications/preferences/",

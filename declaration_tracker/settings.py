@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "axes",
     "commitments",
     "dialogues",
+    "declaration_tracker",
 ]
 
 MIDDLEWARE = [
@@ -110,7 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "commitments.context_processors.tracker",
-                "commitments.context_processors.notifications",
+                "commitments.notifications.context_processors.notifications",
             ],
         },
     },
@@ -244,9 +245,9 @@ TRACKER_SWEEP_ON_WORKER_START = env.bool("TRACKER_SWEEP_ON_WORKER_START", defaul
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    # A cache outage is a cache miss, not a 500 on every page (declaration_tracker/cache.py);
+    # A cache outage is a cache miss, not a 500 on every page (declaration_tracker/core/cache.py);
     # and an unreachable host costs half a second, not a hung worker.
-    CACHES["default"]["BACKEND"] = "declaration_tracker.cache.TolerantRedisCache"
+    CACHES["default"]["BACKEND"] = "declaration_tracker.core.cache.TolerantRedisCache"
     CACHES["default"].setdefault("OPTIONS", {}).update(
         {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
     )
@@ -257,7 +258,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["declaration_tracker.api.permissions.TrackerPermission"],
+    "DEFAULT_PERMISSION_CLASSES": ["commitments.api.permissions.TrackerPermission"],
     "DEFAULT_FILTER_BACKENDS": [
         "declaration_tracker.api.filters.StrictDjangoFilterBackend",
         "declaration_tracker.api.filters.StrictSearchFilter",

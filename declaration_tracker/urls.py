@@ -1,6 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from .dashboard.views import dashboard
+from .declaration.views import declaration_reader
+
 admin.site.site_header = "India–Japan declaration tracker"
 admin.site.site_title = "Declaration tracker"
 admin.site.index_title = "Implementation of the Joint Declaration on Security Cooperation"
@@ -10,6 +13,8 @@ urlpatterns = [
     path("api/", include("declaration_tracker.api.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("dialogues/", include("dialogues.urls")),
+    path("", dashboard, name="dashboard"),
+    path("declaration/", declaration_reader, name="declaration"),
     path("", include("commitments.urls")),
 ]
 

@@ -1,7 +1,12 @@
 from django.contrib import admin
 
 from commitments import permissions
-from commitments.admin import ReadOnlyInline, ServiceAdmin, VersionedForm, changed_fields
+from declaration_tracker.core.admin import (
+    ReadOnlyInline,
+    ServiceAdmin,
+    VersionedForm,
+    changed_fields,
+)
 
 from . import services
 from .models import ActionItem, DialogueMechanism, Meeting

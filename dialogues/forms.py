@@ -7,20 +7,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from declaration_tracker.core.forms import VersionField
+
 from .choices import ActionItemState, MeetingState
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class VersionField(forms.IntegerField):
-    """The version the user saw when the page was loaded: the stale-edit check."""
-
-    widget = forms.HiddenInput
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("error_messages", {"required": _("The form is incomplete: reload it.")})
-        super().__init__(**kwargs)
 
 
 class ObjectChoiceField(forms.ChoiceField):

@@ -7,7 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from commitments.models import Commitment, Declaration, Organisation, Pillar, Versioned
+from commitments.models import Commitment, Declaration, Organisation, Pillar
+from declaration_tracker.core.models import Versioned
 
 from .choices import CADENCE_MONTHS, ActionItemState, Cadence, MeetingState
 
@@ -94,7 +95,13 @@ class DialogueMechanism(models.Model):
         return self.name
 
     def next_due(self, last_held: datetime.date | None) -> datetime.date | None:
-        """Return the date by which the next meeting is due, or None if it has no cadence."""
+        """Return the date by which the next meeting is due: None for a mechanism without a
+        cadence, or one the declaration only says will be explored (not established).
+
+        The one rule for the pages, the API and the reminders; `overdue_condition` is its
+        twin in SQL for the dashboard."""
+        if not self.established:
+            return None
         return next_due(self.cadence, last_held or self.declaration.date)
 
     def is_overdue(self, last_held: datetime.date | None, today: datetime.date) -> bool:
@@ -178,3 +185,7 @@ class ActionItem(Versioned):
 
     def __str__(self) -> str:
         return self.title
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        """Say whether it is still open past its due date on `today`."""
+        return bool(self.state == ActionItemState.OPEN and self.due_date and self.due_date < today)

@@ -60,3 +60,8 @@ def meeting_list() -> QuerySet[Meeting]:
 
 def action_item_list() -> QuerySet[ActionItem]:
     return ActionItem.objects.select_related("meeting__mechanism__pillar", "owner", "commitment")
+
+
+def action_items_of_commitment(commitment) -> dict:
+    """The commitment page's section on dialogues: the action items that advance it."""
+    return {"action_items": action_item_list().filter(commitment=commitment)}

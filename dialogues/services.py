@@ -9,42 +9,12 @@ from django.utils.translation import gettext as _
 
 from commitments import permissions
 from commitments.audit import acting_as
-from commitments.models import Declaration, Organisation, Pillar, User
-from commitments.services import lock_for_write, versioned_save
+from commitments.models import User
+from commitments.services import owner_check
+from declaration_tracker.core.versioning import lock_for_write, versioned_save
 
 from .choices import ActionItemState
 from .models import ActionItem, DialogueMechanism, Meeting
-
-
-def mechanism_load(
-    *,
-    declaration: Declaration,
-    pillar: Pillar,
-    organisations: list[Organisation],
-    item: dict[str, Any],
-    report,
-    upsert,
-) -> DialogueMechanism:
-    """Create or refresh a mechanism from the data file; its leads stay as users set them."""
-    mechanism, created = upsert(
-        DialogueMechanism,
-        {"slug": item["slug"]},
-        {
-            "declaration": declaration,
-            "pillar": pillar,
-            "name": item["name"],
-            "description": item.get("description", ""),
-            "cadence": item.get("cadence", "annual"),
-            "established": item.get("established", True),
-            "source_clause": item["source_clause"],
-            "paragraph": item["paragraph"],
-        },
-        report,
-    )
-    if created:
-        mechanism.lead_organisations.set(organisations)
-    return mechanism
-
 
 MEETING_FIELDS = frozenset({"date", "place", "state", "outcome_summary"})
 ACTION_ITEM_FIELDS = frozenset(
@@ -92,8 +62,9 @@ def _action_item_normalise(item: ActionItem, changes: dict[str, Any]) -> dict[st
             {"completed_on": _("Only a done action item has a completion date: clear it.")}
         )
     if state == ActionItemState.DONE:
-        if not changes.get("completed_on") and not item.completed_on:
-            changes["completed_on"] = timezone.localdate()
+        # Done without a date given: it keeps the date it has, or gets today's.
+        if not changes.get("completed_on"):
+            changes["completed_on"] = item.completed_on or timezone.localdate()
     elif "state" in changes:
         changes["completed_on"] = None
     return changes
@@ -103,6 +74,7 @@ def _action_item_normalise(item: ActionItem, changes: dict[str, Any]) -> dict[st
 def action_item_create(*, meeting: Meeting, actor: User, **fields: Any) -> ActionItem:
     _refuse_unknown(fields, ACTION_ITEM_FIELDS)
     permissions.require_edit_pillar(actor, meeting.mechanism.pillar_id)
+    owner_check(fields.get("owner"))
     with transaction.atomic():
         item = ActionItem(meeting=meeting)
         return _apply(item, _action_item_normalise(item, fields))
@@ -114,6 +86,8 @@ def action_item_update(
 ) -> ActionItem:
     _refuse_unknown(changes, ACTION_ITEM_FIELDS)
     permissions.require_edit_pillar(actor, action_item.meeting.mechanism.pillar_id)
+    if "owner" in changes:
+        owner_check(changes["owner"], current_owner_id=action_item.owner_id)
     with transaction.atomic():
         item = lock_for_write(action_item, expected_version)
         return _apply(item, _action_item_normalise(item, changes))

@@ -17,10 +17,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from commitments import permissions
-from commitments.choices import Role
-from commitments.exceptions import StaleVersionError
 from commitments.models import Commitment, User
-from commitments.views.base import form_add_errors, is_htmx, require_reader, resubmission
+from commitments.selectors import owner_candidates
+from declaration_tracker.core.views import form_add_errors, form_write, is_htmx
 
 from . import selectors, services
 from .choices import ActionItemState
@@ -45,25 +44,16 @@ def _state_form_id(item_pk: int) -> str:
 
 
 def _schedule(mechanism: DialogueMechanism, today: datetime.date) -> DialogueMechanism:
-    """Attach when the next meeting is due and whether the cadence has lapsed.
-
-    A mechanism the declaration only says will be explored has no due date yet.
-    """
-    if mechanism.established:
-        mechanism.due = mechanism.next_due(mechanism.last_held)
-        mechanism.overdue = mechanism.is_overdue(mechanism.last_held, today)
-    else:
-        mechanism.due, mechanism.overdue = None, False
+    """Attach when the next meeting is due and whether the cadence has lapsed (the model's
+    rule: a mechanism the declaration only says will be explored has no due date yet)."""
+    mechanism.due = mechanism.next_due(mechanism.last_held)
+    mechanism.overdue = mechanism.is_overdue(mechanism.last_held, today)
     return mechanism
 
 
 def _owner_choices(*include: int | None) -> list[User]:
-    """Users who may own an action item: anyone with a role, plus the current owners."""
-    has_role = Q(is_active=True) & (Q(groups__name__in=Role.values) | Q(is_superuser=True))
-    keep = [pk for pk in include if pk]
-    return list(
-        User.objects.filter(has_role | Q(pk__in=keep)).distinct().order_by("username", "pk")
-    )
+    """Users who may own an action item, plus the current owners."""
+    return list(owner_candidates(keep=include).order_by("username", "pk"))
 
 
 def _commitment_choices() -> list[Commitment]:
@@ -75,7 +65,7 @@ def _commitment_choices() -> list[Commitment]:
 
 @require_GET
 def dialogue_list(request):
-    require_reader(request)
+    permissions.require_reader(request)
     today = timezone.localdate()
     mechanisms = [
         _schedule(mechanism, today)
@@ -122,13 +112,13 @@ def _mechanism_page(request, mechanism: DialogueMechanism, **extra):
 
 @require_GET
 def dialogue_detail(request, slug: str):
-    require_reader(request)
+    permissions.require_reader(request)
     return _mechanism_page(request, _mechanism(slug, timezone.localdate()))
 
 
 @require_POST
 def meeting_add(request, slug: str):
-    require_reader(request)
+    permissions.require_reader(request)
     today = timezone.localdate()
     mechanism = _mechanism(slug, today)
     permissions.require_edit_pillar(request.user, mechanism.pillar_id)
@@ -166,9 +156,7 @@ def _meeting_page(request, meeting: Meeting, **extra):
     today = timezone.localdate()
     items = list(meeting.action_items.select_related("owner", "commitment"))
     for item in items:
-        item.overdue = bool(
-            item.state == ActionItemState.OPEN and item.due_date and item.due_date < today
-        )
+        item.overdue = item.is_overdue(today)
     can_edit = permissions.can_edit_pillar(request.user, meeting.mechanism.pillar_id)
     context = {
         "meeting": meeting,
@@ -218,13 +206,13 @@ def _meeting_done(request, pk: int, message: str):
 
 @require_GET
 def meeting_detail(request, pk: int):
-    require_reader(request)
+    permissions.require_reader(request)
     return _meeting_page(request, _meeting(pk))
 
 
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request, pk: int):
-    require_reader(request)
+    permissions.require_reader(request)
     meeting = _meeting(pk)
     if request.method == "GET":
         return redirect("meeting-detail", pk=pk)
@@ -232,24 +220,24 @@ def meeting_edit(request, pk: int):
     form = MeetingEditForm(request.POST, auto_id=MEETING_FORM_ID)
     conflict = None
     if form.is_valid():
-        try:
-            services.meeting_update(
+        # A stale write saves nothing: the meeting is shown as it is now with what the user
+        # typed, ready to be sent again against the current version if they still want it.
+        written = form_write(
+            request,
+            form,
+            lambda: services.meeting_update(
                 meeting=meeting,
                 actor=request.user,
                 expected_version=form.cleaned_data["version"],
                 **form.changes(),
-            )
-        except StaleVersionError as stale:
-            # Nothing was saved. Show the meeting as it is now and keep what the user typed,
-            # ready to be sent again against the current version if they still want it.
-            meeting = _meeting(pk)
-            retry = resubmission(request, meeting)
-            form = MeetingEditForm(retry, auto_id=MEETING_FORM_ID)
-            conflict = {"object": meeting, "seen_version": stale.expected_version}
-        except ValidationError as error:
-            form_add_errors(form, error)
-        else:
+            ),
+            reload=lambda: _meeting(pk),
+            rebuild=lambda retry, _fresh: MeetingEditForm(retry, auto_id=MEETING_FORM_ID),
+        )
+        if written.ok:
             return _meeting_done(request, pk, "Meeting saved.")
+        form, conflict = written.form, written.conflict
+        meeting = conflict.object if conflict else meeting
     return _meeting_page(request, meeting, meeting_form=form, meeting_conflict=conflict)
 
 
@@ -258,7 +246,7 @@ def meeting_edit(request, pk: int):
 
 @require_POST
 def action_item_add(request, pk: int):
-    require_reader(request)
+    permissions.require_reader(request)
     meeting = _meeting(pk)
     permissions.require_edit_pillar(request.user, meeting.mechanism.pillar_id)
     form = ActionItemForm(
@@ -310,7 +298,7 @@ def _item_edit_form(data, item: ActionItem) -> ActionItemEditForm:
 @require_http_methods(["GET", "POST"])
 def action_item_edit(request, pk: int):
     """Edit an action item on its own page; the meeting page's short form changes its state."""
-    require_reader(request)
+    permissions.require_reader(request)
     item = _action_item(pk)
     meeting = item.meeting
     permissions.require_edit_pillar(request.user, meeting.mechanism.pillar_id)
@@ -321,25 +309,22 @@ def action_item_edit(request, pk: int):
     conflict = None
     if form.is_bound and form.is_valid():
         changes = form.changes()
-        if not changes["completed_on"]:
-            # Left empty: a done item keeps its date (or gets today's); others get none.
-            del changes["completed_on"]
-        try:
-            item = services.action_item_update(
+        written = form_write(
+            request,
+            form,
+            lambda: services.action_item_update(
                 action_item=item,
                 actor=request.user,
                 expected_version=form.cleaned_data["version"],
                 **changes,
-            )
-        except StaleVersionError as stale:
-            item = _action_item(pk)
-            retry = resubmission(request, item)
-            form = _item_edit_form(retry, item)
-            conflict = {"object": item, "seen_version": stale.expected_version}
-        except ValidationError as error:
-            form_add_errors(form, error)
-        else:
-            return _meeting_done(request, meeting.pk, f"Action item “{item.title}” saved.")
+            ),
+            reload=lambda: _action_item(pk),
+            rebuild=_item_edit_form,
+        )
+        if written.ok:
+            return _meeting_done(request, meeting.pk, f"Action item “{written.saved.title}” saved.")
+        form, conflict = written.form, written.conflict
+        item = conflict.object if conflict else item
     return render(
         request,
         "dialogues/action_item_edit.html",
@@ -352,26 +337,29 @@ def _action_item_state(request, item: ActionItem):
     form = ActionItemStateForm(request.POST, auto_id=_state_form_id(item.pk))
     conflict = None
     if form.is_valid():
-        try:
-            item = services.action_item_update(
+        written = form_write(
+            request,
+            form,
+            lambda: services.action_item_update(
                 action_item=item,
                 actor=request.user,
                 expected_version=form.cleaned_data["version"],
                 **form.changes(),
-            )
-        except StaleVersionError as stale:
-            item = _action_item(item.pk)
-            retry = resubmission(request, item)
-            form = ActionItemStateForm(retry, auto_id=_state_form_id(item.pk))
-            conflict = {"object": item, "seen_version": stale.expected_version}
-        except ValidationError as error:
-            form_add_errors(form, error)
-        else:
+            ),
+            reload=lambda: _action_item(item.pk),
+            rebuild=lambda retry, fresh: ActionItemStateForm(
+                retry, auto_id=_state_form_id(fresh.pk)
+            ),
+        )
+        if written.ok:
             return _meeting_done(
                 request,
-                item.meeting_id,
-                f"Action item “{item.title}” is now {item.get_state_display().lower()}.",
+                written.saved.meeting_id,
+                f"Action item “{written.saved.title}” is now "
+                f"{written.saved.get_state_display().lower()}.",
             )
+        form, conflict = written.form, written.conflict
+        item = conflict.object if conflict else item
     return _meeting_page(
         request, _meeting(item.meeting_id), state_forms={item.pk: form}, item_conflict=conflict
     )

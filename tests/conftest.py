@@ -1,8 +1,9 @@
 import pytest
 
-from commitments.loading import declaration_data_read, declaration_load
+from commitments.loading import declaration_data_read
 from commitments.models import Commitment
 from commitments.services import roles_sync
+from declaration_tracker.declaration.loading import declaration_load
 from tests import check_services
 
 

@@ -30,12 +30,14 @@ def snapshot() -> dict:
 def test_dumpdata_then_loaddata_into_an_empty_database_restores_everything(
     declaration_data, tmp_path
 ):
-    from commitments.loading import declaration_load
     from commitments.services import roles_sync
+    from declaration_tracker.declaration.loading import declaration_load
 
     declaration_load(data=declaration_data)
     roles_sync()
-    call_command("generate_load_data", scale=1, stdout=io.StringIO())
+    from bench.data import generate
+
+    generate(scale=1, stdout=io.StringIO())
     before = snapshot()
     dump = tmp_path / "tracker.json"
     call_command(

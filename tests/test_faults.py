@@ -24,9 +24,9 @@ from django.db import connection, transaction
 from django.test import Client
 
 from bench.http import HOST, Server, child_env, fetch, log_in
-from commitments import reminders
 from commitments.choices import DigestState, Status
 from commitments.models import Commitment, Reminder, StatusUpdate
+from commitments.notifications import selectors, tasks
 from tests.api_base import api_client, assert_error
 from tests.commitments import test_reminder_delivery as delivery
 from tests.commitments.test_reminder_delivery import (
@@ -43,7 +43,7 @@ from tests.services_private import PrivatePostgres, PrivateRedis, Unavailable, s
 
 smtp_server = delivery.smtp_server  # the SMTP server of the delivery tests, as a fixture here
 
-ANALYST = "analyst"  # the demo analyst of India: defence and maritime (commitments.demo)
+ANALYST = "analyst"  # the demo analyst of India: defence and maritime (declaration_tracker.demo)
 PASSWORD = "fault-test-pass-2025"
 CODE = "MAR-01"
 SCALE = 1  # bench.http serves the database PREFIX + scale: here tracker_1
@@ -379,7 +379,7 @@ def test_reminders_survive_redis_dying_under_a_running_worker_and_go_out_once(
     """
     mail = smtp_server(stall_first=True)  # holds the first message until released
     log_path = tmp_path / "worker.log"
-    later = NOW + datetime.timedelta(minutes=reminders.policy()["requeue_after_minutes"] + 1)
+    later = NOW + datetime.timedelta(minutes=selectors.policy()["requeue_after_minutes"] + 1)
     workers = []
 
     with broker_url_swapped(redis_server.url(0)):
@@ -388,12 +388,12 @@ def test_reminders_survive_redis_dying_under_a_running_worker_and_go_out_once(
             # The worker takes the first digest and is held at the SMTP server's DATA; the
             # second digest's task waits in Redis behind it.
             sending = recipient_with_a_milestone()
-            (first,) = reminders.reminders_sweep(now=NOW).digests
+            (first,) = tasks.reminders_sweep_and_queue(now=NOW).digests
             wait_until(
                 mail.stalled.is_set, timeout=20, what="the worker at DATA", log_path=log_path
             )
             queued = recipient_with_a_milestone(code="MAR-02")
-            (second,) = reminders.reminders_sweep(now=NOW).digests
+            (second,) = tasks.reminders_sweep_and_queue(now=NOW).digests
             assert queued_tasks(redis_server) == 1
 
             # Redis dies: the queued task with it. The held message then goes through.
@@ -409,7 +409,7 @@ def test_reminders_survive_redis_dying_under_a_running_worker_and_go_out_once(
             # Still down: a reminder falls due; the sweep claims it and cannot queue it.
             during = recipient_with_a_milestone(days_left=0, code="DEF-01")
             with caplog.at_level(logging.WARNING):
-                (third,) = reminders.reminders_sweep(now=NOW).digests
+                (third,) = tasks.reminders_sweep_and_queue(now=NOW).digests
             assert f"Broker unreachable: digest {third} will be queued by a later sweep." in [
                 record.getMessage() for record in caplog.records
             ]
@@ -427,7 +427,7 @@ def test_reminders_survive_redis_dying_under_a_running_worker_and_go_out_once(
             if WORKER_DIES in worker_log(log_path):
                 workers[-1].wait(timeout=20)
                 workers.append(worker_subprocess(mail, log_path))  # the restart policy
-            assert sorted(reminders.reminders_sweep(now=later).digests) == [second, third]
+            assert sorted(tasks.reminders_sweep_and_queue(now=later).digests) == [second, third]
             wait_until(
                 lambda: {digest_state(second), digest_state(third)} == {DigestState.SENT},
                 timeout=25,
@@ -450,7 +450,7 @@ def test_reminders_survive_redis_dying_under_a_running_worker_and_go_out_once(
     assert sorted(Reminder.objects.values_list("recipient", flat=True)) == sorted(
         p.pk for p in people
     )
-    assert reminders.reminders_sweep(now=later + datetime.timedelta(minutes=30)).digests == []
+    assert tasks.reminders_sweep_and_queue(now=later + datetime.timedelta(minutes=30)).digests == []
 
 
 # --- one commitment written by four processes at once ---------------------------------------------
@@ -459,8 +459,8 @@ def test_reminders_survive_redis_dying_under_a_running_worker_and_go_out_once(
 def racing_writer(code: str, username: str, expected_version: int) -> None:
     """In a child process: say which backend it is, wait for `go`, try one status update."""
     from commitments import services
-    from commitments.exceptions import StaleVersionError
     from commitments.models import User
+    from declaration_tracker.core.versioning import StaleVersionError
 
     target = commitment(code)
     author = User.objects.get(username=username)

@@ -11,9 +11,8 @@ from declaration_tracker.api.serializers import (
     StrictSlugRelatedField,
 )
 
-from ..audit import KINDS
 from ..choices import MilestoneState, Status
-from ..models import AuditEvent, Commitment, Milestone, Organisation, Pillar, StatusUpdate, User
+from ..models import Commitment, Milestone, Organisation, Pillar, StatusUpdate, User
 
 
 class PillarSerializer(serializers.ModelSerializer):
@@ -377,54 +376,3 @@ class MilestoneSerializer(StrictModelSerializer):
 
 class MilestoneUpdateSerializer(MilestoneSerializer):
     commitment = serializers.SlugRelatedField(slug_field="code", read_only=True)
-
-
-OBJECT_TYPES = {label: kind for kind, label in KINDS.items()}
-
-
-class AuditEventSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(
-        slug_field="username",
-        read_only=True,
-        allow_null=True,
-        help_text="Who made the change; null for the system (a command, a scheduled task).",
-    )
-    object_type = serializers.SerializerMethodField(
-        help_text="`commitment`, `milestone`, `meeting`, `action_item` or `user`."
-    )
-    commitment = serializers.CharField(
-        source="commitment_code",
-        read_only=True,
-        help_text="The code of the commitment the object belongs to; empty if none.",
-    )
-    changes = serializers.DictField(
-        child=serializers.ListField(allow_null=True),
-        read_only=True,
-        help_text="Each changed field: [before, after]; related rows by name, lists for "
-        "many-to-many fields, null for none.",
-    )
-
-    class Meta:
-        model = AuditEvent
-        fields = [
-            "id",
-            "at",
-            "actor",
-            "origin",
-            "action",
-            "object_type",
-            "object_id",
-            "object_repr",
-            "commitment",
-            "changes",
-        ]
-        read_only_fields = fields
-        extra_kwargs = {
-            "action": {"help_text": "`created`, `changed` or `deleted`."},
-            "object_id": {"help_text": "The changed object's id (a commitment's, not its code)."},
-            "object_repr": {"help_text": "The changed object in words, as it was then."},
-        }
-
-    @extend_schema_field(serializers.CharField())
-    def get_object_type(self, event: AuditEvent) -> str:
-        return OBJECT_TYPES.get(f"{event.content_type.app_label}.{event.content_type.model}", "")

@@ -3,7 +3,6 @@
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
@@ -13,8 +12,11 @@ from rest_framework.decorators import action
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from declaration_tracker.api.pagination import PageNumberPagination, SwitchablePaginationMixin
-from declaration_tracker.api.permissions import TrackerPermission
+from declaration_tracker.api.pagination import (
+    PAGINATION_PARAMETERS,
+    PageNumberPagination,
+    SwitchablePaginationMixin,
+)
 from declaration_tracker.api.renderers import CSVRenderer
 from declaration_tracker.api.versioning import (
     IF_MATCH,
@@ -22,22 +24,13 @@ from declaration_tracker.api.versioning import (
     ServiceWriteMixin,
     expected_version,
 )
+from declaration_tracker.core.tabular import csv_lines
 
 from .. import permissions, selectors, services
-from ..exports import commitment_rows, csv_lines
-from ..filters import AuditEventFilter, CommitmentFilter, MilestoneFilter
+from ..exports import COLUMNS, commitment_rows
+from ..filters import CommitmentFilter, MilestoneFilter
 from ..models import Organisation, Pillar
 from . import serializers as s
-
-PAGINATION_PARAMETERS = [
-    OpenApiParameter(
-        "pagination",
-        OpenApiTypes.STR,
-        enum=["page", "cursor"],
-        description="`cursor` pages by stable keyset cursor (for sync); default `page`.",
-    ),
-    OpenApiParameter("cursor", OpenApiTypes.STR, description="From a `next`/`previous` link."),
-]
 
 
 class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
@@ -143,7 +136,7 @@ class CommitmentViewSet(
                 permissions.can_export(request.user), "Exports are for managers and analysts."
             )
             rows = commitment_rows(self.filter_queryset(self.get_queryset()))
-            response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv")
+            response = StreamingHttpResponse(csv_lines(rows, COLUMNS), content_type="text/csv")
             response["Content-Disposition"] = 'attachment; filename="commitments.csv"'
             return response
         return super().list(request, *args, **kwargs)
@@ -240,29 +233,3 @@ class MilestoneViewSet(SwitchablePaginationMixin, ServiceWriteMixin, viewsets.Mo
             milestone=self.get_object(), actor=request.user, expected_version=version
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class ManagersOnly(TrackerPermission):
-    message = "The audit log is for managers."
-
-    def has_permission(self, request, view) -> bool:
-        return super().has_permission(request, view) and permissions.is_manager(request.user)
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="The audit log: every change, newest first (managers)",
-        description="Changes to commitments, milestones, meetings, action items and users' "
-        "roles and pillars: who, when, through which request, each field before and after.",
-        tags=["audit"],
-    ),
-    retrieve=extend_schema(summary="One audit event (managers)", tags=["audit"]),
-)
-class AuditEventViewSet(ReadOnlyViewSet):
-    queryset = selectors.audit_event_list()
-    serializer_class = s.AuditEventSerializer
-    permission_classes = [ManagersOnly]
-    filterset_class = AuditEventFilter
-    search_fields = []
-    ordering_fields = []
-    ordering = ["-at", "-id"]

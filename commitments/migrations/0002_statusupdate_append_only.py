@@ -2,10 +2,10 @@
 
 from django.db import migrations
 
-from commitments import append_only
+from declaration_tracker.core.db import append_only_operations
 
 
 class Migration(migrations.Migration):
     dependencies = [("commitments", "0001_initial")]
 
-    operations = [append_only.operations("commitments_statusupdate", "the status trail")]
+    operations = [append_only_operations("commitments_statusupdate", "the status trail")]

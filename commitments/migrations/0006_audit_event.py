@@ -6,7 +6,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-from commitments import append_only
+from declaration_tracker.core.db import append_only_operations
 
 
 class Migration(migrations.Migration):
@@ -103,5 +103,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        append_only.operations("commitments_auditevent", "the audit log"),
+        append_only_operations("commitments_auditevent", "the audit log"),
     ]

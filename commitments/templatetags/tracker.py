@@ -1,8 +1,7 @@
 from django import template
 
-from dialogues.choices import ActionItemState, MeetingState
-
-from ..choices import LeadSide, MilestoneState, Priority, Side, Status
+from ..audit.recording import value_labels
+from ..choices import MilestoneState, Status
 
 register = template.Library()
 STATUS_LABELS = dict(Status.choices)
@@ -21,16 +20,6 @@ def milestone_state_label(value: str) -> str:
     return MILESTONE_STATE_LABELS.get(value, value)
 
 
-# The words for the coded values the audit log records, by field name.
-AUDIT_CHOICES = {
-    "status": dict(Status.choices),
-    "priority": dict(Priority.choices),
-    "lead_side": dict(LeadSide.choices),
-    "side": dict(Side.choices),
-    "state": dict(MeetingState.choices) | dict(ActionItemState.choices),
-}
-
-
 @register.filter
 def audit_value(value, field: str = "") -> str:
     """A recorded value in words: codes as labels, lists joined, nothing as a dash, yes/no."""
@@ -40,7 +29,7 @@ def audit_value(value, field: str = "") -> str:
         return "yes" if value else "no"
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
-    return str(AUDIT_CHOICES.get(field, {}).get(value, value))
+    return str(value_labels().get(field, {}).get(value, value))
 
 
 @register.filter

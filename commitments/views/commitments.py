@@ -3,21 +3,26 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dialogues.selectors import action_item_list
+from declaration_tracker.core.versioning import StaleVersionError
+from declaration_tracker.core.views import (
+    form_add_errors,
+    form_write,
+    is_htmx,
+    list_params,
+    page_size,
+)
 
 from .. import permissions, selectors, services
 from ..choices import LeadSide, Priority, Status
-from ..exceptions import StaleVersionError
 from ..filters import CommitmentFilter
 from ..forms import MilestoneForm, StatusUpdateForm
 from ..models import Commitment, Milestone
-from .base import form_add_errors, is_htmx, require_reader, resubmission
 
 SORTS = {
     "code": "Code",
@@ -32,16 +37,6 @@ SORTS = {
 PAGE_SIZES = (25, 50, 100, 200, 500)
 
 
-def list_params(request) -> QueryDict:
-    """The query string without empty values: a filter form sends every field."""
-    params = QueryDict(mutable=True)
-    for key, values in request.GET.lists():
-        kept = [value for value in values if value != ""]
-        if kept:
-            params.setlist(key, kept)
-    return params
-
-
 def filtered_commitments(params: QueryDict):
     """The commitments a list URL names, and its filter set (bound, with any errors)."""
     filterset = CommitmentFilter(params, queryset=selectors.commitment_list())
@@ -50,19 +45,13 @@ def filtered_commitments(params: QueryDict):
 
 
 def commitment_list(request):
-    require_reader(request)
+    permissions.require_reader(request)
     params = list_params(request)
     queryset, filterset = filtered_commitments(params)
     sort = params.get("sort") if params.get("sort") in SORTS else "code"
-    try:
-        page_size = int(params.get("page_size", 50))
-    except ValueError:
-        page_size = 50
-    page_size = page_size if page_size in PAGE_SIZES else 50
-    counts = queryset.order_by().aggregate(
-        total=Count("id"), **{s: Count("id", filter=Q(status=s)) for s in Status.values}
-    )
-    paginator = Paginator(queryset.order_by(sort, "pk"), page_size)
+    size = page_size(params, PAGE_SIZES, default=50)
+    counts = queryset.order_by().aggregate(total=Count("id"), **selectors.status_counts())
+    paginator = Paginator(queryset.order_by(sort, "pk"), size)
     paginator.count = counts["total"]  # known already: spare the paginator its COUNT query
     page = paginator.get_page(params.get("page"))
     without_page = params.copy()
@@ -75,12 +64,12 @@ def commitment_list(request):
             "filterset": filterset,
             "params": params,
             "query": without_page.urlencode(),
-            "status_counts": [(s, label, counts[s]) for s, label in Status.choices],
+            "status_counts": [(s, label, counts[f"n_{s}"]) for s, label in Status.choices],
             "total": counts["total"],
             "sorts": SORTS,
             "sort": sort,
             "page_sizes": PAGE_SIZES,
-            "page_size": page_size,
+            "page_size": size,
             "statuses": Status.choices,
             "lead_sides": LeadSide.choices,
             "priorities": Priority.choices,
@@ -118,7 +107,8 @@ def _live_context(request, commitment: Commitment, **extra) -> dict:
 def _page(request, commitment: Commitment, **extra):
     """The whole commitment page: the live part and what only a full load shows."""
     context = _live_context(request, commitment, **extra)
-    context["action_items"] = action_item_list().filter(commitment=commitment)
+    for section in selectors.commitment_page_sections:
+        context.update(section(commitment))
     context["organisations_by_side"] = [
         (label, [o for o in commitment.lead_organisations.all() if o.side == side])
         for side, label in (("india", "India"), ("japan", "Japan"))
@@ -127,7 +117,7 @@ def _page(request, commitment: Commitment, **extra):
 
 
 def commitment_detail(request, code: str):
-    require_reader(request)
+    permissions.require_reader(request)
     return _page(request, _commitment(code))
 
 
@@ -160,7 +150,7 @@ def conflict_since(commitment: Commitment, seen_version: int) -> dict:
 
 @require_POST
 def status_update(request, code: str):
-    require_reader(request)
+    permissions.require_reader(request)
     commitment = _commitment(code)
     permissions.require_edit_pillar(request.user, commitment.pillar_id)
     has_milestones = commitment.milestones.exists()
@@ -168,8 +158,10 @@ def status_update(request, code: str):
     if not form.is_valid():
         return _answer(request, commitment, status_form=form)
     data = form.cleaned_data
-    try:
-        services.status_update_create(
+    written = form_write(
+        request,
+        form,
+        lambda: services.status_update_create(
             commitment=commitment,
             author=request.user,
             status=data["status"],
@@ -177,25 +169,26 @@ def status_update(request, code: str):
             evidence_url=data["evidence_url"],
             progress=data.get("progress"),
             expected_version=data["version"],
-        )
-    except StaleVersionError as stale:
-        current = _commitment(code)
-        retry = resubmission(request, current)
+        ),
+        reload=lambda: _commitment(code),
+        rebuild=lambda retry, _fresh: StatusUpdateForm(retry, has_milestones=has_milestones),
+    )
+    if written.conflict:
+        current = written.conflict.object
         return _answer(
             request,
             current,
-            status_form=StatusUpdateForm(retry, has_milestones=has_milestones),
-            conflict=conflict_since(current, stale.expected_version),
+            status_form=written.form,
+            conflict=conflict_since(current, written.conflict.seen_version),
         )
-    except ValidationError as error:
-        form_add_errors(form, error)
-        return _answer(request, commitment, status_form=form)
+    if not written.ok:
+        return _answer(request, commitment, status_form=written.form)
     return _done(request, commitment, f"Status of {commitment.code} updated.")
 
 
 @require_POST
 def milestone_add(request, code: str):
-    require_reader(request)
+    permissions.require_reader(request)
     commitment = _commitment(code)
     permissions.require_edit_pillar(request.user, commitment.pillar_id)
     form = MilestoneForm(request.POST)
@@ -220,7 +213,7 @@ def _milestone(commitment: Commitment, pk: int) -> Milestone:
 
 @require_http_methods(["GET", "POST"])
 def milestone_edit(request, code: str, pk: int):
-    require_reader(request)
+    permissions.require_reader(request)
     commitment = _commitment(code)
     milestone = _milestone(commitment, pk)
     permissions.require_edit_pillar(request.user, commitment.pillar_id)
@@ -228,21 +221,22 @@ def milestone_edit(request, code: str, pk: int):
     conflict = None
     if request.method == "POST" and form.is_valid():
         fields = {k: form.cleaned_data[k] for k in ("title", "due_date", "owner", "weight")}
-        try:
-            services.milestone_update(
+        written = form_write(
+            request,
+            form,
+            lambda: services.milestone_update(
                 milestone=milestone,
                 actor=request.user,
                 expected_version=form.cleaned_data["version"],
                 **fields,
-            )
-        except StaleVersionError:
-            fresh = _milestone(commitment, pk)
-            form = MilestoneForm(resubmission(request, fresh), instance=fresh)
-            conflict = fresh
-        except ValidationError as error:
-            form_add_errors(form, error)
-        else:
+            ),
+            reload=lambda: _milestone(commitment, pk),
+            rebuild=lambda retry, fresh: MilestoneForm(retry, instance=fresh),
+        )
+        if written.ok:
             return _done(request, commitment, "Milestone saved.")
+        form = written.form
+        conflict = written.conflict.object if written.conflict else None
     template = (
         "commitments/partials/milestone_form.html"
         if is_htmx(request)
@@ -257,7 +251,7 @@ def milestone_edit(request, code: str, pk: int):
 
 @require_POST
 def milestone_done(request, code: str, pk: int):
-    require_reader(request)
+    permissions.require_reader(request)
     commitment = _commitment(code)
     milestone = _milestone(commitment, pk)
     permissions.require_edit_pillar(request.user, commitment.pillar_id)

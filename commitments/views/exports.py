@@ -6,16 +6,18 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 
+from declaration_tracker.core.tabular import csv_lines, spreadsheet_safe
+from declaration_tracker.core.views import list_params
+
 from .. import permissions
-from ..exports import COLUMNS, commitment_rows, csv_lines, spreadsheet_safe
-from .base import require_reader
-from .commitments import filtered_commitments, list_params
+from ..exports import COLUMNS, commitment_rows
+from .commitments import filtered_commitments
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _rows(request):
-    require_reader(request)
+    permissions.require_reader(request)
     permissions.require(
         permissions.can_export(request.user), "Exports are for managers and analysts."
     )
@@ -28,7 +30,7 @@ def _filename(extension: str) -> str:
 
 
 def commitments_csv(request):
-    response = StreamingHttpResponse(csv_lines(_rows(request)), content_type="text/csv")
+    response = StreamingHttpResponse(csv_lines(_rows(request), COLUMNS), content_type="text/csv")
     response["Content-Disposition"] = _filename("csv")
     return response
 

@@ -1,5 +1,7 @@
 """Page numbers for people and reports; cursors for systems walking the whole set."""
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 
@@ -73,3 +75,15 @@ class SwitchablePaginationMixin:
             wants_cursor = params.get("pagination") == "cursor" or "cursor" in params
             self._paginator = CursorPagination() if wants_cursor else PageNumberPagination()
         return self._paginator
+
+
+# The query parameters every paginated list takes, for the OpenAPI schema.
+PAGINATION_PARAMETERS = [
+    OpenApiParameter(
+        "pagination",
+        OpenApiTypes.STR,
+        enum=["page", "cursor"],
+        description="`cursor` pages by stable keyset cursor (for sync); default `page`.",
+    ),
+    OpenApiParameter("cursor", OpenApiTypes.STR, description="From a `next`/`previous` link."),
+]

@@ -1,6 +1,6 @@
 from rest_framework.renderers import BaseRenderer
 
-from commitments.exports import csv_lines
+from declaration_tracker.core.tabular import csv_lines
 
 
 class CSVRenderer(BaseRenderer):

@@ -3,10 +3,16 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from declaration_tracker.calendar.api import CalendarFeedView, CalendarTokenView
+from declaration_tracker.dashboard.api import DashboardView
+
 app_name = "api"
 
 urlpatterns = [
     path("v1/", include("commitments.api.urls")),
+    path("v1/dashboard/", DashboardView.as_view(), name="dashboard"),
+    path("v1/calendar.ics", CalendarFeedView.as_view(), name="calendar-feed-ics"),
+    path("v1/calendar-feed/", CalendarTokenView.as_view(), name="calendar-feed-token"),
     path("v1/", include("dialogues.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI with its set-up script served separately (?script), so no inline script.

@@ -51,7 +51,7 @@ class DialogueMechanismSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.BooleanField())
     def get_overdue(self, obj) -> bool:
-        return obj.established and obj.is_overdue(obj.last_held, self.context["today"])
+        return obj.is_overdue(obj.last_held, self.context["today"])
 
 
 @extend_schema_serializer(

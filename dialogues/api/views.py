@@ -2,8 +2,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 
-from commitments.api.views import PAGINATION_PARAMETERS
-from declaration_tracker.api.pagination import SwitchablePaginationMixin
+from declaration_tracker.api.pagination import PAGINATION_PARAMETERS, SwitchablePaginationMixin
 from declaration_tracker.api.versioning import IF_MATCH, ServiceWriteMixin
 
 from .. import selectors, services

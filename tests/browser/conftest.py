@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 
-from commitments.demo import demo_seed
-from commitments.loading import declaration_data_read, declaration_load
+from commitments.loading import declaration_data_read
 from commitments.models import Commitment
 from commitments.services import roles_sync
+from declaration_tracker.declaration.loading import declaration_load
+from declaration_tracker.demo import demo_seed
 
 # Playwright's sync API runs an event loop in the test thread; Django then refuses ORM calls
 # from that thread unless told that this is safe (it is: the loop only drives the browser).

@@ -6,8 +6,8 @@ from django.db import IntegrityError, connection, transaction
 
 from commitments import services
 from commitments.choices import Priority, Role, Status
-from commitments.exceptions import StaleVersionError
 from commitments.models import AuditEvent, Milestone, Pillar
+from declaration_tracker.core.versioning import StaleVersionError
 from dialogues import services as dialogue_services
 from dialogues.choices import MeetingState
 from tests.api_base import api_client, url

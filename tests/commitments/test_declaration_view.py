@@ -7,8 +7,8 @@ from types import SimpleNamespace
 import pytest
 
 from commitments.choices import Status
+from commitments.declaration_layout import clause_spans, declaration_layout
 from commitments.models import Commitment, Declaration, User
-from commitments.reader import clause_spans, declaration_layout
 from dialogues.models import DialogueMechanism
 from tests.factories import analyst, manager, superuser, viewer
 

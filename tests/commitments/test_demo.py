@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
 from commitments.choices import MilestoneState, Role, Side
-from commitments.demo import DEMO_MARK
 from commitments.models import Commitment, Declaration, Milestone, StatusUpdate, User
+from declaration_tracker.demo import DEMO_MARK
 from dialogues.models import ActionItem, DialogueMechanism, Meeting
 
 pytestmark = pytest.mark.usefixtures("loaded")

@@ -12,7 +12,6 @@ from django.core.management import CommandError, call_command
 
 from commitments import services
 from commitments.choices import LeadSide, Priority, Status
-from commitments.loading import declaration_load
 from commitments.models import (
     Commitment,
     Declaration,
@@ -21,6 +20,7 @@ from commitments.models import (
     Pillar,
     StatusUpdate,
 )
+from declaration_tracker.declaration.loading import declaration_load
 from dialogues.models import DialogueMechanism
 from tests.factories import analyst, commitment, days, superuser
 

@@ -9,8 +9,9 @@ from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
 from commitments.choices import DigestState, ReminderKind
-from commitments.context_processors import local_today, notifications
 from commitments.models import Digest, Reminder, ReminderPreference, User
+from commitments.notifications.context_processors import notifications
+from declaration_tracker.core.timezones import local_today
 from tests.factories import analyst, viewer
 
 pytestmark = pytest.mark.usefixtures("loaded")

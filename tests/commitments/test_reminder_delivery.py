@@ -27,10 +27,10 @@ from django.conf import settings
 from django.core import mail
 from django.db import connection
 
-from commitments import reminders
 from commitments.choices import DigestState, ReminderKind, Side
 from commitments.models import Digest, Milestone, Reminder, User
-from commitments.tasks import digest_send_task
+from commitments.notifications import selectors, services, tasks
+from commitments.notifications.tasks import digest_send_task
 from declaration_tracker.celery import app
 from tests.factories import UserFactory, commitment
 
@@ -271,7 +271,7 @@ def reminder_log() -> list[tuple]:
 def test_a_sweep_queues_the_digest_and_a_real_worker_sends_it_once(broker):
     owner = recipient_with_a_milestone()
 
-    report = reminders.reminders_sweep(now=NOW)  # queued as the claims commit
+    report = tasks.reminders_sweep_and_queue(now=NOW)  # queued as the claims commit
     digest = Digest.objects.get()
     assert report.digests == [digest.pk]
     assert digest.enqueued_at == NOW
@@ -282,7 +282,7 @@ def test_a_sweep_queues_the_digest_and_a_real_worker_sends_it_once(broker):
             timeout=15,
             what="the digest sent by the worker",
         )
-        assert reminders.reminders_sweep(now=NOW).digests == []  # nothing to queue again
+        assert tasks.reminders_sweep_and_queue(now=NOW).digests == []  # nothing to queue again
         time.sleep(1)  # room for a duplicate delivery to show up
 
     assert [m.to for m in mail.outbox] == [[owner.email]]
@@ -298,7 +298,7 @@ def test_an_smtp_server_failing_twice_then_accepting_gets_the_digest_once(smtp_s
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
     owner = recipient_with_a_milestone(days_left=0)
-    reminders.reminders_claim(reminders.reminders_due(NOW), now=NOW)
+    services.reminders_claim(selectors.reminders_due(NOW), now=NOW)
     digest = Digest.objects.get()
 
     # apply() runs the real task in this process and follows its automatic retries.
@@ -318,7 +318,7 @@ def test_an_smtp_server_failing_twice_then_accepting_gets_the_digest_once(smtp_s
 def test_a_worker_killed_mid_send_loses_and_duplicates_nothing(broker, smtp_server, tmp_path):
     server = smtp_server(stall_first=True)
     owner = recipient_with_a_milestone(days_left=0)
-    reminders.reminders_sweep(now=NOW)  # the task is now in Redis
+    tasks.reminders_sweep_and_queue(now=NOW)  # the task is now in Redis
     digest = Digest.objects.get()
     claimed = reminder_log()
     log_path = tmp_path / "workers.log"
@@ -356,11 +356,11 @@ def test_a_worker_killed_mid_send_loses_and_duplicates_nothing(broker, smtp_serv
 
 
 def claim_only(now):
-    return reminders.reminders_claim(reminders.reminders_due(now), now=now)
+    return services.reminders_claim(selectors.reminders_due(now), now=now)
 
 
 def sweep_without_queueing(now):
-    return reminders.reminders_sweep(now=now, enqueue=False)
+    return services.reminders_sweep(now=now)
 
 
 @pytest.mark.parametrize(
@@ -405,7 +405,7 @@ def test_racing_on_separate_connections_claims_once_and_sends_one_digest_each(st
         queued = [pk for report in reports for pk in report.digests]
         assert sorted(queued) == sorted(Digest.objects.values_list("pk", flat=True))
         for pk in queued:
-            reminders.digest_send(digest_id=pk)
+            services.digest_send(digest_id=pk)
         assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
 
 
@@ -414,7 +414,7 @@ def test_an_unreachable_broker_delays_the_digest_without_losing_it(broker, caplo
 
     with broker_url_swapped(DEAD_BROKER), caplog.at_level(logging.WARNING):
         started = time.monotonic()
-        report = reminders.reminders_sweep(now=NOW)
+        report = tasks.reminders_sweep_and_queue(now=NOW)
         assert time.monotonic() - started < 10
 
     digest = Digest.objects.get()
@@ -427,10 +427,10 @@ def test_an_unreachable_broker_delays_the_digest_without_losing_it(broker, caplo
     assert (digest.state, digest.enqueued_at) == (DigestState.PENDING, NOW)
 
     # With the broker back, a sweep within requeue_after_minutes leaves the digest be …
-    assert reminders.reminders_sweep(now=NOW + datetime.timedelta(minutes=5)).digests == []
+    assert tasks.reminders_sweep_and_queue(now=NOW + datetime.timedelta(minutes=5)).digests == []
     # … and the next one after it queues the digest again, and a worker sends it once.
-    later = NOW + datetime.timedelta(minutes=reminders.policy()["requeue_after_minutes"] + 1)
-    assert reminders.reminders_sweep(now=later).digests == [digest.pk]
+    later = NOW + datetime.timedelta(minutes=selectors.policy()["requeue_after_minutes"] + 1)
+    assert tasks.reminders_sweep_and_queue(now=later).digests == [digest.pk]
     with worker_in_this_process():
         wait_until(
             lambda: digest_state(digest.pk) == DigestState.SENT and len(mail.outbox) == 1,
@@ -441,4 +441,4 @@ def test_an_unreachable_broker_delays_the_digest_without_losing_it(broker, caplo
 
     assert [m.to for m in mail.outbox] == [[owner.email]]
     assert Reminder.objects.count() == 1
-    assert reminders.reminders_sweep(now=later + datetime.timedelta(minutes=30)).digests == []
+    assert tasks.reminders_sweep_and_queue(now=later + datetime.timedelta(minutes=30)).digests == []

@@ -16,7 +16,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import resolve
 
-from commitments import reminders
 from commitments.choices import DigestState, ReminderKind, Side, Status
 from commitments.models import (
     Commitment,
@@ -27,6 +26,7 @@ from commitments.models import (
     StatusUpdate,
     User,
 )
+from commitments.notifications import emails, selectors, services
 from dialogues.choices import ActionItemState, MeetingState
 from dialogues.models import ActionItem, DialogueMechanism, Meeting
 from tests.factories import UserFactory, commitment, manager
@@ -80,7 +80,7 @@ def action_item_due(owner, due, *, linked=None, state=ActionItemState.OPEN) -> A
 def heard(now) -> set[tuple[str, str, str]]:
     """Claim what is due at `now`; return the newly logged (recipient, kind, item) triples."""
     before = list(Reminder.objects.values_list("pk", flat=True))
-    reminders.reminders_claim(reminders.reminders_due(now), now=now)
+    services.reminders_claim(selectors.reminders_due(now), now=now)
     return {
         (r.recipient.username, r.kind, r.item_key)
         for r in Reminder.objects.exclude(pk__in=before).select_related("recipient")
@@ -397,10 +397,10 @@ def test_inactive_users_hear_nothing():
 def test_a_user_without_an_email_address_has_the_digest_skipped():
     owner = india(email="")
     milestone_due(owner, TODAY)
-    reminders.reminders_claim(reminders.reminders_due(NOW), now=NOW)
+    services.reminders_claim(selectors.reminders_due(NOW), now=NOW)
     digest = Digest.objects.get(recipient=owner)
 
-    assert reminders.digest_send(digest_id=digest.pk) == "skipped: no e-mail address"
+    assert services.digest_send(digest_id=digest.pk) == "skipped: no e-mail address"
 
     digest.refresh_from_db()
     assert (digest.state, digest.note, digest.sent_at) == (
@@ -409,7 +409,7 @@ def test_a_user_without_an_email_address_has_the_digest_skipped():
         None,
     )
     assert mail.outbox == []
-    assert reminders.digest_send(digest_id=digest.pk) == "nothing to send"
+    assert services.digest_send(digest_id=digest.pk) == "nothing to send"
 
 
 def test_send_reminders_names_the_users_it_could_not_e_mail():
@@ -436,8 +436,8 @@ def test_claiming_twice_at_the_same_instant_logs_each_reminder_once():
     milestone_due(delhi, TODAY + datetime.timedelta(days=7), code="MAR-02")
     milestone_due(tokyo, TODAY - datetime.timedelta(days=1))
 
-    first = reminders.reminders_claim(reminders.reminders_due(NOW), now=NOW)
-    second = reminders.reminders_claim(reminders.reminders_due(NOW), now=NOW)
+    first = services.reminders_claim(selectors.reminders_due(NOW), now=NOW)
+    second = services.reminders_claim(selectors.reminders_due(NOW), now=NOW)
 
     assert (first.claimed, first.recipients) == (3, 2)
     assert (second.claimed, second.recipients) == (0, 2)
@@ -447,7 +447,7 @@ def test_claiming_twice_at_the_same_instant_logs_each_reminder_once():
         (delhi.pk, TODAY),
         (tokyo.pk, TODAY),
     ]
-    assert reminders.reminders_unclaimed(reminders.reminders_due(NOW)) == []
+    assert selectors.reminders_unclaimed(selectors.reminders_due(NOW)) == []
 
 
 def test_nothing_more_is_claimed_on_a_day_whose_digest_went_out():
@@ -459,7 +459,7 @@ def test_nothing_more_is_claimed_on_a_day_whose_digest_went_out():
 
     assert heard(NOW + datetime.timedelta(hours=3)) == set()
     assert Reminder.objects.filter(recipient=owner).count() == 1
-    assert reminders.reminders_unclaimed(reminders.reminders_due(NOW)) == []
+    assert selectors.reminders_unclaimed(selectors.reminders_due(NOW)) == []
 
 
 def test_two_sweeps_at_the_same_instant_send_one_email_per_recipient():
@@ -467,10 +467,10 @@ def test_two_sweeps_at_the_same_instant_send_one_email_per_recipient():
     milestone_due(delhi, TODAY)
     milestone_due(tokyo, TODAY + datetime.timedelta(days=1))
 
-    first = reminders.reminders_sweep(now=NOW, enqueue=False)
-    second = reminders.reminders_sweep(now=NOW, enqueue=False)
-    outcomes = [reminders.digest_send(digest_id=pk) for pk in first.digests + second.digests]
-    again = [reminders.digest_send(digest_id=pk) for pk in first.digests]  # a redelivered task
+    first = services.reminders_sweep(now=NOW)
+    second = services.reminders_sweep(now=NOW)
+    outcomes = [services.digest_send(digest_id=pk) for pk in first.digests + second.digests]
+    again = [services.digest_send(digest_id=pk) for pk in first.digests]  # a redelivered task
 
     assert (first.claimed, second.claimed, second.digests) == (2, 0, [])
     assert outcomes == ["sent", "sent"]
@@ -481,7 +481,7 @@ def test_two_sweeps_at_the_same_instant_send_one_email_per_recipient():
     assert set(Digest.objects.values_list("state", flat=True)) == {DigestState.SENT}
 
     milestone_due(delhi, TODAY, code="MAR-02", title="Something new today")
-    later = reminders.reminders_sweep(now=NOW + datetime.timedelta(hours=6), enqueue=False)
+    later = services.reminders_sweep(now=NOW + datetime.timedelta(hours=6))
 
     assert (later.claimed, later.digests) == (0, [])
     assert Reminder.objects.count() == 2
@@ -530,10 +530,10 @@ def test_the_digest_groups_every_kind_under_headings_with_links(settings):
         reader, day + datetime.timedelta(days=7), code="DEF-01", title="Plan <v2> & annex"
     )
     milestone_due(colleague, day - datetime.timedelta(days=8), code="DEF-02", title="Exercise")
-    reminders.reminders_claim(reminders.reminders_due(now), now=now)
+    services.reminders_claim(selectors.reminders_due(now), now=now)
     digest = Digest.objects.get(recipient=reader)
 
-    message = reminders.digest_render(digest, list(digest.reminders.order_by("kind", "title")))
+    message = emails.digest_render(digest, list(digest.reminders.order_by("kind", "title")))
 
     site = "https://tracker.example.org"
     assert message.subject == "India–Japan tracker: 6 reminders for 30 Aug 2026"
@@ -586,9 +586,9 @@ def test_the_digest_groups_every_kind_under_headings_with_links(settings):
 def test_the_preferences_link_of_the_digest_leads_to_a_page():
     owner = india()
     milestone_due(owner, TODAY)
-    reminders.reminders_claim(reminders.reminders_due(NOW), now=NOW)
+    services.reminders_claim(selectors.reminders_due(NOW), now=NOW)
     digest = Digest.objects.get()
-    message = reminders.digest_render(digest, list(digest.reminders.all()))
+    message = emails.digest_render(digest, list(digest.reminders.all()))
     url = message.extra_headers["List-Unsubscribe"].strip("<>")
 
     assert url.startswith(settings.SITE_URL)

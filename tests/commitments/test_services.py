@@ -8,8 +8,8 @@ from django.db import IntegrityError, connection, transaction
 
 from commitments import services
 from commitments.choices import Status
-from commitments.exceptions import StaleVersionError
 from commitments.models import Commitment, StatusUpdate
+from declaration_tracker.core.versioning import StaleVersionError
 from tests.factories import analyst, commitment, days, manager, superuser, viewer
 
 pytestmark = pytest.mark.usefixtures("loaded")
@@ -239,7 +239,7 @@ def test_managers_reassign_owners_but_do_not_edit_the_substance():
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_on_separate_connections_one_wins(declaration_data):
-    from commitments.loading import declaration_load
+    from declaration_tracker.declaration.loading import declaration_load
 
     declaration_load(data=declaration_data)
     services.roles_sync()

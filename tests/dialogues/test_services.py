@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from commitments.exceptions import StaleVersionError
+from declaration_tracker.core.versioning import StaleVersionError
 from dialogues import services
 from dialogues.choices import ActionItemState, MeetingState
 from dialogues.models import ActionItem, DialogueMechanism, Meeting

@@ -4,8 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from commitments import reminders
 from commitments.models import Digest, User
+from commitments.notifications import selectors, services
 
 
 class Command(BaseCommand):
@@ -25,8 +25,8 @@ class Command(BaseCommand):
         if dry_run:
             self._preview(instant)
             return
-        report = reminders.reminders_sweep(now=instant, enqueue=False)
-        outcomes = {pk: reminders.digest_send(digest_id=pk) for pk in report.digests}
+        report = services.reminders_sweep(now=instant)
+        outcomes = {pk: services.digest_send(digest_id=pk) for pk in report.digests}
         sent = sum(1 for outcome in outcomes.values() if outcome == "sent")
         self.stdout.write(f"{report.claimed} new reminder(s) claimed; {sent} digest(s) sent.")
         for digest in Digest.objects.filter(pk__in=outcomes, state="skipped").select_related(
@@ -50,7 +50,7 @@ class Command(BaseCommand):
         return parsed
 
     def _preview(self, instant: datetime.datetime) -> None:
-        due = reminders.reminders_unclaimed(reminders.reminders_due(instant))
+        due = selectors.reminders_unclaimed(selectors.reminders_due(instant))
         users = User.objects.in_bulk({c.recipient_id for c in due})
         if not due:
             self.stdout.write(f"Nothing is due at {instant.isoformat()}.")
@@ -60,5 +60,5 @@ class Command(BaseCommand):
             mine = [c for c in due if c.recipient_id == recipient_id]
             address = user.email or "no e-mail address: would be skipped"
             self.stdout.write(f"{user.username} <{address}>, {mine[0].day}: {len(mine)} item(s)")
-            for candidate in sorted(mine, key=lambda c: reminders.KIND_ORDER.index(c.kind)):
+            for candidate in sorted(mine, key=lambda c: selectors.KIND_ORDER.index(c.kind)):
                 self.stdout.write(f"  [{candidate.kind}] {candidate.title} ({candidate.detail})")

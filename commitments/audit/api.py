@@ -1,0 +1,88 @@
+"""The audit log in the API, read-only, for managers."""
+
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import serializers
+
+from .. import permissions
+from ..api.permissions import TrackerPermission
+from ..api.views import ReadOnlyViewSet
+from ..models import AuditEvent
+from .filters import AuditEventFilter
+from .recording import KINDS
+from .selectors import audit_event_list
+
+OBJECT_TYPES = {label: kind for kind, label in KINDS.items()}
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Who made the change; null for the system (a command, a scheduled task).",
+    )
+    object_type = serializers.SerializerMethodField(
+        help_text="`commitment`, `milestone`, `meeting`, `action_item` or `user`."
+    )
+    commitment = serializers.CharField(
+        source="commitment_code",
+        read_only=True,
+        help_text="The code of the commitment the object belongs to; empty if none.",
+    )
+    changes = serializers.DictField(
+        child=serializers.ListField(allow_null=True),
+        read_only=True,
+        help_text="Each changed field: [before, after]; related rows by name, lists for "
+        "many-to-many fields, null for none.",
+    )
+
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "id",
+            "at",
+            "actor",
+            "origin",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "commitment",
+            "changes",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "action": {"help_text": "`created`, `changed` or `deleted`."},
+            "object_id": {"help_text": "The changed object's id (a commitment's, not its code)."},
+            "object_repr": {"help_text": "The changed object in words, as it was then."},
+        }
+
+    @extend_schema_field(serializers.CharField())
+    def get_object_type(self, event: AuditEvent) -> str:
+        return OBJECT_TYPES.get(f"{event.content_type.app_label}.{event.content_type.model}", "")
+
+
+class ManagersOnly(TrackerPermission):
+    message = "The audit log is for managers."
+
+    def has_permission(self, request, view) -> bool:
+        return super().has_permission(request, view) and permissions.is_manager(request.user)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The audit log: every change, newest first (managers)",
+        description="Changes to commitments, milestones, meetings, action items and users' "
+        "roles and pillars: who, when, through which request, each field before and after.",
+        tags=["audit"],
+    ),
+    retrieve=extend_schema(summary="One audit event (managers)", tags=["audit"]),
+)
+class AuditEventViewSet(ReadOnlyViewSet):
+    queryset = audit_event_list()
+    serializer_class = AuditEventSerializer
+    permission_classes = [ManagersOnly]
+    filterset_class = AuditEventFilter
+    search_fields = []
+    ordering_fields = []
+    ordering = ["-at", "-id"]

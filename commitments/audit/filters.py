@@ -1,0 +1,63 @@
+"""The audit log's filters, for its page and its API endpoint alike."""
+
+import django_filters
+from django import forms
+
+from ..models import AuditEvent
+from .recording import KINDS
+
+
+class AuditFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error("until", "The end is before the start.")
+        return cleaned
+
+
+class AuditEventFilter(django_filters.FilterSet):
+    """The audit log's filters, for its page and its API endpoint alike."""
+
+    commitment = django_filters.CharFilter(
+        field_name="commitment_code",
+        lookup_expr="iexact",
+        max_length=12,
+        help_text="A commitment's code: its own changes and its milestones' and action items'.",
+    )
+    kind = django_filters.ChoiceFilter(
+        label="Object",
+        choices=[(kind, kind.replace("_", " ")) for kind in KINDS],
+        empty_label="Any",
+        method="filter_kind",
+        help_text="The kind of object changed.",
+    )
+    actor = django_filters.CharFilter(
+        field_name="actor__username",
+        max_length=150,
+        label="Who (username)",
+        help_text="The username of who made the change.",
+    )
+    since = django_filters.DateFilter(
+        field_name="at",
+        lookup_expr="date__gte",
+        label="Since",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Changes on or after this day.",
+    )
+    until = django_filters.DateFilter(
+        field_name="at",
+        lookup_expr="date__lte",
+        label="Until",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Changes on or before this day.",
+    )
+
+    class Meta:
+        model = AuditEvent
+        form = AuditFilterForm
+        fields = ["commitment", "kind", "actor", "since", "until"]
+
+    def filter_kind(self, queryset, name, value: str):
+        app_label, model = KINDS[value].split(".")
+        return queryset.filter(content_type__app_label=app_label, content_type__model=model)

@@ -1,0 +1,29 @@
+"""The audit log page: every recorded change, for managers, filtered by object, person and date."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from declaration_tracker.core.views import list_params
+
+from .. import permissions
+from .filters import AuditEventFilter
+from .selectors import audit_event_list
+
+PAGE_SIZE = 50
+
+
+@require_GET
+def audit_log(request):
+    permissions.require(permissions.is_manager(request.user), "The audit log is for managers.")
+    params = list_params(request)
+    filterset = AuditEventFilter(params, queryset=audit_event_list())
+    events = filterset.qs if filterset.is_valid() else audit_event_list().none()
+    page = Paginator(events, PAGE_SIZE).get_page(params.get("page"))
+    without_page = params.copy()
+    without_page.pop("page", None)
+    return render(
+        request,
+        "commitments/audit_log.html",
+        {"form": filterset.form, "page": page, "query": without_page.urlencode()},
+    )

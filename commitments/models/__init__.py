@@ -1,0 +1,25 @@
+"""The commitments app's models, one module per concern."""
+
+from .audit import AuditEvent
+from .commitments import Commitment, Milestone
+from .declaration import Declaration, Pillar
+from .notifications import Digest, Reminder, ReminderPreference
+from .trail import StatusUpdate
+from .users import CalendarFeedToken, Organisation, User, calendar_feed_key_new, validate_time_zone
+
+__all__ = [
+    "AuditEvent",
+    "CalendarFeedToken",
+    "Commitment",
+    "Declaration",
+    "Digest",
+    "Milestone",
+    "Organisation",
+    "Pillar",
+    "Reminder",
+    "ReminderPreference",
+    "StatusUpdate",
+    "User",
+    "calendar_feed_key_new",
+    "validate_time_zone",
+]

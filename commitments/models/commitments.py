@@ -1,0 +1,207 @@
+"""Commitments and their milestones."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from declaration_tracker.core.models import Versioned
+
+from ..choices import LeadSide, MilestoneState, Priority, Status
+from .declaration import Declaration, Pillar
+from .users import Organisation
+
+
+class Commitment(Versioned):
+    code = models.CharField(
+        _("code"),
+        max_length=10,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z]{3}-\d{2,3}$", _("A code looks like MAR-01."))],
+    )
+    declaration = models.ForeignKey(
+        Declaration, on_delete=models.PROTECT, related_name="commitments"
+    )
+    pillar = models.ForeignKey(
+        Pillar, verbose_name=_("pillar"), on_delete=models.PROTECT, related_name="commitments"
+    )
+    title = models.CharField(_("title"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    source_clause = models.TextField(
+        _("source clause"), help_text=_("The declaration's words, verbatim.")
+    )
+    paragraph = models.PositiveSmallIntegerField(_("paragraph"), validators=[MinValueValidator(1)])
+    lead_side = models.CharField(
+        _("lead side"), max_length=10, choices=LeadSide.choices, default=LeadSide.JOINT
+    )
+    lead_organisations = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("lead organisations"),
+        blank=True,
+        related_name="led_commitments",
+    )
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responsible_for",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=Priority.choices, default=Priority.MEDIUM
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"),
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Derived from the milestones' weights; set by hand only without milestones."),
+    )
+
+    class Meta:
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        ordering = ["code"]
+        indexes = [
+            models.Index(fields=["pillar", "status"], name="commitment_pillar_status"),
+            models.Index(fields=["status"], name="commitment_status"),
+            models.Index(fields=["target_date"], name="commitment_target_date"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__gte=0) & Q(progress__lte=100),
+                name="commitment_progress_0_100",
+                violation_error_message=_("Progress must be between 0 and 100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(target_date__isnull=True)
+                | Q(target_date__gte=models.F("start_date")),
+                name="commitment_target_after_start",
+                violation_error_message=_("The target date cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="commitment_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(lead_side__in=LeadSide.values), name="commitment_lead_side_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(priority__in=Priority.values), name="commitment_priority_valid"
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="commitment_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:commitments_commitment_change", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        if self.pillar_id and self.code and not self.code.startswith(f"{self.pillar.code_prefix}-"):
+            raise ValidationError(
+                {
+                    "code": _("A %(pillar)s code starts with %(prefix)s-.")
+                    % {"pillar": self.pillar, "prefix": self.pillar.code_prefix}
+                }
+            )
+
+
+class Milestone(Versioned):
+    commitment = models.ForeignKey(
+        Commitment,
+        verbose_name=_("commitment"),
+        on_delete=models.CASCADE,
+        related_name="milestones",
+    )
+    title = models.CharField(_("title"), max_length=255)
+    due_date = models.DateField(_("due date"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="milestones",
+    )
+    weight = models.PositiveSmallIntegerField(
+        _("weight"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Its share of the commitment's progress, relative to the other milestones."),
+    )
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["due_date", "id"]
+        indexes = [
+            models.Index(
+                fields=["due_date"],
+                condition=Q(completed_on__isnull=True),
+                name="milestone_open_due_date",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight__gte=1) & Q(weight__lte=100),
+                name="milestone_weight_1_100",
+                violation_error_message=_("The weight must be between 1 and 100."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        start = self.commitment.start_date if self.commitment_id else None
+        if start and self.due_date and self.due_date < start:
+            raise ValidationError(
+                {
+                    "due_date": _(
+                        "The due date cannot be before the commitment's start (%(start)s)."
+                    )
+                    % {"start": start.isoformat()}
+                }
+            )
+
+    def state_on(self, today: datetime.date) -> str:
+        """Return the milestone's state as seen on `today`."""
+        if self.completed_on:
+            return MilestoneState.DONE
+        if self.due_date < today:
+            return MilestoneState.OVERDUE
+        if (self.due_date - today).days <= settings.TRACKER_DUE_SOON_DAYS:
+            return MilestoneState.DUE_SOON
+        return MilestoneState.UPCOMING
+
+    @property
+    def state(self) -> str:
+        return self.state_on(timezone.localdate())
+
+    @staticmethod
+    def state_condition(state: str, today: datetime.date) -> Q:
+        """Return the filter selecting milestones in `state` on `today` (as `state_on` says)."""
+        soon = today + datetime.timedelta(days=settings.TRACKER_DUE_SOON_DAYS)
+        open_ = Q(completed_on__isnull=True)
+        return {
+            MilestoneState.DONE: ~open_,
+            MilestoneState.OVERDUE: open_ & Q(due_date__lt=today),
+            MilestoneState.DUE_SOON: open_ & Q(due_date__gte=today, due_date__lte=soon),
+            MilestoneState.UPCOMING: open_ & Q(due_date__gt=soon),
+        }[state]

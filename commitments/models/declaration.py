@@ -1,0 +1,48 @@
+"""The declaration and its six pillars."""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Declaration(models.Model):
+    title = models.CharField(_("title"), max_length=255)
+    date = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=120)
+    occasion = models.CharField(_("occasion"), max_length=255)
+    text = models.TextField(_("full text"))
+
+    class Meta:
+        verbose_name = _("declaration")
+        verbose_name_plural = _("declarations")
+        constraints = [
+            models.UniqueConstraint(fields=["title", "date"], name="declaration_unique_title_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.date:%d %B %Y})"
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [line for line in self.text.splitlines() if line.strip()]
+
+
+class Pillar(models.Model):
+    slug = models.SlugField(_("slug"), max_length=40, unique=True)
+    code_prefix = models.CharField(
+        _("code prefix"),
+        max_length=3,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z]{3}$", _("Three capital letters, e.g. MAR."))],
+    )
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    description = models.CharField(_("description"), max_length=255)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("pillar")
+        verbose_name_plural = _("pillars")
+        ordering = ["position", "slug"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,131 @@
+"""Organisations of either side, the people who use the tracker, and their calendar feeds."""
+
+import secrets
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import DEFAULT_TIME_ZONES, OrganisationKind, Side
+from .declaration import Pillar
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
+
+
+class Organisation(models.Model):
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    side = models.CharField(_("side"), max_length=10, choices=Side.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["side", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["side", "name"], name="organisation_unique_side_name"),
+            models.CheckConstraint(
+                condition=Q(side__in=Side.values), name="organisation_side_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=OrganisationKind.values), name="organisation_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.acronym:
+            return f"{self.acronym} ({self.get_side_display()})"
+        return f"{self.name} ({self.get_side_display()})"
+
+
+class User(AbstractUser):
+    """A person using the tracker: a side, an organisation, a time zone, assigned pillars."""
+
+    side = models.CharField(_("side"), max_length=10, choices=Side.choices, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("Left blank, Asia/Kolkata for India and Asia/Tokyo for Japan."),
+    )
+    pillars = models.ManyToManyField(
+        Pillar,
+        verbose_name=_("assigned pillars"),
+        blank=True,
+        related_name="assigned_users",
+        help_text=_("Analysts edit commitments in these pillars; managers oversee them."),
+    )
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        if self.organisation_id and self.side and self.organisation.side != self.side:
+            raise ValidationError(
+                {"organisation": _("The organisation belongs to the other side.")}
+            )
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.side and self.organisation_id:
+            self.side = self.organisation.side
+        if not self.time_zone:
+            self.time_zone = DEFAULT_TIME_ZONES.get(self.side, DEFAULT_TIME_ZONES[Side.INDIA])
+        super().save(*args, **kwargs)
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        """The user's time zone; India's if theirs is blank or unknown."""
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone or DEFAULT_TIME_ZONES[Side.INDIA])
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo(DEFAULT_TIME_ZONES[Side.INDIA])
+
+
+def calendar_feed_key_new() -> str:
+    """Return a fresh, unguessable key for a calendar feed URL."""
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeedToken(models.Model):
+    """The secret in a user's calendar feed URL; delete the row or rotate the key to revoke it.
+
+    Calendar applications cannot send headers, so the key travels in the URL and reads the
+    feed only: it is not an API token.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feed_token",
+    )
+    key = models.CharField(_("key"), max_length=64, unique=True, default=calendar_feed_key_new)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar feed token")
+        verbose_name_plural = _("calendar feed tokens")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -1,0 +1,272 @@
+"""Who must hear about what: the reminders the policy says are due, and which are unclaimed.
+
+Deadline reminders: who must hear about what today, claimed once, sent once.
+
+A sweep (every 15 minutes, from beat) works out, for every recipient whose local time is past
+the send hour, what the policy says they must hear about on their local day. Each reminder is
+claimed by inserting a row in the reminder log, whose unique key (recipient, item, kind, day)
+makes a second claim a no-op; a recipient's reminders of a day hang on one digest, also unique
+per (recipient, day). The digest is queued once the claiming transaction commits; the send
+locks the digest, sends, and marks it sent, so a redelivered or duplicated task sends nothing.
+A digest left pending (a lost task, a broker restart) is queued again by a later sweep.
+"""
+
+import dataclasses
+import datetime
+import logging
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db.models import Max
+from django.db.models.functions import Coalesce, TruncDate
+from django.urls import reverse
+
+from ..choices import DigestState, ReminderKind, Role, Status
+from ..models import Commitment, Digest, Milestone, Reminder, ReminderPreference, User
+
+logger = logging.getLogger(__name__)
+
+KIND_ORDER = [kind for kind, _label in ReminderKind.choices]
+LATE_HORIZON_DAYS = 366  # overdue items keep being reminded for up to a year
+
+
+@dataclasses.dataclass(frozen=True)
+class Candidate:
+    """A reminder the policy says is due: not yet claimed."""
+
+    recipient_id: int
+    day: datetime.date
+    kind: str
+    item_key: str
+    title: str
+    detail: str
+    path: str
+
+
+def policy() -> dict:
+    return settings.TRACKER_REMINDERS
+
+
+@dataclasses.dataclass
+class Audience:
+    """The recipients of one time zone whose local day has reached the send hour."""
+
+    day: datetime.date
+    users: dict[int, User]
+    preferences: dict[int, ReminderPreference]
+
+    def lead_days(self, user_id: int) -> list[int]:
+        chosen = self.preferences.get(user_id)
+        return (chosen.lead_days if chosen and chosen.lead_days else None) or policy()["lead_days"]
+
+    def wants(self, user_id: int, kind: str) -> bool:
+        chosen = self.preferences.get(user_id)
+        return user_id in self.users and not (chosen and kind in chosen.muted_kinds)
+
+
+def audiences(now: datetime.datetime) -> list[Audience]:
+    """Group active users by time zone, keeping those whose local time has reached the hour."""
+    found = []
+    zones = User.objects.filter(is_active=True).values_list("time_zone", flat=True).distinct()
+    for zone in zones:
+        try:
+            local = now.astimezone(zoneinfo.ZoneInfo(zone or "Asia/Kolkata"))
+        except zoneinfo.ZoneInfoNotFoundError:
+            logger.warning("Users with unknown time zone %r get no reminders.", zone)
+            continue
+        if local.hour < policy()["send_hour"]:
+            continue
+        users = {u.pk: u for u in User.objects.filter(is_active=True, time_zone=zone)}
+        preferences = {
+            p.user_id: p for p in ReminderPreference.objects.filter(user_id__in=users.keys())
+        }
+        found.append(Audience(day=local.date(), users=users, preferences=preferences))
+    return found
+
+
+def _late_days() -> list[int]:
+    """Days overdue on which the owner hears again: the day after, then every N days."""
+    every = policy()["overdue_every_days"]
+    return list(range(1, LATE_HORIZON_DAYS, every))
+
+
+def _managers_by_pillar(user_ids: Iterable[int]) -> dict[int, set[int]]:
+    group = Group.objects.filter(name=Role.MANAGER).first()
+    if group is None:
+        return {}
+    managers = defaultdict(set)
+    rows = User.pillars.through.objects.filter(
+        user_id__in=list(user_ids), user__groups=group
+    ).values_list("pillar_id", "user_id")
+    for pillar_id, user_id in rows:
+        managers[pillar_id].add(user_id)
+    return managers
+
+
+def deadline_dates(audience: Audience) -> list[datetime.date]:
+    """The due dates worth looking at today: lead days ahead, today, the overdue repeats behind,
+    and the day an escalation falls due."""
+    day = audience.day
+    all_lead = sorted({d for uid in audience.users for d in audience.lead_days(uid)})
+    escalate_on = policy()["escalate_after_days"] + 1
+    return (
+        [day + datetime.timedelta(days=d) for d in [0, *all_lead]]
+        + [day - datetime.timedelta(days=d) for d in _late_days()]
+        + [day - datetime.timedelta(days=escalate_on)]
+    )
+
+
+def deadline_candidates(
+    audience: Audience,
+    rows: Iterable[dict],
+    *,
+    item: Callable[[dict], tuple[str, str, str]],
+    pillar_id: Callable[[dict], int | None],
+) -> list[Candidate]:
+    """Items with a due date and an owner (milestones, action items): due soon, due today,
+    overdue and escalations. Each row has `due_date`, `owner_id` and
+    `commitment__responsible_id`; `item(row)` names it (key, title, page)."""
+    day = audience.day
+    rules = policy()
+    late = _late_days()
+    escalate_on = rules["escalate_after_days"] + 1
+    managers = _managers_by_pillar(audience.users.keys())
+    found: list[Candidate] = []
+
+    def add(recipient: int, kind: str, named: tuple[str, str, str], detail: str) -> None:
+        if audience.wants(recipient, kind):
+            key, title, path = named
+            found.append(Candidate(recipient, day, kind, key, title, detail, path))
+
+    for row in rows:
+        named = item(row)
+        due = f"{row['due_date']:%d %b %Y}"
+        days_left = (row["due_date"] - day).days
+        owner = row["owner_id"]
+        if owner is not None:
+            if days_left == 0:
+                add(owner, ReminderKind.DUE_TODAY, named, "due today")
+            elif days_left > 0 and days_left in audience.lead_days(owner):
+                add(
+                    owner,
+                    ReminderKind.DUE_SOON,
+                    named,
+                    f"due {due}, in {days_left} day{'s' if days_left > 1 else ''}",
+                )
+            elif -days_left in late:
+                add(
+                    owner,
+                    ReminderKind.OVERDUE,
+                    named,
+                    f"due {due}, {-days_left} day{'s' if days_left < -1 else ''} overdue",
+                )
+        if -days_left == escalate_on:
+            detail = f"due {due}, over {rules['escalate_after_days']} days overdue"
+            for recipient in {row["commitment__responsible_id"], *managers.get(pillar_id(row), ())}:
+                if recipient is not None and recipient != owner:
+                    add(recipient, ReminderKind.ESCALATION, named, detail)
+    return found
+
+
+def milestone_reminders(audience: Audience) -> list[Candidate]:
+    """Milestones due soon, due today, overdue, or to escalate."""
+    rows = Milestone.objects.filter(
+        completed_on__isnull=True, due_date__in=deadline_dates(audience)
+    ).values(
+        "id",
+        "title",
+        "due_date",
+        "owner_id",
+        "commitment__code",
+        "commitment__responsible_id",
+        "commitment__pillar_id",
+    )
+    return deadline_candidates(
+        audience,
+        rows,
+        item=lambda row: (
+            f"milestone:{row['id']}",
+            f"{row['commitment__code']}: {row['title']}",
+            commitment_path(row["commitment__code"]),
+        ),
+        pillar_id=lambda row: row["commitment__pillar_id"],
+    )
+
+
+def commitment_path(code: str) -> str:
+    return reverse("commitment-detail", args=[code])
+
+
+def stale_commitment_reminders(audience: Audience) -> list[Candidate]:
+    """Commitments with no status update for a while, to their responsible users."""
+    rules = policy()
+    stale = settings.TRACKER_STALE_AFTER_DAYS
+    every = rules["repeat_every_days"]
+    tz = next(iter(audience.users.values())).tzinfo
+    days = [audience.day - datetime.timedelta(days=stale + k) for k in range(0, 3660, every)]
+    rows = (
+        Commitment.objects.filter(responsible_id__in=audience.users.keys())
+        .exclude(status__in=[Status.COMPLETED, Status.DISCONTINUED])
+        .annotate(
+            last_day=TruncDate(Coalesce(Max("status_updates__created_at"), "created_at"), tzinfo=tz)
+        )
+        .filter(last_day__in=days)
+        .values("code", "title", "responsible_id", "last_day")
+    )
+    return [
+        Candidate(
+            row["responsible_id"],
+            audience.day,
+            ReminderKind.STALE,
+            f"commitment:{row['code']}",
+            f"{row['code']}: {row['title']}",
+            f"no status update since {row['last_day']:%d %b %Y}",
+            commitment_path(row["code"]),
+        )
+        for row in rows
+        if audience.wants(row["responsible_id"], ReminderKind.STALE)
+    ]
+
+
+# Where reminders come from: each source takes an audience and returns what is due for it.
+# Apps above this one add theirs (dialogues: action items and dialogue mechanisms).
+reminder_sources: list[Callable[[Audience], list[Candidate]]] = [
+    milestone_reminders,
+    stale_commitment_reminders,
+]
+
+
+def reminders_due(now: datetime.datetime) -> list[Candidate]:
+    """Every reminder the policy says is due at `now`, claimed or not."""
+    found: list[Candidate] = []
+    for audience in audiences(now):
+        for source in reminder_sources:
+            found += source(audience)
+    return found
+
+
+def reminders_unclaimed(candidates: list[Candidate]) -> list[Candidate]:
+    """Leave out reminders already claimed, and those whose day's digest is already out."""
+    if not candidates:
+        return []
+    recipients = {c.recipient_id for c in candidates}
+    days = {c.day for c in candidates}
+    claimed = set(
+        Reminder.objects.filter(recipient_id__in=recipients, day__in=days).values_list(
+            "recipient_id", "item_key", "kind", "day"
+        )
+    )
+    closed = set(
+        Digest.objects.filter(recipient_id__in=recipients, day__in=days)
+        .exclude(state=DigestState.PENDING)
+        .values_list("recipient_id", "day")
+    )
+    return [
+        c
+        for c in candidates
+        if (c.recipient_id, c.item_key, c.kind, c.day) not in claimed
+        and (c.recipient_id, c.day) not in closed
+    ]

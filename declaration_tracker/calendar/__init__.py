@@ -1,0 +1,1 @@
+"""The iCalendar feed of milestones and meetings (`feed`) and its API views (`api`)."""

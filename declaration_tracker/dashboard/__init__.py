@@ -1,0 +1,1 @@
+"""The managers' dashboard: its figures (`figures`), its page (`views`) and its API view (`api`)."""

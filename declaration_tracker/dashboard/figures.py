@@ -1,0 +1,188 @@
+"""The managers' dashboard figures: one definition for the API, the browser and anyone else.
+
+Every figure is computed in SQL (conditional aggregates) in a fixed number of queries, and
+carries the link to the filtered commitments list behind it.
+"""
+
+import datetime
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from commitments.choices import LeadSide, MilestoneState, Status
+from commitments.models import Commitment, Milestone, Pillar
+from commitments.selectors import (
+    milestone_list,
+    stale_condition,
+    status_counts,
+    status_update_list,
+)
+from declaration_tracker.core.cache import DASHBOARD, cached, invalidate
+from dialogues.selectors import mechanisms_overdue
+
+LIST_URL = "/commitments/"
+CACHE_SECONDS = 300
+DUE_WITHIN_DAYS = 30
+ITEMS = 10
+
+
+def list_link(**params) -> str:
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return f"{LIST_URL}?{query}" if query else LIST_URL
+
+
+def _mix(row: dict, **link_params) -> dict:
+    return {
+        status: {
+            "label": str(label),
+            "count": row[f"n_{status}"],
+            "link": list_link(**link_params, status=status),
+        }
+        for status, label in Status.choices
+    }
+
+
+SUMMED = ("total", "progress_sum", "stale", *(f"n_{s}" for s in Status.values))
+
+
+def _summed(rows) -> dict:
+    """Add up grouped counts; `progress` is the mean progress of the rows' commitments."""
+    total = {field: sum(row[field] for row in rows) for field in SUMMED}
+    total["progress"] = round(total["progress_sum"] / total["total"]) if total["total"] else 0
+    return total
+
+
+def dashboard_figures(today: datetime.date | None = None) -> dict:
+    today = today or timezone.localdate()
+    due_by = today + datetime.timedelta(days=DUE_WITHIN_DAYS)
+
+    # Every commitment figure from one pass: counts per (pillar, lead side), added up here.
+    groups = list(
+        Commitment.objects.order_by()
+        .values("pillar_id", "lead_side")
+        .annotate(
+            total=Count("id"),
+            progress_sum=Sum("progress"),
+            stale=Count("id", filter=stale_condition(today)),
+            **status_counts(),
+        )
+    )
+    overall = _summed(groups)
+    pillars = [
+        pillar | _summed([g for g in groups if g["pillar_id"] == pillar["id"]])
+        for pillar in Pillar.objects.order_by("position").values("id", "slug", "name")
+    ]
+    sides = {side: _summed([g for g in groups if g["lead_side"] == side]) for side in LeadSide}
+    open_ = Q(completed_on__isnull=True)
+    # Open milestones due by the horizon: the partial index on open milestones' due dates.
+    milestone_counts = Milestone.objects.filter(open_, due_date__lte=due_by).aggregate(
+        overdue=Count("id", filter=Q(due_date__lt=today)),
+        due=Count("id", filter=Q(due_date__gte=today)),
+    )
+    overdue = milestone_list().filter(Milestone.state_condition(MilestoneState.OVERDUE, today))
+    due = milestone_list().filter(open_, due_date__gte=today, due_date__lte=due_by)
+    stale = (
+        Commitment.objects.select_related("pillar", "responsible")
+        .filter(stale_condition(today))
+        .order_by("updated_at")
+    )
+    recent = (
+        status_update_list().select_related("commitment__pillar").order_by("-created_at", "-id")
+    )
+    mechanisms = mechanisms_overdue(today)
+
+    return {
+        "as_of": today,
+        "overall": {
+            "commitments": overall["total"],
+            "progress": overall["progress"],
+            "by_status": _mix(overall),
+            "link": list_link(),
+        },
+        "pillars": [
+            {
+                "slug": p["slug"],
+                "name": p["name"],
+                "commitments": p["total"],
+                "progress": p["progress"],
+                "by_status": _mix(p, pillar=p["slug"]),
+                "link": list_link(pillar=p["slug"]),
+            }
+            for p in pillars
+        ],
+        "lead_sides": [
+            {
+                "lead_side": side,
+                "label": f"{label}-led" if side != LeadSide.JOINT else str(label),
+                "commitments": sides[side]["total"],
+                "progress": sides[side]["progress"],
+                "by_status": _mix(sides[side], lead_side=side),
+                "link": list_link(lead_side=side),
+            }
+            for side, label in LeadSide.choices
+        ],
+        "milestones_overdue": {
+            "count": milestone_counts["overdue"],
+            "link": list_link(milestones=MilestoneState.OVERDUE),
+            "items": [_milestone(m) for m in overdue.order_by("due_date", "id")[:ITEMS]],
+        },
+        "milestones_due": {
+            "count": milestone_counts["due"],
+            "days": DUE_WITHIN_DAYS,
+            "link": list_link(milestone_due_within=DUE_WITHIN_DAYS),
+            "items": [_milestone(m) for m in due.order_by("due_date", "id")[:ITEMS]],
+        },
+        "stale": {
+            "count": overall["stale"],
+            "link": list_link(stale="true"),
+            "items": [
+                {
+                    "code": c.code,
+                    "title": c.title,
+                    "status": c.status,
+                    "updated_at": c.updated_at,
+                    "link": f"{LIST_URL}{c.code}/",
+                }
+                for c in stale[:ITEMS]
+            ],
+        },
+        "recent_activity": [
+            {
+                "code": u.commitment.code,
+                "title": u.commitment.title,
+                "at": u.created_at,
+                "author": str(u.author),
+                "from_status": u.from_status,
+                "to_status": u.to_status,
+                "to_progress": u.to_progress,
+                "note": u.note,
+                "link": f"{LIST_URL}{u.commitment.code}/",
+            }
+            for u in recent[:ITEMS]
+        ],
+        "dialogues_overdue": [
+            mechanism | {"link": f"/dialogues/{mechanism['slug']}/"} for mechanism in mechanisms
+        ],
+    }
+
+
+def _milestone(m: Milestone) -> dict:
+    return {
+        "id": m.pk,
+        "title": m.title,
+        "due_date": m.due_date,
+        "code": m.commitment.code,
+        "owner": m.owner.username if m.owner else None,
+        "link": f"{LIST_URL}{m.commitment.code}/",
+    }
+
+
+def dashboard_figures_cached(today: datetime.date | None = None) -> dict:
+    """The dashboard figures from the cache, computed again after any write (see `generations`)."""
+    today = today or timezone.localdate()
+    return cached(DASHBOARD, today.isoformat(), lambda: dashboard_figures(today), CACHE_SECONDS)
+
+
+def dashboard_invalidate(**_signal) -> None:
+    invalidate(DASHBOARD)

@@ -1,0 +1,17 @@
+from django.shortcuts import render
+from django.utils import timezone
+
+from commitments.permissions import require_reader
+
+from .figures import dashboard_figures_cached
+
+
+def dashboard(request):
+    """The managers' home: the figures /api/v1/dashboard/ serves, and charts drawn from it.
+
+    Both come from `dashboard_figures`; the page gets them unformatted (dates as dates), the
+    API as JSON through DashboardSerializer.
+    """
+    require_reader(request)
+    figures = dashboard_figures_cached(timezone.localdate())
+    return render(request, "commitments/dashboard.html", {"figures": figures})

@@ -1,0 +1,189 @@
+"""Demo data for trying the tracker: clearly marked, idempotent, written through the services."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from commitments import services
+from commitments.choices import Role, Side, Status
+from commitments.models import Commitment, Organisation, Pillar, User
+from dialogues import services as dialogue_services
+from dialogues.choices import ActionItemState, MeetingState
+from dialogues.models import DialogueMechanism
+
+DEMO_MARK = "[Demo]"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    first_name: str
+    role: str | None
+    side: str
+    organisation: str
+    pillars: tuple[str, ...] = ()
+    superuser: bool = False
+
+
+DEMO_USERS = (
+    DemoUser("admin", "Demo Administrator", None, Side.INDIA, "in-mea", superuser=True),
+    DemoUser(
+        "analyst",
+        "Demo Analyst (India)",
+        Role.ANALYST,
+        Side.INDIA,
+        "in-mod",
+        ("defence", "maritime"),
+    ),
+    DemoUser(
+        "analyst_jp",
+        "Demo Analyst (Japan)",
+        Role.ANALYST,
+        Side.JAPAN,
+        "jp-mod",
+        ("industry", "technology", "multilateral", "dialogue"),
+    ),
+    DemoUser(
+        "manager",
+        "Demo Manager",
+        Role.MANAGER,
+        Side.INDIA,
+        "in-nscs",
+        ("defence", "maritime", "industry", "technology", "multilateral", "dialogue"),
+    ),
+    DemoUser("viewer", "Demo Viewer", Role.VIEWER, Side.JAPAN, "jp-mofa"),
+)
+
+# (days from today the milestone is due, weight, done?) for each demo commitment, so that
+# some milestones are overdue, some due within 14 days, some done and some further out.
+MILESTONE_PLANS = (
+    ((-40, 2, True), (-8, 1, False), (7, 2, False), (75, 3, False)),
+    ((-25, 1, True), (0, 1, False), (120, 2, False)),
+    ((-1, 2, False), (14, 1, False), (45, 1, False)),
+    ((-60, 1, True), (-30, 1, True), (1, 2, False)),
+)
+STATUS_STORIES = (
+    (Status.ON_TRACK, "Work plan agreed at the working-level meeting; first steps under way."),
+    (Status.AT_RISK, "Scheduling slipped on one side; dates being renegotiated."),
+    (Status.ON_TRACK, "Revised schedule agreed; back on track."),
+)
+
+
+class NotADemoUser(Exception):
+    """A real user already has a demo user's name; the demo leaves real accounts alone."""
+
+
+def _demo_user(spec: DemoUser, password: str) -> User:
+    user = User.objects.filter(username=spec.username).first() or User(username=spec.username)
+    if user.pk and user.last_name != DEMO_MARK:
+        raise NotADemoUser(
+            f"A user named {spec.username!r} exists and is not a demo user; the demo data "
+            "is meant for a fresh database and leaves real accounts alone."
+        )
+    user.first_name = spec.first_name
+    user.last_name = DEMO_MARK
+    user.email = f"{spec.username}@example.org"
+    user.side = spec.side
+    user.organisation = Organisation.objects.get(slug=spec.organisation)
+    user.is_staff = True
+    user.is_superuser = spec.superuser
+    user.set_password(password)
+    user.save()
+    user.groups.set(Group.objects.filter(name=spec.role) if spec.role else [])
+    user.pillars.set(Pillar.objects.filter(slug__in=spec.pillars))
+    return user
+
+
+@transaction.atomic
+def demo_seed(*, password: str, today: datetime.date | None = None) -> dict[str, int]:
+    """Create demo users, milestones, status history, meetings and action items, once."""
+    today = today or timezone.localdate()
+    services.roles_sync()
+    users = {spec.username: _demo_user(spec, password) for spec in DEMO_USERS}
+    admin = users["admin"]
+    counts = {"users": len(users), "milestones": 0, "status updates": 0, "meetings": 0}
+    for pillar in Pillar.objects.all():
+        analyst = (
+            users["analyst"] if pillar.slug in ("defence", "maritime") else users["analyst_jp"]
+        )
+        for plan, commitment in zip(
+            MILESTONE_PLANS,
+            Commitment.objects.filter(pillar=pillar).order_by("code")[:4],
+            strict=False,
+        ):
+            if commitment.milestones.filter(title__startswith=DEMO_MARK).exists():
+                continue
+            commitment = services.commitment_update(
+                commitment=commitment,
+                actor=admin,
+                expected_version=commitment.version,
+                start_date=commitment.declaration.date,
+                target_date=today + datetime.timedelta(days=365),
+                responsible=analyst,
+            )
+            for number, (days, weight, done) in enumerate(plan, start=1):
+                due = today + datetime.timedelta(days=days)
+                services.milestone_create(
+                    commitment=commitment,
+                    actor=admin,
+                    title=f"{DEMO_MARK} {commitment.code} step {number}",
+                    due_date=due,
+                    owner=analyst,
+                    weight=weight,
+                    completed_on=due if done else None,
+                )
+                counts["milestones"] += 1
+            commitment.refresh_from_db()
+            for status, note in STATUS_STORIES[: 1 + commitment.pk % len(STATUS_STORIES)]:
+                services.status_update_create(
+                    commitment=commitment,
+                    author=analyst,
+                    status=status,
+                    note=f"{DEMO_MARK} {note}",
+                    evidence_url="https://example.org/demo-evidence",
+                    expected_version=commitment.version,
+                )
+                commitment.refresh_from_db()
+                counts["status updates"] += 1
+    counts["meetings"] = _demo_meetings(users, today)
+    return counts
+
+
+def _demo_meetings(users: dict[str, User], today: datetime.date) -> int:
+    created = 0
+    for offset, mechanism in enumerate(DialogueMechanism.objects.filter(established=True)[:4]):
+        if mechanism.meetings.filter(outcome_summary__startswith=DEMO_MARK).exists():
+            continue
+        mechanism.leads.add(users["manager"])
+        held = dialogue_services.meeting_create(
+            mechanism=mechanism,
+            actor=users["admin"],
+            date=today - datetime.timedelta(days=90 + 200 * offset),
+            place="New Delhi" if offset % 2 else "Tokyo",
+            state=MeetingState.HELD,
+            outcome_summary=f"{DEMO_MARK} Reviewed progress; agreed next steps.",
+        )
+        commitment = mechanism.pillar.commitments.order_by("code").first()
+        for number, days in enumerate((-10, 6, 40), start=1):
+            dialogue_services.action_item_create(
+                meeting=held,
+                actor=users["admin"],
+                title=f"{DEMO_MARK} Follow-up {number} from {mechanism.name}",
+                owner=users["analyst_jp"],
+                due_date=today + datetime.timedelta(days=days),
+                state=ActionItemState.DONE if number == 1 and offset % 2 else ActionItemState.OPEN,
+                commitment=commitment,
+            )
+        dialogue_services.meeting_create(
+            mechanism=mechanism,
+            actor=users["admin"],
+            date=today + datetime.timedelta(days=30 + 20 * offset),
+            place="Tokyo" if offset % 2 else "New Delhi",
+            state=MeetingState.PLANNED,
+            outcome_summary=f"{DEMO_MARK} Next round.",
+        )
+        created += 2
+    return created

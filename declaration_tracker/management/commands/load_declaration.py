@@ -1,0 +1,28 @@
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from commitments.loading import DATA_FILE, declaration_data_read
+from declaration_tracker.declaration.loading import declaration_load
+
+
+class Command(BaseCommand):
+    help = "Load or refresh the declaration, its pillars, commitments and dialogue mechanisms."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--file", type=Path, default=DATA_FILE, help=f"Data file (default: {DATA_FILE})."
+        )
+
+    def handle(self, *args, **options):
+        try:
+            data = declaration_data_read(Path(options["file"]))
+            report = declaration_load(data=data)
+        except FileNotFoundError as exc:
+            raise CommandError(f"No data file at {options['file']}.") from exc
+        except ValidationError as exc:
+            raise CommandError(
+                "The data file is not valid:\n  " + "\n  ".join(exc.messages)
+            ) from exc
+        self.stdout.write(self.style.SUCCESS(f"Declaration loaded: {report}."))

@@ -1,0 +1,159 @@
+"""The layout's rules, read from the source: imports point one way and never go round in a
+circle (README, "How it is built")."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("declaration_tracker", "commitments", "dialogues", "bench")
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            if "migrations" not in path.parts:
+                found[_module_name(path)] = path
+    return found
+
+
+MODULES = _modules()
+
+
+def _resolve(module: str, is_package: bool, level: int, name: str | None) -> str:
+    if not level:
+        return name or ""
+    base = module.split(".")
+    base = base if is_package else base[:-1]
+    base = base[: len(base) - (level - 1)]
+    return ".".join([*base, name] if name else base)
+
+
+def _imports(module: str, *, top_level_only: bool) -> set[str]:
+    """The project modules `module` imports (at module level only, if asked)."""
+    path = MODULES[module]
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    is_package = path.name == "__init__.py"
+    nodes = []
+
+    def walk(body):
+        for node in body:
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                nodes.append(node)
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                if not top_level_only:
+                    walk(node.body)
+            elif hasattr(node, "body"):  # if / try / with at module level run on import
+                walk(node.body)
+                for extra in ("orelse", "finalbody", "handlers"):
+                    for child in getattr(node, extra, []):
+                        walk(child.body if hasattr(child, "body") else [child])
+
+    walk(tree.body)
+    targets = set()
+    for node in nodes:
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        else:
+            base = _resolve(module, is_package, node.level, node.module)
+            names = [f"{base}.{alias.name}" for alias in node.names] + [base]
+        for name in names:
+            # `from a.b import c`: c may be a module of a.b or a name in it.
+            while name and name not in MODULES:
+                name = name.rpartition(".")[0]
+            if name and name != module:
+                targets.add(name)
+    return targets
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan)."""
+    index, low, stack, on_stack, found = {}, {}, [], set(), []
+    counter = [0]
+
+    def visit(node):
+        index[node] = low[node] = counter[0]
+        counter[0] += 1
+        stack.append(node)
+        on_stack.add(node)
+        for target in graph.get(node, ()):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_the_import_graph_is_read_from_every_module():
+    assert {"commitments.services", "dialogues.models", "declaration_tracker.core.cache"} <= set(
+        MODULES
+    )
+    assert "commitments.models" in _imports("dialogues.models", top_level_only=True)
+
+
+def test_no_module_level_import_cycle_among_the_projects_modules():
+    graph = {module: _imports(module, top_level_only=True) for module in MODULES}
+    assert _cycles(graph) == []
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+@pytest.mark.parametrize(
+    ("below", "above"),
+    [
+        ("declaration_tracker.core", ("commitments", "dialogues", "declaration_tracker", "bench")),
+        ("commitments", ("dialogues", "bench")),
+        ("dialogues", ("bench",)),
+    ],
+)
+def test_imports_point_one_way(below, above):
+    """The core uses no app (nor the rest of the project package); commitments never imports
+    dialogues, not even inside a function; nothing the tracker runs imports the benchmarks."""
+    offending = []
+    for module in MODULES:
+        if module != below and not module.startswith(below + "."):
+            continue
+        for target in _imports(module, top_level_only=False):
+            if target.startswith("declaration_tracker.core"):
+                continue
+            if any(target == name or target.startswith(name + ".") for name in above):
+                offending.append(f"{module} → {target}")
+    assert offending == []
+
+
+def test_the_api_machinery_imports_no_app():
+    """declaration_tracker.api is shared by both apps' APIs; only its URL map names them."""
+    offending = [
+        f"{module} → {target}"
+        for module in MODULES
+        if module.startswith("declaration_tracker.api") and module != "declaration_tracker.api.urls"
+        for target in _imports(module, top_level_only=False)
+        if target.split(".")[0] in ("commitments", "dialogues")
+    ]
+    assert offending == []
