@@ -13,7 +13,7 @@ def main(argv: list[str] | None = None) -> None:
     from bench.data import Command
 
     args = sys.argv[1:] if argv is None else argv
-    Command().run_from_argv(["python -m bench.generate_data", "generate_data", *args])
+    Command().run_from_argv(["python -m", "bench.generate_data", *args])
 
 
 if __name__ == "__main__":

@@ -1,12 +1,12 @@
 """Tabular exports of commitments, streamed row by row so memory stays flat at any size."""
 
-import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 
-from .aggregates import Joined
+from declaration_tracker.core.db import Joined
+
 from .choices import Side
 from .models import Commitment
 
@@ -67,23 +67,3 @@ def commitment_rows(queryset: QuerySet[Commitment], chunk_size: int = 1000) -> I
             c.source_clause,
             c.updated_at.isoformat(),
         ]
-
-
-def spreadsheet_safe(value):
-    """Keep text that a spreadsheet would run as a formula (=, +, -, @) as plain text."""
-    if isinstance(value, str) and value[:1] and value[:1] in "=+-@":
-        return "'" + value
-    return value
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_lines(rows: Iterable[list], header: Iterable[str] = COLUMNS) -> Iterator[str]:
-    """Yield CSV text line by line, header first."""
-    writer = csv.writer(_Echo())
-    yield writer.writerow(list(header))
-    for row in rows:
-        yield writer.writerow([spreadsheet_safe(v) for v in row])
