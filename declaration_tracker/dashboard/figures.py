@@ -8,6 +8,7 @@ import datetime
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from commitments.choices import LeadSide, MilestoneState, Status
@@ -21,15 +22,16 @@ from commitments.selectors import (
 from declaration_tracker.core.cache import DASHBOARD, cached, invalidate
 from dialogues.selectors import mechanisms_overdue
 
-LIST_URL = "/commitments/"
 CACHE_SECONDS = 300
 DUE_WITHIN_DAYS = 30
 ITEMS = 10
 
 
 def list_link(**params) -> str:
+    """The commitments list filtered by `params` (empty ones left out)."""
     query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
-    return f"{LIST_URL}?{query}" if query else LIST_URL
+    url = reverse("commitment-list")
+    return f"{url}?{query}" if query else url
 
 
 def _mix(row: dict, **link_params) -> dict:
@@ -142,7 +144,7 @@ def dashboard_figures(today: datetime.date | None = None) -> dict:
                     "title": c.title,
                     "status": c.status,
                     "updated_at": c.updated_at,
-                    "link": f"{LIST_URL}{c.code}/",
+                    "link": reverse("commitment-detail", args=[c.code]),
                 }
                 for c in stale[:ITEMS]
             ],
@@ -157,12 +159,13 @@ def dashboard_figures(today: datetime.date | None = None) -> dict:
                 "to_status": u.to_status,
                 "to_progress": u.to_progress,
                 "note": u.note,
-                "link": f"{LIST_URL}{u.commitment.code}/",
+                "link": reverse("commitment-detail", args=[u.commitment.code]),
             }
             for u in recent[:ITEMS]
         ],
         "dialogues_overdue": [
-            mechanism | {"link": f"/dialogues/{mechanism['slug']}/"} for mechanism in mechanisms
+            mechanism | {"link": reverse("dialogue-detail", args=[mechanism["slug"]])}
+            for mechanism in mechanisms
         ],
     }
 
@@ -174,7 +177,7 @@ def _milestone(m: Milestone) -> dict:
         "due_date": m.due_date,
         "code": m.commitment.code,
         "owner": m.owner.username if m.owner else None,
-        "link": f"{LIST_URL}{m.commitment.code}/",
+        "link": reverse("commitment-detail", args=[m.commitment.code]),
     }
 
 
