@@ -13,22 +13,21 @@ from declaration_tracker.core.admin import (
 )
 
 from . import permissions, services
-from .choices import ReminderKind
+
+# The notifications' and the audit log's admin live in their packages; importing them here
+# registers them (the admin site autodiscovers `commitments.admin`).
+from .audit import admin as audit_admin  # noqa: F401
 from .models import (
-    AuditEvent,
     CalendarFeedToken,
     Commitment,
     Declaration,
-    Digest,
     Milestone,
     Organisation,
     Pillar,
-    Reminder,
-    ReminderPreference,
     StatusUpdate,
     User,
 )
-from .notifications.services import reminder_preference_set
+from .notifications import admin as notifications_admin  # noqa: F401
 
 
 @admin.register(Declaration)
@@ -297,62 +296,4 @@ class CalendarFeedTokenAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return False
-
-
-class ReminderInline(ReadOnlyInline):
-    model = Reminder
-    fields = ["kind", "title", "detail", "path"]
-
-
-@admin.register(Digest)
-class DigestAdmin(admin.ModelAdmin):
-    """The reminder log, by recipient and day: read-only, so what was sent stays known."""
-
-    list_display = ["day", "recipient", "state", "attempts", "sent_at", "note"]
-    list_filter = ["state", "day"]
-    search_fields = ["recipient__username", "recipient__email"]
-    readonly_fields = ["recipient", "day", "state", "enqueued_at", "sent_at", "attempts", "note"]
-    inlines = [ReminderInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(ReminderPreference)
-class ReminderPreferenceAdmin(ServiceAdmin):
-    """Saved through the same service as the preferences page, so the same rules hold."""
-
-    list_display = ["user", "email", "muted_kinds", "lead_days", "updated_at"]
-    search_fields = ["user__username"]
-
-    def write(self, request, obj, form, change):
-        return reminder_preference_set(
-            user=obj.user,
-            kinds=[k for k in ReminderKind.values if k not in (obj.muted_kinds or [])],
-            lead_days=list(obj.lead_days or []),
-            email=obj.email,
-        )
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """Readable by superusers in the admin; nobody adds, changes or deletes an event."""
-
-    list_display = ("at", "actor", "action", "content_type", "object_repr", "origin")
-    list_filter = ("action", "content_type")
-    search_fields = ("object_repr", "commitment_code", "actor__username")
-    date_hierarchy = "at"
-    list_select_related = ("actor", "content_type")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False

@@ -1,0 +1,25 @@
+"""The audit log in the admin: to read, never to add, change or delete."""
+
+from django.contrib import admin
+
+from ..models import AuditEvent
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Readable by superusers in the admin; nobody adds, changes or deletes an event."""
+
+    list_display = ("at", "actor", "action", "content_type", "object_repr", "origin")
+    list_filter = ("action", "content_type")
+    search_fields = ("object_repr", "commitment_code", "actor__username")
+    date_hierarchy = "at"
+    list_select_related = ("actor", "content_type")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
