@@ -39,7 +39,13 @@ from tests.commitments.test_reminder_delivery import (
     worker_subprocess,
 )
 from tests.factories import analyst, commitment
-from tests.services_private import PrivatePostgres, PrivateRedis, Unavailable, stop_process
+from tests.services_private import (
+    PrivatePostgres,
+    PrivateRedis,
+    Unavailable,
+    stop_process,
+    unavailable,
+)
 
 smtp_server = delivery.smtp_server  # the SMTP server of the delivery tests, as a fixture here
 
@@ -51,6 +57,31 @@ DATABASE = f"tracker_{SCALE}"
 CHILD = "import django; django.setup(); import tests.test_faults as t"  # a child's start
 SETTINGS_FILE = settings.BASE_DIR / "declaration_tracker" / "settings.py"
 LEAKS = (b"Traceback", b"OperationalError", b"psycopg2", b'File "', b"connection to server")
+
+
+# --- where a private server cannot be had ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("ci", "outcome"),
+    [
+        ("true", pytest.fail.Exception),
+        ("TRUE", pytest.fail.Exception),
+        (None, pytest.skip.Exception),
+        ("", pytest.skip.Exception),
+        ("false", pytest.skip.Exception),
+    ],
+)
+def test_no_private_server_is_a_skip_on_a_developer_machine_and_a_failure_under_ci(
+    monkeypatch, ci, outcome
+):
+    if ci is None:
+        monkeypatch.delenv("CI", raising=False)
+    else:
+        monkeypatch.setenv("CI", ci)
+
+    with pytest.raises(outcome, match="redis-server is not installed"):
+        unavailable("redis-server is not installed")
 
 
 # --- the app under gunicorn, on a private PostgreSQL ----------------------------------------------
@@ -153,7 +184,7 @@ def tracker(tmp_path):
     try:
         cluster = PrivatePostgres()
     except Unavailable as reason:
-        pytest.skip(f"No private PostgreSQL cluster can be made here: {reason}")
+        unavailable(f"No private PostgreSQL cluster can be made here: {reason}")
     app = None
     try:
         cluster.init()
@@ -290,7 +321,7 @@ def redis_server(tmp_path):
     try:
         server = PrivateRedis(tmp_path)
     except Unavailable as reason:
-        pytest.skip(f"No private Redis can be started here: {reason}")
+        unavailable(f"No private Redis can be started here: {reason}")
     try:
         server.start()
         yield server
