@@ -1,9 +1,15 @@
+import os
+
 import pytest
 
 from commitments.loading import declaration_data_read, declaration_load
 from commitments.models import Commitment
 from commitments.services import roles_sync
 from tests import check_services
+
+# As the run was started, before any test package could change it (tests/browser/ allows ORM
+# calls from an event loop for its own tests; tests/test_browser_isolation.py checks that).
+ASYNC_UNSAFE_AT_START = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
 
 
 def pytest_sessionstart(session):
