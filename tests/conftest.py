@@ -20,7 +20,11 @@ def pytest_sessionstart(session):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: cached figures of another test's data would lie."""
+    """Each test starts with an empty cache: cached figures of another test's data would lie.
+
+    The cache is Redis's TEST_CACHE_URL database (tests/settings.py), and clearing it empties
+    that database only (FLUSHDB), never the broker's (tests/check_services.py refuses one
+    database for both)."""
     from django.core.cache import cache
 
     cache.clear()
