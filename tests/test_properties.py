@@ -25,6 +25,9 @@ SETTINGS = settings(
 TEXT = st.text(
     st.characters(blacklist_characters="\x00", blacklist_categories=["Cs"]), max_size=300
 )
+# What a note needs to be taken: something besides white space.
+NOTES = TEXT.filter(str.strip)
+STATUSES = st.sampled_from(Status.values)
 # Characters that mean something in HTML, and those whose escaped form never holds them.
 HTML_SPECIAL = "<>&\"'"
 NEVER_IN_ESCAPED = "<>\"'"
@@ -73,6 +76,27 @@ def test_a_status_update_is_stored_as_typed_or_refused_naming_the_field(note, st
 
 
 @SETTINGS
+@given(note=NOTES, status=STATUSES)
+def test_a_valid_status_update_is_stored_as_typed(note, status):
+    target = commitment("MAR-01")
+    version, trail = target.version, target.status_updates.count()
+
+    entry = services.status_update_create(
+        commitment=target,
+        author=analyst("maritime"),
+        status=status,
+        note=note,
+        expected_version=version,
+    )
+
+    target.refresh_from_db()
+    assert (target.status, target.version) == (status, version + 1)
+    assert target.status_updates.count() == trail + 1
+    stored = StatusUpdate.objects.get(pk=entry.pk)
+    assert (stored.to_status, stored.note, stored.version) == (status, note.strip(), version + 1)
+
+
+@SETTINGS
 @given(note=TEXT, evidence=TEXT, progress=st.one_of(st.none(), st.integers(-5, 105)))
 def test_the_status_form_never_accepts_what_the_service_would_refuse(note, evidence, progress):
     form = StatusUpdateForm(
@@ -89,6 +113,29 @@ def test_the_status_form_never_accepts_what_the_service_would_refuse(note, evide
         assert progress is None or 0 <= progress <= 100
     else:
         assert set(form.errors) <= {"note", "evidence_url", "progress"}
+
+
+@SETTINGS
+@given(
+    note=NOTES,
+    evidence=st.sampled_from(["", "https://example.org/minutes", "example.org/minutes"]),
+    progress=st.one_of(st.none(), st.integers(0, 100)),
+)
+def test_the_status_form_accepts_every_valid_status_update(note, evidence, progress):
+    form = StatusUpdateForm(
+        {
+            "status": "on_track",
+            "note": note,
+            "evidence_url": evidence,
+            "progress": "" if progress is None else progress,
+            "version": 1,
+        }
+    )
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["note"] == note.strip()
+    assert form.cleaned_data["evidence_url"] == (evidence and f"https://{evidence.split('//')[-1]}")
+    assert form.cleaned_data["progress"] == progress
 
 
 @SETTINGS
