@@ -7,6 +7,7 @@ PORT ?= 8000
 DEMO_PASSWORD ?= demo-pass-2025
 export TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/declaration_tracker
 export TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
+export TEST_CACHE_URL ?= redis://127.0.0.1:6379/14
 # `make bench`: one database per scale (tracker_bench_N on the local PostgreSQL), wrk's seconds
 # and connections per endpoint.
 BENCH_SCALES ?= 1 10 100

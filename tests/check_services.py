@@ -1,7 +1,8 @@
 """Say plainly whether PostgreSQL and Redis are reachable before the tests start.
 
 `make test` runs this first, and the test session runs it again, so that a missing service
-stops everything with a clear message instead of a wall of connection errors or skips.
+stops everything with a clear message instead of a wall of connection errors or skips. The
+cache, emptied before each test, must also have a Redis database apart from the broker's.
 """
 
 import os
@@ -9,6 +10,19 @@ import sys
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/declaration_tracker"
 DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/15"
+DEFAULT_CACHE_URL = "redis://127.0.0.1:6379/14"
+
+
+def redis_database(url: str) -> tuple:
+    """The server and database a Redis URL names: (host, port, db)."""
+    from redis.connection import parse_url
+
+    options = parse_url(url)
+    return (
+        options.get("host", "localhost"),
+        int(options.get("port", 6379)),
+        int(options.get("db", 0)),
+    )
 
 
 def problems() -> list[str]:
@@ -36,12 +50,26 @@ def problems() -> list[str]:
             "or set TEST_DATABASE_URL."
         )
     broker_url = os.environ.get("TEST_BROKER_URL", DEFAULT_BROKER_URL)
+    cache_url = os.environ.get("TEST_CACHE_URL", DEFAULT_CACHE_URL)
+    for name, url in (("TEST_BROKER_URL", broker_url), ("TEST_CACHE_URL", cache_url)):
+        try:
+            redis.Redis.from_url(url, socket_connect_timeout=3).ping()
+        except ValueError as exc:
+            found.append(f"{name}={url} is not a Redis URL ({exc}).")
+        except redis.RedisError as exc:
+            found.append(
+                f"Redis is not reachable at {url} ({exc}). Start it (e.g. `redis-server "
+                f"--daemonize yes`) or set {name}."
+            )
     try:
-        redis.Redis.from_url(broker_url, socket_connect_timeout=3).ping()
-    except redis.RedisError as exc:
+        shared = redis_database(cache_url) == redis_database(broker_url)
+    except ValueError:
+        shared = False  # said above
+    if shared:
         found.append(
-            f"Redis is not reachable at {broker_url} ({exc}). Start it (e.g. `redis-server "
-            "--daemonize yes`) or set TEST_BROKER_URL."
+            f"TEST_CACHE_URL and TEST_BROKER_URL name the same Redis database ({cache_url}): "
+            "each test empties the cache's database, which would delete the broker's tasks. "
+            "Give the cache a database of its own (e.g. redis://127.0.0.1:6379/14)."
         )
     return found
 

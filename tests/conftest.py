@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from commitments.loading import declaration_data_read
@@ -5,6 +7,10 @@ from commitments.models import Commitment
 from commitments.services import roles_sync
 from declaration_tracker.declaration.loading import declaration_load
 from tests import check_services
+
+# As the run was started, before any test package could change it (tests/browser/ allows ORM
+# calls from an event loop for its own tests; tests/test_browser_isolation.py checks that).
+ASYNC_UNSAFE_AT_START = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
 
 
 def pytest_sessionstart(session):
@@ -15,7 +21,11 @@ def pytest_sessionstart(session):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: cached figures of another test's data would lie."""
+    """Each test starts with an empty cache: cached figures of another test's data would lie.
+
+    The cache is Redis's TEST_CACHE_URL database (tests/settings.py), and clearing it empties
+    that database only (FLUSHDB), never the broker's (tests/check_services.py refuses one
+    database for both)."""
     from django.core.cache import cache
 
     cache.clear()

@@ -4,6 +4,9 @@ The shared PostgreSQL and Redis on the standard ports serve every other test run
 machine, so the fault tests never stop those. These servers live in a temporary directory, on
 free ports of 127.0.0.1; the fixtures of tests/test_faults.py stop and delete them afterwards,
 whatever happened in the test.
+
+Where one cannot be made (`Unavailable`), `unavailable()` skips the test on a developer's
+machine and fails it under CI, where a skip would pass without a fault test having run.
 """
 
 import contextlib
@@ -16,8 +19,10 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from typing import NoReturn
 
 import psycopg2
+import pytest
 import redis
 
 from bench.http import HOST, free_port
@@ -27,6 +32,19 @@ START_SECONDS = 30
 
 class Unavailable(Exception):
     """The programs a private server needs are not on this machine (the reason says which)."""
+
+
+def under_ci() -> bool:
+    """CI sets CI=true (as .ci/run's caller and the common CI services do)."""
+    return os.environ.get("CI", "").strip().lower() == "true"
+
+
+def unavailable(reason: str) -> NoReturn:
+    """A private server cannot be had here: a skip on a developer's machine, a failure under
+    CI, which must run the fault tests and would otherwise report green without them."""
+    if under_ci():
+        pytest.fail(f"{reason} (under CI, where the fault tests must run)")
+    pytest.skip(reason)
 
 
 def stop_process(process: subprocess.Popen | None, seconds: float = 15) -> None:

@@ -1,27 +1,51 @@
-"""Test settings: the real services, PostgreSQL and Redis, on their standard local ports."""
+"""Test settings: the real services, PostgreSQL and Redis, on their standard local ports.
+
+Redis serves as the Celery broker (TEST_BROKER_URL, db 15) and as the cache (TEST_CACHE_URL,
+db 14), as in production with several web processes: a write in one process retires the
+cached figures of the others only through a shared cache. Each test starts by emptying the
+cache's database, so it must be a database of its own (tests/check_services.py checks that).
+"""
 
 import os
+import runpy
+from pathlib import Path
+from unittest import mock
 
 import environ
 
 os.environ.setdefault("DJANGO_DEBUG", "1")
 
 from declaration_tracker.settings import *  # noqa: F403
+from tests.check_services import DEFAULT_BROKER_URL, DEFAULT_CACHE_URL, DEFAULT_DATABASE_URL
+
+TRACKER_SETTINGS = Path(__file__).resolve().parent.parent / "declaration_tracker" / "settings.py"
+TOLERANT_CACHE = "declaration_tracker.core.cache.TolerantRedisCache"
+
+
+def tracker_caches(cache_url: str) -> dict:
+    """CACHES as the tracker's settings make them from CACHE_URL=`cache_url` (for Redis, the
+    tolerant backend and its short timeouts), read from those settings, not copied."""
+    with mock.patch.dict(os.environ, {"CACHE_URL": cache_url}):
+        return runpy.run_path(str(TRACKER_SETTINGS))["CACHES"]
+
 
 _env = environ.Env()
 DATABASES = {
-    "default": _env.db_url_config(
-        os.environ.get(
-            "TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/declaration_tracker"
-        )
-    )
+    "default": _env.db_url_config(os.environ.get("TEST_DATABASE_URL", DEFAULT_DATABASE_URL))
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise RuntimeError("The tests run on PostgreSQL only: set TEST_DATABASE_URL=postgres://…")
 
-CELERY_BROKER_URL = os.environ.get("TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
+CELERY_BROKER_URL = os.environ.get("TEST_BROKER_URL", DEFAULT_BROKER_URL)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+
+# Subprocesses with the tracker's own settings (gunicorn in tests/test_faults.py) are given
+# CACHE_URL=TEST_CACHE_URL, so that they share this cache too.
+TEST_CACHE_URL = os.environ.get("TEST_CACHE_URL", DEFAULT_CACHE_URL)
+CACHES = tracker_caches(TEST_CACHE_URL)
+if CACHES["default"]["BACKEND"] != TOLERANT_CACHE:
+    raise RuntimeError("The tests cache in Redis only: set TEST_CACHE_URL=redis://…")
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

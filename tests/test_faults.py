@@ -13,12 +13,12 @@ import datetime
 import json
 import logging
 import os
-import runpy
 import subprocess
 import sys
 import threading
 
 import pytest
+import redis
 from django.conf import settings
 from django.db import connection, transaction
 from django.test import Client
@@ -39,7 +39,14 @@ from tests.commitments.test_reminder_delivery import (
     worker_subprocess,
 )
 from tests.factories import analyst, commitment
-from tests.services_private import PrivatePostgres, PrivateRedis, Unavailable, stop_process
+from tests.services_private import (
+    PrivatePostgres,
+    PrivateRedis,
+    Unavailable,
+    stop_process,
+    unavailable,
+)
+from tests.settings import tracker_caches
 
 smtp_server = delivery.smtp_server  # the SMTP server of the delivery tests, as a fixture here
 
@@ -49,8 +56,32 @@ CODE = "MAR-01"
 SCALE = 1  # bench.http serves the database PREFIX + scale: here tracker_1
 DATABASE = f"tracker_{SCALE}"
 CHILD = "import django; django.setup(); import tests.test_faults as t"  # a child's start
-SETTINGS_FILE = settings.BASE_DIR / "declaration_tracker" / "settings.py"
 LEAKS = (b"Traceback", b"OperationalError", b"psycopg2", b'File "', b"connection to server")
+
+
+# --- where a private server cannot be had ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("ci", "outcome"),
+    [
+        ("true", pytest.fail.Exception),
+        ("TRUE", pytest.fail.Exception),
+        (None, pytest.skip.Exception),
+        ("", pytest.skip.Exception),
+        ("false", pytest.skip.Exception),
+    ],
+)
+def test_no_private_server_is_a_skip_on_a_developer_machine_and_a_failure_under_ci(
+    monkeypatch, ci, outcome
+):
+    if ci is None:
+        monkeypatch.delenv("CI", raising=False)
+    else:
+        monkeypatch.setenv("CI", ci)
+
+    with pytest.raises(outcome, match="redis-server is not installed"):
+        unavailable("redis-server is not installed")
 
 
 # --- the app under gunicorn, on a private PostgreSQL ----------------------------------------------
@@ -80,6 +111,9 @@ class Tracker:
             pg_user="postgres", pg_host=HOST, pg_port=cluster.port, db_prefix="tracker_"
         )
         self.server = Server(self.args, SCALE, folder)
+        # Its two workers share the tests' Redis cache, as production's web processes share
+        # one: bench.http's settings are the tracker's, which cache in memory without it.
+        self.server.env["CACHE_URL"] = settings.TEST_CACHE_URL
         self.token = ""
         self.session = ""
 
@@ -92,7 +126,7 @@ class Tracker:
                 f"{CHILD}; t.tracker_prepare({PASSWORD!r})",
             ],
             cwd=settings.BASE_DIR,
-            env=child_env(self.args, SCALE),
+            env=child_env(self.args, SCALE, CACHE_URL=settings.TEST_CACHE_URL),
             capture_output=True,
             text=True,
             timeout=120,
@@ -153,7 +187,7 @@ def tracker(tmp_path):
     try:
         cluster = PrivatePostgres()
     except Unavailable as reason:
-        pytest.skip(f"No private PostgreSQL cluster can be made here: {reason}")
+        unavailable(f"No private PostgreSQL cluster can be made here: {reason}")
     app = None
     try:
         cluster.init()
@@ -210,10 +244,11 @@ def test_postgresql_crashing_mid_write_and_restarting_under_the_running_app(trac
     server, cluster = tracker.server, tracker.cluster
     master, workers = server.process.pid, set(server.workers())
 
-    # Up: the commitment page, the API, and a write.
+    # Up: the commitment page, the API, and a write; the workers cache in the tests' Redis.
     page = tracker.page(f"/commitments/{CODE}/")
     assert page.status_code == 200
     assert CODE.encode() in page.content
+    assert redis.Redis.from_url(settings.TEST_CACHE_URL).dbsize() > 0
     read = tracker.detail()
     assert read.status_code == 200
     written = tracker.status_update(read["ETag"], "Before the outage.")
@@ -290,7 +325,7 @@ def redis_server(tmp_path):
     try:
         server = PrivateRedis(tmp_path)
     except Unavailable as reason:
-        pytest.skip(f"No private Redis can be started here: {reason}")
+        unavailable(f"No private Redis can be started here: {reason}")
     try:
         server.start()
         yield server
@@ -302,12 +337,12 @@ def redis_server(tmp_path):
 @pytest.mark.usefixtures("loaded")
 @pytest.mark.parametrize("redis_holds", ["broker", "broker and cache"])
 def test_with_redis_down_status_updates_through_the_ui_and_api_still_succeed(
-    redis_server, settings, monkeypatch, redis_holds
+    redis_server, settings, redis_holds
 ):
     if redis_holds == "broker and cache":
         # As the tracker's settings configure the cache from CACHE_URL, in production too.
-        monkeypatch.setenv("CACHE_URL", redis_server.url(1))
-        settings.CACHES = runpy.run_path(str(SETTINGS_FILE))["CACHES"]
+        # Otherwise the cache is the test settings' Redis, which stays up.
+        settings.CACHES = tracker_caches(redis_server.url(1))
     author = analyst("maritime")
     target = commitment("MAR-05")
     browser = Client(raise_request_exception=False)
@@ -503,6 +538,7 @@ def test_four_processes_updating_one_commitment_at_once_one_wins(tmp_path):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.settings",
         "TEST_DATABASE_URL": worker_database_url(),  # this test's database, test_…
+        "TEST_CACHE_URL": settings.TEST_CACHE_URL,  # and its cache
     }
     processes, logs = [], []
     try:

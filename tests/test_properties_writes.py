@@ -12,6 +12,10 @@ in the wrong format — beside values that make sense. Whatever comes:
 - a refusal changes nothing: no row, no version, no trail entry;
 - an accepted write stores the text as sent, less surrounding white space (the documented
   stripping), and the page that shows it shows it escaped.
+
+Refusing everything would pass those checks, so each write also has a test of valid values
+only (what a careful client or person sends, `Field.valid`): every one of them is taken, the
+row is created or its version moves on, and the text is kept and shown as above.
 """
 
 import datetime
@@ -61,6 +65,9 @@ WRITES = settings(
     ],
 )
 
+# Valid values only: every example is taken, so each costs a write and a page; fewer do.
+VALID_WRITES = settings(WRITES, max_examples=20)
+
 OWNER = "owner"
 MARKUP = st.sampled_from(
     [
@@ -79,6 +86,14 @@ ACTIVE = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<b>bold<
 PADDING = st.sampled_from(["", " ", "\t", "\r\n", "\u00a0", "\u3000", "\u2028", "\x1f", "\u200b"])
 # Text a person types, with markup mixed in and white space around it.
 TYPED = st.one_of(TEXT, MARKUP, st.tuples(PADDING, TEXT, MARKUP, TEXT, PADDING).map("".join))
+# Text every text field takes: markup and something besides white space in it, white space
+# around it, and at most 60 + 35 + 60 + 4 characters (the shortest field, a place, holds 200).
+SHORT_TEXT = st.text(
+    st.characters(blacklist_characters="\x00", blacklist_categories=["Cs"]), max_size=60
+)
+VALID_TYPED = st.tuples(PADDING, SHORT_TEXT, MARKUP, SHORT_TEXT, PADDING).map("".join)
+# The same, or nothing but white space, for the fields that may be left empty.
+VALID_OPTIONAL = st.one_of(PADDING, VALID_TYPED)
 # Whatever a JSON string holds: NUL, control characters, lone surrogates (sent as \\ud800).
 ANY_TEXT = st.text(st.characters(), max_size=40)
 # Whatever a form post holds: the same but for surrogates, which no UTF-8 post can carry.
@@ -108,20 +123,33 @@ BAD_DATES = st.sampled_from(
 
 @dataclass(frozen=True)
 class Field:
-    """The values of one field: those a careful client sends, and some it gets wrong."""
+    """The values of one field: those a careful client sends, and some it gets wrong; and of
+    the careful ones, those every write must take (`valid`; all of `good` if not given)."""
 
     good: st.SearchStrategy
     wrong: st.SearchStrategy
+    valid: st.SearchStrategy | None = None
+
+    @property
+    def taken(self) -> st.SearchStrategy:
+        return self.good if self.valid is None else self.valid
 
 
 def pick(good: list, wrong: list) -> Field:
     return Field(st.sampled_from(good), st.sampled_from(wrong))
 
 
-TEXT_FIELD = Field(TYPED, ANY_TEXT)
+TEXT_FIELD = Field(TYPED, ANY_TEXT, VALID_TYPED)
+OPTIONAL_TEXT = Field(TYPED, ANY_TEXT, VALID_OPTIONAL)
 DATE_FIELD = Field(DATES, BAD_DATES)
 OPTIONAL_DATE = Field(st.none() | DATES, BAD_DATES)
 USER_FIELD = pick([OWNER, None], ["ghost", ""])
+# A commitment's start and target: any start before any target is taken, in whatever order
+# and combination they arrive (the declaration leaves both empty).
+EARLY = st.dates(max_value=datetime.date(2025, 12, 31)).map(datetime.date.isoformat)
+LATE = st.dates(min_value=datetime.date(2026, 1, 1)).map(datetime.date.isoformat)
+START_DATE = Field(st.none() | DATES, BAD_DATES, st.none() | EARLY)
+TARGET_DATE = Field(st.none() | DATES, BAD_DATES, st.none() | LATE)
 
 
 def bodies(fields: dict[str, Field], required, junk, text) -> st.SearchStrategy:
@@ -138,6 +166,35 @@ def bodies(fields: dict[str, Field], required, junk, text) -> st.SearchStrategy:
     return st.one_of(careful, st.builds(lambda body, more: {**more, **body}, careless, extra))
 
 
+def valid_bodies(fields: dict[str, Field], required, together=None) -> st.SearchStrategy:
+    """Bodies of valid values only: the required fields and some others, each `taken`, and
+    kept `together` where fields depend on each other."""
+    chosen = st.fixed_dictionaries(
+        {name: fields[name].taken for name in required},
+        optional={name: f.taken for name, f in fields.items() if name not in required},
+    )
+    return chosen.map(together) if together else chosen
+
+
+def done_with_its_date(body: dict) -> dict:
+    """An action item's state and completion date as a careful client sends them: a date with
+    the state done, no date with another state (left out, either is kept or derived)."""
+    if "completed_on" not in body:
+        return body
+    if body["completed_on"] in (None, ""):
+        if body.get("state") in (None, ActionItemState.DONE):
+            return {**body, "state": ActionItemState.OPEN}
+        return body
+    return {**body, "state": ActionItemState.DONE}
+
+
+MODELS = (Commitment, Milestone, StatusUpdate, Meeting, ActionItem)
+
+
+def row_counts() -> dict[type[Model], int]:
+    return {model: model.objects.count() for model in MODELS}
+
+
 @dataclass
 class Objects:
     """What the writes are aimed at, and the analyst who may write all of it."""
@@ -151,10 +208,7 @@ class Objects:
     def world(self) -> dict:
         """Everything a write could change."""
         return {
-            "rows": [
-                model.objects.count()
-                for model in (Commitment, Milestone, StatusUpdate, Meeting, ActionItem)
-            ],
+            "rows": row_counts(),
             "objects": [
                 snapshot(obj)
                 for obj in (self.milestone, self.meeting, self.item, *self.commitments())
@@ -198,6 +252,23 @@ def assert_shown_escaped(client: Client, path: str, texts: list[str]) -> None:
                 assert active not in html, (path, active)
 
 
+def same_row(one: Model, other: Model) -> bool:
+    return (type(one), one.pk) == (type(other), other.pk)
+
+
+def assert_took_effect(
+    written: Model, rows: dict[type[Model], int], version: int | None, versioned: Model | None
+) -> None:
+    """A write that was taken changed something: a new row (`version` None), or the version
+    of the row it changed moved on; and the version of the row it belongs to (`versioned`)."""
+    if version is None:
+        assert type(written).objects.count() == rows[type(written)] + 1, "no new row"
+    else:
+        assert refreshed(written).version == version + 1, "the version did not move on"
+    if versioned is not None and not same_row(versioned, written):
+        assert refreshed(versioned).version == versioned.version + 1, "its owner did not move on"
+
+
 def assert_kept_as_sent(obj: Model, sent: dict, texts: tuple[str, ...]) -> list[str]:
     """Each text sent is stored as sent, stripped of surrounding white space; return them."""
     kept = []
@@ -236,11 +307,22 @@ class Write:
     page: Callable[[Model], str]
     # Fields the answer shows back as they were sent, and how to compare them.
     echoed: dict[str, Callable]
+    # How a careful client keeps fields that depend on each other together.
+    together: Callable[[dict], dict] | None = None
+
+    def version(self, objects: Objects) -> int | None:
+        """The version the write is made against (None for a new row)."""
+        if self.method == "post":
+            return None
+        return refreshed(self.written(objects, {})).version
 
     def headers(self, objects: Objects) -> dict:
         if self.method == "post":
             return {}
-        return {"HTTP_IF_MATCH": f'"{refreshed(self.written(objects, {})).version}"'}
+        return {"HTTP_IF_MATCH": f'"{self.version(objects)}"'}
+
+    def valid_bodies(self) -> st.SearchStrategy:
+        return valid_bodies(self.fields, self.required, self.together)
 
 
 def _created(model):
@@ -268,13 +350,13 @@ MILESTONE = {
 }
 MEETING = {
     "date": DATE_FIELD,
-    "place": TEXT_FIELD,
+    "place": OPTIONAL_TEXT,
     "state": pick(MeetingState.values, ["adjourned", "HELD"]),
-    "outcome_summary": TEXT_FIELD,
+    "outcome_summary": OPTIONAL_TEXT,
 }
 ACTION_ITEM = {
     "title": TEXT_FIELD,
-    "description": TEXT_FIELD,
+    "description": OPTIONAL_TEXT,
     "owner": USER_FIELD,
     "due_date": OPTIONAL_DATE,
     "state": pick(ActionItemState.values, ["closed"]),
@@ -330,7 +412,7 @@ API_WRITES = {
         CommitmentUpdateSerializer,
         {
             "title": TEXT_FIELD,
-            "description": TEXT_FIELD,
+            "description": OPTIONAL_TEXT,
             "lead_side": pick(LeadSide.values, ["both", "JOINT"]),
             "lead_organisations": Field(
                 st.lists(st.sampled_from(["in-navy", "jp-jcg"]), max_size=3),
@@ -338,8 +420,8 @@ API_WRITES = {
             ),
             "responsible": USER_FIELD,
             "priority": pick(Priority.values, ["urgent"]),
-            "start_date": OPTIONAL_DATE,
-            "target_date": OPTIONAL_DATE,
+            "start_date": START_DATE,
+            "target_date": TARGET_DATE,
         },
         (),
         ("title", "description"),
@@ -379,6 +461,7 @@ API_WRITES = {
         _created(ActionItem),
         _item_page,
         {**SAME, "commitment": as_sent},
+        done_with_its_date,
     ),
     "change an action item": Write(
         "patch",
@@ -390,6 +473,7 @@ API_WRITES = {
         lambda o, answer: o.item,
         _item_page,
         {**SAME, "commitment": as_sent},
+        done_with_its_date,
     ),
 }
 
@@ -401,15 +485,9 @@ def test_an_api_write_is_kept_as_sent_or_refused_changing_nothing(objects, write
     body = data.draw(bodies(write.fields, write.required, JSON_VALUES, ANY_TEXT), label="body")
     if body.get("meeting") == "MEETING":
         body["meeting"] = objects.meeting.pk
-    before = objects.world()
+    before, version = objects.world(), write.version(objects)
 
-    response = api_client(objects.user).generic(
-        write.method.upper(),
-        write.path(objects),
-        json.dumps(body),
-        content_type="application/json",
-        **write.headers(objects),
-    )
+    response = api_write(objects, write, body)
 
     event(f"answered {response.status_code}")
     assert response.status_code < 500
@@ -419,11 +497,44 @@ def test_an_api_write_is_kept_as_sent_or_refused_changing_nothing(objects, write
         assert set(error.get("fields", {})) <= body_fields | set(body), error
         assert objects.world() == before
         return
+    assert_api_write_kept(objects, write, body, response, before["rows"], version)
+
+
+@pytest.mark.parametrize("write", API_WRITES.values(), ids=API_WRITES)
+@VALID_WRITES
+@given(data=st.data())
+def test_an_api_write_of_valid_values_is_taken_and_kept_as_sent(objects, write, data):
+    body = data.draw(write.valid_bodies(), label="body")
+    if body.get("meeting") == "MEETING":
+        body["meeting"] = objects.meeting.pk
+    rows, version = row_counts(), write.version(objects)
+
+    response = api_write(objects, write, body)
+
+    assert response.status_code in (200, 201), response.content[:2000]
+    assert_api_write_kept(objects, write, body, response, rows, version)
+
+
+def api_write(objects: Objects, write: Write, body: dict):
+    return api_client(objects.user).generic(
+        write.method.upper(),
+        write.path(objects),
+        json.dumps(body),
+        content_type="application/json",
+        **write.headers(objects),
+    )
+
+
+def assert_api_write_kept(
+    objects: Objects, write: Write, body: dict, response, rows: dict, version: int | None
+) -> None:
+    """The write was made, the answer shows what was sent, the text is kept and shown."""
     answer = response.json()
     for name, shown in write.echoed.items():
         if name in body:
             assert shown(answer[name]) == shown(body[name]), name
     written = write.written(objects, answer)
+    assert_took_effect(written, rows, version, None)
     kept = assert_kept_as_sent(written, body, write.texts)
     page = Client()
     page.force_login(objects.user)
@@ -444,13 +555,24 @@ class FormPost:
     written: Callable[[Objects], Model]
     page: Callable[[Model], str]
     versioned: Callable[[Objects], Model] | None = None
+    together: Callable[[dict], dict] | None = None
+
+    def loaded(self, objects: Objects) -> dict:
+        """The version the page was loaded at, for a form that sends one."""
+        versioned = self.versioned and refreshed(self.versioned(objects))
+        return {"version": versioned.version} if versioned else {}
 
     def posts(self, objects: Objects) -> st.SearchStrategy:
         """What a browser posts: the fields as typed (or some left out or mangled, as a script
         might post them), and the version the page was loaded at."""
-        versioned = self.versioned and refreshed(self.versioned(objects))
-        loaded = {"version": versioned.version} if versioned else {}
+        loaded = self.loaded(objects)
         fields = bodies(self.fields, tuple(self.fields), FORM_TEXT, st.just("unknown"))
+        return fields.map(lambda post: {**post, **loaded})
+
+    def valid_posts(self, objects: Objects) -> st.SearchStrategy:
+        """What a person's browser posts filling the form in with valid values."""
+        loaded = self.loaded(objects)
+        fields = valid_bodies(self.fields, tuple(self.fields), self.together)
         return fields.map(lambda post: {**post, **loaded})
 
 
@@ -460,7 +582,8 @@ def _newest(model):
 
 # "0" stands for a real choice (see with_real_choices); the others name none.
 CHOSEN = pick(["", "0"], ["999999999", "1.5", "-1"])
-FORM_TYPED = Field(TYPED, FORM_TEXT)
+FORM_TYPED = Field(TYPED, FORM_TEXT, VALID_TYPED)
+FORM_OPTIONAL = Field(TYPED, FORM_TEXT, VALID_OPTIONAL)
 FORM_MILESTONE = {
     "title": FORM_TYPED,
     "due_date": Field(DATES, BAD_DATES),
@@ -469,13 +592,13 @@ FORM_MILESTONE = {
 }
 FORM_MEETING = {
     "date": Field(DATES, BAD_DATES),
-    "place": FORM_TYPED,
+    "place": FORM_OPTIONAL,
     "state": pick(MeetingState.values, ["adjourned"]),
-    "outcome_summary": FORM_TYPED,
+    "outcome_summary": FORM_OPTIONAL,
 }
 FORM_ACTION_ITEM = {
     "title": FORM_TYPED,
-    "description": FORM_TYPED,
+    "description": FORM_OPTIONAL,
     "owner": CHOSEN,
     "due_date": Field(st.just("") | DATES, BAD_DATES),
     "commitment": CHOSEN,
@@ -535,6 +658,7 @@ FORMS = {
         lambda o: o.item,
         _item_page,
         lambda o: o.item,
+        done_with_its_date,
     ),
     "update a status": FormPost(
         lambda o: "/commitments/MAR-03/status/",
@@ -571,7 +695,7 @@ def test_a_form_post_is_kept_as_typed_or_answered_with_errors_beside_the_fields(
     post = with_real_choices(data.draw(form.posts(objects), label="post"), objects)
     browser = Client()
     browser.force_login(objects.user)
-    before = objects.world()
+    before, versioned = objects.world(), form.versioned and refreshed(form.versioned(objects))
 
     response = browser.post(form.path(objects), post)
 
@@ -588,6 +712,32 @@ def test_a_form_post_is_kept_as_typed_or_answered_with_errors_beside_the_fields(
         assert objects.world() == before
         return
     assert response.status_code == 302, response.status_code
+    assert_form_post_kept(browser, objects, form, post, before["rows"], versioned)
+
+
+@pytest.mark.parametrize("form", FORMS.values(), ids=FORMS)
+@VALID_WRITES
+@given(data=st.data())
+def test_a_form_post_of_valid_values_is_taken_and_kept_as_typed(objects, form, data):
+    post = with_real_choices(data.draw(form.valid_posts(objects), label="post"), objects)
+    browser = Client()
+    browser.force_login(objects.user)
+    rows, versioned = row_counts(), form.versioned and refreshed(form.versioned(objects))
+
+    response = browser.post(form.path(objects), post)
+
+    if response.status_code == 200:
+        pytest.fail(f"valid values refused: {response.context[form.context].errors!r}")
+    assert response.status_code == 302, response.status_code
+    assert_form_post_kept(browser, objects, form, post, rows, versioned)
+
+
+def assert_form_post_kept(
+    browser: Client, objects: Objects, form: FormPost, post: dict, rows: dict, versioned
+) -> None:
+    """The post was written: a new row or a new version, the text kept as typed and shown."""
     written = form.written(objects)
+    changed = versioned is not None and same_row(written, versioned)
+    assert_took_effect(written, rows, versioned.version if changed else None, versioned)
     kept = assert_kept_as_sent(written, post, form.texts)
     assert_shown_escaped(browser, form.page(refreshed(written)), kept)

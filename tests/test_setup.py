@@ -75,3 +75,28 @@ def test_make_test_names_the_service_that_is_down():
     assert result.returncode == 1
     assert "PostgreSQL is not reachable at 127.0.0.1:1" in result.stderr
     assert "Redis is not reachable at redis://127.0.0.1:1/0" in result.stderr
+
+
+def test_the_tests_cache_is_redis_at_test_cache_url_and_emptying_it_spares_other_databases():
+    """The cache of the tests is Redis's TEST_CACHE_URL database: what the cache holds is in
+    it, and the emptying before each test (tests/conftest.py) leaves the broker's alone."""
+    import uuid
+
+    import redis
+    from django.conf import settings
+    from django.core.cache import cache
+
+    key = f"probe-{uuid.uuid4().hex}"
+    in_cache = redis.Redis.from_url(settings.TEST_CACHE_URL)
+    in_broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    cache.set(key, "cached", 60)
+    in_broker.set(key, "queued", ex=60)
+    try:
+        assert in_cache.exists(cache.make_and_validate_key(key)) == 1
+
+        cache.clear()
+
+        assert in_cache.exists(cache.make_and_validate_key(key)) == 0
+        assert in_broker.get(key) == b"queued"
+    finally:
+        in_broker.delete(key)

@@ -7,7 +7,6 @@ test loads the declaration, the role groups and the demo users and data afresh, 
 browser tests are done the declaration and roles are put back as the session set them up.
 """
 
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -19,10 +18,6 @@ from commitments.models import Commitment
 from commitments.services import roles_sync
 from declaration_tracker.declaration.loading import declaration_load
 from declaration_tracker.demo import demo_seed
-
-# Playwright's sync API runs an event loop in the test thread; Django then refuses ORM calls
-# from that thread unless told that this is safe (it is: the loop only drives the browser).
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -50,15 +45,32 @@ def _declaration_and_roles() -> None:
 
 
 @pytest.fixture(scope="package", autouse=True)
-def _declaration_restored(django_db_setup, django_db_blocker) -> Iterator[None]:
+def _async_unsafe_allowed() -> Iterator[None]:
+    """Django's ORM calls allowed in the browser tests' thread, for these tests only.
+
+    Playwright's sync API runs an event loop in the test thread while a browser is open;
+    Django then refuses ORM calls from that thread unless told that this is safe (it is: the
+    loop only drives the browser). Outside this package the variable is as it was, so any
+    other test that touched the ORM from a running event loop is still refused.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture(scope="package", autouse=True)
+def _declaration_restored(
+    _async_unsafe_allowed, django_db_setup, django_db_blocker
+) -> Iterator[None]:
     """After the last browser test's flush, leave the database as the session set it up."""
     yield
     with django_db_blocker.unblock():
         _declaration_and_roles()
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+@pytest.fixture(scope="package")
+def browser(_async_unsafe_allowed) -> Iterator[Browser]:
+    """Chromium, closed with the last browser test: its event loop ends with it."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS

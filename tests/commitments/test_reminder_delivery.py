@@ -200,6 +200,7 @@ def worker_subprocess(smtp: SMTPServer, log_path) -> subprocess.Popen:
         "DJANGO_SETTINGS_MODULE": "tests.settings_worker",
         "TEST_DATABASE_URL": worker_database_url(),
         "TEST_BROKER_URL": app.conf.broker_url,
+        "TEST_CACHE_URL": settings.TEST_CACHE_URL,
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp.port),

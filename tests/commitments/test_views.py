@@ -2,14 +2,19 @@
 
 import csv
 import io
+import os
+import subprocess
+import sys
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from commitments import services
 from commitments.choices import Status
 from commitments.models import Commitment, Milestone, StatusUpdate, User
+from tests.commitments.test_reminder_delivery import worker_database_url
 from tests.factories import analyst, commitment, days, manager, superuser, viewer
 
 pytestmark = pytest.mark.usefixtures("loaded")
@@ -403,6 +408,44 @@ def test_the_dashboard_figures_are_cached_until_something_changes(client):
     assert not any("commitments_commitment" in q["sql"] for q in warm.captured_queries)
     assert after.context["figures"]["overall"]["by_status"]["at_risk"]["count"] == 1
     assert [a["code"] for a in after.context["figures"]["recent_activity"]] == ["MAR-02"]
+
+
+def at_risk_on_the_dashboard(client) -> int:
+    return client.get("/").context["figures"]["overall"]["by_status"]["at_risk"]["count"]
+
+
+def test_a_write_in_another_process_retires_the_figures_this_process_cached(client):
+    """Web processes share the cache (Redis in the tests, as in production with several), so
+    the generation a write in one process moves on retires the copies every other holds."""
+    logged_in(client, manager())
+    assert at_risk_on_the_dashboard(client) == 0
+    # Changed behind the cache's back (update() retires nothing): the cached figures stay.
+    Commitment.objects.filter(code="MAR-02").update(status=Status.AT_RISK)
+    assert at_risk_on_the_dashboard(client) == 0
+
+    # What a write's services call does in the other process: move the generation on.
+    other = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from commitments import generations; "
+            "generations.invalidate(generations.DASHBOARD)",
+        ],
+        cwd=settings.BASE_DIR,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tests.settings",
+            "TEST_DATABASE_URL": worker_database_url(),
+            "TEST_CACHE_URL": settings.TEST_CACHE_URL,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert other.returncode == 0, other.stderr[-3000:]
+
+    assert at_risk_on_the_dashboard(client) == 1
 
 
 def test_exports_keep_text_that_looks_like_a_formula_as_text(client):
