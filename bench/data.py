@@ -388,7 +388,7 @@ class Generator:
                     declaration=self.declaration,
                     name=f"{SYNTHETIC_MARK} {template.name} #{number:05d}",
                     description=f"{SYNTHETIC_MARK} Generated for load tests.",
-                    cadence=rng.choices(Cadence.values, (5, 2, 2, 1))[0],
+                    cadence=rng.choices(Cadence.values, (2, 5, 2, 2, 1))[0],
                     pillar=pillar,
                     established=rng.random() < 0.9,
                     source_clause=template.source_clause,

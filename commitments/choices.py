@@ -7,6 +7,14 @@ class Side(models.TextChoices):
     JAPAN = "japan", _("Japan")
 
 
+class OrganisationSide(models.TextChoices):
+    """Whose a body is: one government's, or neither (a multilateral body, a framework)."""
+
+    INDIA = "india", _("India")
+    JAPAN = "japan", _("Japan")
+    OTHER = "other", _("Neither side")
+
+
 class LeadSide(models.TextChoices):
     INDIA = "india", _("India")
     JAPAN = "japan", _("Japan")
@@ -21,6 +29,35 @@ class OrganisationKind(models.TextChoices):
     RND_BODY = "rnd_body", _("R&D body")
     INDUSTRY_BODY = "industry_body", _("Industry body")
     THINK_TANK = "think_tank", _("Think tank")
+    MULTILATERAL_BODY = "multilateral_body", _("Multilateral body")
+    FRAMEWORK = "framework", _("Framework")
+
+
+class CommitmentStrength(models.TextChoices):
+    """How strongly the declaration words an undertaking, in its own terms."""
+
+    PLEDGED = "pledged", _("Pledged")
+    COMMITTED = "committed", _("Committed")
+    WILL = "will", _("Will")
+    PLANS = "plans", _("Plans")
+    INTENDS = "intends", _("Intends")
+    EXPLORING = "exploring", _("Exploring")
+    ENCOURAGES = "encourages", _("Encourages")
+    REAFFIRMED = "reaffirmed", _("Reaffirmed")
+    KEY_PRIORITY = "key_priority", _("Key priority")
+    CALLS_FOR = "calls_for", _("Calls for")
+    FEATURES = "features", _("Features")
+
+
+# The fields whose value may be the tracker's inference where the text does not state it.
+INFERABLE_COMMITMENT_FIELDS = (
+    "lead_side",
+    "lead_organisations",
+    "priority",
+    "start_date",
+    "target_date",
+)
+INFERABLE_MECHANISM_FIELDS = ("lead_organisations", "cadence")
 
 
 class Status(models.TextChoices):

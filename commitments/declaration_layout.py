@@ -9,6 +9,13 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 
+def declaration_paragraphs(text: str) -> list[str]:
+    """The text's paragraphs, numbered from 1 by their place in this list: its non-blank
+    lines. The one numbering of the data file's `paragraph`, the loader's check, the services
+    and the pages."""
+    return [line for line in text.splitlines() if line.strip()]
+
+
 @dataclasses.dataclass
 class Segment:
     """A run of a paragraph's text; `items` are what its clause belongs to (none: plain text)."""
@@ -32,14 +39,19 @@ def clause_spans(text: str, clauses: Iterable[tuple[str, Any]]) -> tuple[list[Se
     """Cut `text` into plain and highlighted segments.
 
     `clauses` are (clause, item) pairs. Each clause is looked for verbatim (its first
-    occurrence); overlapping or nested clauses are merged into one highlighted segment that
-    lists all their items in the order given. Clauses not found in the text (or empty) are
-    returned as `unplaced`, in the order given.
+    occurrence); an item with its own words of a shared clause (`clause_part`) marks only
+    those words, inside the clause. Overlapping or nested clauses are merged into one
+    highlighted segment that lists all their items in the order given. Clauses not found in
+    the text (or empty) are returned as `unplaced`, in the order given.
     """
     spans: list[tuple[int, int, int, Any]] = []
     unplaced: list[Any] = []
     for order, (clause, item) in enumerate(clauses):
         start = text.find(clause) if clause else -1
+        part = getattr(item, "clause_part", "") or ""
+        if start >= 0 and part:
+            start = text.find(part, start, start + len(clause))
+            clause = part
         if start < 0:
             unplaced.append(item)
         else:
@@ -70,11 +82,11 @@ def clause_spans(text: str, clauses: Iterable[tuple[str, Any]]) -> tuple[list[Se
 def declaration_layout(text: str, items: Sequence[Any]) -> tuple[list[Paragraph], list[Any]]:
     """Return the paragraphs of `text` with the clauses of `items` marked in them.
 
-    Paragraphs are numbered as the data file and the services number them: line by line,
-    so blank lines keep their number but are not shown. Each item has `source_clause` and
-    `paragraph`. Items whose paragraph does not exist are returned separately.
+    Paragraphs are numbered as `declaration_paragraphs` numbers them. Each item has
+    `source_clause` and `paragraph` (and may have `clause_part`). Items whose paragraph does
+    not exist are returned separately.
     """
-    lines = text.splitlines()
+    lines = declaration_paragraphs(text)
     by_number: dict[int, list[tuple[str, Any]]] = {}
     orphans: list[Any] = []
     for item in items:
@@ -84,9 +96,6 @@ def declaration_layout(text: str, items: Sequence[Any]) -> tuple[list[Paragraph]
             orphans.append(item)
     paragraphs = []
     for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            orphans.extend(item for _, item in by_number.get(number, []))
-            continue
         segments, unplaced = clause_spans(line, by_number.get(number, []))
         paragraphs.append(Paragraph(number, segments, unplaced))
     return paragraphs, orphans

@@ -13,7 +13,7 @@ from declaration_tracker.api.filters import (
 )
 
 from . import selectors
-from .choices import LeadSide, MilestoneState, Priority, Status
+from .choices import CommitmentStrength, LeadSide, MilestoneState, Priority, Status
 from .models import Commitment, Milestone, Pillar, User
 from .selectors import stale_condition
 
@@ -29,6 +29,13 @@ class CommitmentFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(
         choices=Status.choices, help_text="One or more statuses (repeat the parameter)."
     )
+    commitment_strength = django_filters.MultipleChoiceFilter(
+        choices=CommitmentStrength.choices,
+        label="Strength of language",
+        help_text="How the declaration words it: one or more of `pledged`, `committed`, `will`, "
+        "`plans`, `intends`, `exploring`, `encourages`, `reaffirmed`, `key_priority`, "
+        "`calls_for`, `features` (repeat the parameter).",
+    )
     lead_side = django_filters.ChoiceFilter(choices=LeadSide.choices)
     priority = django_filters.ChoiceFilter(choices=Priority.choices)
     organisation = django_filters.ChoiceFilter(
@@ -36,6 +43,13 @@ class CommitmentFilter(django_filters.FilterSet):
         choices=selectors.organisation_choices,
         empty_label="Any",
         help_text="A lead organisation's slug, e.g. `jp-jcg`.",
+    )
+    partner = django_filters.ChoiceFilter(
+        field_name="partners__slug",
+        choices=selectors.organisation_choices,
+        empty_label="Any",
+        label="Framework or partner",
+        help_text="A body of neither side the declaration names for it, e.g. `quad`, `asean`.",
     )
     owner = django_filters.ModelChoiceFilter(
         field_name="responsible",
@@ -66,7 +80,16 @@ class CommitmentFilter(django_filters.FilterSet):
 
     class Meta:
         model = Commitment
-        fields = ["pillar", "status", "lead_side", "priority", "organisation", "owner"]
+        fields = [
+            "pillar",
+            "status",
+            "commitment_strength",
+            "lead_side",
+            "priority",
+            "organisation",
+            "partner",
+            "owner",
+        ]
 
     def filter_milestones(self, queryset, name, value: str):
         condition = Milestone.state_condition(value, timezone.localdate())

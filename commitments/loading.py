@@ -1,8 +1,12 @@
 """Load the declaration's data file: its text, pillars, organisations and commitments.
 
-Loading is keyed by slug and code, so it can run again at any time. A changed data file
-updates names, titles and texts; what users have set (status, progress, owners, dates,
-milestones) is never touched.
+Loading is keyed by slug and code, so it can run again at any time (every `make run` and
+deployment does). A reload never undoes what users wrote: each commitment and mechanism keeps
+what the data file said at the last load (`loaded_values`), and a field follows the file only
+while it still holds that value; once a user has changed it, the user's value stays and the
+report says what the file says now. `force=True` overwrites deliberately and says what it
+overwrote. Lead side, priority and lead organisations are set once, when a commitment is
+created; status, progress, owners, dates and milestones are the users' alone.
 """
 
 import dataclasses
@@ -16,7 +20,16 @@ from django.db import transaction
 
 from declaration_tracker.core.versioning import lock_for_write, versioned_save
 
-from .choices import LeadSide, OrganisationKind, Priority, Side
+from .choices import (
+    INFERABLE_COMMITMENT_FIELDS,
+    INFERABLE_MECHANISM_FIELDS,
+    CommitmentStrength,
+    LeadSide,
+    OrganisationKind,
+    OrganisationSide,
+    Priority,
+)
+from .declaration_layout import declaration_paragraphs
 from .models import Commitment, Declaration, Organisation, Pillar
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "declaration.yaml"
@@ -34,6 +47,8 @@ PILLAR_SLUGS = ("defence", "maritime", "industry", "technology", "multilateral",
 class LoadReport:
     created: dict[str, int] = dataclasses.field(default_factory=dict)
     updated: dict[str, int] = dataclasses.field(default_factory=dict)
+    kept: list[str] = dataclasses.field(default_factory=list)  # users' edits left in place
+    overwritten: list[str] = dataclasses.field(default_factory=list)  # users' edits replaced
 
     def count(self, kind: str, created: bool, changed: bool) -> None:
         if created:
@@ -45,7 +60,12 @@ class LoadReport:
         def fmt(counts: dict[str, int]) -> str:
             return ", ".join(f"{n} {kind}" for kind, n in counts.items()) or "nothing"
 
-        return f"created {fmt(self.created)}; updated {fmt(self.updated)}"
+        said = f"created {fmt(self.created)}; updated {fmt(self.updated)}"
+        if self.kept:
+            said += f"; kept {len(self.kept)} edited value{'s' if len(self.kept) > 1 else ''}"
+        if self.overwritten:
+            said += f"; overwrote {len(self.overwritten)} edited value(s)"
+        return said
 
 
 def declaration_data_read(path: Path = DATA_FILE) -> dict[str, Any]:
@@ -77,12 +97,18 @@ def declaration_data_check(data: dict[str, Any]) -> None:
                 problems.append(
                     f"{name or f'{section} entry {index}'}: missing {', '.join(missing)}"
                 )
-            elif "paragraph" in keys and not isinstance(entry["paragraph"], int):
+            elif "paragraph" in keys and (
+                not isinstance(entry["paragraph"], int) or isinstance(entry["paragraph"], bool)
+            ):
                 problems.append(f"{name}: paragraph must be a whole number")
+            elif "source_clause" in keys and not isinstance(entry["source_clause"], str):
+                problems.append(f"{name}: source_clause must be text, quoted from the declaration")
+            elif not isinstance(entry.get("clause_part", ""), str):
+                problems.append(f"{name}: clause_part must be text, quoted from its clause")
     if problems:
         raise ValidationError(problems)
     text: str = data["declaration"]["text"]
-    paragraphs = text.splitlines()
+    paragraphs = declaration_paragraphs(text)
     slugs = tuple(p["slug"] for p in data["pillars"])
     if sorted(slugs) != sorted(PILLAR_SLUGS):
         problems.append(
@@ -90,8 +116,9 @@ def declaration_data_check(data: dict[str, Any]) -> None:
         )
     prefixes = {p["slug"]: p["code_prefix"] for p in data["pillars"]}
     organisations = {o["slug"] for o in data["organisations"]}
+    others = {o["slug"] for o in data["organisations"] if o.get("side") == OrganisationSide.OTHER}
     for org in data["organisations"]:
-        if org["side"] not in Side.values or org["kind"] not in OrganisationKind.values:
+        if org["side"] not in OrganisationSide.values or org["kind"] not in OrganisationKind.values:
             problems.append(f"organisation {org['slug']}: unknown side or kind")
     codes: set[str] = set()
     for item in [*data["commitments"], *data.get("dialogue_mechanisms", [])]:
@@ -110,7 +137,19 @@ def declaration_data_check(data: dict[str, Any]) -> None:
                 problems.append(f"{key}: unknown organisation {slug}")
         if item["pillar"] not in prefixes:
             problems.append(f"{key}: unknown pillar {item['pillar']}")
+        if item.get("clause_part") and item["clause_part"] not in item["source_clause"]:
+            problems.append(f"{key}: clause_part is not words of its source clause")
+        unknown = set(item.get("inferred", [])) - set(
+            INFERABLE_COMMITMENT_FIELDS if "code" in item else INFERABLE_MECHANISM_FIELDS
+        )
+        if unknown:
+            problems.append(f"{key}: cannot mark {', '.join(sorted(unknown))} as inferred")
     for item in data["commitments"]:
+        if item.get("commitment_strength") not in CommitmentStrength.values:
+            problems.append(f"{item['code']}: unknown or missing commitment_strength")
+        for slug in item.get("partners", []):
+            if slug not in others:
+                problems.append(f"{item['code']}: partner {slug} is not a body of neither side")
         if not item["code"].startswith(f"{prefixes.get(item['pillar'])}-"):
             problems.append(f"{item['code']}: code does not match pillar {item['pillar']}")
         if item.get("lead_side", LeadSide.JOINT) not in LeadSide.values:
@@ -157,7 +196,7 @@ class Loaded:
 
 
 @transaction.atomic
-def commitments_load(*, data: dict[str, Any], report: LoadReport) -> Loaded:
+def commitments_load(*, data: dict[str, Any], report: LoadReport, force: bool = False) -> Loaded:
     """Load or refresh the declaration, its pillars, organisations and commitments.
 
     The data file's other parts (dialogue mechanisms) are loaded by their own apps, with what
@@ -192,29 +231,162 @@ def commitments_load(*, data: dict[str, Any], report: LoadReport) -> Loaded:
         organisations[item["slug"]], _ = row_upsert(
             Organisation,
             {"slug": item["slug"]},
-            {k: item.get(k, "") for k in ("name", "acronym", "side", "kind")},
-            report,
-        )
-    for item in data["commitments"]:
-        commitment, created = row_upsert(
-            Commitment,
-            {"code": item["code"]},
             {
-                "declaration": declaration,
-                "pillar": pillars[item["pillar"]],
-                "title": item["title"],
-                "description": item.get("description", ""),
-                "source_clause": item["source_clause"],
-                "paragraph": item["paragraph"],
+                **{k: item.get(k, "") for k in ("name", "acronym", "side", "kind")},
+                "inferred": bool(item.get("inferred", False)),
             },
             report,
         )
-        if created:
-            # Lead side, priority and owners are the users' once loaded: set them only once.
-            commitment.lead_side = item.get("lead_side", LeadSide.JOINT)
-            commitment.priority = item.get("priority", Priority.MEDIUM)
-            commitment.save(update_fields=["lead_side", "priority"])
+    for item in data["commitments"]:
+        commitment_load(
+            item,
+            declaration=declaration,
+            pillars=pillars,
+            organisations=organisations,
+            report=report,
+            force=force,
+        )
+    return Loaded(declaration=declaration, pillars=pillars, organisations=organisations)
+
+
+# --- Commitments and mechanisms: follow the file, keep the users' edits
+
+# The fields the data file gives a commitment, kept in step with it while nobody edits them.
+COMMITMENT_FILE_FIELDS = (
+    "title",
+    "description",
+    "context",
+    "source_clause",
+    "clause_part",
+    "paragraph",
+    "commitment_strength",
+    "inferred_fields",
+    "partners",
+)
+
+
+def _comparable(obj, field: str):
+    """A field's value as the data file writes it: related rows by slug, many in order."""
+    model_field = obj._meta.get_field(field)
+    if model_field.many_to_many:
+        return sorted(related.slug for related in getattr(obj, field).all()) if obj.pk else []
+    if model_field.many_to_one:
+        related = getattr(obj, field)
+        return related.slug if related is not None else None
+    return getattr(obj, field)
+
+
+def _shown(value) -> str:
+    text = ", ".join(value) if isinstance(value, list) else str(value)
+    return f"“{text[:120]}{'…' if len(text) > 120 else ''}”"
+
+
+def file_fields_sync(
+    obj,
+    wanted: dict[str, Any],
+    *,
+    label: str,
+    related: dict[str, dict[str, Any]],
+    report: LoadReport,
+    force: bool,
+) -> bool:
+    """Bring the data file's fields of an existing row up to the file, except where a user has
+    changed them since the last load: keep those (and report them) unless `force`.
+
+    `wanted` holds each field as the file writes it (related rows by slug); `related` maps a
+    relation's slugs to rows. Return whether anything changed; the caller saves.
+    """
+    loaded = dict(obj.loaded_values or {})
+    changed = False
+    for field, value in wanted.items():
+        current = _comparable(obj, field)
+        if current != value:
+            edited = field not in loaded or loaded[field] != current
+            if edited and not force:
+                report.kept.append(
+                    f"{label} {field}: kept the edited value; "
+                    f"the data file now says {_shown(value)}"
+                )
+            else:
+                if edited:
+                    report.overwritten.append(
+                        f"{label} {field}: overwrote the edited value {_shown(current)} with the "
+                        f"data file's {_shown(value)}"
+                    )
+                model_field = obj._meta.get_field(field)
+                if model_field.many_to_many:
+                    obj._pending_m2m = {**getattr(obj, "_pending_m2m", {}), field: value}
+                elif model_field.many_to_one:
+                    setattr(obj, field, related[field][value])
+                else:
+                    setattr(obj, field, value)
+                changed = True
+        loaded[field] = value
+    obj.loaded_values = loaded
+    return changed
+
+
+def file_row_save(obj, related: dict[str, dict[str, Any]], *, changed: bool) -> None:
+    """Save what `file_fields_sync` decided: a changed row (a new version, and its
+    many-to-many fields after it), or only what the file said, which is no edit."""
+    if not changed:
+        type(obj).objects.filter(pk=obj.pk).update(loaded_values=obj.loaded_values)
+        return
+    versioned_save(obj)
+    for field, slugs in getattr(obj, "_pending_m2m", {}).items():
+        getattr(obj, field).set([related[field][slug] for slug in slugs])
+    obj._pending_m2m = {}
+
+
+def commitment_load(
+    item: dict[str, Any],
+    *,
+    declaration: Declaration,
+    pillars: dict[str, Pillar],
+    organisations: dict[str, Organisation],
+    report: LoadReport,
+    force: bool = False,
+) -> Commitment:
+    """Create a commitment from its data-file entry, or bring an existing one up to it."""
+    wanted = {
+        "title": item["title"],
+        "description": item.get("description", ""),
+        "context": item.get("context", ""),
+        "source_clause": item["source_clause"],
+        "clause_part": item.get("clause_part", ""),
+        "paragraph": item["paragraph"],
+        "commitment_strength": item["commitment_strength"],
+        "inferred_fields": sorted(item.get("inferred", [])),
+        "partners": sorted(item.get("partners", [])),
+    }
+    related = {"partners": organisations}
+    label = item["code"]
+    try:
+        existing = Commitment.objects.filter(code=item["code"]).first()
+        if existing is None:
+            commitment = Commitment(
+                code=item["code"],
+                declaration=declaration,
+                pillar=pillars[item["pillar"]],
+                # Set once; the users' from then on.
+                lead_side=item.get("lead_side", LeadSide.JOINT),
+                priority=item.get("priority", Priority.MEDIUM),
+                **{k: v for k, v in wanted.items() if k != "partners"},
+                loaded_values=wanted,
+            )
+            versioned_save(commitment)
+            commitment.partners.set([organisations[slug] for slug in wanted["partners"]])
             commitment.lead_organisations.set(
                 [organisations[slug] for slug in item.get("lead_organisations", [])]
             )
-    return Loaded(declaration=declaration, pillars=pillars, organisations=organisations)
+            report.count(Commitment._meta.verbose_name_plural, created=True, changed=False)
+            return commitment
+        commitment = lock_for_write(existing, None)
+        changed = file_fields_sync(
+            commitment, wanted, label=label, related=related, report=report, force=force
+        )
+        file_row_save(commitment, related, changed=changed)
+        report.count(Commitment._meta.verbose_name_plural, created=False, changed=changed)
+        return commitment
+    except ValidationError as exc:
+        raise ValidationError([f"{label}: {message}" for message in exc.messages]) from exc

@@ -11,11 +11,11 @@ from declaration_tracker.core.cache import REFERENCE, cached
 from .choices import Role, Status
 from .models import Commitment, Milestone, Organisation, Pillar, StatusUpdate, User
 
-COMMITMENT_SEARCH_FIELDS = ("code", "title", "description", "source_clause")
+COMMITMENT_SEARCH_FIELDS = ("code", "title", "description", "context", "source_clause")
 
 
 def commitment_search(queryset: QuerySet[Commitment], text: str) -> QuerySet[Commitment]:
-    """Keep commitments whose code, title, description or source clause has every word."""
+    """Keep commitments whose code, title, description, context or clause has every word."""
     for word in text.split()[:10]:
         queryset = queryset.filter(
             Q(
@@ -31,7 +31,8 @@ def commitment_list() -> QuerySet[Commitment]:
     return (
         Commitment.objects.select_related("pillar", "responsible")
         .prefetch_related(
-            Prefetch("lead_organisations", queryset=Organisation.objects.order_by("side", "name"))
+            Prefetch("lead_organisations", queryset=Organisation.objects.order_by("side", "name")),
+            Prefetch("partners", queryset=Organisation.objects.order_by("name")),
         )
         .annotate(
             # A correlated subquery on the (commitment, -created_at) index: a page of 100 costs

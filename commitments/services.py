@@ -27,7 +27,7 @@ from .models import (
 )
 
 COMMITMENT_EDITABLE_FIELDS = frozenset(
-    {"title", "description", "priority", "lead_side", "start_date", "target_date"}
+    {"title", "description", "context", "priority", "lead_side", "start_date", "target_date"}
 )
 
 
@@ -80,6 +80,8 @@ def commitment_update(
         )
     with transaction.atomic():
         current = lock_for_write(commitment, expected_version)
+        # A value a user sets is theirs, no longer the tracker's inference.
+        current.inferred_fields = [f for f in current.inferred_fields if f not in changes]
         organisations = changes.pop("lead_organisations", None)
         for field, value in changes.items():
             setattr(current, field, value)
@@ -329,7 +331,7 @@ def commitment_create(*, actor: User, **fields: Any) -> Commitment:
         commitment = Commitment(**fields)
         if not commitment.declaration_id:
             commitment.declaration = Declaration.objects.order_by("-date").first()
-        paragraphs = commitment.declaration.text.splitlines() if commitment.declaration else []
+        paragraphs = commitment.declaration.paragraphs if commitment.declaration else []
         number = commitment.paragraph or 0
         if not (1 <= number <= len(paragraphs)) or (
             commitment.source_clause not in paragraphs[number - 1]

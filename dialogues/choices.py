@@ -3,13 +3,17 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Cadence(models.TextChoices):
+    UNSPECIFIED = "unspecified", _("Not stated")
     ANNUAL = "annual", _("Annual")
     SEMIANNUAL = "semiannual", _("Twice a year")
     QUARTERLY = "quarterly", _("Quarterly")
     AD_HOC = "ad_hoc", _("As needed")
 
 
+# Months between meetings; None for a mechanism that is never overdue: no cadence stated or
+# agreed yet, or one that meets as needed.
 CADENCE_MONTHS = {
+    Cadence.UNSPECIFIED: None,
     Cadence.ANNUAL: 12,
     Cadence.SEMIANNUAL: 6,
     Cadence.QUARTERLY: 3,

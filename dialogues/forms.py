@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from declaration_tracker.core.forms import VersionField
 
-from .choices import ActionItemState, MeetingState
+from .choices import ActionItemState, Cadence, MeetingState
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -42,6 +42,10 @@ def describe_user(user) -> str:
 
 def describe_commitment(commitment) -> str:
     return f"{commitment.code} {commitment.title}"
+
+
+class CadenceForm(forms.Form):
+    cadence = forms.ChoiceField(label=_("Agreed cadence"), choices=Cadence.choices)
 
 
 class MeetingForm(forms.Form):

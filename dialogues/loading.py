@@ -1,49 +1,67 @@
-"""Load the data file's dialogue mechanisms, after the commitments' part of it."""
+"""Load the data file's dialogue mechanisms, after the commitments' part of it.
+
+A mechanism follows the data file field by field while nobody has edited it, and keeps a
+user's edit otherwise (as commitments do, `commitments.loading`); its lead organisations are
+set once, when it is created, and its lead users are the users' alone.
+"""
 
 from typing import Any
 
-from commitments.loading import Loaded, LoadReport, row_upsert
-from commitments.models import Declaration, Organisation, Pillar
+from django.core.exceptions import ValidationError
 
+from commitments.loading import Loaded, LoadReport, file_fields_sync, file_row_save
+from declaration_tracker.core.versioning import versioned_save
+
+from .choices import Cadence
 from .models import DialogueMechanism
 
 
 def mechanism_load(
-    *,
-    declaration: Declaration,
-    pillar: Pillar,
-    organisations: list[Organisation],
-    item: dict[str, Any],
-    report: LoadReport,
+    item: dict[str, Any], *, loaded: Loaded, report: LoadReport, force: bool = False
 ) -> DialogueMechanism:
-    """Create or refresh a mechanism from the data file; its leads stay as users set them."""
-    mechanism, created = row_upsert(
-        DialogueMechanism,
-        {"slug": item["slug"]},
-        {
-            "declaration": declaration,
-            "pillar": pillar,
-            "name": item["name"],
-            "description": item.get("description", ""),
-            "cadence": item.get("cadence", "annual"),
-            "established": item.get("established", True),
-            "source_clause": item["source_clause"],
-            "paragraph": item["paragraph"],
-        },
-        report,
-    )
-    if created:
-        mechanism.lead_organisations.set(organisations)
-    return mechanism
+    """Create a mechanism from its data-file entry, or bring an existing one up to it."""
+    wanted = {
+        "pillar": item["pillar"],
+        "name": item["name"],
+        "description": item.get("description", ""),
+        "context": item.get("context", ""),
+        "cadence": item.get("cadence", Cadence.UNSPECIFIED),
+        "established": item.get("established", True),
+        "source_clause": item["source_clause"],
+        "paragraph": item["paragraph"],
+        "inferred_fields": sorted(item.get("inferred", [])),
+    }
+    related = {"pillar": loaded.pillars}
+    label = f"Mechanism {item['slug']}"
+    kind = DialogueMechanism._meta.verbose_name_plural
+    try:
+        mechanism = DialogueMechanism.objects.filter(slug=item["slug"]).first()
+        if mechanism is None:
+            mechanism = DialogueMechanism(
+                slug=item["slug"],
+                declaration=loaded.declaration,
+                **{**wanted, "pillar": loaded.pillars[item["pillar"]]},
+                loaded_values=wanted,
+            )
+            versioned_save(mechanism)
+            mechanism.lead_organisations.set(
+                [loaded.organisations[s] for s in item.get("lead_organisations", [])]
+            )
+            report.count(kind, created=True, changed=False)
+            return mechanism
+        changed = file_fields_sync(
+            mechanism, wanted, label=label, related=related, report=report, force=force
+        )
+        file_row_save(mechanism, related, changed=changed)
+        report.count(kind, created=False, changed=changed)
+        return mechanism
+    except ValidationError as exc:
+        raise ValidationError([f"{label}: {message}" for message in exc.messages]) from exc
 
 
-def mechanisms_load(*, data: dict[str, Any], loaded: Loaded, report: LoadReport) -> None:
+def mechanisms_load(
+    *, data: dict[str, Any], loaded: Loaded, report: LoadReport, force: bool = False
+) -> None:
     """Create or refresh every mechanism the data file lists."""
     for item in data.get("dialogue_mechanisms", []):
-        mechanism_load(
-            declaration=loaded.declaration,
-            pillar=loaded.pillars[item["pillar"]],
-            organisations=[loaded.organisations[s] for s in item.get("lead_organisations", [])],
-            item=item,
-            report=report,
-        )
+        mechanism_load(item, loaded=loaded, report=report, force=force)

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Commitment, Declaration, Organisation, Pillar
-from declaration_tracker.core.models import Versioned
+from declaration_tracker.core.models import FromDataFile, Versioned
 
 from .choices import CADENCE_MONTHS, ActionItemState, Cadence, MeetingState
 
@@ -48,7 +48,7 @@ def overdue_condition(today: datetime.date, since: str = "since") -> Q:
     return Q(established=True) & lapsed
 
 
-class DialogueMechanism(models.Model):
+class DialogueMechanism(FromDataFile):
     """A follow-through mechanism the declaration names, such as the annual NSA consultations."""
 
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
@@ -56,9 +56,18 @@ class DialogueMechanism(models.Model):
         Declaration, on_delete=models.PROTECT, related_name="dialogue_mechanisms"
     )
     name = models.CharField(_("name"), max_length=200, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("What the declaration says of it.")
+    )
     cadence = models.CharField(
-        _("cadence"), max_length=20, choices=Cadence.choices, default=Cadence.ANNUAL
+        _("cadence"),
+        max_length=20,
+        choices=Cadence.choices,
+        default=Cadence.UNSPECIFIED,
+        help_text=_(
+            "How often it meets: as the declaration states it, or as both sides agree. Not "
+            "stated: never reported overdue."
+        ),
     )
     pillar = models.ForeignKey(
         Pillar, verbose_name=_("pillar"), on_delete=models.PROTECT, related_name="mechanisms"

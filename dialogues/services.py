@@ -13,8 +13,29 @@ from commitments.models import User
 from commitments.services import owner_check
 from declaration_tracker.core.versioning import lock_for_write, versioned_save
 
-from .choices import ActionItemState
+from .choices import ActionItemState, Cadence
 from .models import ActionItem, DialogueMechanism, Meeting
+
+
+@acting_as("actor")
+def mechanism_cadence_set(
+    *, mechanism: DialogueMechanism, actor: User, cadence: str
+) -> DialogueMechanism:
+    """Set the cadence both sides agreed for a mechanism (managers): from then on it is due
+    and can be overdue on that cycle; a cadence the tracker had inferred becomes a stated one."""
+    permissions.require(
+        permissions.is_manager(actor), _("Only a manager may set a mechanism's agreed cadence.")
+    )
+    if cadence not in Cadence.values:
+        raise ValidationError({"cadence": _("Choose one of the cadences offered.")})
+    with transaction.atomic():
+        locked = DialogueMechanism.objects.select_for_update().get(pk=mechanism.pk)
+        locked.cadence = cadence
+        locked.inferred_fields = [f for f in locked.inferred_fields if f != "cadence"]
+        locked.full_clean()
+        locked.save(update_fields=["cadence", "inferred_fields"])
+    return locked
+
 
 MEETING_FIELDS = frozenset({"date", "place", "state", "outcome_summary"})
 ACTION_ITEM_FIELDS = frozenset(

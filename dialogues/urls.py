@@ -13,4 +13,5 @@ urlpatterns = [
     path("action-items/<int:pk>/edit/", views.action_item_edit, name="action-item-edit"),
     path("<slug:slug>/", views.dialogue_detail, name="dialogue-detail"),
     path("<slug:slug>/meetings/", views.meeting_add, name="meeting-add"),
+    path("<slug:slug>/cadence/", views.mechanism_cadence, name="mechanism-cadence"),
 ]

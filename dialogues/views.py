@@ -27,6 +27,7 @@ from .forms import (
     ActionItemEditForm,
     ActionItemForm,
     ActionItemStateForm,
+    CadenceForm,
     MeetingEditForm,
     MeetingForm,
 )
@@ -98,6 +99,9 @@ def _mechanism_page(request, mechanism: DialogueMechanism, **extra):
         "meetings": meetings,
         "can_edit": can_edit,
         "form": MeetingForm() if can_edit else None,
+        "cadence_form": CadenceForm(initial={"cadence": mechanism.cadence})
+        if permissions.is_manager(request.user)
+        else None,
     }
     context.update(extra)
     if is_htmx(request):
@@ -114,6 +118,28 @@ def _mechanism_page(request, mechanism: DialogueMechanism, **extra):
 def dialogue_detail(request, slug: str):
     permissions.require_reader(request)
     return _mechanism_page(request, _mechanism(slug, timezone.localdate()))
+
+
+@require_POST
+def mechanism_cadence(request, slug: str):
+    """A manager sets the cadence both sides agreed (the declaration states few)."""
+    permissions.require_reader(request)
+    permissions.require(
+        permissions.is_manager(request.user), "Only a manager may set a mechanism's cadence."
+    )
+    mechanism = _mechanism(slug, timezone.localdate())
+    form = CadenceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.mechanism_cadence_set(
+                mechanism=mechanism, actor=request.user, cadence=form.cleaned_data["cadence"]
+            )
+        except ValidationError as error:
+            form_add_errors(form, error)
+        else:
+            messages.success(request, "The agreed cadence is saved.")
+            return redirect("dialogue-detail", slug=slug)
+    return _mechanism_page(request, mechanism, cadence_form=form)
 
 
 @require_POST

@@ -55,6 +55,7 @@ RULES = {
     "dialogues/": UI_READ,
     "dialogues/<slug:slug>/": UI_READ,
     "dialogues/<slug:slug>/meetings/": POST_ONLY,
+    "dialogues/<slug:slug>/cadence/": POST_ONLY,
     "dialogues/meetings/<int:pk>/": UI_READ,
     # its form lives on the meeting page: a GET goes there
     "dialogues/meetings/<int:pk>/edit/": (302, 403, 302, 302, 302, 302, 302),
@@ -99,6 +100,7 @@ POST_RULES = {
     "commitments/<str:code>/milestones/": (302, 403, 403, 403, 200, 403, 200),
     "commitments/<str:code>/milestones/<int:pk>/edit/": (302, 403, 403, 403, 200, 403, 200),
     "dialogues/<slug:slug>/meetings/": (302, 403, 403, 403, 200, 403, 200),
+    "dialogues/<slug:slug>/cadence/": (302, 403, 403, 200, 403, 403, 200),
     "dialogues/meetings/<int:pk>/edit/": (302, 403, 403, 403, 200, 403, 200),
     "dialogues/meetings/<int:pk>/action-items/": (302, 403, 403, 403, 200, 403, 200),
     "dialogues/action-items/<int:pk>/edit/": (302, 403, 403, 403, 200, 403, 200),

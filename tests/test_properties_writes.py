@@ -36,7 +36,7 @@ from commitments.api.serializers import (
     MilestoneSerializer,
     StatusUpdateCreateSerializer,
 )
-from commitments.choices import LeadSide, Priority, Status
+from commitments.choices import LeadSide, Priority, Role, Status
 from commitments.models import Commitment, Milestone, StatusUpdate, User
 from dialogues.api.serializers import ActionItemSerializer, MeetingSerializer
 from dialogues.choices import ActionItemState, MeetingState
@@ -227,7 +227,8 @@ class Objects:
 def objects() -> Objects:
     return Objects(
         user=analyst("maritime", "dialogue"),
-        owner=UserFactory(username=OWNER),
+        # An owner must hold a role in the tracker (commitments.selectors.owner_candidates).
+        owner=UserFactory(username=OWNER, role=Role.VIEWER),
         milestone=make_milestone("MAR-01"),
         meeting=make_meeting("coast-guard-commandant-meetings"),
         item=make_action_item(make_meeting("nsa-consultations", date=datetime.date(2026, 5, 1))),

@@ -11,7 +11,7 @@ from declaration_tracker.api.serializers import (
     StrictSlugRelatedField,
 )
 
-from ..choices import MilestoneState, Status
+from ..choices import CommitmentStrength, MilestoneState, Status
 from ..models import Commitment, Milestone, Organisation, Pillar, StatusUpdate, User
 
 
@@ -32,7 +32,11 @@ class PillarBriefSerializer(serializers.ModelSerializer):
 class OrganisationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organisation
-        fields = ["slug", "name", "acronym", "side", "kind"]
+        fields = ["slug", "name", "acronym", "side", "kind", "inferred"]
+        extra_kwargs = {
+            "side": {"help_text": "`india`, `japan`, or `other` for a body of neither side."},
+            "inferred": {"help_text": "The declaration does not name it: the tracker inferred it."},
+        }
 
 
 class UserBriefSerializer(serializers.ModelSerializer):
@@ -97,6 +101,16 @@ class CommitmentSerializer(StrictModelSerializer):
     lead_organisations = OrganisationSerializer(many=True, read_only=True)
     responsible = UserBriefSerializer(read_only=True, allow_null=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
+    commitment_strength_label = serializers.CharField(
+        source="get_commitment_strength_display", read_only=True
+    )
+    partners = OrganisationSerializer(many=True, read_only=True)
+    inferred_fields = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="The fields whose value is the tracker's inference, not the declaration's: "
+        "some of `lead_side`, `lead_organisations`, `priority`, `start_date`, `target_date`.",
+    )
     last_status_update_at = serializers.DateTimeField(
         read_only=True, allow_null=True, help_text="When the trail last had an entry."
     )
@@ -109,10 +123,16 @@ class CommitmentSerializer(StrictModelSerializer):
             "pillar",
             "title",
             "description",
+            "context",
             "source_clause",
+            "clause_part",
             "paragraph",
+            "commitment_strength",
+            "commitment_strength_label",
             "lead_side",
             "lead_organisations",
+            "partners",
+            "inferred_fields",
             "responsible",
             "status",
             "status_label",
@@ -140,19 +160,18 @@ class CommitmentSerializer(StrictModelSerializer):
             "pillar": {"slug": pillar.slug, "name": pillar.name},
             "title": commitment.title,
             "description": commitment.description,
+            "context": commitment.context,
             "source_clause": commitment.source_clause,
+            "clause_part": commitment.clause_part,
             "paragraph": commitment.paragraph,
-            "lead_side": commitment.lead_side,
-            "lead_organisations": [
-                {
-                    "slug": o.slug,
-                    "name": o.name,
-                    "acronym": o.acronym,
-                    "side": o.side,
-                    "kind": o.kind,
-                }
-                for o in commitment.lead_organisations.all()
+            "commitment_strength": commitment.commitment_strength,
+            "commitment_strength_label": choice_labels(CommitmentStrength)[
+                commitment.commitment_strength
             ],
+            "lead_side": commitment.lead_side,
+            "lead_organisations": [_organisation(o) for o in commitment.lead_organisations.all()],
+            "partners": [_organisation(o) for o in commitment.partners.all()],
+            "inferred_fields": list(commitment.inferred_fields),
             "responsible": None
             if responsible is None
             else {
@@ -161,7 +180,7 @@ class CommitmentSerializer(StrictModelSerializer):
                 "side": responsible.side,
             },
             "status": commitment.status,
-            "status_label": status_labels()[commitment.status],
+            "status_label": choice_labels(Status)[commitment.status],
             "priority": commitment.priority,
             "start_date": _date(commitment.start_date),
             "target_date": _date(commitment.target_date),
@@ -191,15 +210,26 @@ class CommitmentSerializer(StrictModelSerializer):
 URL_PLACEHOLDER = "ZZZ-000"  # a code the URL pattern accepts and no URL otherwise holds
 
 
-def status_labels() -> dict[str, str]:
-    """Each status's label in the active language (translated once per language)."""
-    language = translation.get_language()
-    if language not in _STATUS_LABELS:
-        _STATUS_LABELS[language] = {value: str(label) for value, label in Status.choices}
-    return _STATUS_LABELS[language]
+def choice_labels(choices) -> dict[str, str]:
+    """Each value's label in the active language (translated once per language)."""
+    key = (choices, translation.get_language())
+    if key not in _LABELS:
+        _LABELS[key] = {value: str(label) for value, label in choices.choices}
+    return _LABELS[key]
 
 
-_STATUS_LABELS: dict[str | None, dict[str, str]] = {}
+_LABELS: dict[tuple, dict[str, str]] = {}
+
+
+def _organisation(o: Organisation) -> dict:
+    return {
+        "slug": o.slug,
+        "name": o.name,
+        "acronym": o.acronym,
+        "side": o.side,
+        "kind": o.kind,
+        "inferred": o.inferred,
+    }
 
 
 def _date(value) -> str | None:

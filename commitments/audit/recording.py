@@ -38,6 +38,10 @@ AUDITED: dict[str, tuple[str, ...]] = {
         "target_date",
         "progress",
         "lead_organisations",
+        "context",
+        "commitment_strength",
+        "inferred_fields",
+        "partners",
     ),
     "commitments.Milestone": (
         "commitment",
@@ -46,6 +50,17 @@ AUDITED: dict[str, tuple[str, ...]] = {
         "owner",
         "weight",
         "completed_on",
+    ),
+    "dialogues.DialogueMechanism": (
+        "name",
+        "description",
+        "context",
+        "cadence",
+        "established",
+        "pillar",
+        "inferred_fields",
+        "lead_organisations",
+        "leads",
     ),
     "dialogues.Meeting": ("mechanism", "date", "place", "state", "outcome_summary"),
     "dialogues.ActionItem": (

@@ -11,14 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from declaration_tracker.core.models import Versioned
+from declaration_tracker.core.models import FromDataFile, Versioned
 
-from ..choices import LeadSide, MilestoneState, Priority, Status
+from ..choices import CommitmentStrength, LeadSide, MilestoneState, Priority, Status
 from .declaration import Declaration, Pillar
 from .users import Organisation
 
 
-class Commitment(Versioned):
+class Commitment(FromDataFile, Versioned):
     code = models.CharField(
         _("code"),
         max_length=10,
@@ -32,9 +32,25 @@ class Commitment(Versioned):
         Pillar, verbose_name=_("pillar"), on_delete=models.PROTECT, related_name="commitments"
     )
     title = models.CharField(_("title"), max_length=255)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("What the declaration says of the undertaking.")
+    )
     source_clause = models.TextField(
         _("source clause"), help_text=_("The declaration's words, verbatim.")
+    )
+    clause_part = models.TextField(
+        _("own words of the clause"),
+        blank=True,
+        help_text=_(
+            "Where commitments share a listing clause: the words of it that are this one's."
+        ),
+    )
+    commitment_strength = models.CharField(
+        _("strength of language"),
+        max_length=20,
+        choices=CommitmentStrength.choices,
+        default=CommitmentStrength.COMMITTED,
+        help_text=_("How the declaration words it: pledged, plans, exploring, encourages…"),
     )
     paragraph = models.PositiveSmallIntegerField(_("paragraph"), validators=[MinValueValidator(1)])
     lead_side = models.CharField(
@@ -45,6 +61,13 @@ class Commitment(Versioned):
         verbose_name=_("lead organisations"),
         blank=True,
         related_name="led_commitments",
+    )
+    partners = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("frameworks and partners"),
+        blank=True,
+        related_name="partner_commitments",
+        help_text=_("Bodies of neither side the declaration names for it (the Quad, ASEAN…)."),
     )
     responsible = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -100,6 +123,10 @@ class Commitment(Versioned):
             models.CheckConstraint(
                 condition=Q(priority__in=Priority.values), name="commitment_priority_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(commitment_strength__in=CommitmentStrength.values),
+                name="commitment_strength_valid",
+            ),
             models.CheckConstraint(condition=Q(version__gte=1), name="commitment_version_positive"),
         ]
 
@@ -111,6 +138,10 @@ class Commitment(Versioned):
 
     def clean(self) -> None:
         super().clean()
+        if self.clause_part and self.clause_part not in (self.source_clause or ""):
+            raise ValidationError(
+                {"clause_part": _("The clause's own words must be words of the source clause.")}
+            )
         if self.pillar_id and self.code and not self.code.startswith(f"{self.pillar.code_prefix}-"):
             raise ValidationError(
                 {

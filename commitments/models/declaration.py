@@ -4,6 +4,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..declaration_layout import declaration_paragraphs
+
 
 class Declaration(models.Model):
     title = models.CharField(_("title"), max_length=255)
@@ -24,7 +26,7 @@ class Declaration(models.Model):
 
     @property
     def paragraphs(self) -> list[str]:
-        return [line for line in self.text.splitlines() if line.strip()]
+        return declaration_paragraphs(self.text)
 
 
 class Pillar(models.Model):

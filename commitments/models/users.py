@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import DEFAULT_TIME_ZONES, OrganisationKind, Side
+from ..choices import DEFAULT_TIME_ZONES, OrganisationKind, OrganisationSide, Side
 from .declaration import Pillar
 
 
@@ -23,8 +23,13 @@ class Organisation(models.Model):
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200)
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
-    side = models.CharField(_("side"), max_length=10, choices=Side.choices)
+    side = models.CharField(_("side"), max_length=10, choices=OrganisationSide.choices)
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
+    inferred = models.BooleanField(
+        _("inferred by the tracker"),
+        default=False,
+        help_text=_("Ticked for a body the declaration does not name: the tracker's inference."),
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -33,7 +38,7 @@ class Organisation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["side", "name"], name="organisation_unique_side_name"),
             models.CheckConstraint(
-                condition=Q(side__in=Side.values), name="organisation_side_valid"
+                condition=Q(side__in=OrganisationSide.values), name="organisation_side_valid"
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=OrganisationKind.values), name="organisation_kind_valid"

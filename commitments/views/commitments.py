@@ -19,7 +19,8 @@ from declaration_tracker.core.views import (
 )
 
 from .. import permissions, selectors, services
-from ..choices import LeadSide, Priority, Status
+from ..choices import CommitmentStrength, LeadSide, Priority, Status
+from ..declaration_layout import clause_spans
 from ..filters import CommitmentFilter
 from ..forms import MilestoneForm, StatusUpdateForm
 from ..models import Commitment, Milestone
@@ -74,6 +75,8 @@ def commitment_list(request):
             "lead_sides": LeadSide.choices,
             "priorities": Priority.choices,
             "selected_statuses": params.getlist("status"),
+            "strengths": CommitmentStrength.choices,
+            "selected_strengths": params.getlist("commitment_strength"),
         },
     )
 
@@ -109,6 +112,10 @@ def _page(request, commitment: Commitment, **extra):
     context = _live_context(request, commitment, **extra)
     for section in selectors.commitment_page_sections:
         context.update(section(commitment))
+    # The clause, with this commitment's own words marked where it shares a listing clause.
+    own = [(commitment.source_clause, commitment)] if commitment.clause_part else []
+    context["clause_segments"], _unplaced = clause_spans(commitment.source_clause, own)
+    context["partners"] = list(commitment.partners.all())
     context["organisations_by_side"] = [
         (label, [o for o in commitment.lead_organisations.all() if o.side == side])
         for side, label in (("india", "India"), ("japan", "Japan"))

@@ -43,3 +43,34 @@ class AppendOnly(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError(f"{self.what} is append-only: an entry cannot be deleted.")
+
+
+class FromDataFile(models.Model):
+    """A row the declaration's data file gives (a commitment, a dialogue mechanism): what the
+    tracker adds is kept apart from the text's words, what it inferred is listed, and what the
+    file said at the last load is remembered so that a reload keeps users' edits."""
+
+    context = models.TextField(
+        _("context added by the tracker"),
+        blank=True,
+        help_text=_("Background the declaration does not give, kept apart from its words."),
+    )
+    inferred_fields = models.JSONField(
+        _("inferred fields"),
+        default=list,
+        blank=True,
+        help_text=_("Fields whose value is the tracker's inference: the text does not state it."),
+    )
+    loaded_values = models.JSONField(
+        _("values last loaded"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "What the data file said at the last load: a field still equal to it has not been "
+            "edited, and follows the file."
+        ),
+    )
+
+    class Meta:
+        abstract = True

@@ -4,7 +4,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from commitments.choices import LeadSide, Status
+from commitments.choices import CommitmentStrength, LeadSide, Status
 
 from .figures import dashboard_figures_cached
 
@@ -34,6 +34,13 @@ class PillarFigures(GroupFigures):
 
 class SideFigures(GroupFigures):
     lead_side = serializers.ChoiceField(choices=LeadSide.choices)
+    label = serializers.CharField()
+
+
+class StrengthFigures(GroupFigures):
+    commitment_strength = serializers.ChoiceField(
+        choices=CommitmentStrength.choices, help_text="How the declaration words them."
+    )
     label = serializers.CharField()
 
 
@@ -95,6 +102,11 @@ class DashboardSerializer(serializers.Serializer):
     overall = GroupFigures()
     pillars = PillarFigures(many=True)
     lead_sides = SideFigures(many=True)
+    strengths = StrengthFigures(
+        many=True,
+        help_text="Status by the declaration's strength of language: an `exploring` item not "
+        "started is not a `pledged` one off track. Only strengths some commitment has.",
+    )
     milestones_overdue = MilestoneFigures()
     milestones_due = DueFigures()
     stale = StaleFigures(help_text="Commitments with no status update in 90 days.")

@@ -11,7 +11,7 @@ from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from commitments.choices import LeadSide, MilestoneState, Status
+from commitments.choices import CommitmentStrength, LeadSide, MilestoneState, Status
 from commitments.models import Commitment, Milestone, Pillar
 from commitments.selectors import (
     milestone_list,
@@ -59,10 +59,11 @@ def dashboard_figures(today: datetime.date | None = None) -> dict:
     today = today or timezone.localdate()
     due_by = today + datetime.timedelta(days=DUE_WITHIN_DAYS)
 
-    # Every commitment figure from one pass: counts per (pillar, lead side), added up here.
+    # Every commitment figure from one pass: counts per (pillar, lead side, strength of
+    # language), added up here.
     groups = list(
         Commitment.objects.order_by()
-        .values("pillar_id", "lead_side")
+        .values("pillar_id", "lead_side", "commitment_strength")
         .annotate(
             total=Count("id"),
             progress_sum=Sum("progress"),
@@ -76,6 +77,10 @@ def dashboard_figures(today: datetime.date | None = None) -> dict:
         for pillar in Pillar.objects.order_by("position").values("id", "slug", "name")
     ]
     sides = {side: _summed([g for g in groups if g["lead_side"] == side]) for side in LeadSide}
+    strengths = {
+        strength: _summed([g for g in groups if g["commitment_strength"] == strength])
+        for strength in CommitmentStrength
+    }
     open_ = Q(completed_on__isnull=True)
     # Open milestones due by the horizon: the partial index on open milestones' due dates.
     milestone_counts = Milestone.objects.filter(open_, due_date__lte=due_by).aggregate(
@@ -123,6 +128,18 @@ def dashboard_figures(today: datetime.date | None = None) -> dict:
                 "link": list_link(lead_side=side),
             }
             for side, label in LeadSide.choices
+        ],
+        "strengths": [
+            {
+                "commitment_strength": strength,
+                "label": str(label),
+                "commitments": strengths[strength]["total"],
+                "progress": strengths[strength]["progress"],
+                "by_status": _mix(strengths[strength], commitment_strength=strength),
+                "link": list_link(commitment_strength=strength),
+            }
+            for strength, label in CommitmentStrength.choices
+            if strengths[strength]["total"]
         ],
         "milestones_overdue": {
             "count": milestone_counts["overdue"],

@@ -9,9 +9,13 @@ from dialogues.loading import mechanisms_load
 
 
 @transaction.atomic
-def declaration_load(*, data: dict[str, Any]) -> LoadReport:
-    """Load or refresh the declaration and everything the data file derives from it."""
+def declaration_load(*, data: dict[str, Any], force: bool = False) -> LoadReport:
+    """Load or refresh the declaration and everything the data file derives from it.
+
+    Users' edits of commitments and mechanisms are kept and reported; `force` overwrites
+    them with the file's values, and reports what it overwrote.
+    """
     report = LoadReport()
-    loaded = commitments_load(data=data, report=report)
-    mechanisms_load(data=data, loaded=loaded, report=report)
+    loaded = commitments_load(data=data, report=report, force=force)
+    mechanisms_load(data=data, loaded=loaded, report=report, force=force)
     return report

@@ -20,7 +20,7 @@ def declaration_reader(request):
         return render(request, "commitments/declaration.html", {"declaration": None})
     commitments = list(
         Commitment.objects.filter(declaration=declaration)
-        .only("code", "title", "status", "source_clause", "paragraph")
+        .only("code", "title", "status", "source_clause", "clause_part", "paragraph")
         .order_by("code")
     )
     mechanisms = list(

@@ -25,6 +25,12 @@ class DialogueMechanismSerializer(serializers.ModelSerializer):
     )
     next_due = serializers.SerializerMethodField(help_text="When the cadence wants a meeting.")
     overdue = serializers.SerializerMethodField(help_text="The cadence has lapsed.")
+    inferred_fields = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="The fields whose value is the tracker's inference, not the declaration's "
+        "(`lead_organisations`).",
+    )
 
     class Meta:
         model = DialogueMechanism
@@ -32,6 +38,7 @@ class DialogueMechanismSerializer(serializers.ModelSerializer):
             "slug",
             "name",
             "description",
+            "context",
             "cadence",
             "pillar",
             "lead_organisations",
@@ -39,6 +46,7 @@ class DialogueMechanismSerializer(serializers.ModelSerializer):
             "established",
             "source_clause",
             "paragraph",
+            "inferred_fields",
             "last_held",
             "next_planned",
             "next_due",

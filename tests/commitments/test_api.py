@@ -360,10 +360,10 @@ FILTERS = [
     ({"pillar": "maritime", "status": "at_risk"}, {"MAR-01"}),
     ({"pillar": "defence", "owner": "alice"}, set()),
     ({"search": "MAR-05"}, {"MAR-05"}),  # code
-    ({"search": "HADR"}, {"DEF-04"}),  # title
-    ({"search": "navic"}, {"TEC-13"}),  # description, any case
+    ({"search": "tri-service"}, {"DEF-04"}),  # title
+    ({"search": "navic"}, {"TEC-13"}),  # the tracker's context, any case
     ({"search": "geared toward"}, {"DEF-04"}),  # source clause
-    ({"search": "niche areas"}, {"DEF-07", "DEF-08", "DEF-09"}),  # source clause
+    ({"search": "niche areas"}, {"DEF-07", "DEF-08", "DEF-09", "DEF-10"}),  # source clause
 ]
 
 
@@ -1029,7 +1029,7 @@ def test_listing_commitments_takes_as_many_queries_for_100_rows_as_for_10():
     ten, hundred = (queries_for(client, url("commitments"), n) for n in (10, 100))
 
     assert ten == hundred
-    assert hundred <= 7
+    assert hundred <= 8  # one of them the partners (frameworks, multilateral bodies) of the page
 
 
 @pytest.mark.usefixtures("many_milestones")

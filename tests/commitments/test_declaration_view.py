@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from commitments.choices import Status
-from commitments.declaration_layout import clause_spans, declaration_layout
+from commitments.declaration_layout import clause_spans, declaration_layout, declaration_paragraphs
 from commitments.models import Commitment, Declaration, User
 from dialogues.models import DialogueMechanism
 from tests.factories import analyst, manager, superuser, viewer
@@ -51,16 +51,42 @@ def test_a_paragraph_without_clauses_is_one_plain_segment():
     assert texts(clause_spans("plain text", [])[0]) == [("plain text", [])]
 
 
-def test_layout_numbers_paragraphs_as_the_data_file_does():
-    item = SimpleNamespace(paragraph=3, source_clause="gamma")
+def test_layout_numbers_paragraphs_as_the_loader_and_the_model_do():
+    """Non-blank lines, numbered in order: a blank line between paragraphs takes no number."""
+    text = "alpha\n\ngamma delta"
+    item = SimpleNamespace(paragraph=2, source_clause="gamma")
     lost = SimpleNamespace(paragraph=9, source_clause="alpha")
-    on_blank = SimpleNamespace(paragraph=2, source_clause="x")
 
-    paragraphs, orphans = declaration_layout("alpha\n\ngamma delta", [item, lost, on_blank])
+    paragraphs, orphans = declaration_layout(text, [item, lost])
 
-    assert [p.number for p in paragraphs] == [1, 3]
+    assert [p.number for p in paragraphs] == [1, 2]
     assert texts(paragraphs[1].segments) == [("gamma", [item]), (" delta", [])]
-    assert orphans == [lost, on_blank]
+    assert orphans == [lost]
+    assert declaration_paragraphs(text) == ["alpha", "gamma delta"]
+    assert Declaration(text=text).paragraphs == declaration_paragraphs(text)
+
+
+def test_each_commitment_of_a_shared_clause_marks_its_own_words():
+    clause = "niche areas such as counter-terrorism, peacekeeping, cyber defence"
+    text = f"Further commitments include collaboration in {clause}, and more."
+    terror = SimpleNamespace(source_clause=clause, clause_part="counter-terrorism")
+    peace = SimpleNamespace(source_clause=clause, clause_part="peacekeeping")
+    whole = SimpleNamespace(source_clause="Further commitments", clause_part="")
+
+    segments, unplaced = clause_spans(
+        text, [(clause, terror), (clause, peace), (whole.source_clause, whole)]
+    )
+
+    marked = [(segment.text, segment.items) for segment in segments if segment.items]
+    assert marked == [
+        ("Further commitments", [whole]),
+        ("counter-terrorism", [terror]),
+        ("peacekeeping", [peace]),
+    ]
+    assert unplaced == []
+    # A part that is not inside its clause is not marked somewhere else in the paragraph.
+    stray = SimpleNamespace(source_clause=clause, clause_part="more")
+    assert clause_spans(text, [(clause, stray)])[1] == [stray]
 
 
 # --------------------------------------------------------------------------- the page
@@ -144,9 +170,10 @@ def test_clauses_are_marked_and_overlapping_ones_merged(client):
     assert "coordinate to counter piracy and transnational crime" not in marks
     merged = paragraphs[6].split("like ReCAAP</mark>", 1)[1].split("</small>", 1)[0]
     assert "MAR-05" in merged and "MAR-06" in merged
-    # Three commitments share one clause: marked once, all three listed.
-    shared = re.findall(r"<mark class=\"clause\">collaboration in niche areas", paragraphs[5])
-    assert len(shared) == 1
+    # Commitments sharing one listing clause: each marks its own words, linked to itself.
+    for part, code in (("counter-terrorism", "DEF-07"), ("peacekeeping", "DEF-08")):
+        after = paragraphs[5].split(f'<mark class="clause">{part}</mark>', 1)[1]
+        assert code in after.split("</small>", 1)[0]
     # A commitment and a mechanism share a clause in paragraph 10.
     nsa = paragraphs[10].split("annual National Security Adviser consultations</mark>", 1)[1]
     nsa = nsa.split("</small>", 1)[0]

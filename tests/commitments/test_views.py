@@ -428,8 +428,8 @@ def test_a_write_in_another_process_retires_the_figures_this_process_cached(clie
         [
             sys.executable,
             "-c",
-            "import django; django.setup(); from commitments import generations; "
-            "generations.invalidate(generations.DASHBOARD)",
+            "import django; django.setup(); from declaration_tracker.core import cache; "
+            "cache.invalidate(cache.DASHBOARD)",
         ],
         cwd=settings.BASE_DIR,
         env={
