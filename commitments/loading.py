@@ -281,6 +281,15 @@ def _shown(value) -> str:
     return f"“{text[:120]}{'…' if len(text) > 120 else ''}”"
 
 
+@dataclasses.dataclass
+class FileSync:
+    """What `file_fields_sync` decided for a row: whether a field changed, and the related
+    rows (by slug) its many-to-many fields are to hold once the row is saved."""
+
+    changed: bool = False
+    many: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+
+
 def file_fields_sync(
     obj,
     wanted: dict[str, Any],
@@ -289,15 +298,16 @@ def file_fields_sync(
     related: dict[str, dict[str, Any]],
     report: LoadReport,
     force: bool,
-) -> bool:
+) -> FileSync:
     """Bring the data file's fields of an existing row up to the file, except where a user has
     changed them since the last load: keep those (and report them) unless `force`.
 
     `wanted` holds each field as the file writes it (related rows by slug); `related` maps a
-    relation's slugs to rows. Return whether anything changed; the caller saves.
+    relation's slugs to rows. What the file said is remembered in `loaded_values` either way;
+    the caller saves with `file_row_save`.
     """
     loaded = dict(obj.loaded_values or {})
-    changed = False
+    sync = FileSync()
     for field, value in wanted.items():
         current = _comparable(obj, field)
         if current != value:
@@ -315,27 +325,26 @@ def file_fields_sync(
                     )
                 model_field = obj._meta.get_field(field)
                 if model_field.many_to_many:
-                    obj._pending_m2m = {**getattr(obj, "_pending_m2m", {}), field: value}
+                    sync.many[field] = value
                 elif model_field.many_to_one:
                     setattr(obj, field, related[field][value])
                 else:
                     setattr(obj, field, value)
-                changed = True
+                sync.changed = True
         loaded[field] = value
     obj.loaded_values = loaded
-    return changed
+    return sync
 
 
-def file_row_save(obj, related: dict[str, dict[str, Any]], *, changed: bool) -> None:
+def file_row_save(obj, related: dict[str, dict[str, Any]], sync: FileSync) -> None:
     """Save what `file_fields_sync` decided: a changed row (a new version, and its
     many-to-many fields after it), or only what the file said, which is no edit."""
-    if not changed:
+    if not sync.changed:
         type(obj).objects.filter(pk=obj.pk).update(loaded_values=obj.loaded_values)
         return
     versioned_save(obj)
-    for field, slugs in getattr(obj, "_pending_m2m", {}).items():
+    for field, slugs in sync.many.items():
         getattr(obj, field).set([related[field][slug] for slug in slugs])
-    obj._pending_m2m = {}
 
 
 def commitment_load(
@@ -382,11 +391,11 @@ def commitment_load(
             report.count(Commitment._meta.verbose_name_plural, created=True, changed=False)
             return commitment
         commitment = lock_for_write(existing, None)
-        changed = file_fields_sync(
+        sync = file_fields_sync(
             commitment, wanted, label=label, related=related, report=report, force=force
         )
-        file_row_save(commitment, related, changed=changed)
-        report.count(Commitment._meta.verbose_name_plural, created=False, changed=changed)
+        file_row_save(commitment, related, sync)
+        report.count(Commitment._meta.verbose_name_plural, created=False, changed=sync.changed)
         return commitment
     except ValidationError as exc:
         raise ValidationError([f"{label}: {message}" for message in exc.messages]) from exc

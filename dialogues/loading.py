@@ -49,11 +49,11 @@ def mechanism_load(
             )
             report.count(kind, created=True, changed=False)
             return mechanism
-        changed = file_fields_sync(
+        sync = file_fields_sync(
             mechanism, wanted, label=label, related=related, report=report, force=force
         )
-        file_row_save(mechanism, related, changed=changed)
-        report.count(kind, created=False, changed=changed)
+        file_row_save(mechanism, related, sync)
+        report.count(kind, created=False, changed=sync.changed)
         return mechanism
     except ValidationError as exc:
         raise ValidationError([f"{label}: {message}" for message in exc.messages]) from exc
