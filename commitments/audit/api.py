@@ -22,7 +22,8 @@ class AuditEventSerializer(serializers.ModelSerializer):
         help_text="Who made the change; null for the system (a command, a scheduled task).",
     )
     object_type = serializers.SerializerMethodField(
-        help_text="`commitment`, `milestone`, `meeting`, `action_item` or `user`."
+        help_text="`commitment`, `milestone`, `dialogue_mechanism`, `meeting`, `action_item` or "
+        "`user`."
     )
     commitment = serializers.CharField(
         source="commitment_code",
