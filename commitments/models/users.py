@@ -86,13 +86,17 @@ class User(AbstractUser):
 
     def clean(self) -> None:
         super().clean()
+        if self.organisation_id and self.organisation.side not in Side.values:
+            raise ValidationError(
+                {"organisation": _("A user works for one of the two governments' organisations.")}
+            )
         if self.organisation_id and self.side and self.organisation.side != self.side:
             raise ValidationError(
                 {"organisation": _("The organisation belongs to the other side.")}
             )
 
     def save(self, *args, **kwargs) -> None:
-        if not self.side and self.organisation_id:
+        if not self.side and self.organisation_id and self.organisation.side in Side.values:
             self.side = self.organisation.side
         if not self.time_zone:
             self.time_zone = DEFAULT_TIME_ZONES.get(self.side, DEFAULT_TIME_ZONES[Side.INDIA])

@@ -12,7 +12,7 @@ from django.urls import reverse
 from commitments import services
 from commitments.choices import CommitmentStrength, OrganisationSide
 from commitments.loading import declaration_data_check
-from commitments.models import Commitment, Organisation
+from commitments.models import Commitment, Organisation, User
 from declaration_tracker.declaration.loading import declaration_load
 from dialogues.choices import Cadence
 from dialogues.models import DialogueMechanism
@@ -239,6 +239,22 @@ def test_bodies_of_neither_side_are_organisations_that_commitments_name():
     body = api_client(manager()).get("/api/v1/commitments/", {"partner": "quad"}).json()
     assert {row["code"] for row in body["results"]} == set(named.values_list("code", flat=True))
     assert all(any(p["slug"] == "quad" for p in row["partners"]) for row in body["results"])
+
+
+def test_a_user_cannot_belong_to_a_body_of_neither_side():
+    quad = Organisation.objects.get(slug="quad")
+    user = User(username="quad-member", organisation=quad)
+    with pytest.raises(ValidationError) as refused:
+        user.full_clean()
+    assert "organisation" in refused.value.message_dict
+    user.save()  # saved without the form's check, it still takes no side of its own
+    assert user.side == ""
+    ministry = Organisation.objects.get(slug="in-mea")
+    member = User(username="mea-member", organisation=ministry)
+    member.set_password("a-long-test-password")
+    member.full_clean()
+    member.save()
+    assert member.side == "india"
 
 
 def test_an_organisation_the_text_does_not_name_is_marked_inferred():
