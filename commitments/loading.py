@@ -251,19 +251,6 @@ def commitments_load(*, data: dict[str, Any], report: LoadReport, force: bool = 
 
 # --- Commitments and mechanisms: follow the file, keep the users' edits
 
-# The fields the data file gives a commitment, kept in step with it while nobody edits them.
-COMMITMENT_FILE_FIELDS = (
-    "title",
-    "description",
-    "context",
-    "source_clause",
-    "clause_part",
-    "paragraph",
-    "commitment_strength",
-    "inferred_fields",
-    "partners",
-)
-
 
 def _comparable(obj, field: str):
     """A field's value as the data file writes it: related rows by slug, many in order."""
@@ -357,6 +344,7 @@ def commitment_load(
     force: bool = False,
 ) -> Commitment:
     """Create a commitment from its data-file entry, or bring an existing one up to it."""
+    # The fields the file gives, kept in step with it while nobody edits them.
     wanted = {
         "title": item["title"],
         "description": item.get("description", ""),
