@@ -41,8 +41,9 @@ run: install
 	@echo
 	@echo "  The tracker is starting at http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	@echo "  Demo log-ins, all with password '$(DEMO_PASSWORD)':"
-	@echo "    admin (superuser), analyst (India; defence, maritime), analyst_jp (Japan),"
-	@echo "    manager, viewer"
+	@echo "    admin (superuser), analyst (India; defence, maritime),"
+	@echo "    analyst_jp (Japan; maritime, industry, technology, multilateral, dialogue),"
+	@echo "    manager and viewer (India), manager_jp and viewer_jp (Japan)"
 	@echo "  Ctrl-C stops the web server, the Celery worker and beat together."
 	@echo
 	HOST=$(HOST) WEB_PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile

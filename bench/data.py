@@ -40,7 +40,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from commitments.choices import DEFAULT_TIME_ZONES, LeadSide, Priority, Role, Side, Status
+from commitments.choices import (
+    DEFAULT_TIME_ZONES,
+    LeadSide,
+    Priority,
+    Role,
+    Side,
+    Status,
+    TrailKind,
+)
 from commitments.models import (
     Commitment,
     Declaration,
@@ -262,6 +270,9 @@ class Generator:
                     lead_side=rng.choice(LeadSide.values),
                     responsible_id=responsible,
                     status=status,
+                    # Synthetic trails speak for both sides at once (see `trail`).
+                    india_status=status,
+                    japan_status=status,
                     priority=rng.choice(Priority.values),
                     start_date=self.start_date,
                     target_date=self.days(rng.randint(365, 900)),
@@ -352,6 +363,10 @@ class Generator:
                 commitment_id=commitment.pk,
                 author_id=author,
                 created_at=when,
+                # One status for both sides, as the trail was before per-side reporting: the
+                # load does not need two governments' exchanges, and stays consistent.
+                kind=TrailKind.SHARED,
+                assessment=to_status,
                 from_status=from_status,
                 to_status=to_status,
                 from_progress=from_progress,

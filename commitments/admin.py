@@ -72,6 +72,9 @@ class StatusUpdateInline(ReadOnlyInline):
     fields = [
         "created_at",
         "author",
+        "side",
+        "kind",
+        "assessment",
         "from_status",
         "to_status",
         "from_progress",
@@ -107,12 +110,15 @@ class CommitmentAdmin(ServiceAdmin):
         "title",
         "pillar",
         "status",
+        "india_status",
+        "japan_status",
+        "awaiting_side",
         "progress",
         "lead_side",
         "responsible",
         "target_date",
     ]
-    list_filter = ["pillar", "status", "lead_side", "priority"]
+    list_filter = ["pillar", "status", "awaiting_side", "lead_side", "priority"]
     list_select_related = ["pillar", "responsible"]
     search_fields = ["code", "title", "description", "source_clause"]
     readonly_fields = [
@@ -121,6 +127,10 @@ class CommitmentAdmin(ServiceAdmin):
         "paragraph",
         "source_clause",
         "status",
+        "india_status",
+        "japan_status",
+        "awaiting_side",
+        "awaiting_since",
         "progress",
         "version",
         "created_at",
@@ -136,6 +146,10 @@ class CommitmentAdmin(ServiceAdmin):
             {
                 "fields": [
                     "status",
+                    "india_status",
+                    "japan_status",
+                    "awaiting_side",
+                    "awaiting_since",
                     "progress",
                     "version",
                     "created_at",
@@ -224,9 +238,17 @@ class MilestoneAdmin(ServiceAdmin):
 class StatusUpdateForm(forms.ModelForm):
     class Meta:
         model = StatusUpdate
-        fields = ["commitment", "to_status", "to_progress", "note", "evidence_url"]
-        labels = {"to_status": _("Status"), "to_progress": _("Progress (%)")}
-        help_texts = {"to_progress": _("Only for a commitment without milestones.")}
+        fields = ["commitment", "side", "to_status", "to_progress", "note", "evidence_url"]
+        labels = {
+            "side": _("Reporting for"),
+            "to_status": _("The side's status"),
+            "to_progress": _("Progress (%)"),
+        }
+        help_texts = {
+            "side": _("Left blank, your own side."),
+            "to_status": _("The official status follows from both sides' assessments."),
+            "to_progress": _("Only for a commitment without milestones."),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -238,8 +260,18 @@ class StatusUpdateAdmin(ServiceAdmin):
     """The trail: entries are added through the service, and never edited or deleted."""
 
     form = StatusUpdateForm
-    list_display = ["created_at", "commitment", "from_status", "to_status", "to_progress", "author"]
-    list_filter = ["to_status", "commitment__pillar"]
+    list_display = [
+        "created_at",
+        "commitment",
+        "side",
+        "kind",
+        "assessment",
+        "from_status",
+        "to_status",
+        "to_progress",
+        "author",
+    ]
+    list_filter = ["side", "kind", "to_status", "commitment__pillar"]
     list_select_related = ["commitment", "author"]
     search_fields = ["commitment__code", "note"]
     autocomplete_fields = ["commitment"]
@@ -256,6 +288,7 @@ class StatusUpdateAdmin(ServiceAdmin):
         return services.status_update_create(
             commitment=commitment,
             author=request.user,
+            side=form.cleaned_data["side"] or None,
             status=form.cleaned_data["to_status"],
             note=form.cleaned_data["note"],
             evidence_url=form.cleaned_data["evidence_url"],

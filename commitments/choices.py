@@ -69,6 +69,30 @@ class Status(models.TextChoices):
     DISCONTINUED = "discontinued", _("Discontinued")
 
 
+# A move to one of these closes a commitment: on a commitment led by one side it stays
+# proposed until the other side confirms it (two keys for closing).
+CLOSING_STATUSES = (Status.COMPLETED, Status.DISCONTINUED)
+
+
+class TrailKind(models.TextChoices):
+    """What a trail entry records."""
+
+    REPORT = "report", _("Assessment reported")
+    CONFIRM = "confirm", _("Assessment confirmed")
+    DECLINE = "decline", _("Confirmation declined")
+    PROGRESS = "progress", _("Progress from milestones")
+    SHARED = "shared", _("Before per-side reporting")
+
+
+# The kinds that set the reporting side's assessment.
+ASSESSMENT_KINDS = (TrailKind.REPORT, TrailKind.CONFIRM, TrailKind.DECLINE)
+
+
+def counterpart(side: str) -> str:
+    """The other government."""
+    return Side.JAPAN if side == Side.INDIA else Side.INDIA
+
+
 class Priority(models.TextChoices):
     HIGH = "high", _("High")
     MEDIUM = "medium", _("Medium")
@@ -101,6 +125,7 @@ class ReminderKind(models.TextChoices):
     OVERDUE = "overdue", _("Overdue")
     DUE_TODAY = "due_today", _("Due today")
     DUE_SOON = "due_soon", _("Due soon")
+    AWAITING = "awaiting", _("Awaiting your confirmation")
     STALE = "stale", _("No status update for a long time")
     ESCALATION = "escalation", _("Escalation: overdue for over a week")
     MECHANISM = "mechanism", _("Dialogue meeting overdue")

@@ -27,6 +27,10 @@ COLUMNS = (
     "paragraph",
     "source_clause",
     "updated_at",
+    "india_status",
+    "japan_status",
+    "sides_agree",
+    "awaiting_side",
 )
 
 
@@ -68,4 +72,8 @@ def commitment_rows(queryset: QuerySet[Commitment], chunk_size: int = 1000) -> I
             c.paragraph,
             c.source_clause,
             c.updated_at.isoformat(),
+            c.india_status,
+            c.japan_status,
+            "yes" if c.sides_agree else "no",
+            c.awaiting_side,
         ]

@@ -13,7 +13,7 @@ from declaration_tracker.api.filters import (
 )
 
 from . import selectors
-from .choices import CommitmentStrength, LeadSide, MilestoneState, Priority, Status
+from .choices import CommitmentStrength, LeadSide, MilestoneState, Priority, Side, Status
 from .models import Commitment, Milestone, Pillar, User
 from .selectors import stale_condition
 
@@ -77,6 +77,18 @@ class CommitmentFilter(django_filters.FilterSet):
         method="filter_stale",
         help_text="Only commitments with no status update for TRACKER_STALE_AFTER_DAYS (90).",
     )
+    sides_agree = StrictBooleanFilter(
+        method="filter_sides_agree",
+        label="Sides agree",
+        help_text="`false`: only commitments whose two sides' assessments differ; `true`: only "
+        "those where India and Japan report the same status.",
+    )
+    awaiting_side = django_filters.ChoiceFilter(
+        choices=Side.choices,
+        label="Awaiting",
+        help_text="Only commitments whose official status waits for this side's answer "
+        "(`india` or `japan`).",
+    )
 
     class Meta:
         model = Commitment
@@ -89,6 +101,7 @@ class CommitmentFilter(django_filters.FilterSet):
             "organisation",
             "partner",
             "owner",
+            "awaiting_side",
         ]
 
     def filter_milestones(self, queryset, name, value: str):
@@ -110,6 +123,10 @@ class CommitmentFilter(django_filters.FilterSet):
     def filter_stale(self, queryset, name, value: bool):
         stale = stale_condition(timezone.localdate())
         return queryset.filter(stale if value else ~stale)
+
+    def filter_sides_agree(self, queryset, name, value: bool):
+        agree = selectors.SIDES_AGREE
+        return queryset.filter(agree if value else ~agree)
 
 
 class MilestoneFilter(django_filters.FilterSet):

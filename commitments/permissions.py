@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from .choices import Role
+from .choices import Role, Side
 from .models import Pillar, User
 
 # The model permissions each role's group holds, by app label. Writes are further limited to
@@ -96,6 +96,20 @@ def can_edit_pillar(user, pillar: Pillar | int) -> bool:
     return is_analyst(user) and pillar_id in assigned_pillar_ids(user)
 
 
+def can_report_for(user, side: str) -> bool:
+    """Say whether the user may report a side's assessment: their own side (a superuser, any).
+
+    Whether they may write in the commitment's pillar is `can_edit_pillar`'s to say."""
+    return is_superuser(user) or (is_analyst(user) and bool(side) and user.side == side)
+
+
+def report_sides(user, pillar: Pillar | int) -> list[str]:
+    """The sides whose assessment the user may report on a commitment of `pillar`."""
+    if not can_edit_pillar(user, pillar):
+        return []
+    return [side for side in Side.values if can_report_for(user, side)]
+
+
 def can_edit_any(user) -> bool:
     return is_superuser(user) or (is_analyst(user) and bool(assigned_pillar_ids(user)))
 
@@ -118,6 +132,13 @@ def require_edit_pillar(user, pillar: Pillar | int) -> None:
     require(
         can_edit_pillar(user, pillar),
         _("Only an analyst assigned to this pillar may change it."),
+    )
+
+
+def require_report_for(user, side: str) -> None:
+    require(
+        can_report_for(user, side),
+        _("An analyst reports their own government's assessment only."),
     )
 
 

@@ -4,11 +4,11 @@ import datetime
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from declaration_tracker.core.cache import REFERENCE, cached
 
-from .choices import Role, Status
+from .choices import Role, Side, Status
 from .models import Commitment, Milestone, Organisation, Pillar, StatusUpdate, User
 
 COMMITMENT_SEARCH_FIELDS = ("code", "title", "description", "context", "source_clause")
@@ -26,10 +26,19 @@ def commitment_search(queryset: QuerySet[Commitment], text: str) -> QuerySet[Com
     return queryset
 
 
+# Both governments report the same status.
+SIDES_AGREE = Q(india_status=F("japan_status"))
+
+
 def commitment_list() -> QuerySet[Commitment]:
     """Commitments with everything a list row shows, in a constant number of queries."""
     return (
-        Commitment.objects.select_related("pillar", "responsible")
+        Commitment.objects.select_related(
+            "pillar",
+            "responsible",
+            "india_report__author",
+            "japan_report__author",
+        )
         .prefetch_related(
             Prefetch("lead_organisations", queryset=Organisation.objects.order_by("side", "name")),
             Prefetch("partners", queryset=Organisation.objects.order_by("name")),
@@ -52,6 +61,15 @@ def milestone_list() -> QuerySet[Milestone]:
 
 def status_update_list() -> QuerySet[StatusUpdate]:
     return StatusUpdate.objects.select_related("author", "commitment")
+
+
+def side_counts() -> dict:
+    """Conditional counts of commitments whose sides disagree and whose status awaits a side,
+    as aggregates named `disagree`, `awaiting_india` and `awaiting_japan`."""
+    return {
+        "disagree": Count("id", filter=~SIDES_AGREE),
+        **{f"awaiting_{side}": Count("id", filter=Q(awaiting_side=side)) for side in Side.values},
+    }
 
 
 def stale_condition(today: datetime.date, days: int | None = None) -> Q:

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 
 from declaration_tracker.core.versioning import lock_for_write, versioned_save
 
-from . import permissions, selectors
+from . import permissions, selectors, sides
 from .audit import acting_as
-from .choices import Status
+from .choices import Side, Status, TrailKind, counterpart
 from .models import (
     CalendarFeedToken,
     Commitment,
@@ -100,6 +100,17 @@ def commitment_update(
     return current
 
 
+def report_side(author: User, side: str | None) -> str:
+    """The side a report speaks for: the one asked for, else the author's own."""
+    side = side or author.side
+    if not side:
+        raise ValidationError({"side": _("Say which side this report is for: india or japan.")})
+    if side not in Side.values:
+        message = _("“%(side)s” is not a side; choose india or japan.")
+        raise ValidationError({"side": message % {"side": side}})
+    return side
+
+
 @acting_as("author")
 def status_update_create(
     *,
@@ -110,18 +121,72 @@ def status_update_create(
     expected_version: int | None,
     evidence_url: str = "",
     progress: int | None = None,
+    side: str | None = None,
 ) -> StatusUpdate:
-    """Change a commitment's status (and, without milestones, its progress) and record it.
+    """Report one side's assessment of a commitment and derive the official status from both.
+
+    The author reports for their own side (a superuser for either, naming it). The entry
+    appended to the trail records the side, the status it reports and the official status
+    before and after (`commitments.sides` decides it). Without milestones, progress follows
+    the official assessment: a report's progress applies once its status is the official one.
 
     `expected_version=None` appends to the trail whatever the current version: the entry
     records the from → to it actually applied, so nothing is overwritten unseen.
     """
+    return _report_write(
+        commitment=commitment,
+        author=author,
+        side=side,
+        status=status,
+        note=note,
+        evidence_url=evidence_url,
+        progress=progress,
+        expected_version=expected_version,
+    )
+
+
+@acting_as("author")
+def assessment_confirm(
+    *,
+    commitment: Commitment,
+    author: User,
+    note: str,
+    expected_version: int | None,
+    side: str | None = None,
+) -> StatusUpdate:
+    """Confirm the other side's assessment: report its status for one's own side, with a note."""
+    return _report_write(
+        commitment=commitment,
+        author=author,
+        side=side,
+        status=None,
+        note=note,
+        evidence_url="",
+        progress=None,
+        expected_version=expected_version,
+    )
+
+
+def _report_write(
+    *,
+    commitment: Commitment,
+    author: User,
+    side: str | None,
+    status: str | None,
+    note: str,
+    evidence_url: str,
+    progress: int | None,
+    expected_version: int | None,
+) -> StatusUpdate:
+    """Check and write one side's report; `status=None` confirms the other side's status."""
     permissions.require_edit_pillar(author, commitment.pillar_id)
+    side = report_side(author, side)
+    permissions.require_report_for(author, side)
     errors: dict[str, str] = {}
     note = (note or "").strip()
     if not note:
         errors["note"] = _("A note is required: say why the status is what it is.")
-    if status not in Status.values:
+    if status is not None and status not in Status.values:
         errors["status"] = _("“%(status)s” is not a status; choose one of %(choices)s.") % {
             "status": status,
             "choices": ", ".join(Status.values),
@@ -130,40 +195,116 @@ def status_update_create(
         raise ValidationError(errors)
     with transaction.atomic():
         current = lock_for_write(commitment, expected_version)
+        if status is None:
+            status = current.side_status(counterpart(side))
+            if status == current.side_status(side):
+                message = _("Both sides already report “%(status)s”: nothing awaits confirmation.")
+                raise ValidationError({"status": message % {"status": Status(status).label}})
         has_milestones = current.milestones.exists()
-        new_progress = current.progress
-        if progress is not None:
-            if has_milestones:
-                raise ValidationError(
-                    {"progress": _("Progress is derived from the milestones of this commitment.")}
-                )
-            new_progress = progress
-        elif status == Status.COMPLETED and not has_milestones:
-            new_progress = 100
-        entry = _record_change(
+        if progress is not None and has_milestones:
+            raise ValidationError(
+                {"progress": _("Progress is derived from the milestones of this commitment.")}
+            )
+        return _record_report(
             current,
             author=author,
+            side=side,
             status=status,
-            progress=new_progress,
             note=note,
             evidence_url=evidence_url or "",
+            progress=progress,
+            has_milestones=has_milestones,
         )
-    return entry
 
 
-def _record_change(
+def _record_report(
     commitment: Commitment,
     *,
     author: User,
+    side: str,
+    status: str,
+    note: str,
+    evidence_url: str,
+    progress: int | None,
+    has_milestones: bool,
+) -> StatusUpdate:
+    """Apply one side's report to a locked commitment and append it to the trail."""
+    other = counterpart(side)
+    before = {s: commitment.side_status(s) for s in Side.values}
+    kind = sides.report_kind(
+        side=side, status=status, before=before, awaiting=commitment.awaiting_side
+    )
+    after = before | {side: status}
+    outcome = sides.resolve(
+        lead_side=commitment.lead_side,
+        official=commitment.status,
+        india=after[Side.INDIA],
+        japan=after[Side.JAPAN],
+        reporter=side,
+    )
+    new_progress = commitment.progress
+    if not has_milestones and status == outcome.official:
+        # Without milestones, progress is the official assessment's: this report's, else (on a
+        # confirmation) the progress the other side proposed with the status now agreed.
+        other_report = commitment.side_report(other)
+        proposed = (
+            other_report.reported_progress
+            if other_report is not None and other_report.assessment == status
+            else None
+        )
+        if progress is not None:
+            new_progress = progress
+        elif outcome.official != commitment.status and proposed is not None:
+            new_progress = proposed
+        elif outcome.official != commitment.status and outcome.official == Status.COMPLETED:
+            new_progress = 100
+    entry = _append(
+        commitment,
+        author=author,
+        side=side,
+        kind=kind,
+        assessment=status,
+        reported_progress=progress,
+        status=outcome.official,
+        progress=new_progress,
+        note=note,
+        evidence_url=evidence_url,
+        save=False,
+    )
+    setattr(commitment, f"{side}_status", status)
+    setattr(commitment, f"{side}_report", entry)
+    # Awaited since the latest report that left the sides apart.
+    commitment.awaiting_side = outcome.awaiting
+    commitment.awaiting_since = entry.created_at if outcome.awaiting else None
+    versioned_save(commitment)
+    return entry
+
+
+def _append(
+    commitment: Commitment,
+    *,
+    author: User,
+    side: str,
+    kind: str,
     status: str,
     progress: int,
     note: str,
+    assessment: str = "",
+    reported_progress: int | None = None,
     evidence_url: str = "",
+    save: bool = True,
 ) -> StatusUpdate:
-    """Apply a status/progress change to a locked commitment and append it to the trail."""
+    """Append an entry to a locked commitment's trail and move its official status and progress.
+
+    With `save=False` the caller saves the commitment, after setting what else the entry
+    changes (a side's assessment)."""
     entry = StatusUpdate(
         commitment=commitment,
         author=author,
+        side=side,
+        kind=kind,
+        assessment=assessment,
+        reported_progress=reported_progress,
         from_status=commitment.status,
         to_status=status,
         from_progress=commitment.progress,
@@ -172,11 +313,12 @@ def _record_change(
         evidence_url=evidence_url,
         version=commitment.version + 1,
     )
-    commitment.status = status
-    commitment.progress = progress
-    versioned_save(commitment)
     entry.full_clean(exclude=["commitment", "author"])
     entry.save()
+    commitment.status = status
+    commitment.progress = progress
+    if save:
+        versioned_save(commitment)
     return entry
 
 
@@ -196,9 +338,11 @@ def _milestones_changed(commitment: Commitment, *, actor: User, reason: str) -> 
     if progress is None or progress == commitment.progress:
         versioned_save(commitment)
     else:
-        _record_change(
+        _append(
             commitment,
             author=actor,
+            side=actor.side,
+            kind=TrailKind.PROGRESS,
             status=commitment.status,
             progress=progress,
             note=_("Progress %(old)s%% → %(new)s%%: %(reason)s")

@@ -10,6 +10,11 @@ urlpatterns = [
     path("commitments/export.xlsx", exports.commitments_xlsx, name="commitment-export-xlsx"),
     path("commitments/<str:code>/", commitments.commitment_detail, name="commitment-detail"),
     path("commitments/<str:code>/status/", commitments.status_update, name="commitment-status"),
+    path(
+        "commitments/<str:code>/confirm/",
+        commitments.assessment_confirm,
+        name="commitment-confirm",
+    ),
     path("commitments/<str:code>/milestones/", commitments.milestone_add, name="milestone-add"),
     path(
         "commitments/<str:code>/milestones/<int:pk>/edit/",

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from commitments import services
+from commitments import permissions, services
 from commitments.choices import Role, Side, Status
 from commitments.models import Commitment, Organisation, Pillar, User
 from dialogues import services as dialogue_services
@@ -28,6 +28,7 @@ class DemoUser:
     superuser: bool = False
 
 
+ALL_PILLARS = ("defence", "maritime", "industry", "technology", "multilateral", "dialogue")
 DEMO_USERS = (
     DemoUser("admin", "Demo Administrator", None, Side.INDIA, "in-mea", superuser=True),
     DemoUser(
@@ -44,17 +45,12 @@ DEMO_USERS = (
         Role.ANALYST,
         Side.JAPAN,
         "jp-mod",
-        ("industry", "technology", "multilateral", "dialogue"),
+        ("maritime", "industry", "technology", "multilateral", "dialogue"),
     ),
-    DemoUser(
-        "manager",
-        "Demo Manager",
-        Role.MANAGER,
-        Side.INDIA,
-        "in-nscs",
-        ("defence", "maritime", "industry", "technology", "multilateral", "dialogue"),
-    ),
-    DemoUser("viewer", "Demo Viewer", Role.VIEWER, Side.JAPAN, "jp-mofa"),
+    DemoUser("manager", "Demo Manager (India)", Role.MANAGER, Side.INDIA, "in-nscs", ALL_PILLARS),
+    DemoUser("manager_jp", "Demo Manager (Japan)", Role.MANAGER, Side.JAPAN, "jp-nss", ALL_PILLARS),
+    DemoUser("viewer", "Demo Viewer (India)", Role.VIEWER, Side.INDIA, "in-mea"),
+    DemoUser("viewer_jp", "Demo Viewer (Japan)", Role.VIEWER, Side.JAPAN, "jp-mofa"),
 )
 
 # (days from today the milestone is due, weight, done?) for each demo commitment, so that
@@ -64,6 +60,26 @@ MILESTONE_PLANS = (
     ((-25, 1, True), (0, 1, False), (120, 2, False)),
     ((-1, 2, False), (14, 1, False), (45, 1, False)),
     ((-60, 1, True), (-30, 1, True), (1, 2, False)),
+)
+# Where the two governments' views part in the demo (maritime, where both demo analysts
+# report): (code, [(reporting user, status, note)]). Each leaves the sides apart, so that the
+# list, the dashboard and the reminders have disagreements and a pending confirmation to show.
+SIDE_STORIES = (
+    (
+        "MAR-02",
+        [
+            ("analyst", Status.AT_RISK, "Coast guard port call postponed; no new date yet."),
+            ("analyst_jp", Status.ON_TRACK, "A new date is being set; we see no risk to the aim."),
+        ],
+    ),
+    (
+        "MAR-03",
+        [("analyst_jp", Status.AT_RISK, "Liaison posting to IFC-IOR delayed on our side.")],
+    ),
+    (
+        "MAR-05",
+        [("analyst", Status.COMPLETED, "Counter-piracy coordination arrangement in place.")],
+    ),
 )
 STATUS_STORIES = (
     (Status.ON_TRACK, "Work plan agreed at the working-level meeting; first steps under way."),
@@ -137,6 +153,12 @@ def demo_seed(*, password: str, today: datetime.date | None = None) -> dict[str,
                 )
                 counts["milestones"] += 1
             commitment.refresh_from_db()
+            # The pillar's analyst reports; the other government confirms (its analyst where
+            # one has the pillar, else the demo administrator for that side), so the sides agree.
+            counterpart = users["analyst_jp"] if analyst.side == Side.INDIA else users["analyst"]
+            if not permissions.can_edit_pillar(counterpart, pillar):
+                counterpart = admin
+            other_side = Side.JAPAN if analyst.side == Side.INDIA else Side.INDIA
             for status, note in STATUS_STORIES[: 1 + commitment.pk % len(STATUS_STORIES)]:
                 services.status_update_create(
                     commitment=commitment,
@@ -144,12 +166,38 @@ def demo_seed(*, password: str, today: datetime.date | None = None) -> dict[str,
                     status=status,
                     note=f"{DEMO_MARK} {note}",
                     evidence_url="https://example.org/demo-evidence",
-                    expected_version=commitment.version,
+                    expected_version=None,
                 )
-                commitment.refresh_from_db()
-                counts["status updates"] += 1
+                services.assessment_confirm(
+                    commitment=commitment,
+                    author=counterpart,
+                    side=other_side,
+                    note=f"{DEMO_MARK} Agreed at the working-level review.",
+                    expected_version=None,
+                )
+                counts["status updates"] += 2
+    counts["status updates"] += _demo_differences(users)
     counts["meetings"] = _demo_meetings(users, today)
     return counts
+
+
+def _demo_differences(users: dict[str, User]) -> int:
+    """The demo's disagreements and pending confirmation, each written once."""
+    written = 0
+    for code, reports in SIDE_STORIES:
+        commitment = Commitment.objects.get(code=code)
+        if commitment.status_updates.filter(note=f"{DEMO_MARK} {reports[0][2]}").exists():
+            continue
+        for username, status, note in reports:
+            services.status_update_create(
+                commitment=commitment,
+                author=users[username],
+                status=status,
+                note=f"{DEMO_MARK} {note}",
+                expected_version=None,
+            )
+            written += 1
+    return written
 
 
 def _demo_meetings(users: dict[str, User], today: datetime.date) -> int:

@@ -306,6 +306,9 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "commitments.choices.Status",
+        "SideEnum": "commitments.choices.Side",
+        "OrganisationSideEnum": "commitments.choices.OrganisationSide",
+        "TrailKindEnum": "commitments.choices.TrailKind",
         "MilestoneStateEnum": "commitments.choices.MilestoneState",
         "MeetingStateEnum": "dialogues.choices.MeetingState",
         "ActionItemStateEnum": "dialogues.choices.ActionItemState",
@@ -320,7 +323,10 @@ TRACKER_REMINDERS = {
     "overdue_every_days": env.int("TRACKER_REMINDER_OVERDUE_EVERY_DAYS", default=7),
     # Overdue for more than this many days: the responsible user and the pillar's managers hear.
     "escalate_after_days": env.int("TRACKER_REMINDER_ESCALATE_AFTER_DAYS", default=7),
-    # Nudges about stale commitments and lapsed dialogue mechanisms repeat this often.
+    # A side awaited to confirm the other's assessment hears after this many days...
+    "awaiting_after_days": env.int("TRACKER_REMINDER_AWAITING_AFTER_DAYS", default=3),
+    # Nudges about stale commitments, lapsed dialogue mechanisms and awaited confirmations
+    # (after the first) repeat this often.
     "repeat_every_days": env.int("TRACKER_REMINDER_REPEAT_EVERY_DAYS", default=7),
     # Digests go out at this hour or later in the recipient's own time zone.
     "send_hour": env.int("TRACKER_REMINDER_SEND_HOUR", default=9),

@@ -36,6 +36,7 @@ API_MANAGER = (401, 403, 403, 200, 403, 403, 200)
 API_NO_TOKEN_YET = (401, 403, 404, 404, 404, 404, 404)
 FEED_KEY_REQUIRED = (401,) * 7
 GET_NOT_ALLOWED = (302, 405, 405, 405, 405, 405, 405)
+API_POST_ONLY = (401, 403, 405, 405, 405, 405, 405)
 
 RULES = {
     # the browser
@@ -45,6 +46,7 @@ RULES = {
     "commitments/export.xlsx": UI_EXPORT,
     "commitments/<str:code>/": UI_READ,
     "commitments/<str:code>/status/": POST_ONLY,
+    "commitments/<str:code>/confirm/": POST_ONLY,
     "commitments/<str:code>/milestones/": POST_ONLY,
     "commitments/<str:code>/milestones/<int:pk>/edit/": UI_EDIT_FORM,
     "commitments/<str:code>/milestones/<int:pk>/done/": POST_ONLY,
@@ -83,6 +85,7 @@ RULES = {
     "api/v1/^commitments/$": API_READ,
     "api/v1/^commitments/(?P<code>[A-Za-z]{3}-[0-9]{2,3})/$": API_READ,
     "api/v1/^commitments/(?P<code>[A-Za-z]{3}-[0-9]{2,3})/status-updates/$": API_READ,
+    "api/v1/^commitments/(?P<code>[A-Za-z]{3}-[0-9]{2,3})/confirm/$": API_POST_ONLY,
     "api/v1/^audit-events/$": API_MANAGER,
     "api/v1/^audit-events/(?P<pk>[^/.]+)/$": API_MANAGER,
     "api/v1/^milestones/$": API_READ,
@@ -97,6 +100,7 @@ RULES = {
 # Writes by form: who may POST (an empty form: editors get their form back, others a 403).
 POST_RULES = {
     "commitments/<str:code>/status/": (302, 403, 403, 403, 200, 403, 200),
+    "commitments/<str:code>/confirm/": (302, 403, 403, 403, 200, 403, 200),
     "commitments/<str:code>/milestones/": (302, 403, 403, 403, 200, 403, 200),
     "commitments/<str:code>/milestones/<int:pk>/edit/": (302, 403, 403, 403, 200, 403, 200),
     "dialogues/<slug:slug>/meetings/": (302, 403, 403, 403, 200, 403, 200),
@@ -204,3 +208,86 @@ def test_every_url_answers_each_role_as_declared(world, role):
             wrong[f"POST {url}"] = (status, rule[index])
 
     assert wrong == {}, f"{role}: (got, expected)"
+
+
+# --- each government reports its own assessment: role × side × pillar ----------------------
+
+SIDED_USERS = {
+    "viewer": lambda side: viewer(side=side),
+    "manager": lambda side: manager(side=side),
+    "analyst_in": lambda side: analyst("maritime", side=side),
+    "analyst_out": lambda side: analyst("defence", side=side),
+}
+
+
+def sided_user(role: str, side: str):
+    if role == "superuser":
+        return superuser(side=side)
+    if role == "anonymous":
+        return AnonymousUser()
+    if role == "no_role":
+        return User.objects.create_user("no-role", password="a-long-test-password", side=side)
+    return SIDED_USERS[role](side)
+
+
+def may_report(role: str, side: str, for_side: str) -> bool:
+    """The rule: an analyst of the pillar for their own side; a superuser for either."""
+    return role == "superuser" or (role == "analyst_in" and side == for_side)
+
+
+WRITES = ("api-report", "api-confirm", "ui-report", "ui-confirm")
+
+
+@pytest.mark.parametrize("write", WRITES)
+@pytest.mark.parametrize("for_side", ["india", "japan"])
+@pytest.mark.parametrize("side", ["india", "japan"])
+@pytest.mark.parametrize("role", ["anonymous", "no_role", *SIDED_USERS, "superuser"])
+def test_each_side_reports_and_confirms_only_its_own_assessment(role, side, for_side, write):
+    """MAR-01 (maritime, joint) with the sides apart: India at risk, Japan not started."""
+    from commitments.choices import Status
+
+    target = commitment("MAR-01")
+    services.status_update_create(
+        commitment=target,
+        author=superuser(username="setter"),
+        side="india",
+        status=Status.AT_RISK,
+        note="Apart.",
+        expected_version=None,
+    )
+    trail = target.status_updates.count()
+    user = sided_user(role, side)
+    client = client_for(user)
+    api = write.startswith("api")
+    confirming = write.endswith("confirm")
+    if api:
+        path = f"/api/v1/commitments/MAR-01/{'confirm' if confirming else 'status-updates'}/"
+        body = {"note": "Mine.", "side": for_side}
+        if not confirming:
+            body["status"] = Status.OFF_TRACK
+        response = client.post(path, body, format="json")
+    else:
+        path = f"/commitments/MAR-01/{'confirm' if confirming else 'status'}/"
+        body = {"note": "Mine.", "side": for_side, "version": commitment("MAR-01").version}
+        if not confirming:
+            body["status"] = Status.OFF_TRACK
+        response = client.post(path, body, format="multipart")
+
+    allowed = may_report(role, side, for_side)
+    if role == "anonymous":
+        expected = 401 if api else 302
+    elif allowed:
+        expected = 201 if api else 302
+    else:
+        expected = 403
+    errors = [line for line in response.content.decode().splitlines() if "error" in line]
+    assert response.status_code == expected, errors[:5]
+    written = commitment("MAR-01").status_updates.count() - trail
+    assert written == (1 if allowed else 0)
+    if allowed:
+        entry = commitment("MAR-01").status_updates.order_by("-id").first()
+        assert entry.side == for_side
+        expected_status = Status.AT_RISK if confirming and for_side == "japan" else None
+        if confirming and for_side == "india":
+            expected_status = Status.NOT_STARTED  # India takes Japan's status
+        assert entry.assessment == (expected_status or Status.OFF_TRACK)

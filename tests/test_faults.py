@@ -12,7 +12,6 @@ import contextlib
 import datetime
 import json
 import logging
-import os
 import subprocess
 import sys
 import threading
@@ -20,13 +19,13 @@ import threading
 import pytest
 import redis
 from django.conf import settings
-from django.db import connection, transaction
 from django.test import Client
 
 from bench.http import HOST, Server, child_env, fetch, log_in
 from commitments.choices import DigestState, Status
 from commitments.models import Commitment, Reminder, StatusUpdate
 from commitments.notifications import selectors, tasks
+from tests import racing
 from tests.api_base import api_client, assert_error
 from tests.commitments import test_reminder_delivery as delivery
 from tests.commitments.test_reminder_delivery import (
@@ -35,7 +34,6 @@ from tests.commitments.test_reminder_delivery import (
     digest_state,
     recipient_with_a_milestone,
     wait_until,
-    worker_database_url,
     worker_subprocess,
 )
 from tests.factories import analyst, commitment
@@ -257,13 +255,14 @@ def test_postgresql_crashing_mid_write_and_restarting_under_the_running_app(trac
     etag, trail = after_write["ETag"], tracker.trail()
     assert after_write.json()["version"] == read.json()["version"] + 1
 
-    # A write caught mid-way: the commitment row already updated, its trail entry held back
-    # by a lock, when PostgreSQL crashes.
-    table = StatusUpdate._meta.db_table
+    # A write caught mid-way: its trail entry already appended, the commitment row's update
+    # held back by a lock, when PostgreSQL crashes.
+    table = Commitment._meta.db_table
     answers: list[Answer] = []
     with contextlib.closing(cluster.connect(DATABASE)) as blocker:
         with blocker.cursor() as cursor:
-            cursor.execute(f'LOCK TABLE "{table}" IN SHARE MODE')  # INSERTs wait, reads do not
+            # UPDATEs wait; reads and the writer's SELECT … FOR UPDATE do not.
+            cursor.execute(f'LOCK TABLE "{table}" IN SHARE MODE')
         writer = threading.Thread(
             target=lambda: answers.append(tracker.status_update(etag, "During the crash.")),
             daemon=True,
@@ -271,14 +270,14 @@ def test_postgresql_crashing_mid_write_and_restarting_under_the_running_app(trac
         writer.start()
         wait_until(
             lambda: any(
-                query.startswith(f'INSERT INTO "{table}"') for _, query in lock_waiters(cluster)
+                query.startswith(f'UPDATE "{table}"') for _, query in lock_waiters(cluster)
             ),
             timeout=15,
-            what="the API write waiting to append to the trail",
+            what="the API write waiting to update the commitment after appending to the trail",
             log_path=server.log,
         )
         ((pid, _query),) = lock_waiters(cluster)
-        assert "RowExclusiveLock" in locks_held(cluster, pid, Commitment._meta.db_table)
+        assert "RowExclusiveLock" in locks_held(cluster, pid, StatusUpdate._meta.db_table)
         cluster.stop("immediate")  # as a crash: no checkpoint, the session cut off
         writer.join(timeout=30)
     assert len(answers) == 1
@@ -372,7 +371,7 @@ def test_with_redis_down_status_updates_through_the_ui_and_api_still_succeed(
         assert api.get("/api/v1/dashboard/").status_code == 200
 
     target.refresh_from_db()
-    assert target.status == Status.OFF_TRACK
+    assert target.india_status == Status.OFF_TRACK  # the analyst's side's assessment
     assert list(target.status_updates.order_by("version").values_list("note", flat=True)) == [
         "Through the page.",
         "Through the API.",
@@ -492,17 +491,14 @@ def test_reminders_survive_redis_dying_under_a_running_worker_and_go_out_once(
 
 
 def racing_writer(code: str, username: str, expected_version: int) -> None:
-    """In a child process: say which backend it is, wait for `go`, try one status update."""
+    """In a child process: wait for `go`, try one status update."""
     from commitments import services
     from commitments.models import User
     from declaration_tracker.core.versioning import StaleVersionError
 
     target = commitment(code)
     author = User.objects.get(username=username)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        print(json.dumps({"pid": cursor.fetchone()[0]}), flush=True)
-    if sys.stdin.readline().strip() != "go":
+    if not racing.ready():
         return
     try:
         entry = services.status_update_create(
@@ -518,69 +514,18 @@ def racing_writer(code: str, username: str, expected_version: int) -> None:
         print(json.dumps({"outcome": "won", "version": entry.version}), flush=True)
 
 
-def waiting_on_a_lock(pids: list[int]) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM unnest(%s::int[]) AS pid "
-            "WHERE cardinality(pg_blocking_pids(pid)) > 0",
-            [pids],
-        )
-        return cursor.fetchone()[0]
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("loaded")
 def test_four_processes_updating_one_commitment_at_once_one_wins(tmp_path):
     target = commitment("MAR-05")
     initial, trail = target.version, target.status_updates.count()
     writers = [analyst("maritime") for _ in range(4)]
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "TEST_DATABASE_URL": worker_database_url(),  # this test's database, test_…
-        "TEST_CACHE_URL": settings.TEST_CACHE_URL,  # and its cache
-    }
-    processes, logs = [], []
-    try:
-        for user in writers:
-            script = f"{CHILD}; t.racing_writer({target.code!r}, {user.username!r}, {initial})"
-            logs.append(open(tmp_path / f"{user.username}.log", "w+"))  # noqa: SIM115
-            processes.append(
-                subprocess.Popen(  # noqa: S603
-                    [sys.executable, "-c", script],
-                    cwd=settings.BASE_DIR,
-                    env=env,
-                    stdin=subprocess.PIPE,
-                    stdout=subprocess.PIPE,
-                    stderr=logs[-1],
-                    text=True,
-                )
-            )
-        pids = []
-        for process, log in zip(processes, logs, strict=True):
-            line = process.stdout.readline()
-            log.seek(0)
-            assert line, f"a writer stopped before it was ready:\n{log.read()[-3000:]}"
-            pids.append(json.loads(line)["pid"])
-
-        # Hold the row, so that all four are provably inside their update, queued on its lock,
-        # before any of them can go on.
-        with transaction.atomic():
-            Commitment.objects.select_for_update().get(pk=target.pk)
-            for process in processes:
-                process.stdin.write("go\n")
-                process.stdin.flush()
-            wait_until(
-                lambda: waiting_on_a_lock(pids) == len(pids),
-                timeout=20,
-                what="all four writers waiting on the commitment's row lock",
-            )
-        outcomes = [json.loads(process.communicate(timeout=30)[0]) for process in processes]
-    finally:
-        for process in processes:
-            stop_process(process)
-        for log in logs:
-            log.close()
+    child = "import tests.test_faults as t; t.racing_writer"
+    outcomes = racing.race(
+        [f"{child}({target.code!r}, {user.username!r}, {initial})" for user in writers],
+        row=target,
+        tmp_path=tmp_path,
+    )
 
     assert sorted(outcome["outcome"] for outcome in outcomes) == [
         "conflict",
@@ -591,7 +536,7 @@ def test_four_processes_updating_one_commitment_at_once_one_wins(tmp_path):
     winner = next(w for w, o in zip(writers, outcomes, strict=True) if o["outcome"] == "won")
     target.refresh_from_db()
     assert target.version == initial + 1
-    assert target.status == Status.AT_RISK
+    assert target.india_status == Status.AT_RISK
     assert target.status_updates.count() == trail + 1
     entry = target.status_updates.get(version=initial + 1)
     assert (entry.author, entry.note) == (winner, f"From {winner.username}")

@@ -90,10 +90,15 @@ def test_a_valid_status_update_is_stored_as_typed(note, status):
     )
 
     target.refresh_from_db()
-    assert (target.status, target.version) == (status, version + 1)
+    assert (target.india_status, target.version) == (status, version + 1)
     assert target.status_updates.count() == trail + 1
     stored = StatusUpdate.objects.get(pk=entry.pk)
-    assert (stored.to_status, stored.note, stored.version) == (status, note.strip(), version + 1)
+    assert (stored.side, stored.assessment, stored.note, stored.version) == (
+        "india",
+        status,
+        note.strip(),
+        version + 1,
+    )
 
 
 @SETTINGS

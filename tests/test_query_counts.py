@@ -15,7 +15,7 @@ from commitments.choices import Status
 from dialogues import services as dialogue_services
 from dialogues.choices import MeetingState
 from dialogues.models import ActionItem, DialogueMechanism, Meeting
-from tests.factories import commitment, days, manager, superuser
+from tests.factories import analyst, commitment, days, manager, superuser
 
 pytestmark = pytest.mark.usefixtures("loaded")
 
@@ -25,6 +25,8 @@ UI_PAGES = [
     "/commitments/",
     "/commitments/?pillar=maritime&status=on_track",
     "/commitments/MAR-01/",
+    "/commitments/?sides_agree=false",
+    "/commitments/?awaiting_side=india",
     "/dialogues/",
     "/dialogues/coast-guard-commandant-meetings/",
     "/declaration/",
@@ -37,6 +39,7 @@ API_PAGES = [
     "/api/v1/commitments/?page_size=100",
     "/api/v1/commitments/?pagination=cursor&page_size=100",
     "/api/v1/commitments/MAR-01/",
+    "/api/v1/commitments/?sides_agree=false&page_size=100",
     "/api/v1/commitments/MAR-01/status-updates/",
     "/api/v1/milestones/?page_size=100",
     "/api/v1/dialogues/",
@@ -48,8 +51,10 @@ API_PAGES = [
 
 
 def grow(rounds: int) -> None:
-    """Add milestones, trail entries, meetings and action items over maritime and dialogue."""
+    """Add milestones, both sides' reports, meetings and action items over maritime and
+    dialogue: every commitment page and list row then shows two sides' latest reports."""
     author = superuser()
+    japan = analyst("maritime", username="grow-jp", side="japan")
     mechanism = DialogueMechanism.objects.get(slug="coast-guard-commandant-meetings")
     for i in range(rounds):
         target = commitment(f"MAR-0{i % 7 + 1}")
@@ -63,6 +68,13 @@ def grow(rounds: int) -> None:
             status=Status.ON_TRACK,
             note=f"Update {i}",
             expected_version=target.version,
+        )
+        services.status_update_create(
+            commitment=target,
+            author=japan,
+            status=Status.AT_RISK if i % 2 else Status.ON_TRACK,
+            note=f"Japan's view {i}",
+            expected_version=None,
         )
         meeting = dialogue_services.meeting_create(
             mechanism=mechanism, actor=author, date=days(-i), state=MeetingState.HELD

@@ -11,7 +11,7 @@ from declaration_tracker.api.serializers import (
     StrictSlugRelatedField,
 )
 
-from ..choices import CommitmentStrength, MilestoneState, Status
+from ..choices import CommitmentStrength, MilestoneState, Side, Status
 from ..models import Commitment, Milestone, Organisation, Pillar, StatusUpdate, User
 
 
@@ -54,6 +54,38 @@ class UsernameField(StrictSlugRelatedField):
         super().__init__(**kwargs)
 
 
+class SideAssessmentSerializer(serializers.Serializer):
+    """One government's own assessment of a commitment: its latest report."""
+
+    status = serializers.ChoiceField(choices=Status.choices, help_text="The side's status.")
+    status_label = serializers.CharField(help_text="The side's status in words.")
+    note = serializers.CharField(help_text="The note of the side's latest report; may be empty.")
+    evidence_url = serializers.URLField(
+        allow_null=True, help_text="The evidence link of the side's latest report, or null."
+    )
+    updated_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the side last reported; null if it never has."
+    )
+    updated_by = serializers.CharField(
+        allow_null=True, help_text="Who reported it (a username); null if nobody has."
+    )
+
+
+class SidesSerializer(serializers.Serializer):
+    india = SideAssessmentSerializer(help_text="India's assessment.")
+    japan = SideAssessmentSerializer(help_text="Japan's assessment.")
+
+
+SIDE_EXAMPLE = {
+    "status": "on_track",
+    "status_label": "On track",
+    "note": "Liaison officer in post since October.",
+    "evidence_url": None,
+    "updated_at": "2026-11-20T09:12:00Z",
+    "updated_by": "analyst",
+}
+
+
 @extend_schema_serializer(
     examples=[
         OpenApiExample(
@@ -81,6 +113,19 @@ class UsernameField(StrictSlugRelatedField):
                 "responsible": {"username": "analyst", "name": "A. Analyst", "side": "india"},
                 "status": "on_track",
                 "status_label": "On track",
+                "sides": {
+                    "india": SIDE_EXAMPLE,
+                    "japan": SIDE_EXAMPLE
+                    | {
+                        "status": "at_risk",
+                        "status_label": "At risk",
+                        "note": "Data-sharing arrangement not yet signed.",
+                        "updated_by": "analyst_jp",
+                    },
+                },
+                "sides_agree": False,
+                "awaiting_side": "india",
+                "awaiting_since": "2026-11-21T02:40:00Z",
                 "priority": "high",
                 "start_date": "2025-08-29",
                 "target_date": "2026-08-29",
@@ -114,6 +159,25 @@ class CommitmentSerializer(StrictModelSerializer):
     last_status_update_at = serializers.DateTimeField(
         read_only=True, allow_null=True, help_text="When the trail last had an entry."
     )
+    status = serializers.ChoiceField(
+        choices=Status.choices,
+        read_only=True,
+        help_text="The official status: agreed by both sides (a joint commitment), or the lead "
+        "side's (completion and discontinuation need the other side's confirmation).",
+    )
+    sides = serializers.SerializerMethodField(
+        help_text="Each government's own assessment: status, note, evidence, who and when."
+    )
+    sides_agree = serializers.BooleanField(
+        read_only=True, help_text="Whether India and Japan report the same status."
+    )
+    awaiting_side = serializers.SerializerMethodField(
+        help_text="The side whose answer the official status waits for (`india`, `japan`), or "
+        "null: a proposal to close awaiting confirmation, or a joint difference of view."
+    )
+    awaiting_since = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="Since when that side is awaited, or null."
+    )
 
     class Meta:
         model = Commitment
@@ -136,6 +200,10 @@ class CommitmentSerializer(StrictModelSerializer):
             "responsible",
             "status",
             "status_label",
+            "sides",
+            "sides_agree",
+            "awaiting_side",
+            "awaiting_since",
             "priority",
             "start_date",
             "target_date",
@@ -146,6 +214,14 @@ class CommitmentSerializer(StrictModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(SidesSerializer)
+    def get_sides(self, commitment: Commitment) -> dict:
+        return sides_representation(commitment)
+
+    @extend_schema_field(serializers.ChoiceField(choices=Side.choices, allow_null=True))
+    def get_awaiting_side(self, commitment: Commitment) -> str | None:
+        return commitment.awaiting_side or None
 
     def to_representation(self, commitment: Commitment) -> dict:
         """The fields above, built directly: DRF's generic walk cost 8× the bare query a page.
@@ -181,6 +257,10 @@ class CommitmentSerializer(StrictModelSerializer):
             },
             "status": commitment.status,
             "status_label": choice_labels(Status)[commitment.status],
+            "sides": sides_representation(commitment),
+            "sides_agree": commitment.sides_agree,
+            "awaiting_side": commitment.awaiting_side or None,
+            "awaiting_since": _datetime(commitment.awaiting_since),
             "priority": commitment.priority,
             "start_date": _date(commitment.start_date),
             "target_date": _date(commitment.target_date),
@@ -219,6 +299,23 @@ def choice_labels(choices) -> dict[str, str]:
 
 
 _LABELS: dict[tuple, dict[str, str]] = {}
+
+
+def sides_representation(commitment: Commitment) -> dict:
+    """Both sides' assessments, each with its latest report's note, evidence, author and time."""
+    labels = choice_labels(Status)
+    sides = {}
+    for side in Side.values:
+        status, report = commitment.side_status(side), commitment.side_report(side)
+        sides[side] = {
+            "status": status,
+            "status_label": labels[status],
+            "note": report.note if report else "",
+            "evidence_url": (report.evidence_url or None) if report else None,
+            "updated_at": _datetime(report.created_at) if report else None,
+            "updated_by": report.author.username if report else None,
+        }
+    return sides
 
 
 def _organisation(o: Organisation) -> dict:
@@ -319,6 +416,10 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
             "commitment",
             "created_at",
             "author",
+            "side",
+            "kind",
+            "assessment",
+            "reported_progress",
             "from_status",
             "to_status",
             "from_progress",
@@ -328,6 +429,24 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
             "version",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "side": {
+                "help_text": "The government the entry speaks for (`india`, `japan`); "
+                "empty only for entries before per-side reporting by a user of no side."
+            },
+            "kind": {
+                "help_text": "`report`, `confirm` (takes the other side's status), "
+                "`decline` (the awaited side answers with a status of its own), `progress` "
+                "(milestones moved progress), `shared` (before per-side reporting: one status for "
+                "both sides)."
+            },
+            "assessment": {"help_text": "The status the side reported; empty for `progress`."},
+            "reported_progress": {
+                "help_text": "Progress the side reported with it (no milestones), or null."
+            },
+            "from_status": {"help_text": "The official status before this entry."},
+            "to_status": {"help_text": "The official status after this entry."},
+        }
 
 
 @extend_schema_serializer(
@@ -344,7 +463,17 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
     ]
 )
 class StatusUpdateCreateSerializer(StrictSerializer):
-    status = serializers.ChoiceField(choices=Status.choices, help_text="The new status.")
+    status = serializers.ChoiceField(
+        choices=Status.choices,
+        help_text="The side's status. The official status follows when both sides agree (or, "
+        "led by one side, from the lead side's report).",
+    )
+    side = serializers.ChoiceField(
+        choices=Side.choices,
+        required=False,
+        help_text="The side reported for; defaults to the author's side. An analyst reports "
+        "for their own side only (another side is a 403).",
+    )
     note = serializers.CharField(
         max_length=5000, help_text="Why the status is what it is. Required."
     )
@@ -356,6 +485,15 @@ class StatusUpdateCreateSerializer(StrictSerializer):
         max_value=100,
         required=False,
         help_text="Only for a commitment without milestones, whose progress is set by hand.",
+    )
+
+
+class AssessmentConfirmSerializer(StrictSerializer):
+    note = serializers.CharField(max_length=5000, help_text="Why the status is agreed. Required.")
+    side = serializers.ChoiceField(
+        choices=Side.choices,
+        required=False,
+        help_text="The side confirming; defaults to the author's side.",
     )
 
 

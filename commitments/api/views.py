@@ -192,6 +192,36 @@ class CommitmentViewSet(
         self.tag(selectors.commitment_list().get(pk=commitment.pk))
         return Response(s.StatusUpdateSerializer(entry).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        summary="Confirm the other side's assessment",
+        description="One action for the counterpart: report the other side's status as one's "
+        "own, with a note, so that the sides agree. A 400 if they already do. Declining is "
+        "POSTing a different status to status-updates/.",
+        parameters=[IF_MATCH_OPTIONAL],
+        request=s.AssessmentConfirmSerializer,
+        responses={201: s.StatusUpdateSerializer},
+        tags=["commitments"],
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="confirm",
+        renderer_classes=[JSONRenderer, BrowsableAPIRenderer],
+        filter_backends=[],
+    )
+    def confirm(self, request, code=None):
+        commitment = self.get_object()
+        serializer = s.AssessmentConfirmSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        entry = services.assessment_confirm(
+            commitment=commitment,
+            author=request.user,
+            expected_version=expected_version(request, required=False),
+            **serializer.validated_data,
+        )
+        self.tag(selectors.commitment_list().get(pk=commitment.pk))
+        return Response(s.StatusUpdateSerializer(entry).data, status=status.HTTP_201_CREATED)
+
 
 @extend_schema_view(
     list=extend_schema(summary="List milestones", parameters=PAGINATION_PARAMETERS),

@@ -13,7 +13,14 @@ from django.utils.translation import gettext_lazy as _
 
 from declaration_tracker.core.models import FromDataFile, Versioned
 
-from ..choices import CommitmentStrength, LeadSide, MilestoneState, Priority, Status
+from ..choices import (
+    CommitmentStrength,
+    LeadSide,
+    MilestoneState,
+    Priority,
+    Side,
+    Status,
+)
 from .declaration import Declaration, Pillar
 from .users import Organisation
 
@@ -78,8 +85,44 @@ class Commitment(FromDataFile, Versioned):
         related_name="responsible_for",
     )
     status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
+        _("official status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.NOT_STARTED,
+        help_text=_("Derived from both sides' assessments; never typed."),
     )
+    # Each side's own assessment: its status, and its latest report in the trail (note,
+    # evidence, who and when). Written only by the assessment services, with the trail entry.
+    india_status = models.CharField(
+        _("India's assessment"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    japan_status = models.CharField(
+        _("Japan's assessment"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    india_report = models.ForeignKey(
+        "StatusUpdate",
+        verbose_name=_("India's latest report"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    japan_report = models.ForeignKey(
+        "StatusUpdate",
+        verbose_name=_("Japan's latest report"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    awaiting_side = models.CharField(
+        _("awaiting"),
+        max_length=10,
+        choices=Side.choices,
+        blank=True,
+        help_text=_("The side whose answer the official status waits for, if any."),
+    )
+    awaiting_since = models.DateTimeField(_("awaiting since"), null=True, blank=True)
     priority = models.CharField(
         _("priority"), max_length=10, choices=Priority.choices, default=Priority.MEDIUM
     )
@@ -100,6 +143,11 @@ class Commitment(FromDataFile, Versioned):
             models.Index(fields=["pillar", "status"], name="commitment_pillar_status"),
             models.Index(fields=["status"], name="commitment_status"),
             models.Index(fields=["target_date"], name="commitment_target_date"),
+            models.Index(
+                fields=["awaiting_side"],
+                condition=~Q(awaiting_side=""),
+                name="commitment_awaiting",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -121,6 +169,19 @@ class Commitment(FromDataFile, Versioned):
                 condition=Q(lead_side__in=LeadSide.values), name="commitment_lead_side_valid"
             ),
             models.CheckConstraint(
+                condition=Q(india_status__in=Status.values) & Q(japan_status__in=Status.values),
+                name="commitment_side_status_valid",
+            ),
+            # Only a difference of view can leave a side awaited, and then since some time.
+            models.CheckConstraint(
+                condition=Q(awaiting_side="", awaiting_since__isnull=True)
+                | (
+                    Q(awaiting_side__in=Side.values, awaiting_since__isnull=False)
+                    & ~Q(india_status=models.F("japan_status"))
+                ),
+                name="commitment_awaiting_only_in_disagreement",
+            ),
+            models.CheckConstraint(
                 condition=Q(priority__in=Priority.values), name="commitment_priority_valid"
             ),
             models.CheckConstraint(
@@ -135,6 +196,16 @@ class Commitment(FromDataFile, Versioned):
 
     def get_absolute_url(self) -> str:
         return reverse("admin:commitments_commitment_change", args=[self.pk])
+
+    @property
+    def sides_agree(self) -> bool:
+        return self.india_status == self.japan_status
+
+    def side_status(self, side: str) -> str:
+        return getattr(self, f"{side}_status")
+
+    def side_report(self, side: str):
+        return getattr(self, f"{side}_report")
 
     def clean(self) -> None:
         super().clean()

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from declaration_tracker.core.models import AppendOnly, AppendOnlyQuerySet
 
-from ..choices import Status
+from ..choices import Side, Status, TrailKind
 from .commitments import Commitment
 
 
@@ -34,8 +34,33 @@ class StatusUpdate(AppendOnly):
         related_name="status_updates",
     )
     created_at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
-    from_status = models.CharField(_("from status"), max_length=20, choices=Status.choices)
-    to_status = models.CharField(_("to status"), max_length=20, choices=Status.choices)
+    side = models.CharField(
+        _("side"),
+        max_length=10,
+        choices=Side.choices,
+        blank=True,
+        help_text=_("The government the entry speaks for: its author's side."),
+    )
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=TrailKind.choices, default=TrailKind.REPORT
+    )
+    assessment = models.CharField(
+        _("assessment reported"),
+        max_length=20,
+        choices=Status.choices,
+        blank=True,
+        help_text=_("The side's status as this entry reports it; blank for progress entries."),
+    )
+    reported_progress = models.PositiveSmallIntegerField(
+        _("progress reported"),
+        null=True,
+        blank=True,
+        help_text=_("Progress the side reported with it (commitments without milestones)."),
+    )
+    from_status = models.CharField(
+        _("official status before"), max_length=20, choices=Status.choices
+    )
+    to_status = models.CharField(_("official status after"), max_length=20, choices=Status.choices)
     from_progress = models.PositiveSmallIntegerField(_("from progress"))
     to_progress = models.PositiveSmallIntegerField(_("to progress"))
     note = models.TextField(_("note"))
@@ -67,7 +92,29 @@ class StatusUpdate(AppendOnly):
             models.UniqueConstraint(
                 fields=["commitment", "version"], name="statusupdate_unique_commitment_version"
             ),
+            models.CheckConstraint(
+                condition=Q(kind__in=TrailKind.values), name="statusupdate_kind_valid"
+            ),
+            # A report speaks for one side and says its status; a progress entry says none.
+            models.CheckConstraint(
+                condition=Q(kind="progress", assessment="")
+                | Q(kind="shared", assessment__in=Status.values)
+                | (
+                    Q(kind__in=["report", "confirm", "decline"])
+                    & Q(side__in=Side.values)
+                    & Q(assessment__in=Status.values)
+                ),
+                name="statusupdate_assessment_by_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(reported_progress__isnull=True) | Q(reported_progress__lte=100),
+                name="statusupdate_reported_progress_0_100",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.commitment.code}: {self.from_status} → {self.to_status}"
+
+    @property
+    def is_assessment(self) -> bool:
+        return self.kind in ("report", "confirm", "decline")

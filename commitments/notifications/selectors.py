@@ -24,7 +24,7 @@ from django.db.models import Max
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 
-from ..choices import DigestState, ReminderKind, Role, Status
+from ..choices import DigestState, ReminderKind, Role, Side, Status
 from ..models import Commitment, Digest, Milestone, Reminder, ReminderPreference, User
 
 logger = logging.getLogger(__name__)
@@ -231,11 +231,54 @@ def stale_commitment_reminders(audience: Audience) -> list[Candidate]:
     ]
 
 
+def awaiting_confirmation_reminders(audience: Audience) -> list[Candidate]:
+    """Commitments whose official status waits for a side's answer: after a few days, then
+    weekly, to the awaited side's analysts of the pillar and the commitment's responsible user.
+    """
+    rules = policy()
+    first, every = rules.get("awaiting_after_days", 3), rules["repeat_every_days"]
+    tz = next(iter(audience.users.values())).tzinfo
+    days = [audience.day - datetime.timedelta(days=first + k) for k in range(0, 3660, every)]
+    rows = list(
+        Commitment.objects.exclude(awaiting_side="")
+        .annotate(since_day=TruncDate("awaiting_since", tzinfo=tz))
+        .filter(since_day__in=days)
+        .values("code", "title", "pillar_id", "responsible_id", "awaiting_side", "since_day")
+    )
+    if not rows:
+        return []
+    analysts = defaultdict(set)  # (pillar, side) → the audience's analysts there
+    for pillar_id, user_id, side in User.pillars.through.objects.filter(
+        user_id__in=list(audience.users), user__groups__name=Role.ANALYST
+    ).values_list("pillar_id", "user_id", "user__side"):
+        analysts[pillar_id, side].add(user_id)
+    found = []
+    for row in rows:
+        side = Side(row["awaiting_side"]).label
+        detail = f"awaiting {side}'s confirmation since {row['since_day']:%d %b %Y}"
+        recipients = {row["responsible_id"], *analysts[row["pillar_id"], row["awaiting_side"]]}
+        for recipient in sorted(r for r in recipients if r is not None):
+            if audience.wants(recipient, ReminderKind.AWAITING):
+                found.append(
+                    Candidate(
+                        recipient,
+                        audience.day,
+                        ReminderKind.AWAITING,
+                        f"awaiting:{row['code']}",
+                        f"{row['code']}: {row['title']}",
+                        detail,
+                        commitment_path(row["code"]),
+                    )
+                )
+    return found
+
+
 # Where reminders come from: each source takes an audience and returns what is due for it.
 # Apps above this one add theirs (dialogues: action items and dialogue mechanisms).
 reminder_sources: list[Callable[[Audience], list[Candidate]]] = [
     milestone_reminders,
     stale_commitment_reminders,
+    awaiting_confirmation_reminders,
 ]
 
 

@@ -1,7 +1,7 @@
 from django import template
 
 from ..audit.recording import value_labels
-from ..choices import MilestoneState, Status
+from ..choices import MilestoneState, Side, Status, counterpart
 
 register = template.Library()
 STATUS_LABELS = dict(Status.choices)
@@ -12,6 +12,21 @@ MILESTONE_STATE_LABELS = dict(MilestoneState.choices)
 def status_label(value: str) -> str:
     """The words for a status code: at_risk → At risk."""
     return STATUS_LABELS.get(value, value)
+
+
+@register.filter
+def side_label(value: str) -> str:
+    """The words for a side: japan → Japan."""
+    return SIDE_LABELS.get(value, value)
+
+
+@register.filter
+def other_side_label(value: str) -> str:
+    """The other government's name: india → Japan."""
+    return SIDE_LABELS[counterpart(value)] if value in SIDE_LABELS else ""
+
+
+SIDE_LABELS = dict(Side.choices)
 
 
 @register.filter

@@ -19,10 +19,10 @@ from declaration_tracker.core.views import (
 )
 
 from .. import permissions, selectors, services
-from ..choices import CommitmentStrength, LeadSide, Priority, Status
+from ..choices import CommitmentStrength, LeadSide, Priority, Side, Status, counterpart
 from ..declaration_layout import clause_spans
 from ..filters import CommitmentFilter
-from ..forms import MilestoneForm, StatusUpdateForm
+from ..forms import AssessmentConfirmForm, MilestoneForm, StatusUpdateForm
 from ..models import Commitment, Milestone
 
 SORTS = {
@@ -77,6 +77,7 @@ def commitment_list(request):
             "selected_statuses": params.getlist("status"),
             "strengths": CommitmentStrength.choices,
             "selected_strengths": params.getlist("commitment_strength"),
+            "sides": Side.choices,
         },
     )
 
@@ -92,19 +93,67 @@ def _live_context(request, commitment: Commitment, **extra) -> dict:
     for milestone in milestones:
         milestone.current_state = milestone.state_on(today)
     can_edit = permissions.can_edit_pillar(request.user, commitment.pillar_id)
+    report_sides = permissions.report_sides(request.user, commitment.pillar_id)
+    own = report_sides[0] if report_sides else None
+    if request.user.side in report_sides:
+        own = request.user.side
     context = {
         "commitment": commitment,
+        "sides": side_panels(commitment),
         "milestones": milestones,
         "trail": selectors.status_update_list().filter(commitment=commitment),
         "can_edit": can_edit,
+        "report_sides": report_sides,
+        "own_side": own,
+        "own_side_label": Side(own).label if own else "",
         "status_form": StatusUpdateForm(
-            initial={"status": commitment.status, "version": commitment.version},
+            initial={
+                "side": own,
+                "status": commitment.side_status(own) if own else commitment.status,
+                "version": commitment.version,
+            },
             has_milestones=bool(milestones),
+            sides=report_sides,
         ),
+        "confirm": confirmable(commitment, report_sides, own),
         "milestone_form": MilestoneForm(),
     }
     context.update(extra)
     return context
+
+
+def side_panels(commitment: Commitment) -> list[dict]:
+    """Both sides' assessments, India first, each with its latest report."""
+    return [
+        {
+            "side": side,
+            "label": label,
+            "status": commitment.side_status(side),
+            "report": commitment.side_report(side),
+            "awaited": commitment.awaiting_side == side,
+        }
+        for side, label in Side.choices
+    ]
+
+
+def confirmable(commitment: Commitment, report_sides: list[str], own: str | None) -> dict | None:
+    """The confirmation the user can give on this page: their side taking the other's status.
+
+    Not offered while the user's side is the one waiting for the other's answer."""
+    if not own or commitment.sides_agree:
+        return None
+    other = counterpart(own)
+    if commitment.awaiting_side == other:
+        return None
+    return {
+        "side": own,
+        "other": other,
+        "other_label": Side(other).label,
+        "status": commitment.side_status(other),
+        "form": AssessmentConfirmForm(
+            initial={"side": own, "version": commitment.version}, sides=report_sides
+        ),
+    }
 
 
 def _page(request, commitment: Commitment, **extra):
@@ -161,16 +210,22 @@ def status_update(request, code: str):
     commitment = _commitment(code)
     permissions.require_edit_pillar(request.user, commitment.pillar_id)
     has_milestones = commitment.milestones.exists()
-    form = StatusUpdateForm(request.POST, has_milestones=has_milestones)
+    form = StatusUpdateForm(
+        request.POST,
+        has_milestones=has_milestones,
+        sides=permissions.report_sides(request.user, commitment.pillar_id),
+    )
     if not form.is_valid():
         return _answer(request, commitment, status_form=form)
     data = form.cleaned_data
+    sides = permissions.report_sides(request.user, commitment.pillar_id)
     written = form_write(
         request,
         form,
         lambda: services.status_update_create(
             commitment=commitment,
             author=request.user,
+            side=data["side"],
             status=data["status"],
             note=data["note"],
             evidence_url=data["evidence_url"],
@@ -178,19 +233,74 @@ def status_update(request, code: str):
             expected_version=data["version"],
         ),
         reload=lambda: _commitment(code),
-        rebuild=lambda retry, _fresh: StatusUpdateForm(retry, has_milestones=has_milestones),
+        rebuild=lambda retry, _fresh: StatusUpdateForm(
+            retry, has_milestones=has_milestones, sides=sides
+        ),
     )
+    refused = _refused(request, commitment, written, lambda form, _c: {"status_form": form})
+    if refused:
+        return refused
+    entry = written.saved
+    return _done(
+        request, commitment, f"{Side(entry.side).label}'s assessment of {commitment.code} recorded."
+    )
+
+
+def _refused(request, commitment: Commitment, written, shown):
+    """The live part again after a refused write, or None if it was saved: after a conflict,
+    with what changed since; `shown(form, current)` puts the form back where it goes."""
     if written.conflict:
         current = written.conflict.object
         return _answer(
             request,
             current,
-            status_form=written.form,
             conflict=conflict_since(current, written.conflict.seen_version),
+            **shown(written.form, current),
         )
     if not written.ok:
-        return _answer(request, commitment, status_form=written.form)
-    return _done(request, commitment, f"Status of {commitment.code} updated.")
+        return _answer(request, commitment, **shown(written.form, commitment))
+    return None
+
+
+@require_POST
+def assessment_confirm(request, code: str):
+    permissions.require_reader(request)
+    commitment = _commitment(code)
+    permissions.require_edit_pillar(request.user, commitment.pillar_id)
+    sides = permissions.report_sides(request.user, commitment.pillar_id)
+    form = AssessmentConfirmForm(request.POST, sides=sides)
+
+    def again(confirm_form, current):
+        side = confirm_form.data.get("side") or request.user.side
+        found = confirmable(current, sides, side if side in sides else None)
+        return {"confirm": found and found | {"form": confirm_form}}
+
+    if not form.is_valid():
+        return _answer(request, commitment, **again(form, commitment))
+    data = form.cleaned_data
+    written = form_write(
+        request,
+        form,
+        lambda: services.assessment_confirm(
+            commitment=commitment,
+            author=request.user,
+            side=data["side"],
+            note=data["note"],
+            expected_version=data["version"],
+        ),
+        reload=lambda: _commitment(code),
+        rebuild=lambda retry, _fresh: AssessmentConfirmForm(retry, sides=sides),
+    )
+    refused = _refused(request, commitment, written, again)
+    if refused:
+        return refused
+    entry = written.saved
+    return _done(
+        request,
+        commitment,
+        f"{Side(entry.side).label} confirmed {Side(counterpart(entry.side)).label}'s "
+        f"assessment of {commitment.code}.",
+    )
 
 
 @require_POST

@@ -86,6 +86,10 @@ GLOSSARY = {
     "pillar": "A pillar's slug, e.g. maritime.",
     "established": "`true`: established mechanisms; `false`: those to be explored.",
     "stale": "`true`: only commitments with no status update for 90 days; `false`: the others.",
+    "sides_agree": "`false`: only commitments whose two sides report different statuses; "
+    "`true`: only those where India and Japan report the same status.",
+    "awaiting_side": "Only commitments whose official status waits for this side's answer: "
+    "`india` or `japan`.",
     "milestone_due_within": "Only commitments with an open milestone due within this many days.",
     "updated_since": "ISO 8601 instant, e.g. 2026-11-01T00:00:00Z: only rows changed since then.",
 }

@@ -74,8 +74,12 @@ DROP FUNCTION IF EXISTS {function}();
     }
 
 
-def append_only_operations(table: str, what: str):
-    """A migration's RunPython that adds the triggers to `table` (and removes them backwards)."""
+def append_only_operations(table: str, what: str, *, lift: bool = False):
+    """A migration's RunPython that adds the triggers to `table` (and removes them backwards).
+
+    With `lift`, the other way round: a migration that must fill in a column of existing
+    entries lifts the triggers first and puts them back (without `lift`) once it has.
+    """
     from django.db import migrations
 
     statements = _statements(table, what)
@@ -84,6 +88,9 @@ def append_only_operations(table: str, what: str):
         for statement in statements.get(schema_editor.connection.vendor, ([], []))[index]:
             schema_editor.execute(statement, params=None)
 
+    add, remove = (1, 0) if lift else (0, 1)
     return migrations.RunPython(
-        lambda apps, editor: run(editor, 0), lambda apps, editor: run(editor, 1), elidable=False
+        lambda apps, editor: run(editor, add),
+        lambda apps, editor: run(editor, remove),
+        elidable=False,
     )

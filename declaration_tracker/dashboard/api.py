@@ -4,7 +4,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from commitments.choices import CommitmentStrength, LeadSide, Status
+from commitments.choices import CommitmentStrength, LeadSide, Status, TrailKind
 
 from .figures import dashboard_figures_cached
 
@@ -20,11 +20,29 @@ class StatusMix(serializers.Serializer):
         return {status: StatusFigure() for status in Status.values}
 
 
+class CountFigure(serializers.Serializer):
+    count = serializers.IntegerField()
+    link = serializers.CharField(help_text="The filtered list behind the figure.")
+
+
+class AwaitingFigure(CountFigure):
+    label = serializers.CharField(help_text="The side awaited, in words.")
+
+
+class AwaitingMix(serializers.Serializer):
+    india = AwaitingFigure(help_text="Commitments whose official status awaits India's answer.")
+    japan = AwaitingFigure(help_text="Commitments whose official status awaits Japan's answer.")
+
+
 class GroupFigures(serializers.Serializer):
     commitments = serializers.IntegerField()
     progress = serializers.IntegerField(help_text="Mean progress, 0–100.")
     by_status = StatusMix()
     link = serializers.CharField()
+    sides_disagree = CountFigure(help_text="Commitments whose two sides report different statuses.")
+    awaiting = AwaitingMix(
+        help_text="Pending confirmations: commitments whose official status waits for a side."
+    )
 
 
 class PillarFigures(GroupFigures):
@@ -82,8 +100,15 @@ class ActivityItem(serializers.Serializer):
     title = serializers.CharField()
     at = serializers.DateTimeField()
     author = serializers.CharField()
-    from_status = serializers.ChoiceField(choices=Status.choices)
-    to_status = serializers.ChoiceField(choices=Status.choices)
+    side = serializers.CharField(help_text="The side the entry speaks for; may be empty.")
+    kind = serializers.ChoiceField(choices=TrailKind.choices)
+    assessment = serializers.CharField(help_text="The status the side reported; may be empty.")
+    from_status = serializers.ChoiceField(
+        choices=Status.choices, help_text="The official status before."
+    )
+    to_status = serializers.ChoiceField(
+        choices=Status.choices, help_text="The official status after."
+    )
     to_progress = serializers.IntegerField()
     note = serializers.CharField()
     link = serializers.CharField()
@@ -100,6 +125,12 @@ class MechanismItem(serializers.Serializer):
 class DashboardSerializer(serializers.Serializer):
     as_of = serializers.DateField()
     overall = GroupFigures()
+    sides_disagree = CountFigure(
+        help_text="All commitments whose two sides report different statuses (as in `overall`)."
+    )
+    awaiting = AwaitingMix(
+        help_text="All pending confirmations, per side awaited (as in `overall`)."
+    )
     pillars = PillarFigures(many=True)
     lead_sides = SideFigures(many=True)
     strengths = StrengthFigures(

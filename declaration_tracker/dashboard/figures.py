@@ -11,10 +11,11 @@ from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from commitments.choices import CommitmentStrength, LeadSide, MilestoneState, Status
+from commitments.choices import CommitmentStrength, LeadSide, MilestoneState, Side, Status
 from commitments.models import Commitment, Milestone, Pillar
 from commitments.selectors import (
     milestone_list,
+    side_counts,
     stale_condition,
     status_counts,
     status_update_list,
@@ -45,7 +46,31 @@ def _mix(row: dict, **link_params) -> dict:
     }
 
 
-SUMMED = ("total", "progress_sum", "stale", *(f"n_{s}" for s in Status.values))
+SUMMED = (
+    "total",
+    "progress_sum",
+    "stale",
+    *(f"n_{s}" for s in Status.values),
+    *side_counts(),
+)
+
+
+def _sides(row: dict, **link_params) -> dict:
+    """Where the two governments differ: disagreements, and confirmations awaited per side."""
+    return {
+        "sides_disagree": {
+            "count": row["disagree"],
+            "link": list_link(**link_params, sides_agree="false"),
+        },
+        "awaiting": {
+            side: {
+                "label": str(label),
+                "count": row[f"awaiting_{side}"],
+                "link": list_link(**link_params, awaiting_side=side),
+            }
+            for side, label in Side.choices
+        },
+    }
 
 
 def _summed(rows) -> dict:
@@ -69,6 +94,7 @@ def dashboard_figures(today: datetime.date | None = None) -> dict:
             progress_sum=Sum("progress"),
             stale=Count("id", filter=stale_condition(today)),
             **status_counts(),
+            **side_counts(),
         )
     )
     overall = _summed(groups)
@@ -106,7 +132,9 @@ def dashboard_figures(today: datetime.date | None = None) -> dict:
             "progress": overall["progress"],
             "by_status": _mix(overall),
             "link": list_link(),
-        },
+        }
+        | _sides(overall),
+        **_sides(overall),
         "pillars": [
             {
                 "slug": p["slug"],
@@ -116,6 +144,7 @@ def dashboard_figures(today: datetime.date | None = None) -> dict:
                 "by_status": _mix(p, pillar=p["slug"]),
                 "link": list_link(pillar=p["slug"]),
             }
+            | _sides(p, pillar=p["slug"])
             for p in pillars
         ],
         "lead_sides": [
@@ -127,6 +156,7 @@ def dashboard_figures(today: datetime.date | None = None) -> dict:
                 "by_status": _mix(sides[side], lead_side=side),
                 "link": list_link(lead_side=side),
             }
+            | _sides(sides[side], lead_side=side)
             for side, label in LeadSide.choices
         ],
         "strengths": [
@@ -138,6 +168,7 @@ def dashboard_figures(today: datetime.date | None = None) -> dict:
                 "by_status": _mix(strengths[strength], commitment_strength=strength),
                 "link": list_link(commitment_strength=strength),
             }
+            | _sides(strengths[strength], commitment_strength=strength)
             for strength, label in CommitmentStrength.choices
             if strengths[strength]["total"]
         ],
@@ -172,6 +203,9 @@ def dashboard_figures(today: datetime.date | None = None) -> dict:
                 "title": u.commitment.title,
                 "at": u.created_at,
                 "author": str(u.author),
+                "side": u.side,
+                "kind": u.kind,
+                "assessment": u.assessment,
                 "from_status": u.from_status,
                 "to_status": u.to_status,
                 "to_progress": u.to_progress,

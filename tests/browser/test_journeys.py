@@ -42,45 +42,84 @@ def timeline_entries(page: Page) -> int:
     return page.locator("#timeline > li").count()
 
 
+SAVE_ASSESSMENT = re.compile(r"^Save (India|Japan)'s assessment$")
+
+
 def status_update_send(page: Page, status: str, note: str) -> None:
-    page.get_by_label("Status", exact=True).select_option(label=status)
-    page.get_by_label("Note", exact=True).fill(note)
-    page.get_by_role("button", name="Save status update").click()
+    form = page.locator("#status-form")
+    form.get_by_label("Status", exact=True).select_option(label=status)
+    form.get_by_label("Note", exact=True).fill(note)
+    form.get_by_role("button", name=SAVE_ASSESSMENT).click()
 
 
-def test_analyst_filters_opens_and_updates_a_commitment_in_place(site):
-    page = site.page()
-    site.login(page, "analyst")
+def confirm_send(page: Page, other: str, note: str) -> None:
+    form = page.locator("#confirm-form")
+    form.get_by_label("Note", exact=True).fill(note)
+    form.get_by_role("button", name=f"Confirm {other}'s assessment").click()
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Commitments").click()
-    page.wait_for_url("**/commitments/")
-    page.get_by_label("Pillar").select_option("maritime")
-    page.get_by_role("button", name="Apply filters").click()
-    page.wait_for_url(re.compile(r"/commitments/\?.*\bpillar=maritime\b"))
-    codes = page.locator("tbody tr td:first-child a").all_inner_texts()
+
+def test_two_analysts_carry_a_joint_commitment_to_completed_each_step_agreed(site):
+    """India proposes, Japan confirms, on the same page in two browsers: the official status
+    moves only when both sides report it, and both see every step."""
+    india = site.page()
+    site.login(india, "analyst")
+
+    india.get_by_role("navigation", name="Main").get_by_role("link", name="Commitments").click()
+    india.wait_for_url("**/commitments/")
+    india.get_by_label("Pillar").select_option("maritime")
+    india.get_by_role("button", name="Apply filters").click()
+    india.wait_for_url(re.compile(r"/commitments/\?.*\bpillar=maritime\b"))
+    codes = india.locator("tbody tr td:first-child a").all_inner_texts()
     assert codes, "the maritime filter lists nothing"
     assert all(code.startswith("MAR-") for code in codes), codes
-    expect(page.locator("#result-count")).to_have_text(str(len(codes)))
+    expect(india.locator("#result-count")).to_have_text(str(len(codes)))
 
-    page.get_by_role("link", name="MAR-05", exact=True).click()
-    page.wait_for_url("**/commitments/MAR-05/")
-    detail_url = page.url
-    before = page.locator("#current-status").inner_text()
-    new_status = "Off track" if before != "Off track" else "At risk"
-    note = "Browser journey: the survey vessel's refit slipped a quarter."
-    page.evaluate("window.notReloaded = true")
+    india.get_by_role("link", name="MAR-07", exact=True).click()
+    india.wait_for_url("**/commitments/MAR-07/")
+    detail_url = india.url
+    expect(india.locator("#current-status")).to_have_text("Not started")
+    india.evaluate("window.notReloaded = true")
 
-    with page.expect_response(lambda r: r.request.method == "POST") as answer:
-        status_update_send(page, new_status, note)
+    with india.expect_response(lambda r: r.request.method == "POST") as answer:
+        status_update_send(india, "On track", "Browser journey: plan agreed in Delhi.")
     assert answer.value.ok
     assert answer.value.request.headers.get("hx-request") == "true"
-    expect(page.locator("#current-status")).to_have_text(new_status)
-    assert page.url == detail_url
-    assert page.evaluate("window.notReloaded") is True, "the form reloaded the page"
+    expect(india.locator("#side-india")).to_contain_text("On track")
+    expect(india.locator("#current-status")).to_have_text("Not started")
+    expect(india.locator("#awaiting")).to_contain_text("Awaiting Japan's confirmation since")
+    assert india.url == detail_url
+    assert india.evaluate("window.notReloaded") is True, "the form reloaded the page"
 
-    page.reload()
-    expect(page.locator("#current-status")).to_have_text(new_status)
-    expect(page.locator("#timeline")).to_contain_text(note)
+    japan = site.page("analyst_jp")
+    japan.goto("/commitments/MAR-07/")
+    expect(japan.locator("#side-india")).to_contain_text("plan agreed in Delhi")
+    expect(japan.get_by_role("heading", name="Report Japan's assessment")).to_be_visible()
+    confirm_send(japan, "India", "Browser journey: agreed in Tokyo.")
+    expect(japan.locator("#current-status")).to_have_text("On track")
+    expect(japan.locator("#awaiting")).to_have_count(0)
+
+    # India's page predates Japan's confirmation: the report is held back, says what changed
+    # and keeps the input; sent again, it is taken.
+    status_update_send(india, "Completed", "Browser journey: port visits held.")
+    expect(india.locator("#conflict")).to_contain_text("agreed in Tokyo")
+    expect(india.locator("#status-form").get_by_label("Note", exact=True)).to_have_value(
+        "Browser journey: port visits held."
+    )
+    india.locator("#status-form").get_by_role("button", name=SAVE_ASSESSMENT).click()
+    expect(india.locator("#side-india")).to_contain_text("Completed")
+    expect(india.locator("#current-status")).to_have_text("On track")
+    japan.reload()
+    expect(japan.locator("#awaiting")).to_contain_text("Awaiting Japan's confirmation")
+    confirm_send(japan, "India", "Browser journey: confirmed at the review.")
+    expect(japan.locator("#current-status")).to_have_text("Completed")
+
+    india.reload()
+    expect(india.locator("#current-status")).to_have_text("Completed")
+    timeline = india.locator("#timeline")
+    expect(timeline).to_contain_text("confirmed at the review")
+    expect(timeline.locator("li.trail-confirm")).to_have_count(2)
+    target = Commitment.objects.get(code="MAR-07")
+    assert (target.status, target.india_status, target.japan_status) == ("completed",) * 3
 
 
 def test_a_stale_edit_is_refused_and_names_the_change_it_missed(site):
@@ -94,14 +133,14 @@ def test_a_stale_edit_is_refused_and_names_the_change_it_missed(site):
     first_note = "First analyst: talks on the hydrography agreement postponed."
     second_note = "Second analyst: written on a stale page, must not be saved."
     status_update_send(first, "At risk", first_note)
-    expect(first.locator("#current-status")).to_have_text("At risk")
+    expect(first.locator("#side-india")).to_contain_text("At risk")
 
     status_update_send(second, "Off track", second_note)
     conflict = second.locator("#conflict")
     expect(conflict).to_be_visible()
     expect(conflict).to_contain_text("Someone else changed this commitment")
     expect(conflict).to_contain_text(first_note)
-    expect(second.locator("#current-status")).to_have_text("At risk")
+    expect(second.locator("#side-india")).to_contain_text("At risk")
 
     second.reload()
     timeline = second.locator("#timeline")
@@ -112,15 +151,15 @@ def test_a_stale_edit_is_refused_and_names_the_change_it_missed(site):
 
 
 def test_manager_dashboard_draws_its_charts_and_its_figures_lead_to_their_lists(site):
-    # At least one maritime commitment at risk, whatever the demo history says.
-    target = Commitment.objects.get(code="MAR-07")
-    status_update_create(
-        commitment=target,
-        author=User.objects.get(username="analyst"),
-        status=Status.AT_RISK,
-        note="Set up for the dashboard journey.",
-        expected_version=target.version,
-    )
+    # At least one maritime commitment at risk, agreed by both sides, whatever the demo says.
+    for username in ("analyst", "analyst_jp"):
+        status_update_create(
+            commitment=Commitment.objects.get(code="MAR-07"),
+            author=User.objects.get(username=username),
+            status=Status.AT_RISK,
+            note="Set up for the dashboard journey.",
+            expected_version=None,
+        )
     page = site.page("manager")
     charts_drawn(page)
 
@@ -137,7 +176,7 @@ def test_viewer_sees_no_edit_control_and_no_export(site):
     # The same controls, as an analyst of the pillar sees them: the checks below can fail.
     analyst = site.page("analyst")
     analyst.goto("/commitments/MAR-01/")
-    expect(analyst.get_by_role("button", name="Save status update")).to_have_count(1)
+    expect(analyst.get_by_role("button", name=SAVE_ASSESSMENT)).to_have_count(1)
     expect(analyst.get_by_text("Add a milestone")).to_have_count(1)
     expect(analyst.get_by_role("button", name=re.compile(r"^Mark done"))).not_to_have_count(0)
     analyst.goto("/commitments/")
@@ -149,12 +188,12 @@ def test_viewer_sees_no_edit_control_and_no_export(site):
     expect(page.get_by_role("link", name="Export CSV")).to_have_count(0)
     expect(page.get_by_role("link", name="Export Excel")).to_have_count(0)
     expect(page.locator("a[href*='/export.']")).to_have_count(0)
-    expect(page.get_by_role("button", name="Save status update")).to_have_count(0)
+    expect(page.get_by_role("button", name=SAVE_ASSESSMENT)).to_have_count(0)
 
     page.get_by_role("link", name="MAR-01", exact=True).click()
     page.wait_for_url("**/commitments/MAR-01/")
     expect(page.locator("tr[id^='milestone-']")).not_to_have_count(0)
-    expect(page.get_by_role("button", name="Save status update")).to_have_count(0)
+    expect(page.get_by_role("button", name=SAVE_ASSESSMENT)).to_have_count(0)
     expect(page.get_by_label("Status", exact=True)).to_have_count(0)
     expect(page.get_by_text("Add a milestone")).to_have_count(0)
     expect(page.get_by_role("button", name=re.compile(r"Mark done"))).to_have_count(0)

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from commitments.choices import Status
+from commitments.choices import Side, Status
 from commitments.models import StatusUpdate
-from tests.factories import analyst, commitment, manager, viewer
+from tests.factories import analyst, commitment, india_led, manager, viewer
 
 pytestmark = pytest.mark.usefixtures("loaded")
 
@@ -90,6 +90,7 @@ def test_a_manager_reassigns_the_responsible_user(client):
 
 
 def test_status_is_changed_by_adding_to_the_trail(client):
+    india_led("MAR-04")
     target = commitment("MAR-04")
     author = analyst("maritime", is_staff=True)
     client.force_login(author)
@@ -106,9 +107,22 @@ def test_status_is_changed_by_adding_to_the_trail(client):
 
     assert response.status_code == 302
     entry = StatusUpdate.objects.get(commitment=target)
-    assert (entry.author, entry.to_status) == (author, Status.AT_RISK)
+    assert (entry.author, entry.side, entry.to_status) == (author, Side.INDIA, Status.AT_RISK)
     target.refresh_from_db()
     assert target.status == Status.AT_RISK
+
+
+def test_the_admin_reports_for_the_side_chosen_and_refuses_another_sides_analyst(client):
+    target = commitment("MAR-04")
+    client.force_login(analyst("maritime", is_staff=True))
+
+    response = client.post(
+        reverse("admin:commitments_statusupdate_add"),
+        {"commitment": target.pk, "side": Side.JAPAN, "to_status": Status.AT_RISK, "note": "x"},
+    )
+
+    assert response.status_code == 403
+    assert not StatusUpdate.objects.filter(commitment=target).exists()
 
 
 def test_the_trail_has_no_change_or_delete_in_the_admin(client):
@@ -136,7 +150,7 @@ def test_the_trail_has_no_change_or_delete_in_the_admin(client):
 
     assert delete.status_code == 403
     assert change.status_code == 403
-    assert StatusUpdate.objects.get(pk=entry.pk).to_status == Status.ON_TRACK
+    assert StatusUpdate.objects.get(pk=entry.pk).assessment == Status.ON_TRACK
 
 
 def test_an_analyst_outside_the_pillar_cannot_add_a_status_update(client):

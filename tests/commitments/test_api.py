@@ -34,7 +34,16 @@ from tests.api_base import (
     walk,
     write_status,
 )
-from tests.factories import analyst, commitment, days, manager, superuser, viewer
+from tests.factories import (
+    agreed,
+    analyst,
+    commitment,
+    days,
+    india_led,
+    manager,
+    superuser,
+    viewer,
+)
 
 pytestmark = pytest.mark.usefixtures("loaded")
 
@@ -54,14 +63,8 @@ def if_match(obj) -> dict:
 
 
 def change_status(code: str, status: str, note: str = "Reviewed.", **kw):
-    return services.status_update_create(
-        commitment=commitment(code),
-        author=superuser(),
-        status=status,
-        note=note,
-        expected_version=None,
-        **kw,
-    )
+    """Both sides report `status`, so that it is the commitment's official status."""
+    return agreed(code, status, note, **kw)
 
 
 def update(code: str, **changes):
@@ -784,6 +787,7 @@ def test_status_is_refused_in_a_commitment_patch_with_a_pointer_to_status_update
 
 
 def test_a_status_update_changes_the_status_and_shows_in_the_trail():
+    india_led("MAR-01")  # the lead side's report is official at once
     author = analyst("maritime", first_name="Asha", last_name="Rao")
     client = api_client(author)
     etag = client.get(COMMITMENT)["ETag"]
@@ -806,6 +810,7 @@ def test_a_status_update_changes_the_status_and_shows_in_the_trail():
         "at_risk",
     )
     assert entry["author"] == {"username": author.username, "name": "Asha Rao", "side": "india"}
+    assert (entry["side"], entry["kind"], entry["assessment"]) == ("india", "report", "at_risk")
     assert entry["note"] == "Port calls postponed."
     assert entry["evidence_url"] == "https://example.org/minutes"
     assert response["ETag"] == f'"{entry["version"]}"' != etag
@@ -830,21 +835,26 @@ def test_a_status_update_with_a_stale_if_match_is_refused():
 
     assert_error(response, 412, "precondition_failed")
     target = commitment("MAR-01")
-    assert (target.status, target.status_updates.count()) == (Status.ON_TRACK, 1)
+    assert (target.status, target.status_updates.count()) == (Status.ON_TRACK, 2)
 
 
 def test_a_status_update_without_if_match_applies_to_the_current_version():
     change_status("MAR-01", Status.ON_TRACK, "First.")
-    client = api_client(analyst("maritime"))
+    india = api_client(analyst("maritime"))
+    japan = api_client(analyst("maritime", side="japan"))
 
-    response = client.post(STATUS_UPDATE, {"status": "completed", "note": "Done."})
+    proposed = india.post(STATUS_UPDATE, {"status": "completed", "note": "Done."})
+    confirmed = japan.post(STATUS_UPDATE, {"status": "completed", "note": "Agreed: done."})
 
-    assert response.status_code == 201
-    assert (response.json()["from_status"], response.json()["to_progress"]) == ("on_track", 100)
-    trail = client.get(STATUS_UPDATE).json()["results"]
-    assert [(e["from_status"], e["to_status"]) for e in trail] == [
-        ("on_track", "completed"),
-        ("not_started", "on_track"),
+    assert proposed.status_code == confirmed.status_code == 201
+    assert (proposed.json()["from_status"], proposed.json()["to_status"]) == ("on_track",) * 2
+    assert (confirmed.json()["to_status"], confirmed.json()["to_progress"]) == ("completed", 100)
+    trail = india.get(STATUS_UPDATE).json()["results"]
+    assert [(e["side"], e["kind"], e["from_status"], e["to_status"]) for e in trail] == [
+        ("japan", "confirm", "on_track", "completed"),
+        ("india", "report", "on_track", "on_track"),
+        ("japan", "confirm", "not_started", "on_track"),
+        ("india", "report", "not_started", "not_started"),
     ]
 
 
@@ -905,6 +915,14 @@ def test_a_viewer_may_not_export_csv():
 def test_the_dashboard_counts_what_the_data_holds():
     change_status("MAR-01", Status.AT_RISK, "Port calls postponed.")
     change_status("MAR-02", Status.ON_TRACK, "On plan.", progress=70)
+    # India alone reports MAR-04 off track: the sides disagree and Japan is awaited.
+    services.status_update_create(
+        commitment=commitment("MAR-04"),
+        author=analyst("maritime"),
+        status=Status.OFF_TRACK,
+        note="Funding gap.",
+        expected_version=None,
+    )
     overdue = make_milestone("MAR-03", "Overdue step", due_date=days(-3))
     make_milestone("MAR-03", "Due step", due_date=days(10))
 
@@ -916,7 +934,7 @@ def test_the_dashboard_counts_what_the_data_holds():
         "count": 1,
         "link": "/commitments/?pillar=maritime&status=at_risk",
     }
-    assert maritime["by_status"]["not_started"]["count"] == 5
+    assert maritime["by_status"]["not_started"]["count"] == 5  # MAR-04's official status too
     assert maritime["by_status"]["on_track"]["count"] == 1
     assert maritime["commitments"] == 7
     assert maritime["progress"] == 10  # (70 + 0 × 6) / 7
@@ -937,11 +955,28 @@ def test_the_dashboard_counts_what_the_data_holds():
     assert body["milestones_overdue"]["count"] == 1
     assert [m["id"] for m in body["milestones_overdue"]["items"]] == [overdue.pk]
     assert body["milestones_due"]["count"] == 1
-    assert [(a["code"], a["to_status"]) for a in body["recent_activity"][:2]] == [
-        ("MAR-02", "on_track"),
-        ("MAR-01", "at_risk"),
+    assert [
+        (a["code"], a["side"], a["assessment"], a["to_status"]) for a in body["recent_activity"][:4]
+    ] == [
+        ("MAR-04", "india", "off_track", "not_started"),
+        ("MAR-02", "japan", "on_track", "on_track"),
+        ("MAR-02", "india", "on_track", "not_started"),
+        ("MAR-01", "japan", "at_risk", "at_risk"),
     ]
     assert body["as_of"] == str(timezone.localdate())
+    disagree = {"count": 1, "link": "/commitments/?sides_agree=false"}
+    assert body["sides_disagree"] == body["overall"]["sides_disagree"] == disagree
+    assert maritime["sides_disagree"] == {
+        "count": 1,
+        "link": "/commitments/?pillar=maritime&sides_agree=false",
+    }
+    assert body["awaiting"] == {
+        "india": {"label": "India", "count": 0, "link": "/commitments/?awaiting_side=india"},
+        "japan": {"label": "Japan", "count": 1, "link": "/commitments/?awaiting_side=japan"},
+    }
+    assert maritime["awaiting"]["japan"]["count"] == 1
+    defence = next(p for p in body["pillars"] if p["slug"] == "defence")
+    assert defence["sides_disagree"]["count"] == defence["awaiting"]["japan"]["count"] == 0
 
 
 def test_each_dashboard_link_lists_as_many_commitments_as_its_figure_counts():

@@ -11,7 +11,7 @@ from declaration_tracker.core.versioning import StaleVersionError
 from dialogues import services as dialogue_services
 from dialogues.choices import MeetingState
 from tests.api_base import api_client, url
-from tests.factories import analyst, commitment, days, manager, nsa, superuser, viewer
+from tests.factories import analyst, commitment, days, india_led, manager, nsa, superuser, viewer
 
 pytestmark = pytest.mark.usefixtures("loaded")
 
@@ -21,6 +21,7 @@ def last(**filters) -> AuditEvent:
 
 
 def test_a_status_change_records_who_and_each_field_before_and_after():
+    india_led("MAR-01")
     author = analyst("maritime", username="ana")
     target = commitment("MAR-01")
 
@@ -36,7 +37,27 @@ def test_a_status_change_records_who_and_each_field_before_and_after():
     event = last(commitment_code="MAR-01")
     assert event.actor == author
     assert event.action == AuditEvent.Action.CHANGED
-    assert event.changes == {"status": ["not_started", "at_risk"], "progress": [0, 30]}
+    assert event.changes == {
+        "status": ["not_started", "at_risk"],
+        "india_status": ["not_started", "at_risk"],
+        "progress": [0, 30],
+    }
+
+
+def test_a_report_awaiting_the_other_side_records_the_sides_assessment_and_who_is_awaited():
+    author = analyst("maritime", username="ana")
+    target = commitment("MAR-01")  # joint: the official status waits for Japan
+
+    services.status_update_create(
+        commitment=target, author=author, status=Status.AT_RISK, note="x", expected_version=None
+    )
+
+    event = last(commitment_code="MAR-01")
+    assert event.actor == author
+    assert event.changes == {
+        "india_status": ["not_started", "at_risk"],
+        "awaiting_side": ["", "japan"],
+    }
 
 
 def test_an_api_edit_is_recorded_under_the_tokens_user_and_the_request():

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.db import models
 from django.test import RequestFactory
 
 from commitments.choices import MilestoneState, Role, Side
@@ -75,9 +76,16 @@ def test_the_demo_users_have_their_roles_and_log_in_with_the_password():
     assert analyst_jp.side == Side.JAPAN
     assert analyst_jp.time_zone == "Asia/Tokyo"
 
-    assert roles(login("manager")) == {Role.MANAGER}
-    assert roles(login("viewer")) == {Role.VIEWER}
-    for username in ("analyst", "analyst_jp", "manager", "viewer"):
+    assert "maritime" in set(analyst_jp.pillars.values_list("slug", flat=True))
+    for username, role, side in [
+        ("manager", Role.MANAGER, Side.INDIA),
+        ("manager_jp", Role.MANAGER, Side.JAPAN),
+        ("viewer", Role.VIEWER, Side.INDIA),
+        ("viewer_jp", Role.VIEWER, Side.JAPAN),
+    ]:
+        user = login(username)
+        assert (roles(user), user.side) == ({role}, side), username
+    for username in ("analyst", "analyst_jp", "manager", "manager_jp", "viewer", "viewer_jp"):
         assert not User.objects.get(username=username).is_superuser
     assert authenticate(log_in_request(), username="analyst", password="wrong-password") is None
 
@@ -145,3 +153,21 @@ def test_seed_demo_leaves_a_real_account_with_a_demo_name_alone(loaded):
 
     real.refresh_from_db()
     assert real.check_password("the-real-password")
+
+
+def test_the_demo_has_a_few_disagreements_and_a_pending_confirmation_on_maritime():
+    seed()
+
+    apart = {
+        c.code: (c.india_status, c.japan_status, c.awaiting_side)
+        for c in Commitment.objects.exclude(india_status=models.F("japan_status"))
+    }
+
+    assert apart == {
+        "MAR-02": ("at_risk", "on_track", "india"),
+        "MAR-03": (Commitment.objects.get(code="MAR-03").status, "at_risk", "india"),
+        "MAR-05": ("completed", "not_started", "japan"),
+    }
+    assert Commitment.objects.get(code="MAR-05").status == "not_started"  # proposed only
+    # Everywhere else the other government confirmed each demo report.
+    assert not Commitment.objects.exclude(code__in=apart).exclude(awaiting_side="").exists()

@@ -23,7 +23,7 @@ from commitments.models import (
 )
 from declaration_tracker.declaration.loading import declaration_load
 from dialogues.models import DialogueMechanism
-from tests.factories import analyst, commitment, days, superuser
+from tests.factories import agreed, analyst, commitment, days, superuser
 
 pytestmark = pytest.mark.usefixtures("loaded")
 
@@ -193,15 +193,8 @@ def test_loading_again_changes_nothing(declaration_data):
 def test_a_reload_updates_texts_but_keeps_what_users_set(declaration_data):
     admin = superuser()
     owner = analyst("defence")
+    agreed("DEF-01", Status.AT_RISK, "Exercise postponed.")
     target = commitment("DEF-01")
-    services.status_update_create(
-        commitment=target,
-        author=admin,
-        status=Status.AT_RISK,
-        note="Exercise postponed.",
-        expected_version=target.version,
-    )
-    target.refresh_from_db()
     navy = Organisation.objects.get(slug="in-navy")
     target = services.commitment_update(
         commitment=target,

@@ -177,7 +177,10 @@ def test_the_list_costs_the_same_queries_whatever_the_number_of_reminders(
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(LIST)
 
-    assert response.content.decode().count('<li><a href="/commitments/MAR-') == 20 * 6 * 3
+    assert (
+        response.content.decode().count('<li><a href="/commitments/MAR-')
+        == 20 * len(ReminderKind.values) * 3
+    )
 
 
 # --------------------------------------------------------------------------- preferences
@@ -215,7 +218,7 @@ def test_saving_stores_muted_kinds_lead_days_and_email(client):
     assert response.status_code == 302
     assert response["Location"] == PREFERENCES
     stored = ReminderPreference.objects.get(user=me)
-    assert stored.muted_kinds == ["due_today", "stale", "escalation", "mechanism"]
+    assert stored.muted_kinds == ["due_today", "awaiting", "stale", "escalation", "mechanism"]
     assert stored.lead_days == [30, 7, 3]
     assert stored.email is False
     page = client.get(PREFERENCES).content.decode()

@@ -634,6 +634,8 @@ def test_the_latest_status_update_restarts_the_count():
             commitment=commitment(code),
             author=owner,
             created_at=local_noon(TODAY - datetime.timedelta(days=days_ago)),
+            side=owner.side,
+            assessment=Status.ON_TRACK,
             from_status=Status.NOT_STARTED,
             to_status=Status.ON_TRACK,
             from_progress=0,
@@ -782,3 +784,74 @@ def test_a_completed_or_discontinued_commitment_is_never_nagged_for_updates(clos
     Commitment.objects.filter(code="IND-01").update(status=closed)
 
     assert heard(NOW) == set()
+
+
+# --- a side awaited to confirm the other's assessment ----------------------------------------
+
+AWAITING = ReminderKind.AWAITING
+
+
+def apart_since(days: int, *, reporter: User) -> None:
+    """MAR-01 (joint) with India's report waiting for Japan since noon `days` ago."""
+    from commitments import services as commitment_services
+
+    commitment_services.status_update_create(
+        commitment=commitment("MAR-01"),
+        author=reporter,
+        status=Status.AT_RISK,
+        note="Berths not confirmed.",
+        expected_version=None,
+    )
+    Commitment.objects.filter(code="MAR-01").update(
+        awaiting_since=local_noon(TODAY - datetime.timedelta(days=days))
+    )
+
+
+@pytest.mark.parametrize(
+    ("days", "reminded"),
+    [(2, False), (3, True), (4, False), (9, False), (10, True), (17, True), (18, False)],
+)
+def test_the_awaited_sides_analysts_and_the_responsible_user_hear_after_three_days_then_weekly(
+    days, reminded
+):
+    reporter = india(role="Analyst", pillars=["maritime"])
+    awaited = japan(role="Analyst", pillars=["maritime"])
+    japan(role="Analyst", pillars=["defence"])  # the awaited side, another pillar
+    india(role="Analyst", pillars=["maritime"])  # the pillar, the side that reported
+    responsible = india()
+    Commitment.objects.filter(code="MAR-01").update(responsible=responsible)
+    apart_since(days, reporter=reporter)
+
+    expected = {
+        (awaited.username, AWAITING, "awaiting:MAR-01"),
+        (responsible.username, AWAITING, "awaiting:MAR-01"),
+    }
+    assert heard(NOW) == (expected if reminded else set())
+    if reminded:
+        since = TODAY - datetime.timedelta(days=days)
+        assert logged(awaited) == [
+            (
+                TODAY,
+                AWAITING,
+                "awaiting:MAR-01",
+                f"awaiting Japan's confirmation since {since:%d %b %Y}",
+            )
+        ]
+        assert Reminder.objects.filter(recipient=awaited).get().path == "/commitments/MAR-01/"
+
+
+def test_once_the_sides_agree_nobody_is_reminded_and_a_muted_kind_is_skipped():
+    reporter = india(role="Analyst", pillars=["maritime"])
+    awaited = japan(role="Analyst", pillars=["maritime"])
+    muted = japan(role="Analyst", pillars=["maritime"])
+    ReminderPreference.objects.create(user=muted, muted_kinds=[AWAITING])
+    apart_since(3, reporter=reporter)
+
+    assert heard(NOW) == {(awaited.username, AWAITING, "awaiting:MAR-01")}
+
+    from commitments import services as commitment_services
+
+    commitment_services.assessment_confirm(
+        commitment=commitment("MAR-01"), author=awaited, note="Agreed.", expected_version=None
+    )
+    assert heard(NOW + datetime.timedelta(days=7)) == set()

@@ -10,7 +10,7 @@ from commitments import services
 from commitments.choices import Status
 from commitments.models import Commitment, StatusUpdate
 from declaration_tracker.core.versioning import StaleVersionError
-from tests.factories import analyst, commitment, days, manager, superuser, viewer
+from tests.factories import analyst, commitment, days, india_led, manager, superuser, viewer
 
 pytestmark = pytest.mark.usefixtures("loaded")
 
@@ -27,6 +27,7 @@ def change_status(target: Commitment, author, status=Status.ON_TRACK, note="Agre
 
 
 def test_status_changes_only_through_the_trail():
+    india_led("MAR-01")  # the lead side's report is official at once
     target = commitment("MAR-01")
     author = analyst("maritime")
 
@@ -62,6 +63,7 @@ def test_a_status_update_without_a_note_or_with_an_unknown_status_writes_nothing
 
 
 def test_a_stale_version_is_refused_and_the_newer_change_kept():
+    india_led("MAR-02")
     target = commitment("MAR-02")
     first, second = analyst("maritime"), analyst("maritime")
     change_status(target, first, Status.ON_TRACK, "First.", expected_version=1)
@@ -138,6 +140,7 @@ def test_progress_rolls_up_from_milestone_weights_and_is_recorded():
 
 
 def test_progress_is_set_by_hand_only_without_milestones():
+    india_led("DEF-02")
     author = analyst("defence")
     bare = commitment("DEF-02")
     change_status(bare, author, Status.ON_TRACK, "Half way.", progress=50)

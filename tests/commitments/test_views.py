@@ -15,7 +15,7 @@ from commitments import services
 from commitments.choices import Status
 from commitments.models import Commitment, Milestone, StatusUpdate, User
 from tests.commitments.test_reminder_delivery import worker_database_url
-from tests.factories import analyst, commitment, days, manager, superuser, viewer
+from tests.factories import agreed, analyst, commitment, days, india_led, manager, superuser, viewer
 
 pytestmark = pytest.mark.usefixtures("loaded")
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -99,14 +99,7 @@ def codes_in(response) -> list[str]:
 
 
 def test_the_list_filters_by_pillar_and_status_from_the_query_string(client):
-    author = analyst("maritime")
-    services.status_update_create(
-        commitment=commitment("MAR-02"),
-        author=author,
-        status=Status.AT_RISK,
-        note="Slots unconfirmed.",
-        expected_version=1,
-    )
+    agreed("MAR-02", Status.AT_RISK, "Slots unconfirmed.")
 
     response = logged_in(client, viewer()).get("/commitments/?pillar=maritime&status=at_risk")
 
@@ -201,6 +194,7 @@ def test_a_forged_status_post_is_refused_with_403(client, make_user):
 
 
 def test_an_analyst_updates_status_in_place(client):
+    india_led("MAR-01")
     logged_in(client, analyst("maritime"))
 
     response = client.post(
@@ -212,10 +206,12 @@ def test_an_analyst_updates_status_in_place(client):
     html = response.content.decode()
     assert 'id="current-status">At risk<' in html
     assert "Berths not confirmed." in html
+    assert "India&#x27;s assessment of MAR-01 recorded." in html
     assert commitment("MAR-01").status == Status.AT_RISK
 
 
 def test_without_javascript_the_status_form_posts_and_redirects(client):
+    india_led("MAR-01")
     logged_in(client, analyst("maritime"))
 
     response = client.post(status_url(), {"status": "on_track", "note": "Fine.", "version": 1})
@@ -257,7 +253,7 @@ def test_a_stale_status_update_says_what_changed_and_overwrites_nothing(client):
     assert "All good." in html  # the user's input is kept for a second look
     assert 'name="version" value="2"' in html
     target = commitment()
-    assert target.status == Status.OFF_TRACK
+    assert target.india_status == Status.OFF_TRACK
     assert list(target.status_updates.values_list("note", flat=True)) == [
         "Port closed for repairs."
     ]
@@ -395,6 +391,7 @@ def test_the_dashboard_figures_are_cached_until_something_changes(client):
     cold = client.get("/")
     with CaptureQueriesContext(connection) as warm:
         client.get("/")
+    india_led("MAR-02")
     services.status_update_create(
         commitment=commitment("MAR-02"),
         author=analyst("maritime"),
