@@ -43,7 +43,8 @@ run: install
 	@echo "  Demo log-ins, all with password '$(DEMO_PASSWORD)':"
 	@echo "    admin (superuser), analyst (India; defence, maritime),"
 	@echo "    analyst_jp (Japan; maritime, industry, technology, multilateral, dialogue),"
-	@echo "    manager and viewer (India), manager_jp and viewer_jp (Japan)"
+	@echo "    manager and viewer (India), manager_jp and viewer_jp (Japan),"
+	@echo "    public_reader (no side: public items only)"
 	@echo "  Ctrl-C stops the web server, the Celery worker and beat together."
 	@echo
 	HOST=$(HOST) WEB_PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile

@@ -12,11 +12,12 @@ from declaration_tracker.core.admin import (
     changed_fields,
 )
 
-from . import permissions, services
+from . import permissions, services, visibility
 
 # The notifications' and the audit log's admin live in their packages; importing them here
 # registers them (the admin site autodiscovers `commitments.admin`).
 from .audit import admin as audit_admin  # noqa: F401
+from .forms import MarkingField
 from .models import (
     CalendarFeedToken,
     Commitment,
@@ -61,13 +62,34 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name", "acronym"]
 
 
-class MilestoneInline(ReadOnlyInline):
+class Marked:
+    """An admin or inline showing only the rows whose release marking the user may read
+    (`commitments.visibility`): the admin is one more way in, and honours markings too."""
+
+    def get_queryset(self, request):
+        return visibility.visible(super().get_queryset(request), request.user)
+
+
+class MarkedForm:
+    """An admin form's marking: the tracker's field, which keeps the item's marking (a new
+    item's: bilateral) when none is sent; the services decide who may give which."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "marking" in self.fields:
+            field = MarkingField(governs="", help_text=self.fields["marking"].help_text)
+            if self.instance.pk:
+                field.default = self.instance.marking
+            self.fields["marking"] = field
+
+
+class MilestoneInline(Marked, ReadOnlyInline):
     model = Milestone
-    fields = ["title", "due_date", "owner", "weight", "completed_on"]
+    fields = ["title", "due_date", "owner", "weight", "completed_on", "marking"]
     show_change_link = True
 
 
-class StatusUpdateInline(ReadOnlyInline):
+class StatusUpdateInline(Marked, ReadOnlyInline):
     model = StatusUpdate
     fields = [
         "created_at",
@@ -81,6 +103,7 @@ class StatusUpdateInline(ReadOnlyInline):
         "to_progress",
         "note",
         "evidence_url",
+        "marking",
     ]
 
     def has_change_permission(self, request, obj=None):
@@ -191,14 +214,14 @@ class CommitmentAdmin(ServiceAdmin):
             self.save_formset(request, form, formset, change=change)
 
 
-class MilestoneForm(VersionedForm):
+class MilestoneForm(MarkedForm, VersionedForm):
     class Meta:
         model = Milestone
-        fields = ["commitment", "title", "due_date", "owner", "weight", "completed_on"]
+        fields = ["commitment", "title", "due_date", "owner", "weight", "completed_on", "marking"]
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(ServiceAdmin):
+class MilestoneAdmin(Marked, ServiceAdmin):
     form = MilestoneForm
     list_display = ["title", "commitment", "due_date", "owner", "weight", "completed_on"]
     list_filter = ["commitment__pillar"]
@@ -235,10 +258,18 @@ class MilestoneAdmin(ServiceAdmin):
         services.milestone_delete(milestone=obj, actor=request.user, expected_version=obj.version)
 
 
-class StatusUpdateForm(forms.ModelForm):
+class StatusUpdateForm(MarkedForm, forms.ModelForm):
     class Meta:
         model = StatusUpdate
-        fields = ["commitment", "side", "to_status", "to_progress", "note", "evidence_url"]
+        fields = [
+            "commitment",
+            "side",
+            "to_status",
+            "to_progress",
+            "note",
+            "evidence_url",
+            "marking",
+        ]
         labels = {
             "side": _("Reporting for"),
             "to_status": _("The side's status"),
@@ -252,11 +283,12 @@ class StatusUpdateForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_progress"].required = False
+        if "to_progress" in self.fields:  # not on the read-only view of an entry
+            self.fields["to_progress"].required = False
 
 
 @admin.register(StatusUpdate)
-class StatusUpdateAdmin(ServiceAdmin):
+class StatusUpdateAdmin(Marked, ServiceAdmin):
     """The trail: entries are added through the service, and never edited or deleted."""
 
     form = StatusUpdateForm
@@ -294,6 +326,7 @@ class StatusUpdateAdmin(ServiceAdmin):
             evidence_url=form.cleaned_data["evidence_url"],
             progress=form.cleaned_data.get("to_progress"),
             expected_version=commitment.version,
+            marking=form.cleaned_data["marking"],
         )
 
 

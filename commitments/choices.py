@@ -7,6 +7,35 @@ class Side(models.TextChoices):
     JAPAN = "japan", _("Japan")
 
 
+class Marking(models.TextChoices):
+    """Who may read an item, widest reach first (after FIRST's Traffic Light Protocol 2.0)."""
+
+    PUBLIC = "public", _("Public")
+    BILATERAL = "bilateral", _("Bilateral")
+    INDIA_ONLY = "india_only", _("India only")
+    JAPAN_ONLY = "japan_only", _("Japan only")
+
+
+# How far each marking reaches: a larger number, more readers.
+MARKING_REACH = {
+    Marking.PUBLIC: 3,
+    Marking.BILATERAL: 2,
+    Marking.INDIA_ONLY: 1,
+    Marking.JAPAN_ONLY: 1,
+}
+# The national marking of each side, and the side of each national marking.
+NATIONAL_MARKING = {"india": Marking.INDIA_ONLY, "japan": Marking.JAPAN_ONLY}
+MARKING_SIDE = {marking: side for side, marking in NATIONAL_MARKING.items()}
+MARKING_HELP = {
+    Marking.PUBLIC: _("May be published (TLP:CLEAR)."),
+    Marking.BILATERAL: _(
+        "Both governments' users of the tracker, nobody else (TLP:AMBER, the two governments)."
+    ),
+    Marking.INDIA_ONLY: _("India's users only (national handling, as TLP:AMBER+STRICT)."),
+    Marking.JAPAN_ONLY: _("Japan's users only (national handling, as TLP:AMBER+STRICT)."),
+}
+
+
 class OrganisationSide(models.TextChoices):
     """Whose a body is: one government's, or neither (a multilateral body, a framework)."""
 

@@ -12,13 +12,20 @@ from declaration_tracker.api.filters import (
     UpdatedSinceFilter,
 )
 
-from . import selectors
+from . import selectors, visibility
 from .choices import CommitmentStrength, LeadSide, MilestoneState, Priority, Side, Status
 from .models import Commitment, Milestone, Pillar, User
 from .selectors import stale_condition
 
 
 class CommitmentFilter(django_filters.FilterSet):
+    """The request's user decides what search and the milestone filters may look into."""
+
+    search = django_filters.CharFilter(
+        method="filter_search",
+        help_text="Words to find in the code, title, description, the tracker's context (where "
+        "you may read it) and the source clause; every word must match.",
+    )
     # Choices from the cached reference lists: no query to validate a value or draw the form.
     pillar = django_filters.ChoiceFilter(
         field_name="pillar__slug",
@@ -104,15 +111,21 @@ class CommitmentFilter(django_filters.FilterSet):
             "awaiting_side",
         ]
 
+    @property
+    def reader(self):
+        return getattr(self.request, "user", None)
+
+    def filter_search(self, queryset, name, value: str):
+        return selectors.commitment_search(queryset, value, self.reader)
+
     def filter_milestones(self, queryset, name, value: str):
         condition = Milestone.state_condition(value, timezone.localdate())
-        return queryset.filter(
-            Exists(Milestone.objects.filter(condition, commitment=OuterRef("pk")))
-        )
+        readable = visibility.visible(Milestone.objects.all(), self.reader)
+        return queryset.filter(Exists(readable.filter(condition, commitment=OuterRef("pk"))))
 
     def filter_milestone_due_within(self, queryset, name, value: int):
         today = timezone.localdate()
-        due = Milestone.objects.filter(
+        due = visibility.visible(Milestone.objects.all(), self.reader).filter(
             commitment=OuterRef("pk"),
             completed_on__isnull=True,
             due_date__gte=today,

@@ -1,13 +1,53 @@
 """Browser forms. They check input shape; the services decide and write."""
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from declaration_tracker.core.forms import VersionField
 
-from .choices import Side, Status
+from . import visibility
+from .choices import Marking, Side, Status
 from .models import Milestone
 from .selectors import owner_candidates
+
+
+class MarkingField(forms.ChoiceField):
+    """Who may read what a form writes; `offer_markings` narrows it to what the user may give."""
+
+    def __init__(self, *, governs, **kwargs):
+        kwargs.setdefault("label", _("Marking"))
+        kwargs.setdefault("initial", Marking.BILATERAL)
+        kwargs.setdefault(
+            "help_text",
+            format_lazy(
+                "{} {}",
+                governs,
+                _(
+                    "Public: may be published. Bilateral: both governments' users. India only, "
+                    "Japan only: that government's users only."
+                ),
+            ),
+        )
+        kwargs.setdefault("required", False)
+        super().__init__(choices=Marking.choices, **kwargs)
+        self.default = Marking.BILATERAL
+
+    def clean(self, value):
+        """Left out, the marking stays as it is (a new item's: bilateral), never loosened."""
+        value = super().clean(value)
+        return value or self.default
+
+
+def offer_markings(form: forms.Form, user, current: str | None = None) -> None:
+    """Offer in `form`'s marking the markings `user` may give (from `current`), all of them
+    validating as known values: a forged one is the service's to refuse (a 403)."""
+    field = form.fields["marking"]
+    if user is not None:
+        field.widget.choices = visibility.markings_offered(user, current)
+    if current:
+        field.initial = current
+        field.default = current
 
 
 class StatusUpdateForm(forms.Form):
@@ -24,6 +64,9 @@ class StatusUpdateForm(forms.Form):
     evidence_url = forms.URLField(
         label=_("Evidence link"), required=False, max_length=500, assume_scheme="https"
     )
+    marking = MarkingField(
+        governs=_("Who may read the note and evidence link (the status is for both sides).")
+    )
     progress = forms.IntegerField(
         label=_("Progress (%)"),
         required=False,
@@ -33,11 +76,12 @@ class StatusUpdateForm(forms.Form):
     )
     version = VersionField()
 
-    def __init__(self, *args, has_milestones: bool = False, sides=(), **kwargs):
+    def __init__(self, *args, has_milestones: bool = False, sides=(), user=None, **kwargs):
         super().__init__(*args, **kwargs)
         if has_milestones:
             del self.fields["progress"]
         side_field(self, sides)
+        offer_markings(self, user)
 
 
 class AssessmentConfirmForm(forms.Form):
@@ -50,13 +94,15 @@ class AssessmentConfirmForm(forms.Form):
         max_length=5000,
         help_text=_("Required: why your side agrees."),
     )
+    marking = MarkingField(governs=_("Who may read the note."))
     version = VersionField()
 
-    def __init__(self, *args, sides=(), **kwargs):
+    def __init__(self, *args, sides=(), user=None, **kwargs):
         # On the page beside the status form: ids of its own, the same field names.
         kwargs.setdefault("auto_id", "id_confirm_%s")
         super().__init__(*args, **kwargs)
         side_field(self, sides)
+        offer_markings(self, user)
 
 
 def side_field(form: forms.Form, sides) -> None:
@@ -73,14 +119,16 @@ def side_field(form: forms.Form, sides) -> None:
 
 class MilestoneForm(forms.ModelForm):
     version = VersionField(required=False)
+    marking = MarkingField(governs=_("Who may read the milestone: its title, dates and owner."))
 
     class Meta:
         model = Milestone
-        fields = ["title", "due_date", "owner", "weight"]
+        fields = ["title", "due_date", "owner", "weight", "marking"]
         widgets = {"due_date": forms.DateInput(attrs={"type": "date"})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        offer_markings(self, user, self.instance.marking if self.instance.pk else None)
         self.fields["owner"].queryset = owner_candidates(keep=(self.instance.owner_id,)).order_by(
             "username"
         )

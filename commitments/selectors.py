@@ -8,18 +8,26 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, 
 
 from declaration_tracker.core.cache import REFERENCE, cached
 
+from . import visibility
 from .choices import Role, Side, Status
 from .models import Commitment, Milestone, Organisation, Pillar, StatusUpdate, User
 
 COMMITMENT_SEARCH_FIELDS = ("code", "title", "description", "context", "source_clause")
 
 
-def commitment_search(queryset: QuerySet[Commitment], text: str) -> QuerySet[Commitment]:
-    """Keep commitments whose code, title, description, context or clause has every word."""
+def commitment_search(queryset: QuerySet[Commitment], text: str, user) -> QuerySet[Commitment]:
+    """Keep commitments whose code, title, description, context or clause has every word; the
+    context only where `user` may read it, so a search for hidden text finds nothing."""
+    readable_context = visibility.condition(user)
     for word in text.split()[:10]:
         queryset = queryset.filter(
             Q(
-                *[Q(**{f"{field}__icontains": word}) for field in COMMITMENT_SEARCH_FIELDS],
+                *[
+                    Q(**{f"{field}__icontains": word}) & readable_context
+                    if field == "context"
+                    else Q(**{f"{field}__icontains": word})
+                    for field in COMMITMENT_SEARCH_FIELDS
+                ],
                 _connector=Q.OR,
             )
         )
@@ -115,8 +123,9 @@ def status_counts() -> dict:
 
 
 # Sections of the commitment page that apps above this one fill in (dialogues adds the
-# commitment's action items): each takes the commitment and returns context for the page.
-commitment_page_sections: list[Callable[[Commitment], dict]] = []
+# commitment's action items): each takes the commitment and the reader (whose release
+# markings it honours) and returns context for the page.
+commitment_page_sections: list[Callable[[Commitment, User], dict]] = []
 
 
 def owner_candidates(*, keep: tuple[int | None, ...] = ()) -> QuerySet[User]:

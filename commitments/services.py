@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 
 from declaration_tracker.core.versioning import lock_for_write, versioned_save
 
-from . import permissions, selectors, sides
+from . import permissions, selectors, sides, visibility
 from .audit import acting_as
-from .choices import Side, Status, TrailKind, counterpart
+from .audit import record as audit_record
+from .choices import Marking, Side, Status, TrailKind, counterpart
 from .models import (
     CalendarFeedToken,
     Commitment,
@@ -27,13 +28,32 @@ from .models import (
 )
 
 COMMITMENT_EDITABLE_FIELDS = frozenset(
-    {"title", "description", "context", "priority", "lead_side", "start_date", "target_date"}
+    {
+        "title",
+        "description",
+        "context",
+        "marking",
+        "priority",
+        "lead_side",
+        "start_date",
+        "target_date",
+    }
 )
 
 
-def owner_check(owner: User | None, *, current_owner_id: int | None = None) -> None:
-    """Refuse an owner who may not own a milestone or an action item (`owner_candidates`)."""
-    if owner is None or owner.pk == current_owner_id:
+def owner_check(
+    owner: User | None, *, current_owner_id: int | None = None, marking: str | None = None
+) -> None:
+    """Refuse an owner who may not own a milestone or an action item (`owner_candidates`), or
+    who could not read it under its `marking`."""
+    if owner is None:
+        return
+    if marking is not None and not visibility.shows(owner, marking):
+        message = _("%(user)s cannot own this: they may not read an item marked %(marking)s.")
+        raise ValidationError(
+            {"owner": message % {"user": owner, "marking": Marking(marking).label}}
+        )
+    if owner.pk == current_owner_id:
         return
     if not selectors.owner_candidates().filter(pk=owner.pk).exists():
         message = _("%(user)s cannot own this: they have no role in the tracker.")
@@ -41,7 +61,9 @@ def owner_check(owner: User | None, *, current_owner_id: int | None = None) -> N
 
 
 COMMITMENT_OWNER_FIELDS = frozenset({"responsible", "lead_organisations"})
-MILESTONE_EDITABLE_FIELDS = frozenset({"title", "due_date", "owner", "weight", "completed_on"})
+MILESTONE_EDITABLE_FIELDS = frozenset(
+    {"title", "due_date", "owner", "weight", "completed_on", "marking"}
+)
 
 
 def roles_sync(*, using: str = "default") -> None:
@@ -80,6 +102,8 @@ def commitment_update(
         )
     with transaction.atomic():
         current = lock_for_write(commitment, expected_version)
+        if "marking" in changes:
+            visibility.marking_check(actor, changes["marking"], current=current.marking)
         # A value a user sets is theirs, no longer the tracker's inference.
         current.inferred_fields = [f for f in current.inferred_fields if f not in changes]
         organisations = changes.pop("lead_organisations", None)
@@ -122,6 +146,7 @@ def status_update_create(
     evidence_url: str = "",
     progress: int | None = None,
     side: str | None = None,
+    marking: str = Marking.BILATERAL,
 ) -> StatusUpdate:
     """Report one side's assessment of a commitment and derive the official status from both.
 
@@ -142,6 +167,7 @@ def status_update_create(
         evidence_url=evidence_url,
         progress=progress,
         expected_version=expected_version,
+        marking=marking,
     )
 
 
@@ -153,6 +179,7 @@ def assessment_confirm(
     note: str,
     expected_version: int | None,
     side: str | None = None,
+    marking: str = Marking.BILATERAL,
 ) -> StatusUpdate:
     """Confirm the other side's assessment: report its status for one's own side, with a note."""
     return _report_write(
@@ -164,6 +191,7 @@ def assessment_confirm(
         evidence_url="",
         progress=None,
         expected_version=expected_version,
+        marking=marking,
     )
 
 
@@ -177,11 +205,13 @@ def _report_write(
     evidence_url: str,
     progress: int | None,
     expected_version: int | None,
+    marking: str,
 ) -> StatusUpdate:
     """Check and write one side's report; `status=None` confirms the other side's status."""
     permissions.require_edit_pillar(author, commitment.pillar_id)
     side = report_side(author, side)
     permissions.require_report_for(author, side)
+    visibility.marking_check(author, marking)
     errors: dict[str, str] = {}
     note = (note or "").strip()
     if not note:
@@ -214,6 +244,7 @@ def _report_write(
             evidence_url=evidence_url or "",
             progress=progress,
             has_milestones=has_milestones,
+            marking=marking,
         )
 
 
@@ -227,6 +258,7 @@ def _record_report(
     evidence_url: str,
     progress: int | None,
     has_milestones: bool,
+    marking: str,
 ) -> StatusUpdate:
     """Apply one side's report to a locked commitment and append it to the trail."""
     other = counterpart(side)
@@ -269,6 +301,7 @@ def _record_report(
         progress=new_progress,
         note=note,
         evidence_url=evidence_url,
+        marking=marking,
         save=False,
     )
     setattr(commitment, f"{side}_status", status)
@@ -292,6 +325,7 @@ def _append(
     assessment: str = "",
     reported_progress: int | None = None,
     evidence_url: str = "",
+    marking: str = Marking.BILATERAL,
     save: bool = True,
 ) -> StatusUpdate:
     """Append an entry to a locked commitment's trail and move its official status and progress.
@@ -311,6 +345,7 @@ def _append(
         to_progress=progress,
         note=note,
         evidence_url=evidence_url,
+        marking=marking,
         version=commitment.version + 1,
     )
     entry.full_clean(exclude=["commitment", "author"])
@@ -332,8 +367,11 @@ def commitment_progress_from_milestones(commitment: Commitment) -> int | None:
     return round(100 * (totals["done"] or 0) / totals["total"])
 
 
-def _milestones_changed(commitment: Commitment, *, actor: User, reason: str) -> Commitment:
-    """Roll milestone progress up into the (locked) commitment, recording any change."""
+def _milestones_changed(
+    commitment: Commitment, *, actor: User, reason: str, marking: str
+) -> Commitment:
+    """Roll milestone progress up into the (locked) commitment, recording any change; the
+    entry names the milestone, so it carries the milestone's marking."""
     progress = commitment_progress_from_milestones(commitment)
     if progress is None or progress == commitment.progress:
         versioned_save(commitment)
@@ -347,6 +385,7 @@ def _milestones_changed(commitment: Commitment, *, actor: User, reason: str) -> 
             progress=progress,
             note=_("Progress %(old)s%% → %(new)s%%: %(reason)s")
             % {"old": commitment.progress, "new": progress, "reason": reason},
+            marking=marking,
         )
     return commitment
 
@@ -361,9 +400,11 @@ def milestone_create(
     owner: User | None = None,
     weight: int = 1,
     completed_on: datetime.date | None = None,
+    marking: str = Marking.BILATERAL,
 ) -> Milestone:
     permissions.require_edit_pillar(actor, commitment.pillar_id)
-    owner_check(owner)
+    visibility.marking_check(actor, marking)
+    owner_check(owner, marking=marking)
     with transaction.atomic():
         locked = lock_for_write(commitment, None)
         milestone = Milestone(
@@ -373,11 +414,15 @@ def milestone_create(
             owner=owner,
             weight=weight,
             completed_on=completed_on,
+            marking=marking,
         )
         milestone.full_clean()
         milestone.save()
         _milestones_changed(
-            locked, actor=actor, reason=_("milestone “%(title)s” added") % {"title": title}
+            locked,
+            actor=actor,
+            reason=_("milestone “%(title)s” added") % {"title": title},
+            marking=marking,
         )
     return milestone
 
@@ -391,8 +436,14 @@ def milestone_update(
         raise ValidationError(
             {field: _("This field cannot be changed here.") for field in sorted(unknown)}
         )
-    if "owner" in changes:
-        owner_check(changes["owner"], current_owner_id=milestone.owner_id)
+    if "marking" in changes:
+        visibility.marking_check(actor, changes["marking"], current=milestone.marking)
+    if "owner" in changes or "marking" in changes:
+        owner_check(
+            changes.get("owner", milestone.owner),
+            current_owner_id=milestone.owner_id,
+            marking=changes.get("marking", milestone.marking),
+        )
     return _milestone_write(
         milestone,
         actor=actor,
@@ -434,6 +485,7 @@ def _milestone_write(
     milestone: Milestone, *, actor: User, expected_version: int, changes: dict, reason: str
 ) -> Milestone:
     permissions.require_edit_pillar(actor, milestone.commitment.pillar_id)
+    permissions.require(visibility.shows(actor, milestone.marking))
     with transaction.atomic():
         commitment = lock_for_write(milestone.commitment, None)
         current = lock_for_write(milestone, expected_version)
@@ -441,13 +493,19 @@ def _milestone_write(
             setattr(current, field, value)
         current.commitment = commitment
         versioned_save(current)
-        _milestones_changed(commitment, actor=actor, reason=reason % {"title": current.title})
+        _milestones_changed(
+            commitment,
+            actor=actor,
+            reason=reason % {"title": current.title},
+            marking=current.marking,
+        )
     return current
 
 
 @acting_as("actor")
 def milestone_delete(*, milestone: Milestone, actor: User, expected_version: int) -> None:
     permissions.require_edit_pillar(actor, milestone.commitment.pillar_id)
+    permissions.require(visibility.shows(actor, milestone.marking))
     with transaction.atomic():
         commitment = lock_for_write(milestone.commitment, None)
         current = lock_for_write(milestone, expected_version)
@@ -462,6 +520,7 @@ def milestone_delete(*, milestone: Milestone, actor: User, expected_version: int
                 commitment,
                 actor=actor,
                 reason=_("milestone “%(title)s” removed") % {"title": title},
+                marking=current.marking,
             )
 
 
@@ -507,3 +566,36 @@ def calendar_token_rotate(*, user: User) -> CalendarFeedToken:
 def calendar_token_revoke(*, user: User) -> None:
     """Delete the user's calendar feed key, so the feed URL stops working."""
     CalendarFeedToken.objects.filter(user=user).delete()
+
+
+@acting_as("actor")
+def marking_change(
+    *, item, actor: User, marking: str, pillar_id: int, expected_version: int | None = None
+):
+    """Give an item another release marking: tighter by its editors (or a manager), looser
+    only by a manager of the side whose marking it carries (`visibility.marking_check`).
+
+    Works for every markable row: commitments (their added context), milestones, status
+    reports, meetings (their outcome) and action items. A status report's marking is the one
+    column of the trail that may change; the change is written to the audit log like any.
+    """
+    permissions.require(visibility.shows(actor, item.marking))
+    visibility.marking_check(actor, marking, current=item.marking)
+    loosening = visibility.reach(marking) > visibility.reach(item.marking)
+    if not loosening:
+        permissions.require(
+            permissions.can_edit_pillar(actor, pillar_id) or permissions.is_manager(actor),
+            _("Only an analyst of this pillar or a manager may restrict this item."),
+        )
+    with transaction.atomic():
+        current = lock_for_write(item, expected_version if hasattr(item, "version") else None)
+        if current.marking == marking:
+            return current
+        before = current.marking
+        current.marking = marking
+        if isinstance(current, StatusUpdate):
+            current.save(update_fields=["marking"])
+            audit_record(current, {"marking": [before, marking]})
+        else:
+            versioned_save(current)
+    return current

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from commitments import permissions, services
-from commitments.choices import Role, Side, Status
+from commitments.choices import Marking, Role, Side, Status
 from commitments.models import Commitment, Organisation, Pillar, User
 from dialogues import services as dialogue_services
 from dialogues.choices import ActionItemState, MeetingState
@@ -51,6 +51,9 @@ DEMO_USERS = (
     DemoUser("manager_jp", "Demo Manager (Japan)", Role.MANAGER, Side.JAPAN, "jp-nss", ALL_PILLARS),
     DemoUser("viewer", "Demo Viewer (India)", Role.VIEWER, Side.INDIA, "in-mea"),
     DemoUser("viewer_jp", "Demo Viewer (Japan)", Role.VIEWER, Side.JAPAN, "jp-mofa"),
+    # A viewer of neither government: sees what is marked public only, as a publication portal
+    # or an answer to a parliamentary question would.
+    DemoUser("public_reader", "Demo Public Reader", Role.VIEWER, "", ""),
 )
 
 # (days from today the milestone is due, weight, done?) for each demo commitment, so that
@@ -103,7 +106,9 @@ def _demo_user(spec: DemoUser, password: str) -> User:
     user.last_name = DEMO_MARK
     user.email = f"{spec.username}@example.org"
     user.side = spec.side
-    user.organisation = Organisation.objects.get(slug=spec.organisation)
+    user.organisation = (
+        Organisation.objects.get(slug=spec.organisation) if spec.organisation else None
+    )
     user.is_staff = True
     user.is_superuser = spec.superuser
     user.set_password(password)
@@ -177,6 +182,7 @@ def demo_seed(*, password: str, today: datetime.date | None = None) -> dict[str,
                 )
                 counts["status updates"] += 2
     counts["status updates"] += _demo_differences(users)
+    counts["status updates"] += _demo_markings(users, today)
     counts["meetings"] = _demo_meetings(users, today)
     return counts
 
@@ -198,6 +204,41 @@ def _demo_differences(users: dict[str, User]) -> int:
             )
             written += 1
     return written
+
+
+def _demo_markings(users: dict[str, User], today: datetime.date) -> int:
+    """A note for India only, a milestone for Japan only and a public report, once: what each
+    reader sees of them shows the markings at work."""
+    note = f"{DEMO_MARK} Internal: the berthing budget still awaits the finance ministry."
+    mar01 = Commitment.objects.get(code="MAR-01")
+    if mar01.status_updates.filter(note=note).exists():
+        return 0
+    services.status_update_create(
+        commitment=mar01,
+        author=users["analyst"],
+        status=mar01.india_status,
+        note=note,
+        expected_version=None,
+        marking=Marking.INDIA_ONLY,
+    )
+    mar04 = Commitment.objects.get(code="MAR-04")
+    services.status_update_create(
+        commitment=mar04,
+        author=users["analyst_jp"],
+        status=mar04.japan_status,
+        note=f"{DEMO_MARK} IPMDA data shared with the Indian Navy since October.",
+        expected_version=None,
+        marking=Marking.PUBLIC,
+    )
+    services.milestone_create(
+        commitment=mar04,
+        actor=users["analyst_jp"],
+        title=f"{DEMO_MARK} Internal review of the data-sharing arrangement",
+        due_date=today + datetime.timedelta(days=20),
+        owner=users["analyst_jp"],
+        marking=Marking.JAPAN_ONLY,
+    )
+    return 2
 
 
 def _demo_meetings(users: dict[str, User], today: datetime.date) -> int:

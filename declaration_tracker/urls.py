@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from .dashboard.views import dashboard
 from .declaration.views import declaration_reader
+from .markings.views import marking_set
 
 admin.site.site_header = "India–Japan declaration tracker"
 admin.site.site_title = "Declaration tracker"
@@ -15,6 +16,7 @@ urlpatterns = [
     path("dialogues/", include("dialogues.urls")),
     path("", dashboard, name="dashboard"),
     path("declaration/", declaration_reader, name="declaration"),
+    path("markings/<str:kind>/<int:pk>/", marking_set, name="marking-set"),
     path("", include("commitments.urls")),
 ]
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from commitments import permissions
+from commitments.admin import Marked, MarkedForm
 from declaration_tracker.core.admin import (
     ReadOnlyInline,
     ServiceAdmin,
@@ -27,20 +28,22 @@ class DialogueMechanismAdmin(admin.ModelAdmin):
         return False
 
 
-class MeetingForm(VersionedForm):
+class MeetingForm(MarkedForm, VersionedForm):
     class Meta:
         model = Meeting
-        fields = ["mechanism", "date", "place", "state", "outcome_summary"]
+        fields = ["mechanism", "date", "place", "state", "outcome_summary", "marking"]
 
 
-class ActionItemInline(ReadOnlyInline):
+class ActionItemInline(Marked, ReadOnlyInline):
     model = ActionItem
-    fields = ["title", "owner", "due_date", "state", "commitment"]
+    fields = ["title", "owner", "due_date", "state", "commitment", "marking"]
     show_change_link = True
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ServiceAdmin):
+class MeetingAdmin(Marked, ServiceAdmin):
+    """Meetings whose outcome the user may read: the admin's form shows and edits it."""
+
     form = MeetingForm
     list_display = ["mechanism", "date", "place", "state"]
     list_filter = ["state", "mechanism"]
@@ -75,7 +78,7 @@ class MeetingAdmin(ServiceAdmin):
         )
 
 
-class ActionItemForm(VersionedForm):
+class ActionItemForm(MarkedForm, VersionedForm):
     class Meta:
         model = ActionItem
         fields = [
@@ -87,11 +90,12 @@ class ActionItemForm(VersionedForm):
             "state",
             "completed_on",
             "commitment",
+            "marking",
         ]
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(ServiceAdmin):
+class ActionItemAdmin(Marked, ServiceAdmin):
     form = ActionItemForm
     list_display = ["title", "meeting", "owner", "due_date", "state", "commitment"]
     list_filter = ["state", "meeting__mechanism"]

@@ -1,5 +1,7 @@
 import django_filters
+from django.db.models import Q
 
+from commitments import visibility
 from commitments.models import Commitment, User
 from declaration_tracker.api.filters import (
     IntegerFilter,
@@ -20,6 +22,11 @@ class DialogueMechanismFilter(django_filters.FilterSet):
 
 
 class MeetingFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(
+        method="filter_search",
+        help_text="Words to find in the place, the mechanism's name and the outcome summary "
+        "(where you may read it); every word must match.",
+    )
     mechanism = django_filters.ModelChoiceFilter(
         queryset=DialogueMechanism.objects.all(), to_field_name="slug", help_text="Mechanism slug."
     )
@@ -30,6 +37,16 @@ class MeetingFilter(django_filters.FilterSet):
     class Meta:
         model = Meeting
         fields = ["mechanism", "state"]
+
+    def filter_search(self, queryset, name, value: str):
+        readable = visibility.condition(getattr(self.request, "user", None))
+        for word in value.split()[:10]:
+            queryset = queryset.filter(
+                Q(place__icontains=word)
+                | Q(mechanism__name__icontains=word)
+                | (Q(outcome_summary__icontains=word) & readable)
+            )
+        return queryset
 
 
 class ActionItemFilter(django_filters.FilterSet):

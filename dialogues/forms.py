@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from commitments.forms import MarkingField, offer_markings
 from declaration_tracker.core.forms import VersionField
 
 from .choices import ActionItemState, Cadence, MeetingState
@@ -61,8 +62,15 @@ class MeetingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What was agreed, once the meeting is held."),
     )
+    marking = MarkingField(
+        governs=_("Who may read the outcome summary (the meeting itself is bilateral).")
+    )
 
-    FIELDS = ("date", "place", "state", "outcome_summary")
+    FIELDS = ("date", "place", "state", "outcome_summary", "marking")
+
+    def __init__(self, *args, user=None, current_marking: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        offer_markings(self, user, current_marking)
 
     def changes(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.FIELDS}
@@ -87,13 +95,23 @@ class ActionItemForm(forms.Form):
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    marking = MarkingField(governs=_("Who may read the action item."))
 
-    FIELDS = ("title", "owner", "due_date", "commitment", "description")
+    FIELDS = ("title", "owner", "due_date", "commitment", "description", "marking")
 
-    def __init__(self, *args, users: Iterable[Any] = (), commitments: Iterable[Any] = (), **kw):
+    def __init__(
+        self,
+        *args,
+        users: Iterable[Any] = (),
+        commitments: Iterable[Any] = (),
+        user=None,
+        current_marking: str | None = None,
+        **kw,
+    ):
         super().__init__(*args, **kw)
         self.fields["owner"].set_objects(users, describe_user)
         self.fields["commitment"].set_objects(commitments, describe_commitment)
+        offer_markings(self, user, current_marking)
 
     def changes(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.FIELDS}

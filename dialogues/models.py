@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Commitment, Declaration, Organisation, Pillar
+from commitments.models.markings import marking_constraint, marking_field
 from declaration_tracker.core.models import FromDataFile, Versioned
 
 from .choices import CADENCE_MONTHS, ActionItemState, Cadence, MeetingState
@@ -132,6 +133,9 @@ class Meeting(Versioned):
         _("state"), max_length=20, choices=MeetingState.choices, default=MeetingState.PLANNED
     )
     outcome_summary = models.TextField(_("outcome summary"), blank=True)
+    marking = marking_field(
+        _("Who may read the outcome summary; the meeting itself (date, place, state) is bilateral.")
+    )
 
     class Meta:
         verbose_name = _("meeting")
@@ -142,6 +146,7 @@ class Meeting(Versioned):
             models.CheckConstraint(
                 condition=Q(state__in=MeetingState.values), name="meeting_state_valid"
             ),
+            marking_constraint("meeting"),
         ]
 
     def __str__(self) -> str:
@@ -175,6 +180,7 @@ class ActionItem(Versioned):
         blank=True,
         related_name="action_items",
     )
+    marking = marking_field(_("Who may read the action item."))
 
     class Meta:
         verbose_name = _("action item")
@@ -190,6 +196,7 @@ class ActionItem(Versioned):
                 name="actionitem_done_has_date",
                 violation_error_message=_("A done action item has a completion date; others none."),
             ),
+            marking_constraint("actionitem"),
         ]
 
     def __str__(self) -> str:

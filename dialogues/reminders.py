@@ -24,6 +24,7 @@ def action_item_reminders(audience: Audience) -> list[Candidate]:
         state=ActionItemState.OPEN, due_date__in=deadline_dates(audience)
     ).values(
         "id",
+        "marking",
         "title",
         "due_date",
         "owner_id",
@@ -71,3 +72,8 @@ def mechanism_reminders(audience: Audience) -> list[Candidate]:
                     )
                 )
     return found
+
+
+def action_item_markings(ids: list[int]) -> dict[int, str]:
+    """The markings of the action items reminders name (`action:<id>`)."""
+    return dict(ActionItem.objects.filter(pk__in=ids).values_list("pk", "marking"))

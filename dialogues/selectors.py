@@ -5,6 +5,8 @@ import datetime
 from django.db.models import F, Max, Min, Q, QuerySet
 from django.db.models.functions import Coalesce
 
+from commitments import visibility
+
 from .choices import MeetingState
 from .models import ActionItem, DialogueMechanism, Meeting, next_due, overdue_condition
 
@@ -62,6 +64,9 @@ def action_item_list() -> QuerySet[ActionItem]:
     return ActionItem.objects.select_related("meeting__mechanism__pillar", "owner", "commitment")
 
 
-def action_items_of_commitment(commitment) -> dict:
-    """The commitment page's section on dialogues: the action items that advance it."""
-    return {"action_items": action_item_list().filter(commitment=commitment)}
+def action_items_of_commitment(commitment, user) -> dict:
+    """The commitment page's section on dialogues: the action items that advance it, those the
+    reader may see."""
+    return {
+        "action_items": visibility.visible(action_item_list().filter(commitment=commitment), user)
+    }

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from commitments import permissions
+from commitments import permissions, visibility
 from commitments.audit import acting_as
 from commitments.models import User
 from commitments.services import owner_check
@@ -37,10 +37,20 @@ def mechanism_cadence_set(
     return locked
 
 
-MEETING_FIELDS = frozenset({"date", "place", "state", "outcome_summary"})
+MEETING_FIELDS = frozenset({"date", "place", "state", "outcome_summary", "marking"})
 ACTION_ITEM_FIELDS = frozenset(
-    {"title", "description", "owner", "due_date", "state", "completed_on", "commitment"}
+    {"title", "description", "owner", "due_date", "state", "completed_on", "commitment", "marking"}
 )
+
+
+def _marking_check(actor: User, item, changes: dict[str, Any]) -> None:
+    """The writer must read the item, and may give it only a marking they may give."""
+    if item.pk:
+        permissions.require(visibility.shows(actor, item.marking))
+    if "marking" in changes:
+        visibility.marking_check(
+            actor, changes["marking"], current=item.marking if item.pk else None
+        )
 
 
 def _refuse_unknown(changes: dict[str, Any], allowed: frozenset[str]) -> None:
@@ -61,8 +71,10 @@ def _apply(instance, changes: dict[str, Any]):
 def meeting_create(*, mechanism: DialogueMechanism, actor: User, **fields: Any) -> Meeting:
     _refuse_unknown(fields, MEETING_FIELDS)
     permissions.require_edit_pillar(actor, mechanism.pillar_id)
+    meeting = Meeting(mechanism=mechanism)
+    _marking_check(actor, meeting, fields)
     with transaction.atomic():
-        return _apply(Meeting(mechanism=mechanism), fields)
+        return _apply(meeting, fields)
 
 
 @acting_as("actor")
@@ -71,6 +83,7 @@ def meeting_update(
 ) -> Meeting:
     _refuse_unknown(changes, MEETING_FIELDS)
     permissions.require_edit_pillar(actor, meeting.mechanism.pillar_id)
+    _marking_check(actor, meeting, changes)
     with transaction.atomic():
         return _apply(lock_for_write(meeting, expected_version), changes)
 
@@ -95,9 +108,10 @@ def _action_item_normalise(item: ActionItem, changes: dict[str, Any]) -> dict[st
 def action_item_create(*, meeting: Meeting, actor: User, **fields: Any) -> ActionItem:
     _refuse_unknown(fields, ACTION_ITEM_FIELDS)
     permissions.require_edit_pillar(actor, meeting.mechanism.pillar_id)
-    owner_check(fields.get("owner"))
+    item = ActionItem(meeting=meeting)
+    _marking_check(actor, item, fields)
+    owner_check(fields.get("owner"), marking=fields.get("marking", item.marking))
     with transaction.atomic():
-        item = ActionItem(meeting=meeting)
         return _apply(item, _action_item_normalise(item, fields))
 
 
@@ -107,8 +121,13 @@ def action_item_update(
 ) -> ActionItem:
     _refuse_unknown(changes, ACTION_ITEM_FIELDS)
     permissions.require_edit_pillar(actor, action_item.meeting.mechanism.pillar_id)
-    if "owner" in changes:
-        owner_check(changes["owner"], current_owner_id=action_item.owner_id)
+    _marking_check(actor, action_item, changes)
+    if "owner" in changes or "marking" in changes:
+        owner_check(
+            changes.get("owner", action_item.owner),
+            current_owner_id=action_item.owner_id,
+            marking=changes.get("marking", action_item.marking),
+        )
     with transaction.atomic():
         item = lock_for_write(action_item, expected_version)
         return _apply(item, _action_item_normalise(item, changes))

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from commitments import permissions
+from commitments import permissions, visibility
 from commitments.models import Commitment, User
 from commitments.selectors import owner_candidates
 from declaration_tracker.core.views import form_add_errors, form_write, is_htmx
@@ -89,16 +89,20 @@ def _mechanism(slug: str, today: datetime.date) -> DialogueMechanism:
 
 def _mechanism_page(request, mechanism: DialogueMechanism, **extra):
     """The mechanism page, or for htmx its live part (schedule, meetings, form)."""
-    can_edit = permissions.can_edit_pillar(request.user, mechanism.pillar_id)
+    user = request.user
+    can_edit = permissions.can_edit_pillar(user, mechanism.pillar_id)
+    readable = visibility.condition(user, "action_items__marking")
     meetings = mechanism.meetings.annotate(
-        item_count=Count("action_items"),
-        open_item_count=Count("action_items", filter=Q(action_items__state=ActionItemState.OPEN)),
+        item_count=Count("action_items", filter=readable),
+        open_item_count=Count(
+            "action_items", filter=readable & Q(action_items__state=ActionItemState.OPEN)
+        ),
     ).order_by("-date", "-id")
     context = {
         "mechanism": mechanism,
-        "meetings": meetings,
+        "meetings": visibility.shown_all(meetings, user),
         "can_edit": can_edit,
-        "form": MeetingForm() if can_edit else None,
+        "form": MeetingForm(user=user) if can_edit else None,
         "cadence_form": CadenceForm(initial={"cadence": mechanism.cadence})
         if permissions.is_manager(request.user)
         else None,
@@ -148,7 +152,7 @@ def meeting_add(request, slug: str):
     today = timezone.localdate()
     mechanism = _mechanism(slug, today)
     permissions.require_edit_pillar(request.user, mechanism.pillar_id)
-    form = MeetingForm(request.POST)
+    form = MeetingForm(request.POST, user=request.user)
     if form.is_valid():
         try:
             meeting = services.meeting_create(
@@ -178,36 +182,49 @@ def _meeting(pk: int) -> Meeting:
 
 
 def _meeting_page(request, meeting: Meeting, **extra):
-    """The meeting page, or for htmx its live part, in a fixed number of queries."""
+    """The meeting page, or for htmx its live part, in a fixed number of queries: the action
+    items the user may read, the outcome if they may read it."""
     today = timezone.localdate()
-    items = list(meeting.action_items.select_related("owner", "commitment"))
+    user = request.user
+    items = list(
+        visibility.visible(meeting.action_items.select_related("owner", "commitment"), user)
+    )
     for item in items:
         item.overdue = item.is_overdue(today)
-    can_edit = permissions.can_edit_pillar(request.user, meeting.mechanism.pillar_id)
+    visibility.shown(meeting, user)
+    can_edit = permissions.can_edit_pillar(user, meeting.mechanism.pillar_id)
+    # Nobody edits an outcome they may not read: their form would blank it.
+    can_edit_meeting = can_edit and not meeting.withheld
     context = {
         "meeting": meeting,
         "mechanism": meeting.mechanism,
         "items": items,
         "can_edit": can_edit,
+        "can_edit_meeting": can_edit_meeting,
         "open_count": sum(1 for item in items if item.state == ActionItemState.OPEN),
     }
     state_forms = extra.pop("state_forms", {})
-    if can_edit:
+    if can_edit_meeting:
         context["meeting_form"] = MeetingEditForm(
             initial={
                 "date": meeting.date,
                 "place": meeting.place,
                 "state": meeting.state,
                 "outcome_summary": meeting.outcome_summary,
+                "marking": meeting.marking,
                 "version": meeting.version,
             },
             auto_id=MEETING_FORM_ID,
+            user=user,
+            current_marking=meeting.marking,
         )
+    if can_edit:
         if "item_form" not in extra:
             context["item_form"] = ActionItemForm(
                 users=_owner_choices(),
                 commitments=_commitment_choices(),
                 auto_id=NEW_ITEM_FORM_ID,
+                user=user,
             )
         for item in items:
             item.state_form = state_forms.get(item.pk) or ActionItemStateForm(
@@ -243,7 +260,9 @@ def meeting_edit(request, pk: int):
     if request.method == "GET":
         return redirect("meeting-detail", pk=pk)
     permissions.require_edit_pillar(request.user, meeting.mechanism.pillar_id)
-    form = MeetingEditForm(request.POST, auto_id=MEETING_FORM_ID)
+    form = MeetingEditForm(
+        request.POST, auto_id=MEETING_FORM_ID, user=request.user, current_marking=meeting.marking
+    )
     conflict = None
     if form.is_valid():
         # A stale write saves nothing: the meeting is shown as it is now with what the user
@@ -258,7 +277,9 @@ def meeting_edit(request, pk: int):
                 **form.changes(),
             ),
             reload=lambda: _meeting(pk),
-            rebuild=lambda retry, _fresh: MeetingEditForm(retry, auto_id=MEETING_FORM_ID),
+            rebuild=lambda retry, fresh: MeetingEditForm(
+                retry, auto_id=MEETING_FORM_ID, user=request.user, current_marking=fresh.marking
+            ),
         )
         if written.ok:
             return _meeting_done(request, pk, "Meeting saved.")
@@ -280,6 +301,7 @@ def action_item_add(request, pk: int):
         users=_owner_choices(),
         commitments=_commitment_choices(),
         auto_id=NEW_ITEM_FORM_ID,
+        user=request.user,
     )
     if form.is_valid():
         try:
@@ -293,16 +315,23 @@ def action_item_add(request, pk: int):
     return _meeting_page(request, meeting, item_form=form)
 
 
-def _action_item(pk: int) -> ActionItem:
+def _action_item(request, pk: int) -> ActionItem:
+    """The action item, if the user may read it: another government's is a 404."""
     return get_object_or_404(
-        ActionItem.objects.select_related(
-            "meeting__mechanism__pillar", "meeting__mechanism__declaration", "owner", "commitment"
+        visibility.visible(
+            ActionItem.objects.select_related(
+                "meeting__mechanism__pillar",
+                "meeting__mechanism__declaration",
+                "owner",
+                "commitment",
+            ),
+            request.user,
         ),
         pk=pk,
     )
 
 
-def _item_edit_form(data, item: ActionItem) -> ActionItemEditForm:
+def _item_edit_form(data, item: ActionItem, user) -> ActionItemEditForm:
     initial = {
         "title": item.title,
         "owner": item.owner_id,
@@ -311,6 +340,7 @@ def _item_edit_form(data, item: ActionItem) -> ActionItemEditForm:
         "description": item.description,
         "state": item.state,
         "completed_on": item.completed_on,
+        "marking": item.marking,
         "version": item.version,
     }
     return ActionItemEditForm(
@@ -318,6 +348,8 @@ def _item_edit_form(data, item: ActionItem) -> ActionItemEditForm:
         initial=initial,
         users=_owner_choices(item.owner_id),
         commitments=_commitment_choices(),
+        user=user,
+        current_marking=item.marking,
     )
 
 
@@ -325,13 +357,13 @@ def _item_edit_form(data, item: ActionItem) -> ActionItemEditForm:
 def action_item_edit(request, pk: int):
     """Edit an action item on its own page; the meeting page's short form changes its state."""
     permissions.require_reader(request)
-    item = _action_item(pk)
+    item = _action_item(request, pk)
     meeting = item.meeting
     permissions.require_edit_pillar(request.user, meeting.mechanism.pillar_id)
     if request.method == "POST" and request.POST.get("part") == "state":
         return _action_item_state(request, item)
 
-    form = _item_edit_form(request.POST if request.method == "POST" else None, item)
+    form = _item_edit_form(request.POST if request.method == "POST" else None, item, request.user)
     conflict = None
     if form.is_bound and form.is_valid():
         changes = form.changes()
@@ -344,8 +376,8 @@ def action_item_edit(request, pk: int):
                 expected_version=form.cleaned_data["version"],
                 **changes,
             ),
-            reload=lambda: _action_item(pk),
-            rebuild=_item_edit_form,
+            reload=lambda: _action_item(request, pk),
+            rebuild=lambda retry, fresh: _item_edit_form(retry, fresh, request.user),
         )
         if written.ok:
             return _meeting_done(request, meeting.pk, f"Action item “{written.saved.title}” saved.")
@@ -372,7 +404,7 @@ def _action_item_state(request, item: ActionItem):
                 expected_version=form.cleaned_data["version"],
                 **form.changes(),
             ),
-            reload=lambda: _action_item(item.pk),
+            reload=lambda: _action_item(request, item.pk),
             rebuild=lambda retry, fresh: ActionItemStateForm(
                 retry, auto_id=_state_form_id(fresh.pk)
             ),

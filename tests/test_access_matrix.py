@@ -52,6 +52,7 @@ RULES = {
     "commitments/<str:code>/milestones/<int:pk>/done/": POST_ONLY,
     "audit/": UI_MANAGER,
     "declaration/": UI_READ,
+    "markings/<str:kind>/<int:pk>/": POST_ONLY,
     "notifications/": UI_READ,
     "notifications/preferences/": UI_READ,
     "dialogues/": UI_READ,
@@ -76,6 +77,7 @@ RULES = {
     "api/schema/": PUBLIC,
     "api/docs/": PUBLIC,
     "api/v1/dashboard/": API_READ,
+    "api/v1/markings/": API_POST_ONLY,
     "api/v1/calendar.ics": FEED_KEY_REQUIRED,
     "api/v1/calendar-feed/": API_NO_TOKEN_YET,
     "api/v1/^pillars/$": API_READ,
@@ -108,6 +110,8 @@ POST_RULES = {
     "dialogues/meetings/<int:pk>/edit/": (302, 403, 403, 403, 200, 403, 200),
     "dialogues/meetings/<int:pk>/action-items/": (302, 403, 403, 403, 200, 403, 200),
     "dialogues/action-items/<int:pk>/edit/": (302, 403, 403, 403, 200, 403, 200),
+    # an empty marking: refused with a message and back to the page, for whoever may read it
+    "markings/<str:kind>/<int:pk>/": (302, 403, 302, 302, 302, 302, 302),
 }
 
 
@@ -168,7 +172,8 @@ def concrete(route: str, values: dict) -> str:
     path = path.replace("(?P<slug>[^/.]+)", values["mechanism"]).replace(
         "<slug:slug>", values["mechanism"]
     )
-    if "milestones" in path:
+    path = path.replace("<str:kind>", "milestone")
+    if "milestones" in path or path.startswith("markings/"):
         key = "milestone"
     elif "action-items/<int:pk>" in path or "action-items/(?P<pk>" in path:
         key = "action"
@@ -291,3 +296,27 @@ def test_each_side_reports_and_confirms_only_its_own_assessment(role, side, for_
         if confirming and for_side == "india":
             expected_status = Status.NOT_STARTED  # India takes Japan's status
         assert entry.assessment == (expected_status or Status.OFF_TRACK)
+
+
+# --- release markings: who may give which, by role and side ----------------------------------
+
+
+@pytest.mark.parametrize("marking", ["public", "bilateral", "india_only", "japan_only"])
+@pytest.mark.parametrize("side", ["india", "japan"])
+@pytest.mark.parametrize("role", ["viewer", "manager", "analyst_in", "analyst_out", "superuser"])
+def test_each_role_and_side_gives_only_the_markings_it_may(role, side, marking):
+    """A new milestone of MAR-01 (maritime), written through the API: editors of the pillar
+    give public, bilateral or their own side's marking; nobody the other side's."""
+    user = sided_user(role, side)
+    response = client_for(user).post(
+        "/api/v1/milestones/",
+        {"commitment": "MAR-01", "title": "Marked", "due_date": "2027-01-15", "marking": marking},
+        format="json",
+    )
+
+    editor = role in ("analyst_in", "superuser")
+    national_of = {"india_only": "india", "japan_only": "japan"}.get(marking)
+    allowed = editor and national_of in (None, side)
+    assert response.status_code == (201 if allowed else 403), response.content[:300]
+    if allowed:
+        assert response.json()["marking"] == marking

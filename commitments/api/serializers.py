@@ -11,7 +11,8 @@ from declaration_tracker.api.serializers import (
     StrictSlugRelatedField,
 )
 
-from ..choices import CommitmentStrength, MilestoneState, Side, Status
+from .. import visibility
+from ..choices import CommitmentStrength, Marking, MilestoneState, Side, Status
 from ..models import Commitment, Milestone, Organisation, Pillar, StatusUpdate, User
 
 
@@ -69,6 +70,12 @@ class SideAssessmentSerializer(serializers.Serializer):
     updated_by = serializers.CharField(
         allow_null=True, help_text="Who reported it (a username); null if nobody has."
     )
+    marking = serializers.ChoiceField(
+        choices=Marking.choices,
+        allow_null=True,
+        help_text="The report's release marking; outside it, its note and evidence link are "
+        "withheld (empty and null). Null if nobody has reported.",
+    )
 
 
 class SidesSerializer(serializers.Serializer):
@@ -83,6 +90,7 @@ SIDE_EXAMPLE = {
     "evidence_url": None,
     "updated_at": "2026-11-20T09:12:00Z",
     "updated_by": "analyst",
+    "marking": "bilateral",
 }
 
 
@@ -178,6 +186,17 @@ class CommitmentSerializer(StrictModelSerializer):
     awaiting_since = serializers.DateTimeField(
         read_only=True, allow_null=True, help_text="Since when that side is awaited, or null."
     )
+    context = serializers.CharField(
+        read_only=True,
+        help_text="Background the tracker or its analysts add, apart from the declaration's "
+        "words; empty where its `marking` is outside the reader's.",
+    )
+    marking = serializers.ChoiceField(
+        choices=Marking.choices,
+        read_only=True,
+        help_text="The release marking of the context added to it (the declaration's own text "
+        "is public).",
+    )
 
     class Meta:
         model = Commitment
@@ -188,6 +207,7 @@ class CommitmentSerializer(StrictModelSerializer):
             "title",
             "description",
             "context",
+            "marking",
             "source_clause",
             "clause_part",
             "paragraph",
@@ -215,9 +235,14 @@ class CommitmentSerializer(StrictModelSerializer):
         ]
         read_only_fields = fields
 
+    @property
+    def reader(self):
+        request = self.context.get("request")
+        return request.user if request is not None else None
+
     @extend_schema_field(SidesSerializer)
     def get_sides(self, commitment: Commitment) -> dict:
-        return sides_representation(commitment)
+        return sides_representation(commitment, self.reader)
 
     @extend_schema_field(serializers.ChoiceField(choices=Side.choices, allow_null=True))
     def get_awaiting_side(self, commitment: Commitment) -> str | None:
@@ -230,6 +255,7 @@ class CommitmentSerializer(StrictModelSerializer):
         same fields for every commitment, so the declared fields stay the truth.
         """
         pillar, responsible = commitment.pillar, commitment.responsible
+        visibility.shown(commitment, self.reader)
         return {
             "code": commitment.code,
             "url": self._url(commitment),
@@ -237,6 +263,7 @@ class CommitmentSerializer(StrictModelSerializer):
             "title": commitment.title,
             "description": commitment.description,
             "context": commitment.context,
+            "marking": commitment.marking,
             "source_clause": commitment.source_clause,
             "clause_part": commitment.clause_part,
             "paragraph": commitment.paragraph,
@@ -257,7 +284,7 @@ class CommitmentSerializer(StrictModelSerializer):
             },
             "status": commitment.status,
             "status_label": choice_labels(Status)[commitment.status],
-            "sides": sides_representation(commitment),
+            "sides": sides_representation(commitment, self.reader),
             "sides_agree": commitment.sides_agree,
             "awaiting_side": commitment.awaiting_side or None,
             "awaiting_since": _datetime(commitment.awaiting_since),
@@ -301,12 +328,14 @@ def choice_labels(choices) -> dict[str, str]:
 _LABELS: dict[tuple, dict[str, str]] = {}
 
 
-def sides_representation(commitment: Commitment) -> dict:
-    """Both sides' assessments, each with its latest report's note, evidence, author and time."""
+def sides_representation(commitment: Commitment, reader) -> dict:
+    """Both sides' assessments, each with its latest report's note, evidence, author and time
+    (the note and evidence withheld from a reader outside the report's marking)."""
     labels = choice_labels(Status)
     sides = {}
     for side in Side.values:
-        status, report = commitment.side_status(side), commitment.side_report(side)
+        status = commitment.side_status(side)
+        report = visibility.shown(commitment.side_report(side), reader)
         sides[side] = {
             "status": status,
             "status_label": labels[status],
@@ -314,6 +343,7 @@ def sides_representation(commitment: Commitment) -> dict:
             "evidence_url": (report.evidence_url or None) if report else None,
             "updated_at": _datetime(report.created_at) if report else None,
             "updated_by": report.author.username if report else None,
+            "marking": report.marking if report else None,
         }
     return sides
 
@@ -388,6 +418,8 @@ class CommitmentUpdateSerializer(CommitmentWriteSerializer):
         fields = [
             "title",
             "description",
+            "context",
+            "marking",
             "lead_side",
             "lead_organisations",
             "responsible",
@@ -426,10 +458,19 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
             "to_progress",
             "note",
             "evidence_url",
+            "marking",
             "version",
         ]
         read_only_fields = fields
         extra_kwargs = {
+            "note": {
+                "help_text": "Why the status is what it is; empty where the entry's "
+                "`marking` is outside the reader's."
+            },
+            "marking": {
+                "help_text": "Who may read the note and evidence link; the statuses "
+                "and progress it records are for both sides."
+            },
             "side": {
                 "help_text": "The government the entry speaks for (`india`, `japan`); "
                 "empty only for entries before per-side reporting by a user of no side."
@@ -486,10 +527,19 @@ class StatusUpdateCreateSerializer(StrictSerializer):
         required=False,
         help_text="Only for a commitment without milestones, whose progress is set by hand.",
     )
+    marking = serializers.ChoiceField(
+        choices=Marking.choices,
+        required=False,
+        help_text="Who may read the note and evidence link: `public`, `bilateral` (default), "
+        "or the author's own side only (`india_only`, `japan_only`).",
+    )
 
 
 class AssessmentConfirmSerializer(StrictSerializer):
     note = serializers.CharField(max_length=5000, help_text="Why the status is agreed. Required.")
+    marking = serializers.ChoiceField(
+        choices=Marking.choices, required=False, help_text="Who may read the note."
+    )
     side = serializers.ChoiceField(
         choices=Side.choices,
         required=False,
@@ -530,12 +580,19 @@ class MilestoneSerializer(StrictModelSerializer):
             "owner",
             "weight",
             "completed_on",
+            "marking",
             "state",
             "version",
             "created_at",
             "updated_at",
         ]
         read_only_fields = ["id", "state", "version", "created_at", "updated_at"]
+        extra_kwargs = {
+            "marking": {
+                "help_text": "Who may read the milestone: `public`, `bilateral` (default) or "
+                "the writer's own side only; readers outside it never see it."
+            }
+        }
 
     @extend_schema_field(serializers.ChoiceField(choices=MilestoneState.choices))
     def get_state(self, obj: Milestone) -> str:

@@ -26,7 +26,7 @@ from declaration_tracker.api.versioning import (
 )
 from declaration_tracker.core.tabular import csv_lines
 
-from .. import permissions, selectors, services
+from .. import permissions, selectors, services, visibility
 from ..exports import COLUMNS, commitment_rows
 from ..filters import CommitmentFilter, MilestoneFilter
 from ..models import Organisation, Pillar
@@ -113,7 +113,8 @@ class CommitmentViewSet(
     lookup_field = "code"
     lookup_value_regex = "[A-Za-z]{3}-[0-9]{2,3}"
     filterset_class = CommitmentFilter
-    search_fields = selectors.COMMITMENT_SEARCH_FIELDS
+    # `search` is the filter set's, which searches the context only where the reader may read.
+    search_fields = []
     ordering_fields = [
         "code",
         "title",
@@ -180,7 +181,10 @@ class CommitmentViewSet(
             page = paginator.paginate_queryset(
                 selectors.status_update_list().filter(commitment=commitment), request, view=self
             )
-            return paginator.get_paginated_response(s.StatusUpdateSerializer(page, many=True).data)
+            entries = visibility.shown_all(page, request.user)
+            return paginator.get_paginated_response(
+                s.StatusUpdateSerializer(entries, many=True).data
+            )
         serializer = s.StatusUpdateCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         entry = services.status_update_create(
@@ -239,6 +243,11 @@ class CommitmentViewSet(
 )
 class MilestoneViewSet(SwitchablePaginationMixin, ServiceWriteMixin, viewsets.ModelViewSet):
     queryset = selectors.milestone_list()
+
+    def get_queryset(self):
+        """Only the milestones the reader may see: another's is a 404, as if none existed."""
+        return visibility.visible(super().get_queryset(), self.request.user)
+
     serializer_class = s.MilestoneSerializer
     update_serializer_class = s.MilestoneUpdateSerializer
     filterset_class = MilestoneFilter

@@ -4,6 +4,6 @@
 read them. The model is `commitments.models.AuditEvent`.
 """
 
-from .recording import KINDS, AuditMiddleware, acting, acting_as, connect
+from .recording import KINDS, AuditMiddleware, acting, acting_as, connect, record
 
-__all__ = ["KINDS", "AuditMiddleware", "acting", "acting_as", "connect"]
+__all__ = ["KINDS", "AuditMiddleware", "acting", "acting_as", "connect", "record"]

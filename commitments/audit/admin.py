@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from .. import visibility
 from ..models import AuditEvent
 
 
@@ -14,6 +15,10 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ("object_repr", "commitment_code", "actor__username")
     date_hierarchy = "at"
     list_select_related = ("actor", "content_type")
+
+    def get_queryset(self, request):
+        """Only events whose marking the user may read: the admin shows every value."""
+        return visibility.visible(super().get_queryset(request), request.user)
 
     def has_add_permission(self, request):
         return False

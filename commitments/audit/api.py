@@ -3,7 +3,7 @@
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
 
-from .. import permissions
+from .. import permissions, visibility
 from ..api.permissions import TrackerPermission
 from ..api.views import ReadOnlyViewSet
 from ..models import AuditEvent
@@ -22,8 +22,13 @@ class AuditEventSerializer(serializers.ModelSerializer):
         help_text="Who made the change; null for the system (a command, a scheduled task).",
     )
     object_type = serializers.SerializerMethodField(
-        help_text="`commitment`, `milestone`, `dialogue_mechanism`, `meeting`, `action_item` or "
-        "`user`."
+        help_text="`commitment`, `milestone`, `dialogue_mechanism`, `meeting`, `action_item`, "
+        "`user` or `status_update` (a report's marking changed)."
+    )
+    restricted = serializers.SerializerMethodField(
+        help_text="True when the object's release marking is outside the reader's: the values "
+        "it marks are withheld (`restricted`), and for a milestone or action item the object "
+        "itself."
     )
     commitment = serializers.CharField(
         source="commitment_code",
@@ -50,6 +55,8 @@ class AuditEventSerializer(serializers.ModelSerializer):
             "object_repr",
             "commitment",
             "changes",
+            "marking",
+            "restricted",
         ]
         read_only_fields = fields
         extra_kwargs = {
@@ -57,6 +64,15 @@ class AuditEventSerializer(serializers.ModelSerializer):
             "object_id": {"help_text": "The changed object's id (a commitment's, not its code)."},
             "object_repr": {"help_text": "The changed object in words, as it was then."},
         }
+
+    def to_representation(self, event: AuditEvent) -> dict:
+        return super().to_representation(
+            visibility.audit_event_shown(event, self.context["request"].user)
+        )
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_restricted(self, event: AuditEvent) -> bool:
+        return event.restricted
 
     @extend_schema_field(serializers.CharField())
     def get_object_type(self, event: AuditEvent) -> str:

@@ -21,6 +21,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
+from ..choices import MARKING_REACH, Marking
 from ..models import AuditEvent
 
 # Audited models and the fields whose changes are recorded. Many-to-many fields are recorded
@@ -45,6 +46,7 @@ AUDITED: dict[str, tuple[str, ...]] = {
         "commitment_strength",
         "inferred_fields",
         "partners",
+        "marking",
     ),
     "commitments.Milestone": (
         "commitment",
@@ -53,6 +55,7 @@ AUDITED: dict[str, tuple[str, ...]] = {
         "owner",
         "weight",
         "completed_on",
+        "marking",
     ),
     "dialogues.DialogueMechanism": (
         "name",
@@ -65,7 +68,7 @@ AUDITED: dict[str, tuple[str, ...]] = {
         "lead_organisations",
         "leads",
     ),
-    "dialogues.Meeting": ("mechanism", "date", "place", "state", "outcome_summary"),
+    "dialogues.Meeting": ("mechanism", "date", "place", "state", "outcome_summary", "marking"),
     "dialogues.ActionItem": (
         "meeting",
         "title",
@@ -75,6 +78,7 @@ AUDITED: dict[str, tuple[str, ...]] = {
         "due_date",
         "state",
         "completed_on",
+        "marking",
     ),
     "commitments.User": (
         "username",
@@ -98,8 +102,12 @@ def _kind(label: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", label.split(".")[1]).lower()
 
 
-# Each audited kind of object → its content type, as `app_label.model`.
-KINDS = {_kind(label): label.lower() for label in AUDITED}
+# Each audited kind of object → its content type, as `app_label.model`. Status reports are
+# the trail's own record; the log has only the changes of their marking, which the service
+# writes (`record`).
+KINDS = {_kind(label): label.lower() for label in AUDITED} | {
+    "status_update": "commitments.statusupdate"
+}
 
 
 @functools.cache
@@ -197,9 +205,18 @@ def _values(instance) -> dict[str, Any]:
 def _commitment_code(instance) -> str:
     if instance._meta.label == "commitments.Commitment":
         return instance.code
-    if instance._meta.label in ("commitments.Milestone", "dialogues.ActionItem"):
+    if instance._meta.label in ("commitments.Milestone", "dialogues.ActionItem") or (
+        instance._meta.label == "commitments.StatusUpdate"
+    ):
         return instance.commitment.code if instance.commitment_id else ""
     return ""
+
+
+def _event_marking(instance, changes: dict[str, list]) -> str:
+    """The strictest marking the object had before or after: who may read the event's values."""
+    markings = [getattr(instance, "marking", Marking.BILATERAL)]
+    markings += [value for value in changes.get("marking", []) if value]
+    return min(markings, key=lambda marking: MARKING_REACH[marking])
 
 
 def _record(instance, action: str, changes: dict[str, list]) -> None:
@@ -215,7 +232,13 @@ def _record(instance, action: str, changes: dict[str, list]) -> None:
         object_repr=str(instance)[:300],
         commitment_code=_commitment_code(instance),
         changes=changes,
+        marking=_event_marking(instance, changes),
     )
+
+
+def record(instance, changes: dict[str, list]) -> None:
+    """Record a change a service makes outside the model signals (a report's marking)."""
+    _record(instance, AuditEvent.Action.CHANGED, changes)
 
 
 def _json(value):

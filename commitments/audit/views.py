@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET
 
 from declaration_tracker.core.views import list_params
 
-from .. import permissions
+from .. import permissions, visibility
 from .filters import AuditEventFilter
 from .selectors import audit_event_list
 
@@ -20,6 +20,8 @@ def audit_log(request):
     filterset = AuditEventFilter(params, queryset=audit_event_list())
     events = filterset.qs if filterset.is_valid() else audit_event_list().none()
     page = Paginator(events, PAGE_SIZE).get_page(params.get("page"))
+    for event in page:
+        visibility.audit_event_shown(event, request.user)
     without_page = params.copy()
     without_page.pop("page", None)
     return render(

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from declaration_tracker.core.models import AppendOnly, AppendOnlyQuerySet
 
+from .markings import marking_field
+
 
 class AuditEventQuerySet(AppendOnlyQuerySet):
     what = "The audit log"
@@ -54,6 +56,12 @@ class AuditEvent(AppendOnly):
     )
     changes = models.JSONField(
         _("changes"), encoder=DjangoJSONEncoder, help_text=_("{field: [before, after]}")
+    )
+    marking = marking_field(
+        _(
+            "The strictest marking the object had before or after: readers outside it see the "
+            "event as restricted, without the marked values."
+        )
     )
 
     what = "The audit log"

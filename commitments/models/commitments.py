@@ -22,6 +22,7 @@ from ..choices import (
     Status,
 )
 from .declaration import Declaration, Pillar
+from .markings import marking_constraint, marking_field
 from .users import Organisation
 
 
@@ -134,6 +135,9 @@ class Commitment(FromDataFile, Versioned):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text=_("Derived from the milestones' weights; set by hand only without milestones."),
     )
+    marking = marking_field(
+        _("Who may read the context added to it (the declaration's text is public).")
+    )
 
     class Meta:
         verbose_name = _("commitment")
@@ -189,6 +193,7 @@ class Commitment(FromDataFile, Versioned):
                 name="commitment_strength_valid",
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="commitment_version_positive"),
+            marking_constraint("commitment"),
         ]
 
     def __str__(self) -> str:
@@ -246,6 +251,7 @@ class Milestone(Versioned):
         help_text=_("Its share of the commitment's progress, relative to the other milestones."),
     )
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    marking = marking_field(_("Who may read the milestone: its title, dates and owner."))
 
     class Meta:
         verbose_name = _("milestone")
@@ -264,6 +270,7 @@ class Milestone(Versioned):
                 name="milestone_weight_1_100",
                 violation_error_message=_("The weight must be between 1 and 100."),
             ),
+            marking_constraint("milestone"),
         ]
 
     def __str__(self) -> str:

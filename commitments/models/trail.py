@@ -10,6 +10,7 @@ from declaration_tracker.core.models import AppendOnly, AppendOnlyQuerySet
 
 from ..choices import Side, Status, TrailKind
 from .commitments import Commitment
+from .markings import marking_constraint, marking_field
 
 
 class StatusUpdateQuerySet(AppendOnlyQuerySet):
@@ -20,6 +21,7 @@ class StatusUpdate(AppendOnly):
     """One entry of a commitment's append-only trail of status and progress changes."""
 
     what = "The status trail"
+    mutable_fields = ("marking",)
 
     commitment = models.ForeignKey(
         Commitment,
@@ -65,6 +67,9 @@ class StatusUpdate(AppendOnly):
     to_progress = models.PositiveSmallIntegerField(_("to progress"))
     note = models.TextField(_("note"))
     evidence_url = models.URLField(_("evidence link"), max_length=500, blank=True)
+    marking = marking_field(
+        _("Who may read its note and evidence link; the statuses it records are for both sides.")
+    )
     version = models.PositiveIntegerField(
         _("commitment version"), help_text=_("The commitment's version this entry produced.")
     )
@@ -95,6 +100,7 @@ class StatusUpdate(AppendOnly):
             models.CheckConstraint(
                 condition=Q(kind__in=TrailKind.values), name="statusupdate_kind_valid"
             ),
+            marking_constraint("statusupdate"),
             # A report speaks for one side and says its status; a progress entry says none.
             models.CheckConstraint(
                 condition=Q(kind="progress", assessment="")

@@ -24,6 +24,11 @@ class DigestAdmin(admin.ModelAdmin):
     readonly_fields = ["recipient", "day", "state", "enqueued_at", "sent_at", "attempts", "note"]
     inlines = [ReminderInline]
 
+    def get_queryset(self, request):
+        """Each government's digests to its own administrators: a digest names items only its
+        recipient may read, and one side's national items are not the other's to see."""
+        return super().get_queryset(request).filter(recipient__side=request.user.side or "-")
+
     def has_add_permission(self, request):
         return False
 

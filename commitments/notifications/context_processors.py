@@ -6,6 +6,7 @@ from declaration_tracker.core.cache import NOTIFICATIONS, cached
 from declaration_tracker.core.timezones import local_today
 
 from ..models import Reminder
+from .selectors import reminders_readable
 
 BADGE_SECONDS = 600  # a badge is recounted at least this often, and after every sweep
 
@@ -22,7 +23,12 @@ def notifications(request) -> dict:
         return cached(
             NOTIFICATIONS,
             f"{user.pk}:{day.isoformat()}",
-            lambda: Reminder.objects.filter(recipient=user, day=day).count(),
+            # The reminders the page lists: those whose items the user may still read.
+            lambda: len(
+                reminders_readable(
+                    user, Reminder.objects.filter(recipient=user, day=day).only("item_key")
+                )
+            ),
             BADGE_SECONDS,
         )
 

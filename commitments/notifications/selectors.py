@@ -24,6 +24,7 @@ from django.db.models import Max
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 
+from .. import visibility
 from ..choices import DigestState, ReminderKind, Role, Side, Status
 from ..models import Commitment, Digest, Milestone, Reminder, ReminderPreference, User
 
@@ -137,7 +138,10 @@ def deadline_candidates(
     found: list[Candidate] = []
 
     def add(recipient: int, kind: str, named: tuple[str, str, str], detail: str) -> None:
-        if audience.wants(recipient, kind):
+        # Nobody hears of an item they may not read (its title is in the reminder).
+        if audience.wants(recipient, kind) and visibility.shows(
+            audience.users[recipient], row["marking"]
+        ):
             key, title, path = named
             found.append(Candidate(recipient, day, kind, key, title, detail, path))
 
@@ -177,6 +181,7 @@ def milestone_reminders(audience: Audience) -> list[Candidate]:
         completed_on__isnull=True, due_date__in=deadline_dates(audience)
     ).values(
         "id",
+        "marking",
         "title",
         "due_date",
         "owner_id",
@@ -280,6 +285,39 @@ reminder_sources: list[Callable[[Audience], list[Candidate]]] = [
     stale_commitment_reminders,
     awaiting_confirmation_reminders,
 ]
+
+
+# The markings of the items reminders name, by the prefix of their key (`milestone:12`):
+# each takes ids and returns {id: marking}. Apps above this one add theirs (dialogues: action
+# items). Keys of other kinds (commitments, mechanisms) name nothing marked.
+reminder_item_markings: dict[str, Callable[[list[int]], dict[int, str]]] = {
+    "milestone": lambda ids: dict(
+        Milestone.objects.filter(pk__in=ids).values_list("pk", "marking")
+    ),
+}
+
+
+def reminders_readable(user, reminders) -> list:
+    """The reminders whose items `user` may read now: an item re-marked for others since
+    drops out of the page and the e-mail. (One since deleted stays: it was theirs to read.)"""
+    reminders = list(reminders)
+    wanted: dict[str, list[int]] = defaultdict(list)
+    for reminder in reminders:
+        prefix, _sep, pk = reminder.item_key.partition(":")
+        if prefix in reminder_item_markings and pk.isdigit():
+            wanted[prefix].append(int(pk))
+    markings = {
+        prefix: reminder_item_markings[prefix](ids) for prefix, ids in wanted.items() if ids
+    }
+    readable = []
+    for reminder in reminders:
+        prefix, _sep, pk = reminder.item_key.partition(":")
+        if prefix in reminder_item_markings:
+            marking = markings.get(prefix, {}).get(int(pk)) if pk.isdigit() else None
+            if marking is not None and not visibility.shows(user, marking):
+                continue
+        readable.append(reminder)
+    return readable
 
 
 def reminders_due(now: datetime.datetime) -> list[Candidate]:

@@ -24,6 +24,7 @@ from declaration_tracker.core.cache import NOTIFICATIONS, invalidate
 
 from ..choices import DigestState, ReminderKind
 from ..models import Digest, Reminder, ReminderPreference, User
+from . import selectors
 from .emails import digest_render
 from .selectors import Candidate, policy, reminders_due, reminders_unclaimed
 
@@ -139,8 +140,10 @@ def _digest_send_locked(digest_id: int) -> str:
         )
         if digest is None or digest.state != DigestState.PENDING:
             return "nothing to send"
-        reminders = list(digest.reminders.order_by("kind", "title"))
         recipient = digest.recipient
+        reminders = selectors.reminders_readable(
+            recipient, digest.reminders.order_by("kind", "title")
+        )
         preference = getattr(recipient, "reminder_preference", None)
         if not recipient.email or (preference and not preference.email) or not reminders:
             digest.state = DigestState.SKIPPED

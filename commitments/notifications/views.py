@@ -17,6 +17,7 @@ from ..choices import ReminderKind
 from ..models import Digest, Reminder, ReminderPreference
 from ..permissions import require_reader
 from .forms import ReminderPreferenceForm
+from .selectors import reminders_readable
 from .services import reminder_preference_set
 
 DAYS_SHOWN = 30
@@ -37,8 +38,11 @@ def notification_list(request):
     user = request.user
     since = local_today(user) - datetime.timedelta(days=DAYS_SHOWN - 1)
     reminders = sorted(
-        Reminder.objects.filter(recipient=user, day__gte=since).only(
-            "id", "day", "kind", "title", "detail", "path"
+        reminders_readable(
+            user,
+            Reminder.objects.filter(recipient=user, day__gte=since).only(
+                "id", "day", "kind", "title", "detail", "path", "item_key"
+            ),
         ),
         key=lambda r: (-r.day.toordinal(), KIND_RANK.get(r.kind, len(KIND_RANK)), r.title, r.pk),
     )

@@ -1,7 +1,7 @@
 from django import template
 
 from ..audit.recording import value_labels
-from ..choices import MilestoneState, Side, Status, counterpart
+from ..choices import MARKING_HELP, Marking, MilestoneState, Side, Status, counterpart
 
 register = template.Library()
 STATUS_LABELS = dict(Status.choices)
@@ -51,3 +51,31 @@ def audit_value(value, field: str = "") -> str:
 def field_label(name: str) -> str:
     """A field name in words: completed_on → completed on."""
     return name.replace("_", " ")
+
+
+@register.inclusion_tag("includes/marking.html")
+def marking(value: str):
+    """The release marking beside an item, in words, with what it means on hover."""
+    return {"value": value, "label": Marking(value).label, "help": MARKING_HELP[value]}
+
+
+@register.inclusion_tag("includes/marking_control.html", takes_context=True)
+def marking_control(context, kind: str, item, pillar_id: int):
+    """The item's marking, and a small form to change it for those who may."""
+    from .. import permissions, visibility
+
+    request = context["request"]
+    user = request.user
+    offered = visibility.markings_changeable(
+        user, item.marking, may_edit=permissions.can_edit_pillar(user, pillar_id)
+    )
+    return {
+        "kind": kind,
+        "item": item,
+        "value": item.marking,
+        "label": Marking(item.marking).label,
+        "help": MARKING_HELP[item.marking],
+        "offered": offered,
+        "next": request.get_full_path(),
+        "csrf_token": context.get("csrf_token"),
+    }

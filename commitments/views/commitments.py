@@ -18,7 +18,7 @@ from declaration_tracker.core.views import (
     page_size,
 )
 
-from .. import permissions, selectors, services
+from .. import permissions, selectors, services, visibility
 from ..choices import CommitmentStrength, LeadSide, Priority, Side, Status, counterpart
 from ..declaration_layout import clause_spans
 from ..filters import CommitmentFilter
@@ -38,17 +38,18 @@ SORTS = {
 PAGE_SIZES = (25, 50, 100, 200, 500)
 
 
-def filtered_commitments(params: QueryDict):
-    """The commitments a list URL names, and its filter set (bound, with any errors)."""
-    filterset = CommitmentFilter(params, queryset=selectors.commitment_list())
+def filtered_commitments(request, params: QueryDict):
+    """The commitments a list URL names, and its filter set (bound, with any errors); search
+    and milestone filters see only what the user may read."""
+    filterset = CommitmentFilter(params, queryset=selectors.commitment_list(), request=request)
     queryset = filterset.qs if filterset.is_valid() else Commitment.objects.none()
-    return selectors.commitment_search(queryset, params.get("search", "")), filterset
+    return queryset, filterset
 
 
 def commitment_list(request):
     permissions.require_reader(request)
     params = list_params(request)
-    queryset, filterset = filtered_commitments(params)
+    queryset, filterset = filtered_commitments(request, params)
     sort = params.get("sort") if params.get("sort") in SORTS else "code"
     size = page_size(params, PAGE_SIZES, default=50)
     counts = queryset.order_by().aggregate(total=Count("id"), **selectors.status_counts())
@@ -88,7 +89,13 @@ def _commitment(code: str) -> Commitment:
 
 def _live_context(request, commitment: Commitment, **extra) -> dict:
     """Everything the updatable part of a commitment page shows, in a fixed number of queries."""
-    milestones = list(commitment.milestones.select_related("owner").order_by("due_date", "id"))
+    user = request.user
+    visibility.shown(commitment, user)
+    milestones = list(
+        visibility.visible(commitment.milestones.select_related("owner"), user).order_by(
+            "due_date", "id"
+        )
+    )
     today = timezone.localdate()
     for milestone in milestones:
         milestone.current_state = milestone.state_on(today)
@@ -99,9 +106,11 @@ def _live_context(request, commitment: Commitment, **extra) -> dict:
         own = request.user.side
     context = {
         "commitment": commitment,
-        "sides": side_panels(commitment),
+        "sides": side_panels(commitment, user),
         "milestones": milestones,
-        "trail": selectors.status_update_list().filter(commitment=commitment),
+        "trail": visibility.shown_all(
+            selectors.status_update_list().filter(commitment=commitment), user
+        ),
         "can_edit": can_edit,
         "report_sides": report_sides,
         "own_side": own,
@@ -112,31 +121,35 @@ def _live_context(request, commitment: Commitment, **extra) -> dict:
                 "status": commitment.side_status(own) if own else commitment.status,
                 "version": commitment.version,
             },
-            has_milestones=bool(milestones),
+            has_milestones=commitment.milestones.exists(),
             sides=report_sides,
+            user=user,
         ),
-        "confirm": confirmable(commitment, report_sides, own),
-        "milestone_form": MilestoneForm(),
+        "confirm": confirmable(commitment, report_sides, own, user),
+        "milestone_form": MilestoneForm(user=user),
     }
     context.update(extra)
     return context
 
 
-def side_panels(commitment: Commitment) -> list[dict]:
-    """Both sides' assessments, India first, each with its latest report."""
+def side_panels(commitment: Commitment, user) -> list[dict]:
+    """Both sides' assessments, India first, each with its latest report (its note and evidence
+    withheld from a reader outside its marking)."""
     return [
         {
             "side": side,
             "label": label,
             "status": commitment.side_status(side),
-            "report": commitment.side_report(side),
+            "report": visibility.shown(commitment.side_report(side), user),
             "awaited": commitment.awaiting_side == side,
         }
         for side, label in Side.choices
     ]
 
 
-def confirmable(commitment: Commitment, report_sides: list[str], own: str | None) -> dict | None:
+def confirmable(
+    commitment: Commitment, report_sides: list[str], own: str | None, user
+) -> dict | None:
     """The confirmation the user can give on this page: their side taking the other's status.
 
     Not offered while the user's side is the one waiting for the other's answer."""
@@ -151,7 +164,7 @@ def confirmable(commitment: Commitment, report_sides: list[str], own: str | None
         "other_label": Side(other).label,
         "status": commitment.side_status(other),
         "form": AssessmentConfirmForm(
-            initial={"side": own, "version": commitment.version}, sides=report_sides
+            initial={"side": own, "version": commitment.version}, sides=report_sides, user=user
         ),
     }
 
@@ -160,7 +173,7 @@ def _page(request, commitment: Commitment, **extra):
     """The whole commitment page: the live part and what only a full load shows."""
     context = _live_context(request, commitment, **extra)
     for section in selectors.commitment_page_sections:
-        context.update(section(commitment))
+        context.update(section(commitment, request.user))
     # The clause, with this commitment's own words marked where it shares a listing clause.
     own = [(commitment.source_clause, commitment)] if commitment.clause_part else []
     context["clause_segments"], _unplaced = clause_spans(commitment.source_clause, own)
@@ -192,14 +205,15 @@ def _done(request, commitment: Commitment, message: str):
     return redirect("commitment-detail", code=commitment.code)
 
 
-def conflict_since(commitment: Commitment, seen_version: int) -> dict:
+def conflict_since(commitment: Commitment, seen_version: int, user) -> dict:
     """What changed on a commitment since the user loaded it at `seen_version`."""
     return {
         "seen_version": seen_version,
-        "entries": list(
+        "entries": visibility.shown_all(
             selectors.status_update_list()
             .filter(commitment=commitment, version__gt=seen_version)
-            .order_by("created_at", "id")
+            .order_by("created_at", "id"),
+            user,
         ),
     }
 
@@ -214,6 +228,7 @@ def status_update(request, code: str):
         request.POST,
         has_milestones=has_milestones,
         sides=permissions.report_sides(request.user, commitment.pillar_id),
+        user=request.user,
     )
     if not form.is_valid():
         return _answer(request, commitment, status_form=form)
@@ -231,10 +246,11 @@ def status_update(request, code: str):
             evidence_url=data["evidence_url"],
             progress=data.get("progress"),
             expected_version=data["version"],
+            marking=data["marking"],
         ),
         reload=lambda: _commitment(code),
         rebuild=lambda retry, _fresh: StatusUpdateForm(
-            retry, has_milestones=has_milestones, sides=sides
+            retry, has_milestones=has_milestones, sides=sides, user=request.user
         ),
     )
     refused = _refused(request, commitment, written, lambda form, _c: {"status_form": form})
@@ -254,7 +270,7 @@ def _refused(request, commitment: Commitment, written, shown):
         return _answer(
             request,
             current,
-            conflict=conflict_since(current, written.conflict.seen_version),
+            conflict=conflict_since(current, written.conflict.seen_version, request.user),
             **shown(written.form, current),
         )
     if not written.ok:
@@ -268,11 +284,11 @@ def assessment_confirm(request, code: str):
     commitment = _commitment(code)
     permissions.require_edit_pillar(request.user, commitment.pillar_id)
     sides = permissions.report_sides(request.user, commitment.pillar_id)
-    form = AssessmentConfirmForm(request.POST, sides=sides)
+    form = AssessmentConfirmForm(request.POST, sides=sides, user=request.user)
 
     def again(confirm_form, current):
         side = confirm_form.data.get("side") or request.user.side
-        found = confirmable(current, sides, side if side in sides else None)
+        found = confirmable(current, sides, side if side in sides else None, request.user)
         return {"confirm": found and found | {"form": confirm_form}}
 
     if not form.is_valid():
@@ -287,9 +303,10 @@ def assessment_confirm(request, code: str):
             side=data["side"],
             note=data["note"],
             expected_version=data["version"],
+            marking=data["marking"],
         ),
         reload=lambda: _commitment(code),
-        rebuild=lambda retry, _fresh: AssessmentConfirmForm(retry, sides=sides),
+        rebuild=lambda retry, _fresh: AssessmentConfirmForm(retry, sides=sides, user=request.user),
     )
     refused = _refused(request, commitment, written, again)
     if refused:
@@ -308,9 +325,11 @@ def milestone_add(request, code: str):
     permissions.require_reader(request)
     commitment = _commitment(code)
     permissions.require_edit_pillar(request.user, commitment.pillar_id)
-    form = MilestoneForm(request.POST)
+    form = MilestoneForm(request.POST, user=request.user)
     if form.is_valid():
-        fields = {k: form.cleaned_data[k] for k in ("title", "due_date", "owner", "weight")}
+        fields = {
+            k: form.cleaned_data[k] for k in ("title", "due_date", "owner", "weight", "marking")
+        }
         try:
             services.milestone_create(commitment=commitment, actor=request.user, **fields)
         except ValidationError as error:
@@ -320,8 +339,12 @@ def milestone_add(request, code: str):
     return _answer(request, commitment, milestone_form=form)
 
 
-def _milestone(commitment: Commitment, pk: int) -> Milestone:
-    milestone = Milestone.objects.select_related("owner").filter(pk=pk).first()
+def _milestone(request, commitment: Commitment, pk: int) -> Milestone:
+    milestone = (
+        visibility.visible(Milestone.objects.select_related("owner"), request.user)
+        .filter(pk=pk)
+        .first()
+    )
     if milestone is None or milestone.commitment_id != commitment.pk:
         raise Http404("No such milestone on this commitment.")
     milestone.commitment = commitment
@@ -332,12 +355,14 @@ def _milestone(commitment: Commitment, pk: int) -> Milestone:
 def milestone_edit(request, code: str, pk: int):
     permissions.require_reader(request)
     commitment = _commitment(code)
-    milestone = _milestone(commitment, pk)
+    milestone = _milestone(request, commitment, pk)
     permissions.require_edit_pillar(request.user, commitment.pillar_id)
-    form = MilestoneForm(request.POST or None, instance=milestone)
+    form = MilestoneForm(request.POST or None, instance=milestone, user=request.user)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        fields = {k: form.cleaned_data[k] for k in ("title", "due_date", "owner", "weight")}
+        fields = {
+            k: form.cleaned_data[k] for k in ("title", "due_date", "owner", "weight", "marking")
+        }
         written = form_write(
             request,
             form,
@@ -347,8 +372,8 @@ def milestone_edit(request, code: str, pk: int):
                 expected_version=form.cleaned_data["version"],
                 **fields,
             ),
-            reload=lambda: _milestone(commitment, pk),
-            rebuild=lambda retry, fresh: MilestoneForm(retry, instance=fresh),
+            reload=lambda: _milestone(request, commitment, pk),
+            rebuild=lambda retry, fresh: MilestoneForm(retry, instance=fresh, user=request.user),
         )
         if written.ok:
             return _done(request, commitment, "Milestone saved.")
@@ -370,7 +395,7 @@ def milestone_edit(request, code: str, pk: int):
 def milestone_done(request, code: str, pk: int):
     permissions.require_reader(request)
     commitment = _commitment(code)
-    milestone = _milestone(commitment, pk)
+    milestone = _milestone(request, commitment, pk)
     permissions.require_edit_pillar(request.user, commitment.pillar_id)
     try:
         version = int(request.POST.get("version", ""))

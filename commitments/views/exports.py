@@ -21,7 +21,7 @@ def _rows(request):
     permissions.require(
         permissions.can_export(request.user), "Exports are for managers and analysts."
     )
-    queryset, _filterset = filtered_commitments(list_params(request))
+    queryset, _filterset = filtered_commitments(request, list_params(request))
     return commitment_rows(queryset.order_by("code"))
 
 

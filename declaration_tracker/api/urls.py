@@ -5,12 +5,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from declaration_tracker.calendar.api import CalendarFeedView, CalendarTokenView
 from declaration_tracker.dashboard.api import DashboardView
+from declaration_tracker.markings.api import MarkingChangeView
 
 app_name = "api"
 
 urlpatterns = [
     path("v1/", include("commitments.api.urls")),
     path("v1/dashboard/", DashboardView.as_view(), name="dashboard"),
+    path("v1/markings/", MarkingChangeView.as_view(), name="marking-change"),
     path("v1/calendar.ics", CalendarFeedView.as_view(), name="calendar-feed-ics"),
     path("v1/calendar-feed/", CalendarTokenView.as_view(), name="calendar-feed-token"),
     path("v1/", include("dialogues.api.urls")),

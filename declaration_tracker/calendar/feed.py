@@ -14,7 +14,7 @@ from django.conf import settings
 from django.urls import reverse
 from icalendar import Calendar, Event, vDuration
 
-from commitments import permissions
+from commitments import permissions, visibility
 from commitments.choices import MilestoneState
 from commitments.models import CalendarFeedToken, Milestone, User
 from commitments.selectors import milestone_list
@@ -44,8 +44,9 @@ def calendar_feed_url(token: CalendarFeedToken) -> str:
 
 
 def calendar_milestones(*, user: User, today: datetime.date, mine: bool = False):
-    """Milestones due from a year before `today` on, the user's own only if `mine`."""
-    rows = milestone_list().filter(due_date__gte=today - HISTORY)
+    """Milestones due from a year before `today` on that the user may read, the user's own only
+    if `mine`."""
+    rows = visibility.visible(milestone_list(), user).filter(due_date__gte=today - HISTORY)
     if mine:
         rows = rows.filter(owner=user)
     return rows.order_by("due_date", "id")
@@ -134,5 +135,5 @@ def calendar_feed_build(*, user: User, today: datetime.date, mine: bool = False)
     for milestone in calendar_milestones(user=user, today=today, mine=mine):
         calendar.add_component(_milestone_event(milestone, today))
     for meeting in calendar_meetings(user=user, today=today, mine=mine):
-        calendar.add_component(_meeting_event(meeting))
+        calendar.add_component(_meeting_event(visibility.shown(meeting, user)))
     return calendar.to_ical()

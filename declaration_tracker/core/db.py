@@ -32,18 +32,37 @@ class Joined(Aggregate):
 
 
 # Append-only tables: UPDATE and DELETE refused for everyone, by a trigger. Used by
-# migrations (the status trail, the audit log).
+# migrations (the status trail, the audit log). `mutable` names the columns an UPDATE may still
+# change (the status trail's release marking), every other column staying as written.
 
 
-def _statements(table: str, what: str) -> dict[str, tuple[list[str], list[str]]]:
+def _statements(
+    table: str, what: str, mutable: tuple[str, ...], columns: list[str]
+) -> dict[str, tuple[list[str], list[str]]]:
     function = f"{table}_append_only"
+    keep = "".join(f"        probe.{column} := OLD.{column};\n" for column in mutable)
+    allowed = (
+        f"""    IF TG_OP = 'UPDATE' THEN
+        probe := NEW;
+{keep}        IF probe IS NOT DISTINCT FROM OLD THEN
+            RETURN NEW;
+        END IF;
+    END IF;
+"""
+        if mutable
+        else ""
+    )
+    frozen = [column for column in columns if column not in mutable]
+    of_columns = f" OF {', '.join(frozen)}" if mutable else ""
     return {
         "postgresql": (
             [
                 f"""
 CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$
+DECLARE
+    probe {table}%ROWTYPE;
 BEGIN
-    RAISE EXCEPTION '{what} is append-only: % refused', TG_OP
+{allowed}    RAISE EXCEPTION '{what} is append-only: % refused', TG_OP
         USING ERRCODE = 'integrity_constraint_violation';
 END;
 $$ LANGUAGE plpgsql;
@@ -61,7 +80,7 @@ DROP FUNCTION IF EXISTS {function}();
         ),
         "sqlite": (
             [
-                f"""CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
+                f"""CREATE TRIGGER {table}_no_update BEFORE UPDATE{of_columns} ON {table}
        BEGIN SELECT RAISE(ABORT, '{what} is append-only: UPDATE refused'); END;""",
                 f"""CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
        BEGIN SELECT RAISE(ABORT, '{what} is append-only: DELETE refused'); END;""",
@@ -74,23 +93,31 @@ DROP FUNCTION IF EXISTS {function}();
     }
 
 
-def append_only_operations(table: str, what: str, *, lift: bool = False):
+def append_only_operations(
+    table: str, what: str, *, lift: bool = False, mutable: tuple[str, ...] = ()
+):
     """A migration's RunPython that adds the triggers to `table` (and removes them backwards).
 
     With `lift`, the other way round: a migration that must fill in a column of existing
-    entries lifts the triggers first and puts them back (without `lift`) once it has.
+    entries, or whose table SQLite rebuilds, lifts the triggers first and puts them back
+    (without `lift`) as its last step. With `mutable`, an UPDATE that changes only those
+    columns is let through (SQLite's trigger names the other columns, as the table has them
+    at that point of the migrations).
     """
     from django.db import migrations
 
-    statements = _statements(table, what)
-
-    def run(schema_editor, index: int) -> None:
+    def run(apps, schema_editor, index: int) -> None:
+        model = next(
+            m for m in apps.get_models(include_auto_created=True) if m._meta.db_table == table
+        )
+        columns = [field.column for field in model._meta.concrete_fields]
+        statements = _statements(table, what, mutable, columns)
         for statement in statements.get(schema_editor.connection.vendor, ([], []))[index]:
             schema_editor.execute(statement, params=None)
 
     add, remove = (1, 0) if lift else (0, 1)
     return migrations.RunPython(
-        lambda apps, editor: run(editor, add),
-        lambda apps, editor: run(editor, remove),
+        lambda apps, editor: run(apps, editor, add),
+        lambda apps, editor: run(apps, editor, remove),
         elidable=False,
     )

@@ -32,12 +32,16 @@ class AppendOnly(models.Model):
     by the trigger `declaration_tracker.core.db.append_only_operations` adds)."""
 
     what = "This table"
+    # Columns an entry may still change (its release marking); the database's trigger lets
+    # an UPDATE of these alone through, and refuses any other.
+    mutable_fields: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
+        changing = kwargs.get("update_fields")
+        if not self._state.adding and not (changing and set(changing) <= set(self.mutable_fields)):
             raise TypeError(f"{self.what} is append-only: an entry cannot be edited.")
         super().save(*args, **kwargs)
 

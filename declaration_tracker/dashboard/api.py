@@ -110,7 +110,12 @@ class ActivityItem(serializers.Serializer):
         choices=Status.choices, help_text="The official status after."
     )
     to_progress = serializers.IntegerField()
-    note = serializers.CharField()
+    note = serializers.CharField(
+        allow_blank=True, help_text="The report's note; empty where its marking is not yours."
+    )
+    withheld = serializers.BooleanField(
+        help_text="True when the note is outside the reader's release markings."
+    )
     link = serializers.CharField()
 
 
@@ -155,4 +160,5 @@ class DashboardView(APIView):
         summary="Dashboard figures", responses={200: DashboardSerializer}, tags=["dashboard"]
     )
     def get(self, request):
-        return Response(DashboardSerializer(dashboard_figures_cached(timezone.localdate())).data)
+        figures = dashboard_figures_cached(request.user, timezone.localdate())
+        return Response(DashboardSerializer(figures).data)

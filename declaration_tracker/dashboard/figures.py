@@ -11,6 +11,7 @@ from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from commitments import visibility
 from commitments.choices import CommitmentStrength, LeadSide, MilestoneState, Side, Status
 from commitments.models import Commitment, Milestone, Pillar
 from commitments.selectors import (
@@ -80,7 +81,9 @@ def _summed(rows) -> dict:
     return total
 
 
-def dashboard_figures(today: datetime.date | None = None) -> dict:
+def dashboard_figures(user, today: datetime.date | None = None) -> dict:
+    """The figures as `user` may see them: milestones and notes under their release markings
+    (counts count only what they may read)."""
     today = today or timezone.localdate()
     due_by = today + datetime.timedelta(days=DUE_WITHIN_DAYS)
 
@@ -109,12 +112,14 @@ def dashboard_figures(today: datetime.date | None = None) -> dict:
     }
     open_ = Q(completed_on__isnull=True)
     # Open milestones due by the horizon: the partial index on open milestones' due dates.
-    milestone_counts = Milestone.objects.filter(open_, due_date__lte=due_by).aggregate(
+    readable = visibility.visible(Milestone.objects.all(), user)
+    milestone_counts = readable.filter(open_, due_date__lte=due_by).aggregate(
         overdue=Count("id", filter=Q(due_date__lt=today)),
         due=Count("id", filter=Q(due_date__gte=today)),
     )
-    overdue = milestone_list().filter(Milestone.state_condition(MilestoneState.OVERDUE, today))
-    due = milestone_list().filter(open_, due_date__gte=today, due_date__lte=due_by)
+    milestones = visibility.visible(milestone_list(), user)
+    overdue = milestones.filter(Milestone.state_condition(MilestoneState.OVERDUE, today))
+    due = milestones.filter(open_, due_date__gte=today, due_date__lte=due_by)
     stale = (
         Commitment.objects.select_related("pillar", "responsible")
         .filter(stale_condition(today))
@@ -210,9 +215,10 @@ def dashboard_figures(today: datetime.date | None = None) -> dict:
                 "to_status": u.to_status,
                 "to_progress": u.to_progress,
                 "note": u.note,
+                "withheld": u.withheld,
                 "link": reverse("commitment-detail", args=[u.commitment.code]),
             }
-            for u in recent[:ITEMS]
+            for u in visibility.shown_all(recent[:ITEMS], user)
         ],
         "dialogues_overdue": [
             mechanism | {"link": reverse("dialogue-detail", args=[mechanism["slug"]])}
@@ -232,10 +238,12 @@ def _milestone(m: Milestone) -> dict:
     }
 
 
-def dashboard_figures_cached(today: datetime.date | None = None) -> dict:
-    """The dashboard figures from the cache, computed again after any write (see `generations`)."""
+def dashboard_figures_cached(user, today: datetime.date | None = None) -> dict:
+    """The dashboard figures from the cache, computed again after any write (see `generations`);
+    one copy per set of release markings readers hold."""
     today = today or timezone.localdate()
-    return cached(DASHBOARD, today.isoformat(), lambda: dashboard_figures(today), CACHE_SECONDS)
+    key = f"{today.isoformat()}:{visibility.scope(user)}"
+    return cached(DASHBOARD, key, lambda: dashboard_figures(user, today), CACHE_SECONDS)
 
 
 def dashboard_invalidate(**_signal) -> None:

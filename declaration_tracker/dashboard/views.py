@@ -13,5 +13,5 @@ def dashboard(request):
     API as JSON through DashboardSerializer.
     """
     require_reader(request)
-    figures = dashboard_figures_cached(timezone.localdate())
+    figures = dashboard_figures_cached(request.user, timezone.localdate())
     return render(request, "commitments/dashboard.html", {"figures": figures})

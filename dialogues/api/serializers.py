@@ -1,6 +1,7 @@
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from commitments import visibility
 from commitments.api.serializers import (
     OrganisationSerializer,
     PillarBriefSerializer,
@@ -91,11 +92,27 @@ class MeetingSerializer(StrictModelSerializer):
             "place",
             "state",
             "outcome_summary",
+            "marking",
             "version",
             "created_at",
             "updated_at",
         ]
         read_only_fields = ["id", "version", "created_at", "updated_at"]
+        extra_kwargs = {
+            "outcome_summary": {
+                "help_text": "What was agreed; empty where its `marking` is outside the reader's."
+            },
+            "marking": {
+                "help_text": "Who may read the outcome summary: `public`, `bilateral` (default) "
+                "or the writer's own side only. The meeting itself is for both sides."
+            },
+        }
+
+    def to_representation(self, meeting: Meeting) -> dict:
+        request = self.context.get("request")
+        if request is not None:
+            visibility.shown(meeting, request.user)
+        return super().to_representation(meeting)
 
 
 class MeetingUpdateSerializer(MeetingSerializer):
@@ -141,11 +158,18 @@ class ActionItemSerializer(StrictModelSerializer):
             "state",
             "completed_on",
             "commitment",
+            "marking",
             "version",
             "created_at",
             "updated_at",
         ]
         read_only_fields = ["id", "version", "created_at", "updated_at"]
+        extra_kwargs = {
+            "marking": {
+                "help_text": "Who may read the action item: `public`, `bilateral` (default) or "
+                "the writer's own side only; readers outside it never see it."
+            }
+        }
 
 
 class ActionItemUpdateSerializer(ActionItemSerializer):

@@ -2,6 +2,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 
+from commitments import visibility
 from declaration_tracker.api.pagination import PAGINATION_PARAMETERS, SwitchablePaginationMixin
 from declaration_tracker.api.versioning import IF_MATCH, ServiceWriteMixin
 
@@ -60,7 +61,8 @@ class MeetingViewSet(_WritableViewSet):
     serializer_class = s.MeetingSerializer
     update_serializer_class = s.MeetingUpdateSerializer
     filterset_class = MeetingFilter
-    search_fields = ["place", "outcome_summary", "mechanism__name"]
+    # `search` is the filter set's: the outcome only where the reader may read it.
+    search_fields = []
     ordering_fields = ["date", "updated_at", "id"]
     ordering = ["-date", "-id"]
 
@@ -93,6 +95,11 @@ class MeetingViewSet(_WritableViewSet):
 )
 class ActionItemViewSet(_WritableViewSet):
     queryset = selectors.action_item_list()
+
+    def get_queryset(self):
+        """Only the action items the reader may see: another's is a 404, as if none existed."""
+        return visibility.visible(super().get_queryset(), self.request.user)
+
     serializer_class = s.ActionItemSerializer
     update_serializer_class = s.ActionItemUpdateSerializer
     filterset_class = ActionItemFilter

@@ -287,7 +287,9 @@ def test_the_nav_shows_no_badge_without_reminders_today(client):
     assert '<span class="badge">' not in html.split('href="/notifications/"')[1].split("</li>")[0]
 
 
-def test_the_badge_costs_one_query_and_none_for_anonymous_users(django_assert_num_queries):
+def test_the_badge_costs_two_queries_and_none_for_anonymous_users(django_assert_num_queries):
+    """The reminders, and the markings of the milestones they name: it counts only those the
+    user may still read, as the list shows."""
     me = viewer()
     remind(me, ReminderKind.DUE_TODAY, "Item")
     request = RequestFactory().get("/")
@@ -296,7 +298,7 @@ def test_the_badge_costs_one_query_and_none_for_anonymous_users(django_assert_nu
         assert notifications(request) == {}
 
     request.user = me
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         count = notifications(request)["notifications_today"]
         assert count() == 1
         assert count() == 1

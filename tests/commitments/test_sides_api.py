@@ -38,6 +38,7 @@ def test_a_commitment_shows_both_sides_whether_they_agree_and_who_is_awaited(ind
             "evidence_url": None,
             "updated_at": None,
             "updated_by": None,
+            "marking": None,
         }
         for side in ("india", "japan")
     }
@@ -62,6 +63,7 @@ def test_a_commitment_shows_both_sides_whether_they_agree_and_who_is_awaited(ind
         "evidence_url": "https://example.org/m",
         "updated_at": entry["created_at"],
         "updated_by": "asha",
+        "marking": "bilateral",
     }
     assert after["sides"]["japan"]["status"] == "not_started"
     assert (after["sides_agree"], after["awaiting_side"]) == (False, "japan")
@@ -190,6 +192,7 @@ def test_the_openapi_schema_describes_the_sides():
         "evidence_url",
         "updated_at",
         "updated_by",
+        "marking",
     }
     assert "side" in schemas["StatusUpdateCreateRequest"]["properties"]
     assert "side" in schemas["StatusUpdate"]["properties"]

@@ -1,0 +1,187 @@
+"""Release markings: who may read what. Every read of markable data asks here.
+
+Four markings, widest reach first: `public` (may be published), `bilateral` (both
+governments' users of the tracker; the default), `india_only` and `japan_only` (that
+government's users only). A reader sees `public`, `bilateral` and their own side's national
+items; a user with no side (the public reader) sees `public` only; a superuser is held to
+their side like anyone else, so no administrator reads the other government's national items.
+
+What a marking governs differs by object, and so does what a reader outside it gets:
+
+- a milestone or an action item: the whole row; outside, it does not exist (lists leave it
+  out, counts do not count it, its URL is a 404);
+- a status report: its note and evidence link; the statuses and progress it records stay
+  visible to both sides, which the agreed official status needs;
+- a meeting: its outcome summary; a commitment: the context added to it; an audit event: the
+  values it recorded of a marked object.
+
+Querysets are filtered with `visible()`, single values withheld with `shows()`.
+"""
+
+from django.db.models import Q, QuerySet
+
+from . import permissions
+from .choices import MARKING_REACH, MARKING_SIDE, NATIONAL_MARKING, Marking, Role, Side
+
+
+def reader_markings(user) -> frozenset[str]:
+    """The markings `user` may read, by their side; none for someone not signed in. (Whether
+    they may read the tracker at all is their role's to say: `permissions.can_read`.)"""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_tracker_markings", None)
+    if cached is not None:
+        return cached
+    side = user.side if user.side in Side.values else None
+    allowed = {Marking.PUBLIC}
+    if side is not None:
+        allowed |= {Marking.BILATERAL, NATIONAL_MARKING[side]}
+    markings = frozenset(str(m) for m in allowed)
+    user._tracker_markings = markings
+    return markings
+
+
+def scope(user) -> str:
+    """A name for what `user` may read, for caches shared by readers who see the same."""
+    return "+".join(sorted(reader_markings(user))) or "nothing"
+
+
+def shows(user, marking: str) -> bool:
+    """Say whether `user` may read what `marking` governs."""
+    return marking in reader_markings(user)
+
+
+def condition(user, field: str = "marking") -> Q:
+    """The filter keeping rows whose `field` marking `user` may read."""
+    return Q(**{f"{field}__in": sorted(reader_markings(user))})
+
+
+def visible(queryset: QuerySet, user, field: str = "marking") -> QuerySet:
+    """`queryset` without the rows `user` may not read (`field` names their marking)."""
+    return queryset.filter(condition(user, field))
+
+
+def withheld(user, marking: str, value, empty=""):
+    """`value` if `user` may read what `marking` governs, else `empty`."""
+    return value if shows(user, marking) else empty
+
+
+# What each markable kind of object's marking governs: every field (None), or the fields
+# named; an audit event of such an object withholds those values from readers outside it.
+MARKED_FIELDS: dict[str, tuple[str, ...] | None] = {
+    "commitments.milestone": None,
+    "dialogues.actionitem": None,
+    "commitments.commitment": ("context",),
+    "dialogues.meeting": ("outcome_summary",),
+    "commitments.statusupdate": ("note", "evidence_url"),
+}
+RESTRICTED = "restricted"
+
+
+def shown(item, user):
+    """`item` as `user` may read it: the fields its marking governs blanked (in memory only)
+    when they may not, and `item.withheld` saying so. For partly marked objects (a status
+    report, a meeting, a commitment); wholly marked ones are left out by `visible()`."""
+    if item is None:
+        return None
+    marked = MARKED_FIELDS[item._meta.label_lower]
+    item.withheld = not shows(user, item.marking)
+    if item.withheld:
+        for field in marked:
+            setattr(item, field, "")
+    return item
+
+
+def shown_all(items, user) -> list:
+    return [shown(item, user) for item in items]
+
+
+def audit_event_shown(event, user):
+    """The event as `user` may read it: outside its marking, a wholly marked object's event
+    keeps only who, when and what kind (its object and values "restricted"), and a partly
+    marked one's marked values are withheld. The event is changed in memory only."""
+    if shows(user, event.marking):
+        event.restricted = False
+        return event
+    label = f"{event.content_type.app_label}.{event.content_type.model}"
+    marked = MARKED_FIELDS.get(label, ())
+    event.restricted = True
+    if marked is None:
+        event.object_repr = RESTRICTED
+        event.changes = {field: [RESTRICTED, RESTRICTED] for field in event.changes}
+    else:
+        event.changes = {
+            field: [RESTRICTED, RESTRICTED] if field in marked else values
+            for field, values in event.changes.items()
+        }
+    return event
+
+
+# --- writing a marking ----------------------------------------------------------------------
+
+
+def reach(marking: str) -> int:
+    return MARKING_REACH[marking]
+
+
+def marking_check(user, marking: str, *, current: str | None = None) -> None:
+    """Refuse giving an item `marking` (from `current`, for an existing item): an unknown value
+    with a ValidationError naming the field (a 400), a marking the user may not give with
+    PermissionDenied (a 403).
+
+    - Only a user of a national marking's own side may mark an item national-only.
+    - An item may be made more restricted by its editors (to their own side's marking, if
+      national), and less restricted only by a manager of the side whose national marking it
+      carries (any manager, for bilateral to public).
+    """
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.utils.translation import gettext as _
+
+    if marking not in Marking.values:
+        message = _("“%(value)s” is not a marking; choose one of %(choices)s.") % {
+            "value": marking,
+            "choices": ", ".join(Marking.values),
+        }
+        raise ValidationError({"marking": message})
+    side = MARKING_SIDE.get(marking)
+    if side is not None and marking != current and user.side != side:
+        raise PermissionDenied(
+            _("Only %(side)s's users may mark an item %(marking)s.")
+            % {"side": Side(side).label, "marking": Marking(marking).label}
+        )
+    if current is None or current == marking or reach(marking) < reach(current):
+        if MARKING_SIDE.get(current) and side and side != MARKING_SIDE[current]:
+            raise PermissionDenied(_("An item of one side cannot be marked for the other only."))
+        return
+    owner = MARKING_SIDE.get(current)
+    manager = permissions.is_superuser(user) or Role.MANAGER in permissions.roles_of(user)
+    if not manager or (owner is not None and user.side != owner):
+        who = Side(owner).label if owner else _("either side")
+        raise PermissionDenied(
+            _("Only a manager of %(who)s may make this item less restricted.") % {"who": who}
+        )
+
+
+def markings_offered(user, current: str | None = None) -> list[tuple[str, str]]:
+    """The markings `user` may give an item now marked `current` (None: a new item)."""
+    from django.core.exceptions import PermissionDenied
+
+    offered = []
+    for value, label in Marking.choices:
+        try:
+            marking_check(user, value, current=current)
+        except PermissionDenied:
+            continue
+        offered.append((value, label))
+    return offered
+
+
+def markings_changeable(user, current: str, *, may_edit: bool) -> list[tuple[str, str]]:
+    """The other markings `user` may give an item marked `current` (as `marking_change` will
+    accept): tighter ones if they may edit it or manage, looser ones if a manager of its side."""
+    manager = permissions.is_manager(user)
+    return [
+        (value, label)
+        for value, label in markings_offered(user, current)
+        if value != current and (reach(value) > reach(current) or may_edit or manager)
+    ]

@@ -1,0 +1,318 @@
+"""Release markings hold on every path: no reader finds text marked for another government.
+
+A unique sentinel string is planted in every markable field (a status report's note and
+evidence link, a milestone's title, a meeting's outcome, an action item's title and
+description, a commitment's added context) once as `india_only`, once as `bilateral` and once
+as `public`. Then every URL in the URL configuration (pages, the API, exports, the calendar
+feed, the admin) is fetched, with path parameters naming the planted objects, and with
+searches for the sentinels, as a Japanese analyst, a Japanese manager and the public reader:
+a response holding a sentinel its reader may not see fails the test. The same for the
+reminder digests the planted items cause. Controls: the Indian users find the India-only
+sentinels, and the Japanese users the bilateral ones, so the crawl would see a leak.
+"""
+
+import datetime
+import io
+import re
+import zipfile
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from commitments import services
+from commitments.choices import Marking, Status
+from commitments.models import CalendarFeedToken, Commitment, Reminder, User
+from commitments.notifications import emails, selectors
+from commitments.notifications import services as reminder_services
+from dialogues import services as dialogue_services
+from dialogues.choices import MeetingState
+from dialogues.models import DialogueMechanism
+from tests.factories import UserFactory, analyst, commitment, days, manager
+from tests.test_access_matrix import concrete, routes
+
+pytestmark = pytest.mark.usefixtures("loaded")
+
+MARKINGS = {"IN": Marking.INDIA_ONLY, "BI": Marking.BILATERAL, "PU": Marking.PUBLIC}
+SENTINEL = re.compile(rb"SENTINEL-(IN|BI|PU|JP)-[a-z_]+-[0-9]+")
+# What each reader may find: the prefixes of the sentinels.
+MAY_SEE = {
+    "jp_analyst": {"BI", "PU", "JP"},
+    "jp_manager": {"BI", "PU", "JP"},
+    "public_reader": {"PU"},
+    "in_analyst": {"IN", "BI", "PU"},
+    "in_manager": {"IN", "BI", "PU"},
+}
+
+
+def sentinel(prefix: str, field: str, n: int) -> str:
+    return f"SENTINEL-{prefix}-{field}-{n}"
+
+
+@pytest.fixture
+def world():
+    """The readers, and every markable field planted three times over (plus one Japan-only
+    milestone for the Indian side's controls)."""
+    users = {
+        "in_analyst": analyst("maritime", "dialogue", side="india", is_staff=True),
+        "in_manager": manager(side="india", is_staff=True, pillars=["maritime", "dialogue"]),
+        "jp_analyst": analyst("maritime", "dialogue", side="japan", is_staff=True),
+        "jp_manager": manager(side="japan", is_staff=True, pillars=["maritime", "dialogue"]),
+        "public_reader": UserFactory(side="", role="Viewer", username="public-reader"),
+    }
+    author, japan = users["in_analyst"], users["jp_analyst"]
+    mechanism = DialogueMechanism.objects.get(slug="coast-guard-commandant-meetings")
+    planted: dict[str, dict] = {}
+    for n, (prefix, marking) in enumerate(MARKINGS.items(), start=1):
+        code = f"MAR-0{n}"
+        Commitment.objects.filter(code=code).update(
+            context=sentinel(prefix, "context", n), marking=marking, responsible=author
+        )
+        report = services.status_update_create(
+            commitment=commitment(code),
+            author=author,
+            status=Status.AT_RISK,
+            note=sentinel(prefix, "note", n),
+            evidence_url=f"https://example.org/{sentinel(prefix, 'evidence', n)}",
+            expected_version=None,
+            marking=marking,
+        )
+        milestone = services.milestone_create(
+            commitment=commitment(code),
+            actor=author,
+            title=sentinel(prefix, "milestone", n),
+            due_date=days(1),
+            owner=author,
+            marking=marking,
+        )
+        meeting = dialogue_services.meeting_create(
+            mechanism=mechanism,
+            actor=author,
+            date=days(-n),
+            state=MeetingState.HELD,
+            outcome_summary=sentinel(prefix, "outcome", n),
+            marking=marking,
+        )
+        item = dialogue_services.action_item_create(
+            meeting=meeting,
+            actor=author,
+            title=sentinel(prefix, "action", n),
+            description=sentinel(prefix, "description", n),
+            owner=author,
+            due_date=days(1),
+            commitment=commitment(code),
+            marking=marking,
+        )
+        planted[prefix] = {
+            "code": code,
+            "report": report,
+            "milestone": milestone,
+            "meeting": meeting,
+            "item": item,
+        }
+    services.milestone_create(
+        commitment=commitment("MAR-04"),
+        actor=japan,
+        title=sentinel("JP", "milestone", 4),
+        due_date=days(1),
+        owner=japan,
+        marking=Marking.JAPAN_ONLY,
+    )
+    return users, planted
+
+
+def body_of(response) -> bytes:
+    """What a reader gets: the body, the cells of a spreadsheet, the streamed CSV."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if content[:2] == b"PK":  # an XLSX is a zip of XML parts
+        with zipfile.ZipFile(io.BytesIO(content)) as sheet:
+            content = b"".join(sheet.read(name) for name in sheet.namelist())
+    return content
+
+
+def client_for(user) -> APIClient:
+    from rest_framework.authtoken.models import Token
+
+    client = APIClient()
+    client.force_login(user)
+    token, _ = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+def urls(planted: dict, prefix: str) -> list[str]:
+    """Every URL of the URL configuration naming the objects planted under `prefix`, the
+    lists with searches for every sentinel, and the admin's pages of the marked models."""
+    objects = planted[prefix]
+    values = {
+        "code": objects["code"],
+        "slug": {"pillars": "maritime", "organisations": "in-navy"},
+        "mechanism": "coast-guard-commandant-meetings",
+        "milestone": objects["milestone"].pk,
+        "meeting": objects["meeting"].pk,
+        "action": objects["item"].pk,
+        "audit": 1,
+    }
+    found = [concrete(route, values) for route in routes()]
+    # Searched for by what follows "SENTINEL-": a page echoing the query back to its reader
+    # does not show a whole sentinel, a page finding the text does.
+    words = ["SENTINEL", prefix] + [
+        sentinel(prefix, field, n).removeprefix("SENTINEL-")
+        for field in ("context", "note", "milestone", "outcome", "action", "description")
+        for n in (1, 2, 3)
+    ]
+    for word in words:
+        for path in (
+            "/commitments/",
+            "/api/v1/commitments/",
+            "/api/v1/milestones/",
+            "/api/v1/meetings/",
+            "/api/v1/action-items/",
+            "/commitments/export.csv",
+            "/commitments/export.xlsx",
+            "/audit/",
+        ):
+            found.append(f"{path}?search={word}")
+    found += [
+        "/api/v1/commitments/?format=csv",
+        "/api/v1/commitments/?updated_since=2000-01-01T00:00:00Z",
+        "/api/v1/milestones/?updated_since=2000-01-01T00:00:00Z",
+        "/api/v1/action-items/?updated_since=2000-01-01T00:00:00Z",
+        "/api/v1/meetings/?updated_since=2000-01-01T00:00:00Z",
+        "/api/v1/audit-events/?page_size=500",
+        "/audit/?commitment=" + objects["code"],
+        "/commitments/?milestones=due_soon",
+        "/commitments/?milestone_due_within=5",
+        "/api/v1/commitments/?milestone_due_within=5",
+        f"/api/v1/commitments/{objects['code']}/status-updates/",
+        f"/commitments/{objects['code']}/milestones/{objects['milestone'].pk}/edit/",
+        f"/api/v1/meetings/{objects['meeting'].pk}/",
+        f"/dialogues/meetings/{objects['meeting'].pk}/",
+        f"/dialogues/action-items/{objects['item'].pk}/edit/",
+        "/notifications/",
+    ]
+    for model in ("milestone", "statusupdate", "auditevent", "commitment"):
+        found.append(reverse(f"admin:commitments_{model}_changelist"))
+    for model in ("meeting", "actionitem"):
+        found.append(reverse(f"admin:dialogues_{model}_changelist"))
+    found += [
+        reverse("admin:commitments_milestone_change", args=[objects["milestone"].pk]),
+        reverse("admin:commitments_statusupdate_change", args=[objects["report"].pk]),
+        reverse("admin:dialogues_meeting_change", args=[objects["meeting"].pk]),
+        reverse("admin:dialogues_actionitem_change", args=[objects["item"].pk]),
+        reverse("admin:commitments_commitment_change", args=[commitment(objects["code"]).pk]),
+    ]
+    return found
+
+
+def crawl(user, planted) -> dict[str, set[bytes]]:
+    """Fetch every URL as `user`; return each sentinel prefix seen, with a URL it was in."""
+    client = client_for(user)
+    token = CalendarFeedToken.objects.create(user=user)
+    seen: dict[str, set[str]] = {}
+    paths = [path for prefix in planted for path in urls(planted, prefix)]
+    paths += [f"/api/v1/calendar.ics?token={token.key}", "/"]
+    for path in dict.fromkeys(paths):
+        response = client.get(path)
+        for match in SENTINEL.finditer(body_of(response)):
+            seen.setdefault(match.group(1).decode(), set()).add(path)
+    return seen
+
+
+@pytest.mark.parametrize("reader", ["jp_analyst", "jp_manager", "public_reader"])
+def test_no_page_api_export_feed_or_admin_shows_a_reader_what_is_not_theirs(world, reader):
+    users, planted = world
+    seen = crawl(users[reader], planted)
+
+    leaks = {prefix: sorted(paths)[:5] for prefix, paths in seen.items()}
+    leaks = {prefix: paths for prefix, paths in leaks.items() if prefix not in MAY_SEE[reader]}
+    assert leaks == {}
+    # The control: what they may see, they find, so the crawl would have caught a leak.
+    expected = {"PU"} | ({"BI"} if reader != "public_reader" else set())
+    assert expected <= set(seen)
+
+
+@pytest.mark.parametrize("reader", ["in_analyst", "in_manager"])
+def test_the_indian_side_finds_its_own_national_items_and_not_japans(world, reader):
+    users, planted = world
+    seen = crawl(users[reader], planted)
+
+    assert {"IN", "BI", "PU"} <= set(seen)
+    assert "JP" not in seen, sorted(seen["JP"])[:5]
+
+
+def test_a_hidden_items_urls_answer_404_not_403(world):
+    users, planted = world
+    client = client_for(users["jp_analyst"])
+    hidden = planted["IN"]
+
+    for path in (
+        f"/api/v1/milestones/{hidden['milestone'].pk}/",
+        f"/api/v1/action-items/{hidden['item'].pk}/",
+        f"/commitments/{hidden['code']}/milestones/{hidden['milestone'].pk}/edit/",
+        f"/dialogues/action-items/{hidden['item'].pk}/edit/",
+    ):
+        assert client.get(path).status_code == 404, path
+    shared = planted["BI"]
+    assert client.get(f"/api/v1/milestones/{shared['milestone'].pk}/").status_code == 200
+
+
+def test_searches_for_hidden_text_find_and_count_nothing(world):
+    users, _planted = world
+    japan, india = client_for(users["jp_analyst"]), client_for(users["in_analyst"])
+
+    for word in ("SENTINEL-IN-context-1", "SENTINEL-IN-milestone-1", "SENTINEL-IN-outcome-1"):
+        for path in ("/api/v1/commitments/", "/api/v1/milestones/", "/api/v1/meetings/"):
+            assert japan.get(path, {"search": word}).json()["count"] == 0, (path, word)
+    assert japan.get("/commitments/", {"search": "SENTINEL-IN-context-1"}).context["total"] == 0
+    assert india.get("/commitments/", {"search": "SENTINEL-IN-context-1"}).context["total"] == 1
+    assert japan.get("/commitments/", {"search": "SENTINEL-BI-context-2"}).context["total"] == 1
+    assert india.get("/api/v1/meetings/", {"search": "SENTINEL-IN-outcome-1"}).json()["count"] == 1
+    # Counts over what the reader may see: the India-only milestone due tomorrow is not one of
+    # Japan's, though the bilateral and public ones (and Japan's own) are.
+    due = {
+        name: client_for(users[name]).get("/api/v1/dashboard/").json()["milestones_due"]["count"]
+        for name in ("jp_analyst", "in_analyst", "public_reader")
+    }
+    assert due["in_analyst"] - due["jp_analyst"] == 0  # one India-only for one Japan-only
+    assert due["public_reader"] == due["jp_analyst"] - 2
+
+
+def test_the_reminder_digests_name_only_what_each_recipient_may_read(world, settings):
+    users, _planted = world
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    for user in users.values():
+        User.objects.filter(pk=user.pk).update(email=f"{user.username}@example.org")
+    # Everyone escalated to and responsible: the Japanese manager of the pillar too.
+    when = datetime.datetime.combine(
+        days(1) + datetime.timedelta(days=8), datetime.time(6), tzinfo=datetime.UTC
+    )
+    candidates = selectors.reminders_due(when)
+    reminder_services.reminders_claim(candidates, now=when)
+    today = datetime.datetime.combine(days(1), datetime.time(6), tzinfo=datetime.UTC)
+    reminder_services.reminders_claim(selectors.reminders_due(today), now=today)
+
+    rendered = {}
+    for reminder in Reminder.objects.select_related("digest__recipient"):
+        digest = reminder.digest
+        if digest.pk in rendered:
+            continue
+        readable = selectors.reminders_readable(
+            digest.recipient, digest.reminders.order_by("kind", "title")
+        )
+        message = emails.digest_render(digest, readable)
+        text = (message.body + "".join(a[0] for a in message.alternatives)).encode()
+        rendered[digest.pk] = (digest.recipient, text)
+    assert rendered, "no digest was due: the test would prove nothing"
+    found: dict[str, set[str]] = {}
+    for recipient, text in rendered.values():
+        found.setdefault(recipient.username, set()).update(
+            match.group(1).decode() for match in SENTINEL.finditer(text)
+        )
+    for name, user in users.items():
+        assert found.get(user.username, set()) <= MAY_SEE[name], name
+    # The controls: escalated to both managers of the pillar, each reads what is theirs.
+    assert {"IN", "BI", "PU"} <= found[users["in_manager"].username]
+    assert {"BI", "PU"} <= found[users["jp_manager"].username]
+    assert mail.outbox == []
