@@ -39,12 +39,14 @@ class MarkingField(forms.ChoiceField):
         return value or self.default
 
 
-def offer_markings(form: forms.Form, user, current: str | None = None) -> None:
+def offer_markings(
+    form: forms.Form, user, current: str | None = None, origin: str | None = None
+) -> None:
     """Offer in `form`'s marking the markings `user` may give (from `current`), all of them
     validating as known values: a forged one is the service's to refuse (a 403)."""
     field = form.fields["marking"]
     if user is not None:
-        field.widget.choices = visibility.markings_offered(user, current)
+        field.widget.choices = visibility.markings_offered(user, current, origin)
     if current:
         field.initial = current
         field.default = current
@@ -128,7 +130,13 @@ class MilestoneForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        offer_markings(self, user, self.instance.marking if self.instance.pk else None)
+        existing = self.instance.pk is not None
+        offer_markings(
+            self,
+            user,
+            self.instance.marking if existing else None,
+            self.instance.side if existing else None,
+        )
         self.fields["owner"].queryset = owner_candidates(keep=(self.instance.owner_id,)).order_by(
             "username"
         )

@@ -103,7 +103,7 @@ def commitment_update(
     with transaction.atomic():
         current = lock_for_write(commitment, expected_version)
         if "marking" in changes:
-            visibility.marking_check(actor, changes["marking"], current=current.marking)
+            visibility.marking_check(actor, changes["marking"], current=current.marking, origin="")
         # A value a user sets is theirs, no longer the tracker's inference.
         current.inferred_fields = [f for f in current.inferred_fields if f not in changes]
         organisations = changes.pop("lead_organisations", None)
@@ -415,6 +415,7 @@ def milestone_create(
             weight=weight,
             completed_on=completed_on,
             marking=marking,
+            side=actor.side,
         )
         milestone.full_clean()
         milestone.save()
@@ -437,7 +438,9 @@ def milestone_update(
             {field: _("This field cannot be changed here.") for field in sorted(unknown)}
         )
     if "marking" in changes:
-        visibility.marking_check(actor, changes["marking"], current=milestone.marking)
+        visibility.marking_check(
+            actor, changes["marking"], current=milestone.marking, origin=milestone.side
+        )
     if "owner" in changes or "marking" in changes:
         owner_check(
             changes.get("owner", milestone.owner),
@@ -580,7 +583,9 @@ def marking_change(
     column of the trail that may change; the change is written to the audit log like any.
     """
     permissions.require(visibility.shows(actor, item.marking))
-    visibility.marking_check(actor, marking, current=item.marking)
+    visibility.marking_check(
+        actor, marking, current=item.marking, origin=visibility.item_side(item)
+    )
     loosening = visibility.reach(marking) > visibility.reach(item.marking)
     if not loosening:
         permissions.require(

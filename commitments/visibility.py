@@ -124,15 +124,25 @@ def reach(marking: str) -> int:
     return MARKING_REACH[marking]
 
 
-def marking_check(user, marking: str, *, current: str | None = None) -> None:
+def item_side(item) -> str:
+    """The government an item comes from: a report's side, the side of whoever added a
+    milestone, meeting or action item; none for a commitment (both sides' record)."""
+    return getattr(item, "side", "") or ""
+
+
+def marking_check(
+    user, marking: str, *, current: str | None = None, origin: str | None = None
+) -> None:
     """Refuse giving an item `marking` (from `current`, for an existing item): an unknown value
     with a ValidationError naming the field (a 400), a marking the user may not give with
     PermissionDenied (a 403).
 
     - Only a user of a national marking's own side may mark an item national-only.
-    - An item may be made more restricted by its editors (to their own side's marking, if
-      national), and less restricted only by a manager of the side whose national marking it
-      carries (any manager, for bilateral to public).
+    - An item may be made more restricted by its editors; made national-only once written,
+      only by its own side (`origin`: its editors of that side, or that side's managers; for
+      an item of no side, that side's managers), so neither government can take a shared
+      item away from the other. Less restricted only by a manager of the side whose national
+      marking it carries (any manager, for bilateral to public).
     """
     from django.core.exceptions import PermissionDenied, ValidationError
     from django.utils.translation import gettext as _
@@ -152,6 +162,18 @@ def marking_check(user, marking: str, *, current: str | None = None) -> None:
     if current is None or current == marking or reach(marking) < reach(current):
         if MARKING_SIDE.get(current) and side and side != MARKING_SIDE[current]:
             raise PermissionDenied(_("An item of one side cannot be marked for the other only."))
+        if current is not None and side and current != marking:
+            manager = permissions.is_superuser(user) or Role.MANAGER in permissions.roles_of(user)
+            if origin and origin != side:
+                raise PermissionDenied(
+                    _("This item comes from %(origin)s: only %(origin)s may keep it to itself.")
+                    % {"origin": Side(origin).label}
+                )
+            if not origin and not manager:
+                raise PermissionDenied(
+                    _("Only %(side)s's managers may make this shared item %(marking)s.")
+                    % {"side": Side(side).label, "marking": Marking(marking).label}
+                )
         return
     owner = MARKING_SIDE.get(current)
     manager = permissions.is_superuser(user) or Role.MANAGER in permissions.roles_of(user)
@@ -162,26 +184,31 @@ def marking_check(user, marking: str, *, current: str | None = None) -> None:
         )
 
 
-def markings_offered(user, current: str | None = None) -> list[tuple[str, str]]:
-    """The markings `user` may give an item now marked `current` (None: a new item)."""
+def markings_offered(
+    user, current: str | None = None, origin: str | None = None
+) -> list[tuple[str, str]]:
+    """The markings `user` may give an item now marked `current` (None: a new item) that
+    comes from side `origin`."""
     from django.core.exceptions import PermissionDenied
 
     offered = []
     for value, label in Marking.choices:
         try:
-            marking_check(user, value, current=current)
+            marking_check(user, value, current=current, origin=origin)
         except PermissionDenied:
             continue
         offered.append((value, label))
     return offered
 
 
-def markings_changeable(user, current: str, *, may_edit: bool) -> list[tuple[str, str]]:
+def markings_changeable(
+    user, current: str, *, may_edit: bool, origin: str | None = None
+) -> list[tuple[str, str]]:
     """The other markings `user` may give an item marked `current` (as `marking_change` will
     accept): tighter ones if they may edit it or manage, looser ones if a manager of its side."""
     manager = permissions.is_manager(user)
     return [
         (value, label)
-        for value, label in markings_offered(user, current)
+        for value, label in markings_offered(user, current, origin)
         if value != current and (reach(value) > reach(current) or may_edit or manager)
     ]

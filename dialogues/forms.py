@@ -68,9 +68,9 @@ class MeetingForm(forms.Form):
 
     FIELDS = ("date", "place", "state", "outcome_summary", "marking")
 
-    def __init__(self, *args, user=None, current_marking: str | None = None, **kwargs):
+    def __init__(self, *args, user=None, current_marking: str | None = None, origin=None, **kwargs):
         super().__init__(*args, **kwargs)
-        offer_markings(self, user, current_marking)
+        offer_markings(self, user, current_marking, origin)
 
     def changes(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.FIELDS}
@@ -106,12 +106,13 @@ class ActionItemForm(forms.Form):
         commitments: Iterable[Any] = (),
         user=None,
         current_marking: str | None = None,
+        origin: str | None = None,
         **kw,
     ):
         super().__init__(*args, **kw)
         self.fields["owner"].set_objects(users, describe_user)
         self.fields["commitment"].set_objects(commitments, describe_commitment)
-        offer_markings(self, user, current_marking)
+        offer_markings(self, user, current_marking, origin)
 
     def changes(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.FIELDS}

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from commitments.choices import Side
 from commitments.models import Commitment, Declaration, Organisation, Pillar
 from commitments.models.markings import marking_constraint, marking_field
 from declaration_tracker.core.models import FromDataFile, Versioned
@@ -136,6 +137,13 @@ class Meeting(Versioned):
     marking = marking_field(
         _("Who may read the outcome summary; the meeting itself (date, place, state) is bilateral.")
     )
+    side = models.CharField(
+        _("side"),
+        max_length=10,
+        choices=Side.choices,
+        blank=True,
+        help_text=_("The government whose user recorded it: its side, for national markings."),
+    )
 
     class Meta:
         verbose_name = _("meeting")
@@ -181,6 +189,13 @@ class ActionItem(Versioned):
         related_name="action_items",
     )
     marking = marking_field(_("Who may read the action item."))
+    side = models.CharField(
+        _("side"),
+        max_length=10,
+        choices=Side.choices,
+        blank=True,
+        help_text=_("The government whose user added it: its side, for national markings."),
+    )
 
     class Meta:
         verbose_name = _("action item")

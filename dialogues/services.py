@@ -49,7 +49,10 @@ def _marking_check(actor: User, item, changes: dict[str, Any]) -> None:
         permissions.require(visibility.shows(actor, item.marking))
     if "marking" in changes:
         visibility.marking_check(
-            actor, changes["marking"], current=item.marking if item.pk else None
+            actor,
+            changes["marking"],
+            current=item.marking if item.pk else None,
+            origin=item.side,
         )
 
 
@@ -71,7 +74,7 @@ def _apply(instance, changes: dict[str, Any]):
 def meeting_create(*, mechanism: DialogueMechanism, actor: User, **fields: Any) -> Meeting:
     _refuse_unknown(fields, MEETING_FIELDS)
     permissions.require_edit_pillar(actor, mechanism.pillar_id)
-    meeting = Meeting(mechanism=mechanism)
+    meeting = Meeting(mechanism=mechanism, side=actor.side)
     _marking_check(actor, meeting, fields)
     with transaction.atomic():
         return _apply(meeting, fields)
@@ -108,7 +111,7 @@ def _action_item_normalise(item: ActionItem, changes: dict[str, Any]) -> dict[st
 def action_item_create(*, meeting: Meeting, actor: User, **fields: Any) -> ActionItem:
     _refuse_unknown(fields, ACTION_ITEM_FIELDS)
     permissions.require_edit_pillar(actor, meeting.mechanism.pillar_id)
-    item = ActionItem(meeting=meeting)
+    item = ActionItem(meeting=meeting, side=actor.side)
     _marking_check(actor, item, fields)
     owner_check(fields.get("owner"), marking=fields.get("marking", item.marking))
     with transaction.atomic():

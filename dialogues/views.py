@@ -217,6 +217,7 @@ def _meeting_page(request, meeting: Meeting, **extra):
             auto_id=MEETING_FORM_ID,
             user=user,
             current_marking=meeting.marking,
+            origin=meeting.side,
         )
     if can_edit:
         if "item_form" not in extra:
@@ -261,7 +262,11 @@ def meeting_edit(request, pk: int):
         return redirect("meeting-detail", pk=pk)
     permissions.require_edit_pillar(request.user, meeting.mechanism.pillar_id)
     form = MeetingEditForm(
-        request.POST, auto_id=MEETING_FORM_ID, user=request.user, current_marking=meeting.marking
+        request.POST,
+        auto_id=MEETING_FORM_ID,
+        user=request.user,
+        current_marking=meeting.marking,
+        origin=meeting.side,
     )
     conflict = None
     if form.is_valid():
@@ -278,7 +283,11 @@ def meeting_edit(request, pk: int):
             ),
             reload=lambda: _meeting(pk),
             rebuild=lambda retry, fresh: MeetingEditForm(
-                retry, auto_id=MEETING_FORM_ID, user=request.user, current_marking=fresh.marking
+                retry,
+                auto_id=MEETING_FORM_ID,
+                user=request.user,
+                current_marking=fresh.marking,
+                origin=fresh.side,
             ),
         )
         if written.ok:
@@ -350,6 +359,7 @@ def _item_edit_form(data, item: ActionItem, user) -> ActionItemEditForm:
         commitments=_commitment_choices(),
         user=user,
         current_marking=item.marking,
+        origin=item.side,
     )
 
 

@@ -63,7 +63,7 @@ CHANGES = [
     ("in_manager", IN, PU, True),
     ("in_manager", BI, PU, True),
     ("jp_manager", BI, PU, True),  # bilateral → public: either side's manager
-    ("jp_analyst", BI, JP, True),
+    ("jp_analyst", BI, JP, False),  # an item India added: Japan cannot take it for itself
     ("admin_in", IN, BI, True),
 ]
 
@@ -283,3 +283,41 @@ def test_a_reminder_of_an_item_since_marked_for_the_other_side_drops_out(client,
     )
 
     assert "Shared until now" not in client.get("/notifications/").content.decode()
+
+
+def test_only_its_own_side_makes_a_shared_item_national(people):
+    """Neither government takes a shared item away from the other: a milestone Japan added
+    can be made Japan-only by Japan, never India-only by India, whoever asks."""
+    japanese = milestone(people["jp_analyst"], marking=BI)
+    assert japanese.side == "japan"
+
+    for who in ("in_analyst", "in_manager", "admin_in"):
+        with pytest.raises(PermissionDenied):
+            services.marking_change(
+                item=Milestone.objects.get(pk=japanese.pk),
+                actor=people[who],
+                marking=IN,
+                pillar_id=japanese.commitment.pillar_id,
+            )
+    services.marking_change(
+        item=Milestone.objects.get(pk=japanese.pk),
+        actor=people["jp_analyst"],
+        marking=JP,
+        pillar_id=japanese.commitment.pillar_id,
+    )
+    assert Milestone.objects.get(pk=japanese.pk).marking == JP
+    # A report is its side's: the other side cannot make it its own.
+    report = services.status_update_create(
+        commitment=commitment("MAR-05"),
+        author=people["jp_analyst"],
+        status=Status.ON_TRACK,
+        note="Japan's view.",
+        expected_version=None,
+    )
+    with pytest.raises(PermissionDenied):
+        services.marking_change(
+            item=report,
+            actor=people["in_manager"],
+            marking=IN,
+            pillar_id=report.commitment.pillar_id,
+        )

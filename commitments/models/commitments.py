@@ -252,6 +252,13 @@ class Milestone(Versioned):
     )
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     marking = marking_field(_("Who may read the milestone: its title, dates and owner."))
+    side = models.CharField(
+        _("side"),
+        max_length=10,
+        choices=Side.choices,
+        blank=True,
+        help_text=_("The government whose user added it: its side, for national markings."),
+    )
 
     class Meta:
         verbose_name = _("milestone")

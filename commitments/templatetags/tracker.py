@@ -67,7 +67,10 @@ def marking_control(context, kind: str, item, pillar_id: int):
     request = context["request"]
     user = request.user
     offered = visibility.markings_changeable(
-        user, item.marking, may_edit=permissions.can_edit_pillar(user, pillar_id)
+        user,
+        item.marking,
+        may_edit=permissions.can_edit_pillar(user, pillar_id),
+        origin=visibility.item_side(item),
     )
     return {
         "kind": kind,
