@@ -14,7 +14,7 @@ BENCH_SCALES ?= 1 10 100
 BENCH_DURATION ?= 10
 BENCH_CONNECTIONS ?= 4
 
-.PHONY: install browser run test lint format clean bench
+.PHONY: install browser gettext messages run test lint format clean bench
 
 install: $(VENV)/.installed
 
@@ -24,6 +24,26 @@ $(VENV)/.installed: pyproject.toml package.json package-lock.json
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+# gettext's msgfmt, from Debian: the tests check the Japanese catalogues with it, and
+# `make messages` compiles them (the compiled catalogues are committed, so a fresh clone serves
+# Japanese without it).
+gettext:
+	@command -v msgfmt >/dev/null || { \
+		echo "Installing gettext for the translation catalogues (apt-get install gettext)"; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get install -y -q gettext >/dev/null 2>&1 || \
+		{ $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q gettext >/dev/null; }; }
+	@command -v msgfmt >/dev/null || { echo "make: msgfmt (gettext) is missing" >&2; exit 1; }
+
+# After changing a translatable string: extract, then translate the new entries in
+# locale/ja/LC_MESSAGES/*.po, then compile (tests fail on an untranslated or missing entry).
+messages: install gettext
+	$(BIN)/python manage.py makemessages -l ja --no-location --no-obsolete \
+		--ignore=.venv --ignore=node_modules --ignore=bench --ignore=tests --ignore=staticfiles
+	$(BIN)/python manage.py makemessages -d djangojs -l ja --no-location --no-obsolete \
+		--ignore=.venv --ignore=node_modules --ignore=staticfiles
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 # The browser tests drive Debian's Chromium (no browser download); install it if missing.
 browser:
@@ -49,7 +69,7 @@ run: install
 	@echo
 	HOST=$(HOST) WEB_PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
-test: install browser
+test: install browser gettext
 	@$(BIN)/python -m tests.check_services
 	$(BIN)/pytest
 

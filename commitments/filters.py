@@ -5,6 +5,7 @@ import datetime
 import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from declaration_tracker.api.filters import (
     IntegerFilter,
@@ -30,7 +31,7 @@ class CommitmentFilter(django_filters.FilterSet):
     pillar = django_filters.ChoiceFilter(
         field_name="pillar__slug",
         choices=selectors.pillar_choices,
-        empty_label="Any",
+        empty_label=_("Any"),
         help_text="Pillar slug.",
     )
     status = django_filters.MultipleChoiceFilter(
@@ -48,13 +49,13 @@ class CommitmentFilter(django_filters.FilterSet):
     organisation = django_filters.ChoiceFilter(
         field_name="lead_organisations__slug",
         choices=selectors.organisation_choices,
-        empty_label="Any",
+        empty_label=_("Any"),
         help_text="A lead organisation's slug, e.g. `jp-jcg`.",
     )
     partner = django_filters.ChoiceFilter(
         field_name="partners__slug",
         choices=selectors.organisation_choices,
-        empty_label="Any",
+        empty_label=_("Any"),
         label="Framework or partner",
         help_text="A body of neither side the declaration names for it, e.g. `quad`, `asean`.",
     )

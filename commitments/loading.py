@@ -33,12 +33,13 @@ from .declaration_layout import declaration_paragraphs
 from .models import Commitment, Declaration, Organisation, Pillar
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "declaration.yaml"
+# Every title and name also in Japanese (`_ja`): the tracker's unofficial translation.
 REQUIRED_KEYS = {
     "declaration": ("title", "date", "place", "occasion", "text"),
-    "pillars": ("slug", "code_prefix", "name", "description"),
-    "organisations": ("slug", "name", "side", "kind"),
-    "commitments": ("code", "pillar", "title", "source_clause", "paragraph"),
-    "dialogue_mechanisms": ("slug", "pillar", "name", "source_clause", "paragraph"),
+    "pillars": ("slug", "code_prefix", "name", "name_ja", "description", "description_ja"),
+    "organisations": ("slug", "name", "name_ja", "side", "kind"),
+    "commitments": ("code", "pillar", "title", "title_ja", "source_clause", "paragraph"),
+    "dialogue_mechanisms": ("slug", "pillar", "name", "name_ja", "source_clause", "paragraph"),
 }
 PILLAR_SLUGS = ("defence", "maritime", "industry", "technology", "multilateral", "dialogue")
 
@@ -221,7 +222,9 @@ def commitments_load(*, data: dict[str, Any], report: LoadReport, force: bool = 
             {
                 "code_prefix": item["code_prefix"],
                 "name": item["name"],
+                "name_ja": item.get("name_ja", ""),
                 "description": item["description"],
+                "description_ja": item.get("description_ja", ""),
                 "position": position,
             },
             report,
@@ -232,7 +235,7 @@ def commitments_load(*, data: dict[str, Any], report: LoadReport, force: bool = 
             Organisation,
             {"slug": item["slug"]},
             {
-                **{k: item.get(k, "") for k in ("name", "acronym", "side", "kind")},
+                **{k: item.get(k, "") for k in ("name", "name_ja", "acronym", "side", "kind")},
                 "inferred": bool(item.get("inferred", False)),
             },
             report,
@@ -347,6 +350,8 @@ def commitment_load(
     # The fields the file gives, kept in step with it while nobody edits them.
     wanted = {
         "title": item["title"],
+        "title_ja": item.get("title_ja", ""),
+        "description_ja": item.get("description_ja", ""),
         "description": item.get("description", ""),
         "context": item.get("context", ""),
         "source_clause": item["source_clause"],

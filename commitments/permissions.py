@@ -145,4 +145,4 @@ def require_report_for(user, side: str) -> None:
 def require_reader(request) -> None:
     """Refuse (403) a signed-in user who holds no role."""
     if not can_read(request.user):
-        raise PermissionDenied("Your account has no role in the tracker yet.")
+        raise PermissionDenied(_("Your account has no role in the tracker yet."))

@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import translation
 
 from declaration_tracker.core.cache import REFERENCE, cached
 
@@ -98,20 +99,22 @@ REFERENCE_SECONDS = 3600
 
 
 def pillar_choices() -> list[tuple[str, str]]:
-    """(slug, name) of every pillar, in order; cached until a pillar changes."""
+    """(slug, name) of every pillar, in order, names in the active language; cached (per
+    language) until a pillar changes."""
     return cached(
         REFERENCE,
-        "pillars",
-        lambda: list(Pillar.objects.order_by("position").values_list("slug", "name")),
+        f"pillars:{translation.get_language()}",
+        lambda: [(p.slug, str(p)) for p in Pillar.objects.order_by("position")],
         REFERENCE_SECONDS,
     )
 
 
 def organisation_choices() -> list[tuple[str, str]]:
-    """(slug, label) of every organisation; cached until an organisation changes."""
+    """(slug, label) of every organisation, in the active language; cached (per language)
+    until an organisation changes."""
     return cached(
         REFERENCE,
-        "organisations",
+        f"organisations:{translation.get_language()}",
         lambda: [(o.slug, str(o)) for o in Organisation.objects.all()],
         REFERENCE_SECONDS,
     )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from declaration_tracker.core.versioning import lock_for_write, versioned_save
 
-from . import permissions, selectors, sides, visibility
+from . import permissions, selectors, sides, trail_messages, visibility
 from .audit import acting_as
 from .audit import record as audit_record
 from .choices import Marking, Side, Status, TrailKind, counterpart
@@ -326,6 +326,8 @@ def _append(
     reported_progress: int | None = None,
     evidence_url: str = "",
     marking: str = Marking.BILATERAL,
+    message: str = "",
+    message_params: dict | None = None,
     save: bool = True,
 ) -> StatusUpdate:
     """Append an entry to a locked commitment's trail and move its official status and progress.
@@ -346,6 +348,8 @@ def _append(
         note=note,
         evidence_url=evidence_url,
         marking=marking,
+        message=message,
+        message_params=message_params or {},
         version=commitment.version + 1,
     )
     entry.full_clean(exclude=["commitment", "author"])
@@ -368,7 +372,7 @@ def commitment_progress_from_milestones(commitment: Commitment) -> int | None:
 
 
 def _milestones_changed(
-    commitment: Commitment, *, actor: User, reason: str, marking: str
+    commitment: Commitment, *, actor: User, reason: str, title: str, marking: str
 ) -> Commitment:
     """Roll milestone progress up into the (locked) commitment, recording any change; the
     entry names the milestone, so it carries the milestone's marking."""
@@ -383,8 +387,11 @@ def _milestones_changed(
             kind=TrailKind.PROGRESS,
             status=commitment.status,
             progress=progress,
-            note=_("Progress %(old)s%% → %(new)s%%: %(reason)s")
-            % {"old": commitment.progress, "new": progress, "reason": reason},
+            note=trail_messages.english(
+                reason, params := {"old": commitment.progress, "new": progress, "title": title}
+            ),
+            message=reason,
+            message_params=params,
             marking=marking,
         )
     return commitment
@@ -422,7 +429,8 @@ def milestone_create(
         _milestones_changed(
             locked,
             actor=actor,
-            reason=_("milestone “%(title)s” added") % {"title": title},
+            reason="milestone_added",
+            title=title,
             marking=marking,
         )
     return milestone
@@ -452,7 +460,7 @@ def milestone_update(
         actor=actor,
         expected_version=expected_version,
         changes=changes,
-        reason=_("milestone “%(title)s” changed"),
+        reason="milestone_changed",
     )
 
 
@@ -469,7 +477,7 @@ def milestone_complete(
         actor=actor,
         expected_version=expected_version,
         changes={"completed_on": completed_on or timezone.localdate()},
-        reason=_("milestone “%(title)s” done"),
+        reason="milestone_done",
     )
 
 
@@ -480,7 +488,7 @@ def milestone_reopen(*, milestone: Milestone, actor: User, expected_version: int
         actor=actor,
         expected_version=expected_version,
         changes={"completed_on": None},
-        reason=_("milestone “%(title)s” reopened"),
+        reason="milestone_reopened",
     )
 
 
@@ -499,7 +507,8 @@ def _milestone_write(
         _milestones_changed(
             commitment,
             actor=actor,
-            reason=reason % {"title": current.title},
+            reason=reason,
+            title=current.title,
             marking=current.marking,
         )
     return current
@@ -522,7 +531,8 @@ def milestone_delete(*, milestone: Milestone, actor: User, expected_version: int
             _milestones_changed(
                 commitment,
                 actor=actor,
-                reason=_("milestone “%(title)s” removed") % {"title": title},
+                reason="milestone_removed",
+                title=title,
                 marking=current.marking,
             )
 

@@ -26,6 +26,7 @@ class DemoUser:
     organisation: str
     pillars: tuple[str, ...] = ()
     superuser: bool = False
+    language: str = ""  # the saved language; blank: the browser's
 
 
 ALL_PILLARS = ("defence", "maritime", "industry", "technology", "multilateral", "dialogue")
@@ -46,11 +47,20 @@ DEMO_USERS = (
         Side.JAPAN,
         "jp-mod",
         ("maritime", "industry", "technology", "multilateral", "dialogue"),
+        language="ja",
     ),
     DemoUser("manager", "Demo Manager (India)", Role.MANAGER, Side.INDIA, "in-nscs", ALL_PILLARS),
-    DemoUser("manager_jp", "Demo Manager (Japan)", Role.MANAGER, Side.JAPAN, "jp-nss", ALL_PILLARS),
+    DemoUser(
+        "manager_jp",
+        "Demo Manager (Japan)",
+        Role.MANAGER,
+        Side.JAPAN,
+        "jp-nss",
+        ALL_PILLARS,
+        language="ja",
+    ),
     DemoUser("viewer", "Demo Viewer (India)", Role.VIEWER, Side.INDIA, "in-mea"),
-    DemoUser("viewer_jp", "Demo Viewer (Japan)", Role.VIEWER, Side.JAPAN, "jp-mofa"),
+    DemoUser("viewer_jp", "Demo Viewer (Japan)", Role.VIEWER, Side.JAPAN, "jp-mofa", language="ja"),
     # A viewer of neither government: sees what is marked public only, as a publication portal
     # or an answer to a parliamentary question would.
     DemoUser("public_reader", "Demo Public Reader", Role.VIEWER, "", ""),
@@ -106,6 +116,7 @@ def _demo_user(spec: DemoUser, password: str) -> User:
     user.last_name = DEMO_MARK
     user.email = f"{spec.username}@example.org"
     user.side = spec.side
+    user.language = spec.language
     user.organisation = (
         Organisation.objects.get(slug=spec.organisation) if spec.organisation else None
     )

@@ -1,10 +1,13 @@
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
+from django.conf import settings
 from django.contrib.auth import middleware
+from django.utils import translation
 
 # The API answers 401 itself (token or session); the admin has its own log-in; static files
 # and the calendar feed (a key in its URL) are reached without a session.
-OPEN_PREFIXES = ("/api/", "/admin/", "/static/")
+OPEN_PREFIXES = ("/api/", "/admin/", "/static/", "/i18n/")
+SET_LANGUAGE = "/i18n/setlang/"
 
 # Pages whose HTML is not ours: DRF's browsable API and Swagger UI (/api/docs/) carry inline
 # <style> blocks and style attributes in their templates.
@@ -32,3 +35,44 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         if request.path_info.startswith(INLINE_STYLE_PREFIXES) and parts.replace is None:
             parts.replace = {"style-src": [SELF, UNSAFE_INLINE]}
         return parts
+
+
+class UserLanguageMiddleware:
+    """The signed-in user's saved language, else what LocaleMiddleware took from the browser
+    (Accept-Language, or the language cookie), else English. Choosing a language in the
+    switcher (Django's set_language at /i18n/setlang/) saves it for a signed-in user.
+
+    API clients with a token are authenticated later, by the API itself: their responses
+    follow Accept-Language, as the API documents.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        saved = getattr(user, "language", "") if user and user.is_authenticated else ""
+        if saved and request.path != SET_LANGUAGE:
+            translation.activate(saved)
+            request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        if request.path == SET_LANGUAGE and request.method == "POST":
+            chosen = request.POST.get("language", "")
+            signed_in = user is not None and user.is_authenticated
+            if signed_in and chosen in dict(settings.LANGUAGES) and chosen != user.language:
+                user.__class__.objects.filter(pk=user.pk).update(language=chosen)
+        return response
+
+
+class TranslationResetMiddleware:
+    """Outermost: once a response is made, the thread's language is reset, so the language of
+    one request does not linger into code that runs after it (tests, a worker thread)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            return self.get_response(request)
+        finally:
+            translation.deactivate()

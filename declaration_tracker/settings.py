@@ -11,7 +11,6 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 RUN_DIR = BASE_DIR / ".run"
@@ -79,12 +78,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "declaration_tracker.middleware.TranslationResetMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "declaration_tracker.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the user is known: their saved language beats the browser's.
+    "declaration_tracker.middleware.UserLanguageMiddleware",
     "commitments.audit.AuditMiddleware",
     "declaration_tracker.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -94,8 +97,9 @@ MIDDLEWARE = [
 ]
 
 if not DEBUG:
-    # Static files from gunicorn in production; runserver serves them while debugging.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    # Static files from gunicorn in production (right after SecurityMiddleware); runserver
+    # serves them while debugging.
+    MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "declaration_tracker.urls"
 WSGI_APPLICATION = "declaration_tracker.wsgi.application"
@@ -154,8 +158,12 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Failures and lock-outs are still logged; not the banner on every manage.py command.
 AXES_VERBOSE = False
 
-LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en", _("English"))]
+# English by default; Japanese for whoever chooses it (their saved preference) or whose browser
+# asks for it (Accept-Language). Each language's name in itself, for the switcher.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("ja", "日本語")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["declaration_tracker.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -286,6 +294,11 @@ SPECTACULAR_SETTINGS = {
         "2025), their milestones, status trail and dialogue mechanisms.\n\n"
         "**Authentication**: `Authorization: Token KEY` (a key from `python manage.py "
         "drf_create_token USER`), or the browser session.\n\n"
+        "**Languages**: responses follow `Accept-Language` (`en`, the default, or `ja`): "
+        "labels such as `status_label`, and `title`, `description` and names, whose Japanese "
+        "is the tracker's unofficial translation (English where there is none). Both are also "
+        "given apart (`title_en`, `title_ja`, `name_en`, `name_ja`…). The declaration's "
+        "clauses stay in English, and notes as their authors wrote them.\n\n"
         "**No lost updates**: every single object carries an `ETag`; `PUT` and `PATCH` must send "
         "it back as `If-Match` (missing: 428, stale: 412).\n\n"
         '**Errors** share one body: `{"error": {"status", "code", "message", '

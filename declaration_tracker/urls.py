@@ -1,18 +1,22 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.i18n import JavaScriptCatalog
 
 from .dashboard.views import dashboard
 from .declaration.views import declaration_reader
 from .markings.views import marking_set
 
-admin.site.site_header = "India–Japan declaration tracker"
-admin.site.site_title = "Declaration tracker"
-admin.site.index_title = "Implementation of the Joint Declaration on Security Cooperation"
+admin.site.site_header = _("India–Japan declaration tracker")
+admin.site.site_title = _("Declaration tracker")
+admin.site.index_title = _("Implementation of the Joint Declaration on Security Cooperation")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("declaration_tracker.api.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("dialogues/", include("dialogues.urls")),
     path("", dashboard, name="dashboard"),
     path("declaration/", declaration_reader, name="declaration"),

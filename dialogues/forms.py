@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commitments.forms import MarkingField, offer_markings
 from declaration_tracker.core.forms import VersionField
+from declaration_tracker.core.i18n import localized
 
 from .choices import ActionItemState, Cadence, MeetingState
 
@@ -42,7 +43,7 @@ def describe_user(user) -> str:
 
 
 def describe_commitment(commitment) -> str:
-    return f"{commitment.code} {commitment.title}"
+    return f"{commitment.code} {localized(commitment, 'title')}"
 
 
 class CadenceForm(forms.Form):

@@ -23,6 +23,7 @@ def mechanism_load(
     wanted = {
         "pillar": item["pillar"],
         "name": item["name"],
+        "name_ja": item.get("name_ja", ""),
         "description": item.get("description", ""),
         "context": item.get("context", ""),
         "cadence": item.get("cadence", Cadence.UNSPECIFIED),

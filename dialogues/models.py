@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from commitments.choices import Side
 from commitments.models import Commitment, Declaration, Organisation, Pillar
 from commitments.models.markings import marking_constraint, marking_field
+from declaration_tracker.core.i18n import localized
 from declaration_tracker.core.models import FromDataFile, Versioned
 
 from .choices import CADENCE_MONTHS, ActionItemState, Cadence, MeetingState
@@ -58,6 +59,12 @@ class DialogueMechanism(FromDataFile):
         Declaration, on_delete=models.PROTECT, related_name="dialogue_mechanisms"
     )
     name = models.CharField(_("name"), max_length=200, unique=True)
+    name_ja = models.CharField(
+        _("name in Japanese"),
+        max_length=200,
+        blank=True,
+        help_text=_("The tracker's unofficial Japanese translation; empty: the English is shown."),
+    )
     description = models.TextField(
         _("description"), blank=True, help_text=_("What the declaration says of it.")
     )
@@ -103,7 +110,7 @@ class DialogueMechanism(FromDataFile):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return localized(self, "name")
 
     def next_due(self, last_held: datetime.date | None) -> datetime.date | None:
         """Return the date by which the next meeting is due: None for a mechanism without a

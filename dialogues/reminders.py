@@ -5,6 +5,7 @@ reminder sources when the app is ready (`DialoguesConfig.ready`)."""
 from django.urls import reverse
 
 from commitments.choices import ReminderKind
+from commitments.notifications.messages import Detail
 from commitments.notifications.selectors import (
     Audience,
     Candidate,
@@ -67,7 +68,7 @@ def mechanism_reminders(audience: Audience) -> list[Candidate]:
                         ReminderKind.MECHANISM,
                         f"mechanism:{mechanism.slug}",
                         mechanism.name,
-                        f"a meeting was due by {due:%d %b %Y} and none is planned",
+                        Detail("mechanism", {"due": due.isoformat()}),
                         reverse("dialogue-detail", args=[mechanism.slug]),
                     )
                 )

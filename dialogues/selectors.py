@@ -6,6 +6,7 @@ from django.db.models import F, Max, Min, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from commitments import visibility
+from declaration_tracker.core.i18n import in_japanese
 
 from .choices import MeetingState
 from .models import ActionItem, DialogueMechanism, Meeting, next_due, overdue_condition
@@ -42,12 +43,12 @@ def mechanisms_overdue(today: datetime.date) -> list[dict]:
             since=Coalesce("last_held", F("declaration__date")),
         )
         .filter(overdue_condition(today))
-        .values("slug", "name", "cadence", "last_held", "since")
+        .values("slug", "name", "name_ja", "cadence", "last_held", "since")
     )
     overdue = [
         {
             "slug": row["slug"],
-            "name": row["name"],
+            "name": row["name_ja"] if in_japanese() and row["name_ja"] else row["name"],
             "last_held": row["last_held"],
             "next_due": next_due(row["cadence"], row["since"]),
         }

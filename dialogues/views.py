@@ -13,7 +13,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from commitments import permissions, visibility
@@ -58,7 +59,7 @@ def _owner_choices(*include: int | None) -> list[User]:
 
 
 def _commitment_choices() -> list[Commitment]:
-    return list(Commitment.objects.only("id", "code", "title").order_by("code"))
+    return list(Commitment.objects.only("id", "code", "title", "title_ja").order_by("code"))
 
 
 # --------------------------------------------------------------------------- mechanisms
@@ -129,7 +130,8 @@ def mechanism_cadence(request, slug: str):
     """A manager sets the cadence both sides agreed (the declaration states few)."""
     permissions.require_reader(request)
     permissions.require(
-        permissions.is_manager(request.user), "Only a manager may set a mechanism's cadence."
+        permissions.is_manager(request.user),
+        gettext("Only a manager may set a mechanism's cadence."),
     )
     mechanism = _mechanism(slug, timezone.localdate())
     form = CadenceForm(request.POST)
@@ -141,7 +143,7 @@ def mechanism_cadence(request, slug: str):
         except ValidationError as error:
             form_add_errors(form, error)
         else:
-            messages.success(request, "The agreed cadence is saved.")
+            messages.success(request, gettext("The agreed cadence is saved."))
             return redirect("dialogue-detail", slug=slug)
     return _mechanism_page(request, mechanism, cadence_form=form)
 
@@ -161,10 +163,10 @@ def meeting_add(request, slug: str):
         except ValidationError as error:
             form_add_errors(form, error)
         else:
-            message = (
-                f"Meeting of {meeting.date:%d %B %Y} ({meeting.get_state_display().lower()}) "
-                "recorded."
-            )
+            message = gettext("Meeting of %(day)s (%(state)s) recorded.") % {
+                "day": formats.date_format(meeting.date, "DATE_FORMAT"),
+                "state": meeting.get_state_display().lower(),
+            }
             if is_htmx(request):
                 return _mechanism_page(request, _mechanism(slug, today), notice=message)
             messages.success(request, message)
@@ -291,7 +293,7 @@ def meeting_edit(request, pk: int):
             ),
         )
         if written.ok:
-            return _meeting_done(request, pk, "Meeting saved.")
+            return _meeting_done(request, pk, gettext("Meeting saved."))
         form, conflict = written.form, written.conflict
         meeting = conflict.object if conflict else meeting
     return _meeting_page(request, meeting, meeting_form=form, meeting_conflict=conflict)
@@ -320,7 +322,9 @@ def action_item_add(request, pk: int):
         except ValidationError as error:
             form_add_errors(form, error)
         else:
-            return _meeting_done(request, pk, f"Action item “{item.title}” added.")
+            return _meeting_done(
+                request, pk, gettext("Action item “%(title)s” added.") % {"title": item.title}
+            )
     return _meeting_page(request, meeting, item_form=form)
 
 
@@ -390,7 +394,11 @@ def action_item_edit(request, pk: int):
             rebuild=lambda retry, fresh: _item_edit_form(retry, fresh, request.user),
         )
         if written.ok:
-            return _meeting_done(request, meeting.pk, f"Action item “{written.saved.title}” saved.")
+            return _meeting_done(
+                request,
+                meeting.pk,
+                gettext("Action item “%(title)s” saved.") % {"title": written.saved.title},
+            )
         form, conflict = written.form, written.conflict
         item = conflict.object if conflict else item
     return render(
@@ -423,8 +431,11 @@ def _action_item_state(request, item: ActionItem):
             return _meeting_done(
                 request,
                 written.saved.meeting_id,
-                f"Action item “{written.saved.title}” is now "
-                f"{written.saved.get_state_display().lower()}.",
+                gettext("Action item “%(title)s” is now %(state)s.")
+                % {
+                    "title": written.saved.title,
+                    "state": written.saved.get_state_display().lower(),
+                },
             )
         form, conflict = written.form, written.conflict
         item = conflict.object if conflict else item

@@ -73,6 +73,10 @@ RULES = {
     "accounts/password_reset/done/": PUBLIC,
     "accounts/reset/<uidb64>/<token>/": PUBLIC,
     "accounts/reset/done/": PUBLIC,
+    # the language switcher (Django's set_language): a GET goes back to the page
+    "i18n/setlang/": (302,) * 7,
+    # the JavaScript catalogue of the charts' words: any signed-in user
+    "jsi18n/": (302, 200, 200, 200, 200, 200, 200),
     # the API: the schema and its docs describe, they hold no data
     "api/schema/": PUBLIC,
     "api/docs/": PUBLIC,

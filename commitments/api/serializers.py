@@ -10,30 +10,71 @@ from declaration_tracker.api.serializers import (
     StrictSerializer,
     StrictSlugRelatedField,
 )
+from declaration_tracker.core.i18n import localized
 
 from .. import visibility
 from ..choices import CommitmentStrength, Marking, MilestoneState, Side, Status
 from ..models import Commitment, Milestone, Organisation, Pillar, StatusUpdate, User
 
+LOCALIZED = (
+    "In the language the request asks for (Accept-Language: `en` or `ja`); the Japanese is "
+    "the tracker's unofficial translation, English where there is none."
+)
 
-class PillarSerializer(serializers.ModelSerializer):
+
+class LocalizedField(serializers.CharField):
+    """A text field in the request's language: its `_ja` translation for Japanese, if any."""
+
+    def __init__(self, field: str, **kwargs):
+        self.localized_field = field
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("source", "*")
+        kwargs.setdefault("help_text", LOCALIZED)
+        super().__init__(**kwargs)
+
+    def to_representation(self, obj) -> str:
+        return localized(obj, self.localized_field)
+
+
+class NamedInBothLanguages(serializers.Serializer):
+    """A name in the request's language, and in each language apart."""
+
+    name = LocalizedField("name")
+    name_en = serializers.CharField(source="name", read_only=True, help_text="In English.")
+    name_ja = serializers.CharField(
+        read_only=True, help_text="The tracker's unofficial Japanese translation."
+    )
+
+
+class PillarSerializer(NamedInBothLanguages, serializers.ModelSerializer):
     commitment_count = serializers.IntegerField(read_only=True, help_text="Its commitments.")
+    description = LocalizedField("description")
 
     class Meta:
         model = Pillar
-        fields = ["slug", "code_prefix", "name", "description", "commitment_count"]
+        fields = [
+            "slug",
+            "code_prefix",
+            "name",
+            "name_en",
+            "name_ja",
+            "description",
+            "commitment_count",
+        ]
 
 
 class PillarBriefSerializer(serializers.ModelSerializer):
+    name = LocalizedField("name")
+
     class Meta:
         model = Pillar
         fields = ["slug", "name"]
 
 
-class OrganisationSerializer(serializers.ModelSerializer):
+class OrganisationSerializer(NamedInBothLanguages, serializers.ModelSerializer):
     class Meta:
         model = Organisation
-        fields = ["slug", "name", "acronym", "side", "kind", "inferred"]
+        fields = ["slug", "name", "name_en", "name_ja", "acronym", "side", "kind", "inferred"]
         extra_kwargs = {
             "side": {"help_text": "`india`, `japan`, or `other` for a body of neither side."},
             "inferred": {"help_text": "The declaration does not name it: the tracker inferred it."},
@@ -186,6 +227,18 @@ class CommitmentSerializer(StrictModelSerializer):
     awaiting_since = serializers.DateTimeField(
         read_only=True, allow_null=True, help_text="Since when that side is awaited, or null."
     )
+    title = LocalizedField("title")
+    description = LocalizedField("description")
+    title_en = serializers.CharField(source="title", read_only=True, help_text="In English.")
+    title_ja = serializers.CharField(
+        read_only=True, help_text="The tracker's unofficial Japanese translation; may be empty."
+    )
+    description_en = serializers.CharField(
+        source="description", read_only=True, help_text="In English."
+    )
+    description_ja = serializers.CharField(
+        read_only=True, help_text="The tracker's unofficial Japanese translation; may be empty."
+    )
     context = serializers.CharField(
         read_only=True,
         help_text="Background the tracker or its analysts add, apart from the declaration's "
@@ -205,7 +258,11 @@ class CommitmentSerializer(StrictModelSerializer):
             "url",
             "pillar",
             "title",
+            "title_en",
+            "title_ja",
             "description",
+            "description_en",
+            "description_ja",
             "context",
             "marking",
             "source_clause",
@@ -259,9 +316,13 @@ class CommitmentSerializer(StrictModelSerializer):
         return {
             "code": commitment.code,
             "url": self._url(commitment),
-            "pillar": {"slug": pillar.slug, "name": pillar.name},
-            "title": commitment.title,
-            "description": commitment.description,
+            "pillar": {"slug": pillar.slug, "name": localized(pillar, "name")},
+            "title": localized(commitment, "title"),
+            "title_en": commitment.title,
+            "title_ja": commitment.title_ja,
+            "description": localized(commitment, "description"),
+            "description_en": commitment.description,
+            "description_ja": commitment.description_ja,
             "context": commitment.context,
             "marking": commitment.marking,
             "source_clause": commitment.source_clause,
@@ -351,7 +412,9 @@ def sides_representation(commitment: Commitment, reader) -> dict:
 def _organisation(o: Organisation) -> dict:
     return {
         "slug": o.slug,
-        "name": o.name,
+        "name": localized(o, "name"),
+        "name_en": o.name,
+        "name_ja": o.name_ja,
         "acronym": o.acronym,
         "side": o.side,
         "kind": o.kind,

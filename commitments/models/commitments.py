@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from declaration_tracker.core.i18n import localized
 from declaration_tracker.core.models import FromDataFile, Versioned
 
 from ..choices import (
@@ -40,8 +41,19 @@ class Commitment(FromDataFile, Versioned):
         Pillar, verbose_name=_("pillar"), on_delete=models.PROTECT, related_name="commitments"
     )
     title = models.CharField(_("title"), max_length=255)
+    title_ja = models.CharField(
+        _("title in Japanese"),
+        max_length=255,
+        blank=True,
+        help_text=_("The tracker's unofficial Japanese translation; empty: the English is shown."),
+    )
     description = models.TextField(
         _("description"), blank=True, help_text=_("What the declaration says of the undertaking.")
+    )
+    description_ja = models.TextField(
+        _("description in Japanese"),
+        blank=True,
+        help_text=_("The tracker's unofficial Japanese translation; empty: the English is shown."),
     )
     source_clause = models.TextField(
         _("source clause"), help_text=_("The declaration's words, verbatim.")
@@ -197,7 +209,7 @@ class Commitment(FromDataFile, Versioned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.title}"
+        return f"{self.code} {localized(self, 'title')}"
 
     def get_absolute_url(self) -> str:
         return reverse("admin:commitments_commitment_change", args=[self.pk])

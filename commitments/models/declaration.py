@@ -4,6 +4,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from declaration_tracker.core.i18n import localized
+
 from ..declaration_layout import declaration_paragraphs
 
 
@@ -38,7 +40,19 @@ class Pillar(models.Model):
         validators=[RegexValidator(r"^[A-Z]{3}$", _("Three capital letters, e.g. MAR."))],
     )
     name = models.CharField(_("name"), max_length=120, unique=True)
+    name_ja = models.CharField(
+        _("name in Japanese"),
+        max_length=120,
+        blank=True,
+        help_text=_("The tracker's unofficial Japanese translation; empty: the English is shown."),
+    )
     description = models.CharField(_("description"), max_length=255)
+    description_ja = models.CharField(
+        _("description in Japanese"),
+        max_length=255,
+        blank=True,
+        help_text=_("The tracker's unofficial Japanese translation; empty: the English is shown."),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -47,4 +61,4 @@ class Pillar(models.Model):
         ordering = ["position", "slug"]
 
     def __str__(self) -> str:
-        return self.name
+        return localized(self, "name")

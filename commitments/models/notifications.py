@@ -86,6 +86,13 @@ class Reminder(models.Model):
     )
     title = models.CharField(_("title"), max_length=400)
     detail = models.CharField(_("detail"), max_length=200, blank=True)
+    detail_message = models.CharField(
+        _("detail's message"),
+        max_length=20,
+        blank=True,
+        help_text=_("The detail as a message key, read in each reader's language."),
+    )
+    detail_params = models.JSONField(_("detail's parameters"), default=dict, blank=True)
     path = models.CharField(_("page"), max_length=200, help_text=_("Its page in the tracker."))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

@@ -70,6 +70,16 @@ class StatusUpdate(AppendOnly):
     marking = marking_field(
         _("Who may read its note and evidence link; the statuses it records are for both sides.")
     )
+    message = models.CharField(
+        _("tracker's message"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "For a note the tracker wrote: its key, so each reader reads it in their "
+            "language (`commitments.trail_messages`)."
+        ),
+    )
+    message_params = models.JSONField(_("message parameters"), default=dict, blank=True)
     version = models.PositiveIntegerField(
         _("commitment version"), help_text=_("The commitment's version this entry produced.")
     )

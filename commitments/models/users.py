@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from declaration_tracker.core.i18n import localized
+
 from ..choices import DEFAULT_TIME_ZONES, OrganisationKind, OrganisationSide, Side
 from .declaration import Pillar
 
@@ -22,6 +24,12 @@ def validate_time_zone(value: str) -> None:
 class Organisation(models.Model):
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_ja = models.CharField(
+        _("name in Japanese"),
+        max_length=200,
+        blank=True,
+        help_text=_("The tracker's unofficial Japanese translation; empty: the English is shown."),
+    )
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
     side = models.CharField(_("side"), max_length=10, choices=OrganisationSide.choices)
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
@@ -48,7 +56,7 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         if self.acronym:
             return f"{self.acronym} ({self.get_side_display()})"
-        return f"{self.name} ({self.get_side_display()})"
+        return f"{localized(self, 'name')} ({self.get_side_display()})"
 
 
 class User(AbstractUser):
@@ -69,6 +77,13 @@ class User(AbstractUser):
         blank=True,
         validators=[validate_time_zone],
         help_text=_("Left blank, Asia/Kolkata for India and Asia/Tokyo for Japan."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The tracker's language for this user; blank: their browser's."),
     )
     pillars = models.ManyToManyField(
         Pillar,

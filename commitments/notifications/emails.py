@@ -4,12 +4,19 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from ..choices import ReminderKind
 from ..models import Digest, Reminder
 
 
 def digest_render(digest: Digest, reminders: list[Reminder]) -> EmailMultiAlternatives:
+    """The digest e-mail, in its recipient's language (their saved one, else English)."""
+    with translation.override(digest.recipient.language or settings.LANGUAGE_CODE):
+        return _digest_render(digest, reminders)
+
+
+def _digest_render(digest: Digest, reminders: list[Reminder]) -> EmailMultiAlternatives:
     groups = [
         (label, [r for r in reminders if r.kind == kind])
         for kind, label in ReminderKind.choices

@@ -25,8 +25,9 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 
 from .. import visibility
-from ..choices import DigestState, ReminderKind, Role, Side, Status
+from ..choices import DigestState, ReminderKind, Role, Status
 from ..models import Commitment, Digest, Milestone, Reminder, ReminderPreference, User
+from .messages import Detail
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ class Candidate:
     kind: str
     item_key: str
     title: str
-    detail: str
+    detail: Detail
     path: str
 
 
@@ -137,7 +138,7 @@ def deadline_candidates(
     managers = _managers_by_pillar(audience.users.keys())
     found: list[Candidate] = []
 
-    def add(recipient: int, kind: str, named: tuple[str, str, str], detail: str) -> None:
+    def add(recipient: int, kind: str, named: tuple[str, str, str], detail: Detail) -> None:
         # Nobody hears of an item they may not read (its title is in the reminder).
         if audience.wants(recipient, kind) and visibility.shows(
             audience.users[recipient], row["marking"]
@@ -147,28 +148,20 @@ def deadline_candidates(
 
     for row in rows:
         named = item(row)
-        due = f"{row['due_date']:%d %b %Y}"
+        due = row["due_date"].isoformat()
         days_left = (row["due_date"] - day).days
         owner = row["owner_id"]
         if owner is not None:
             if days_left == 0:
-                add(owner, ReminderKind.DUE_TODAY, named, "due today")
+                add(owner, ReminderKind.DUE_TODAY, named, Detail("due_today", {}))
             elif days_left > 0 and days_left in audience.lead_days(owner):
-                add(
-                    owner,
-                    ReminderKind.DUE_SOON,
-                    named,
-                    f"due {due}, in {days_left} day{'s' if days_left > 1 else ''}",
-                )
+                detail = Detail("due_in", {"due": due, "days": days_left})
+                add(owner, ReminderKind.DUE_SOON, named, detail)
             elif -days_left in late:
-                add(
-                    owner,
-                    ReminderKind.OVERDUE,
-                    named,
-                    f"due {due}, {-days_left} day{'s' if days_left < -1 else ''} overdue",
-                )
+                detail = Detail("overdue", {"due": due, "days": -days_left})
+                add(owner, ReminderKind.OVERDUE, named, detail)
         if -days_left == escalate_on:
-            detail = f"due {due}, over {rules['escalate_after_days']} days overdue"
+            detail = Detail("escalation", {"due": due, "days": rules["escalate_after_days"]})
             for recipient in {row["commitment__responsible_id"], *managers.get(pillar_id(row), ())}:
                 if recipient is not None and recipient != owner:
                     add(recipient, ReminderKind.ESCALATION, named, detail)
@@ -228,7 +221,7 @@ def stale_commitment_reminders(audience: Audience) -> list[Candidate]:
             ReminderKind.STALE,
             f"commitment:{row['code']}",
             f"{row['code']}: {row['title']}",
-            f"no status update since {row['last_day']:%d %b %Y}",
+            Detail("stale", {"since": row["last_day"].isoformat()}),
             commitment_path(row["code"]),
         )
         for row in rows
@@ -259,8 +252,9 @@ def awaiting_confirmation_reminders(audience: Audience) -> list[Candidate]:
         analysts[pillar_id, side].add(user_id)
     found = []
     for row in rows:
-        side = Side(row["awaiting_side"]).label
-        detail = f"awaiting {side}'s confirmation since {row['since_day']:%d %b %Y}"
+        detail = Detail(
+            "awaiting", {"side": row["awaiting_side"], "since": row["since_day"].isoformat()}
+        )
         recipients = {row["responsible_id"], *analysts[row["pillar_id"], row["awaiting_side"]]}
         for recipient in sorted(r for r in recipients if r is not None):
             if audience.wants(recipient, ReminderKind.AWAITING):

@@ -75,7 +75,9 @@ def reminders_claim(candidates: list[Candidate], *, now: datetime.datetime) -> S
                 kind=c.kind,
                 item_key=c.item_key,
                 title=c.title[:400],
-                detail=c.detail[:200],
+                detail=c.detail.english[:200],
+                detail_message=c.detail.key,
+                detail_params=c.detail.params,
                 path=c.path,
             )
             for c in items

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from declaration_tracker.core.timezones import local_today
@@ -41,7 +42,15 @@ def notification_list(request):
         reminders_readable(
             user,
             Reminder.objects.filter(recipient=user, day__gte=since).only(
-                "id", "day", "kind", "title", "detail", "path", "item_key"
+                "id",
+                "day",
+                "kind",
+                "title",
+                "detail",
+                "detail_message",
+                "detail_params",
+                "path",
+                "item_key",
             ),
         ),
         key=lambda r: (-r.day.toordinal(), KIND_RANK.get(r.kind, len(KIND_RANK)), r.title, r.pk),
@@ -83,6 +92,6 @@ def reminder_preferences(request):
         except ValidationError as error:
             form_add_errors(form, error)
         else:
-            messages.success(request, "Your reminder preferences are saved.")
+            messages.success(request, gettext("Your reminder preferences are saved."))
             return redirect("reminder-preferences")
     return render(request, "commitments/reminder_preferences.html", {"form": form})

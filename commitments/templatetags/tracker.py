@@ -1,9 +1,25 @@
 from django import template
 
+from declaration_tracker.core.i18n import is_translation, localized
+
 from ..audit.recording import value_labels
 from ..choices import MARKING_HELP, Marking, MilestoneState, Side, Status, counterpart
 
 register = template.Library()
+
+
+@register.filter
+def loc(obj, field: str) -> str:
+    """A row's text in the reader's language: its unofficial Japanese, else its English."""
+    return localized(obj, field)
+
+
+@register.filter
+def translated(obj, field: str) -> bool:
+    """Whether `loc` gives the tracker's unofficial translation (to label it so)."""
+    return is_translation(obj, field)
+
+
 STATUS_LABELS = dict(Status.choices)
 MILESTONE_STATE_LABELS = dict(MilestoneState.choices)
 
@@ -38,10 +54,14 @@ def milestone_state_label(value: str) -> str:
 @register.filter
 def audit_value(value, field: str = "") -> str:
     """A recorded value in words: codes as labels, lists joined, nothing as a dash, yes/no."""
+    from django.utils.translation import gettext
+
     if value is None or value == "" or value == []:
         return "—"
+    if value == "restricted":
+        return gettext("restricted")
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     return str(value_labels().get(field, {}).get(value, value))
@@ -82,3 +102,58 @@ def marking_control(context, kind: str, item, pillar_id: int):
         "next": request.get_full_path(),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.filter
+def trail_note(entry) -> str:
+    """A trail entry's note in the reader's language where the tracker wrote it."""
+    from ..trail_messages import rendered
+
+    return rendered(entry)
+
+
+@register.filter
+def reminder_detail(reminder) -> str:
+    """A reminder's detail in the reader's language."""
+    from ..notifications.messages import shown
+
+    return shown(reminder)
+
+
+@register.filter
+def content_type_name(content_type) -> str:
+    """A kind of object in the reader's language: the model's own verbose name."""
+    model = content_type.model_class()
+    return str(model._meta.verbose_name) if model else content_type.name
+
+
+@register.filter
+def audit_field_label(event, field: str) -> str:
+    """A changed field's name in the reader's language: the model field's verbose name."""
+    model = event.content_type.model_class()
+    try:
+        return str(model._meta.get_field(field).verbose_name)
+    except Exception:
+        return field.replace("_", " ")
+
+
+@register.simple_tag
+def english_content(obj=None, field: str = ""):
+    """` lang="en"` for English content shown in a page of another language (the declaration's
+    words, the tracker's context, a text with no translation), so readers and assistive
+    technology know its language."""
+    from django.utils.html import mark_safe
+    from django.utils.translation import get_language
+
+    if (get_language() or "en").startswith("en"):
+        return ""
+    if obj is not None and field and is_translation(obj, field):
+        return ""
+    return mark_safe(' lang="en"')
+
+
+@register.filter
+def audit_coded(field: str) -> bool:
+    """Whether the audit log shows a field's values in the reader's words (coded values:
+    choices, yes/no); the others are recorded text, shown as recorded."""
+    return field in value_labels() or field in ("established", "inferred", "is_active")

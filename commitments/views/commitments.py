@@ -7,6 +7,8 @@ from django.db.models import Count
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from declaration_tracker.core.versioning import StaleVersionError
@@ -26,14 +28,14 @@ from ..forms import AssessmentConfirmForm, MilestoneForm, StatusUpdateForm
 from ..models import Commitment, Milestone
 
 SORTS = {
-    "code": "Code",
-    "title": "Title",
-    "status": "Status",
-    "-progress": "Progress (high first)",
-    "progress": "Progress (low first)",
-    "target_date": "Target date",
-    "-updated_at": "Recently changed",
-    "priority": "Priority",
+    "code": _("Code"),
+    "title": _("Title"),
+    "status": _("Official status"),
+    "-progress": _("Progress (high first)"),
+    "progress": _("Progress (low first)"),
+    "target_date": _("Target date"),
+    "-updated_at": _("Recently changed"),
+    "priority": _("Priority"),
 }
 PAGE_SIZES = (25, 50, 100, 200, 500)
 
@@ -180,7 +182,7 @@ def _page(request, commitment: Commitment, **extra):
     context["partners"] = list(commitment.partners.all())
     context["organisations_by_side"] = [
         (label, [o for o in commitment.lead_organisations.all() if o.side == side])
-        for side, label in (("india", "India"), ("japan", "Japan"))
+        for side, label in Side.choices
     ]
     return render(request, "commitments/commitment_detail.html", context)
 
@@ -258,7 +260,10 @@ def status_update(request, code: str):
         return refused
     entry = written.saved
     return _done(
-        request, commitment, f"{Side(entry.side).label}'s assessment of {commitment.code} recorded."
+        request,
+        commitment,
+        gettext("%(side)s's assessment of %(code)s recorded.")
+        % {"side": Side(entry.side).label, "code": commitment.code},
     )
 
 
@@ -315,8 +320,12 @@ def assessment_confirm(request, code: str):
     return _done(
         request,
         commitment,
-        f"{Side(entry.side).label} confirmed {Side(counterpart(entry.side)).label}'s "
-        f"assessment of {commitment.code}.",
+        gettext("%(side)s confirmed %(other)s's assessment of %(code)s.")
+        % {
+            "side": Side(entry.side).label,
+            "other": Side(counterpart(entry.side)).label,
+            "code": commitment.code,
+        },
     )
 
 
@@ -335,7 +344,11 @@ def milestone_add(request, code: str):
         except ValidationError as error:
             form_add_errors(form, error)
         else:
-            return _done(request, commitment, f"Milestone added to {commitment.code}.")
+            return _done(
+                request,
+                commitment,
+                gettext("Milestone added to %(code)s.") % {"code": commitment.code},
+            )
     return _answer(request, commitment, milestone_form=form)
 
 
@@ -376,7 +389,7 @@ def milestone_edit(request, code: str, pk: int):
             rebuild=lambda retry, fresh: MilestoneForm(retry, instance=fresh, user=request.user),
         )
         if written.ok:
-            return _done(request, commitment, "Milestone saved.")
+            return _done(request, commitment, gettext("Milestone saved."))
         form = written.form
         conflict = written.conflict.object if written.conflict else None
     template = (
@@ -408,10 +421,15 @@ def milestone_done(request, code: str, pk: int):
     except StaleVersionError:
         messages.error(
             request,
-            f"“{milestone.title}” was changed by someone else since you loaded the page; "
-            "it is shown as it is now. Check it and mark it done again if it still is.",
+            gettext(
+                "“%(title)s” was changed by someone else since you loaded the page; it is shown "
+                "as it is now. Check it and mark it done again if it still is."
+            )
+            % {"title": milestone.title},
         )
         if is_htmx(request):
             return _answer(request, _commitment(code))
         return redirect("commitment-detail", code=code)
-    return _done(request, commitment, f"“{milestone.title}” marked done.")
+    return _done(
+        request, commitment, gettext("“%(title)s” marked done.") % {"title": milestone.title}
+    )

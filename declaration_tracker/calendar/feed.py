@@ -12,17 +12,21 @@ from urllib.parse import urlencode
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from icalendar import Calendar, Event, vDuration
 
 from commitments import permissions, visibility
 from commitments.choices import MilestoneState
 from commitments.models import CalendarFeedToken, Milestone, User
 from commitments.selectors import milestone_list
+from declaration_tracker.core.i18n import localized
 from dialogues.choices import MeetingState
 from dialogues.models import Meeting
 from dialogues.selectors import meeting_list
 
-CALENDAR_NAME = "India–Japan declaration tracker"
+CALENDAR_NAME = _("India–Japan declaration tracker")
 PRODID = "-//India–Japan declaration tracker//Calendar feed//EN"
 UID_DOMAIN = "declaration-tracker"
 # How far back the feed reaches: older rows only make the download bigger.
@@ -79,13 +83,13 @@ def _milestone_event(milestone: Milestone, today: datetime.date) -> Event:
     commitment = milestone.commitment
     state = milestone.state_on(today)
     done = state == MilestoneState.DONE
-    summary = f"{commitment.code}: {milestone.title}" + (" (done)" if done else "")
+    summary = f"{commitment.code}: {milestone.title}" + (f" ({gettext('done')})" if done else "")
     lines = [
-        f"{commitment.code} {commitment.title}",
-        f"Pillar: {commitment.pillar.name}",
-        f"Owner: {milestone.owner or 'nobody yet'}",
-        f"State: {MilestoneState(state).label}"
-        + (f" on {milestone.completed_on.isoformat()}" if done else ""),
+        f"{commitment.code} {localized(commitment, 'title')}",
+        gettext("Pillar: %(pillar)s") % {"pillar": localized(commitment.pillar, "name")},
+        gettext("Owner: %(owner)s") % {"owner": milestone.owner or gettext("nobody yet")},
+        gettext("State: %(state)s") % {"state": MilestoneState(state).label}
+        + (f" ({milestone.completed_on.isoformat()})" if done else ""),
     ]
     return _day_event(
         uid=f"milestone-{milestone.pk}",
@@ -100,7 +104,10 @@ def _milestone_event(milestone: Milestone, today: datetime.date) -> Event:
 
 def _meeting_event(meeting: Meeting) -> Event:
     mechanism = meeting.mechanism
-    lines = [f"Pillar: {mechanism.pillar.name}", f"State: {meeting.get_state_display()}"]
+    lines = [
+        gettext("Pillar: %(pillar)s") % {"pillar": localized(mechanism.pillar, "name")},
+        gettext("State: %(state)s") % {"state": meeting.get_state_display()},
+    ]
     if meeting.outcome_summary:
         lines += ["", meeting.outcome_summary]
     fields = {"location": meeting.place} if meeting.place else {}
@@ -108,7 +115,7 @@ def _meeting_event(meeting: Meeting) -> Event:
         uid=f"meeting-{meeting.pk}",
         day=meeting.date,
         row=meeting,
-        summary=mechanism.name,
+        summary=localized(mechanism, "name"),
         description="\n".join(lines),
         url=f"{settings.SITE_URL}/dialogues/{mechanism.slug}/",
         status=MEETING_STATUS[meeting.state],
@@ -123,9 +130,15 @@ def calendar_feed_build(*, user: User, today: datetime.date, mine: bool = False)
     meetings of the mechanisms they lead; two queries whatever the number of rows.
     """
     permissions.require(permissions.can_read(user))
+    # In the subscriber's language: a calendar application sends none worth following.
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        return _calendar(user=user, today=today, mine=mine)
+
+
+def _calendar(*, user: User, today: datetime.date, mine: bool) -> bytes:
     calendar = Calendar.new(
         prodid=PRODID,
-        name=CALENDAR_NAME,
+        name=str(CALENDAR_NAME),
         uid=f"calendar-{user.pk}{'-mine' if mine else ''}@{UID_DOMAIN}",
     )
     # RFC 7986 requires VALUE=DURATION, which icalendar's refresh_interval leaves out.

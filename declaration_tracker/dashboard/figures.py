@@ -9,9 +9,10 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from commitments import visibility
+from commitments import trail_messages, visibility
 from commitments.choices import CommitmentStrength, LeadSide, MilestoneState, Side, Status
 from commitments.models import Commitment, Milestone, Pillar
 from commitments.selectors import (
@@ -22,6 +23,7 @@ from commitments.selectors import (
     status_update_list,
 )
 from declaration_tracker.core.cache import DASHBOARD, cached, invalidate
+from declaration_tracker.core.i18n import in_japanese, localized
 from dialogues.selectors import mechanisms_overdue
 
 CACHE_SECONDS = 300
@@ -103,7 +105,7 @@ def dashboard_figures(user, today: datetime.date | None = None) -> dict:
     overall = _summed(groups)
     pillars = [
         pillar | _summed([g for g in groups if g["pillar_id"] == pillar["id"]])
-        for pillar in Pillar.objects.order_by("position").values("id", "slug", "name")
+        for pillar in Pillar.objects.order_by("position").values("id", "slug", "name", "name_ja")
     ]
     sides = {side: _summed([g for g in groups if g["lead_side"] == side]) for side in LeadSide}
     strengths = {
@@ -143,7 +145,7 @@ def dashboard_figures(user, today: datetime.date | None = None) -> dict:
         "pillars": [
             {
                 "slug": p["slug"],
-                "name": p["name"],
+                "name": (p["name_ja"] if in_japanese() and p["name_ja"] else p["name"]),
                 "commitments": p["total"],
                 "progress": p["progress"],
                 "by_status": _mix(p, pillar=p["slug"]),
@@ -155,7 +157,9 @@ def dashboard_figures(user, today: datetime.date | None = None) -> dict:
         "lead_sides": [
             {
                 "lead_side": side,
-                "label": f"{label}-led" if side != LeadSide.JOINT else str(label),
+                "label": _("%(side)s-led") % {"side": label}
+                if side != LeadSide.JOINT
+                else str(label),
                 "commitments": sides[side]["total"],
                 "progress": sides[side]["progress"],
                 "by_status": _mix(sides[side], lead_side=side),
@@ -194,7 +198,7 @@ def dashboard_figures(user, today: datetime.date | None = None) -> dict:
             "items": [
                 {
                     "code": c.code,
-                    "title": c.title,
+                    "title": localized(c, "title"),
                     "status": c.status,
                     "updated_at": c.updated_at,
                     "link": reverse("commitment-detail", args=[c.code]),
@@ -205,7 +209,7 @@ def dashboard_figures(user, today: datetime.date | None = None) -> dict:
         "recent_activity": [
             {
                 "code": u.commitment.code,
-                "title": u.commitment.title,
+                "title": localized(u.commitment, "title"),
                 "at": u.created_at,
                 "author": str(u.author),
                 "side": u.side,
@@ -214,7 +218,7 @@ def dashboard_figures(user, today: datetime.date | None = None) -> dict:
                 "from_status": u.from_status,
                 "to_status": u.to_status,
                 "to_progress": u.to_progress,
-                "note": u.note,
+                "note": trail_messages.rendered(u),
                 "withheld": u.withheld,
                 "link": reverse("commitment-detail", args=[u.commitment.code]),
             }
@@ -242,7 +246,8 @@ def dashboard_figures_cached(user, today: datetime.date | None = None) -> dict:
     """The dashboard figures from the cache, computed again after any write (see `generations`);
     one copy per set of release markings readers hold."""
     today = today or timezone.localdate()
-    key = f"{today.isoformat()}:{visibility.scope(user)}"
+    # One copy per language too: labels, names and the tracker's notes are in the reader's.
+    key = f"{today.isoformat()}:{visibility.scope(user)}:{translation.get_language()}"
     return cached(DASHBOARD, key, lambda: dashboard_figures(user, today), CACHE_SECONDS)
 
 

@@ -20,12 +20,12 @@ def declaration_reader(request):
         return render(request, "commitments/declaration.html", {"declaration": None})
     commitments = list(
         Commitment.objects.filter(declaration=declaration)
-        .only("code", "title", "status", "source_clause", "clause_part", "paragraph")
+        .only("code", "title", "title_ja", "status", "source_clause", "clause_part", "paragraph")
         .order_by("code")
     )
     mechanisms = list(
         DialogueMechanism.objects.filter(declaration=declaration)
-        .only("slug", "name", "established", "source_clause", "paragraph")
+        .only("slug", "name", "name_ja", "established", "source_clause", "paragraph")
         .order_by("name")
     )
     for commitment in commitments:

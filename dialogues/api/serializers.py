@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from commitments import visibility
 from commitments.api.serializers import (
+    NamedInBothLanguages,
     OrganisationSerializer,
     PillarBriefSerializer,
     UserBriefSerializer,
@@ -14,7 +15,10 @@ from declaration_tracker.api.serializers import StrictModelSerializer, StrictSlu
 from ..models import ActionItem, DialogueMechanism, Meeting
 
 
-class DialogueMechanismSerializer(serializers.ModelSerializer):
+class DialogueMechanismSerializer(NamedInBothLanguages, serializers.ModelSerializer):
+    cadence_label = serializers.CharField(
+        source="get_cadence_display", read_only=True, help_text="The cadence in words."
+    )
     pillar = PillarBriefSerializer(read_only=True)
     lead_organisations = OrganisationSerializer(many=True, read_only=True)
     leads = UserBriefSerializer(many=True, read_only=True)
@@ -38,9 +42,12 @@ class DialogueMechanismSerializer(serializers.ModelSerializer):
         fields = [
             "slug",
             "name",
+            "name_en",
+            "name_ja",
             "description",
             "context",
             "cadence",
+            "cadence_label",
             "pillar",
             "lead_organisations",
             "leads",

@@ -7,8 +7,17 @@
     off_track: "#b91c1c", completed: "#1e40af", discontinued: "#9ca3af",
   };
 
+  // The interface's words in the page's language: Django's JavaScript catalogue (/jsi18n/).
+  const gettext = window.gettext || ((text) => text);
+
   // Break a long label into lines of at most `width` characters (Chart.js draws arrays as lines).
   function wrap(text, width) {
+    if (!text.includes(" ")) {
+      // A language written without spaces (Japanese): break every `width` characters.
+      const pieces = [];
+      for (let i = 0; i < text.length; i += width) pieces.push(text.slice(i, i + width));
+      return pieces;
+    }
     const lines = [];
     let line = "";
     text.split(" ").forEach((word) => {
@@ -47,7 +56,7 @@
       options: {
         maintainAspectRatio: false,
         plugins: {
-          title: { display: true, text: "Status mix per pillar" },
+          title: { display: true, text: gettext("Status mix per pillar") },
           legend: { position: "bottom", labels: { boxWidth: 12 } },
         },
         scales: {
@@ -66,13 +75,13 @@
       type: "bar",
       data: {
         labels: figures.pillars.map((p) => wrap(p.name, 18)),
-        datasets: [{ label: "Mean progress (%)", data: figures.pillars.map((p) => p.progress),
+        datasets: [{ label: gettext("Mean progress (%)"), data: figures.pillars.map((p) => p.progress),
                      backgroundColor: "#1e40af" }],
       },
       options: {
         maintainAspectRatio: false,
         indexAxis: "y",
-        plugins: { title: { display: true, text: "Progress per pillar" }, legend: { display: false } },
+        plugins: { title: { display: true, text: gettext("Progress per pillar") }, legend: { display: false } },
         scales: {
           x: { min: 0, max: 100 },
           y: { ticks: { autoSkip: false, font: { size: 10 } } },
@@ -94,7 +103,7 @@
       },
       options: {
         maintainAspectRatio: false,
-        plugins: { title: { display: true, text: "Who leads" } },
+        plugins: { title: { display: true, text: gettext("Who leads") } },
         onClick: goTo((el) => figures.lead_sides[el.index].link),
       },
     });
@@ -102,7 +111,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    fetch("/api/v1/dashboard/", { credentials: "same-origin", headers: { Accept: "application/json" } })
+    fetch("/api/v1/dashboard/", { credentials: "same-origin", headers: { Accept: "application/json", "Accept-Language": document.documentElement.lang } })
       .then((response) => {
         if (!response.ok) throw new Error("dashboard figures: HTTP " + response.status);
         return response.json();
@@ -114,7 +123,7 @@
       })
       .catch((error) => {
         document.querySelectorAll(".chart-box").forEach((box) => {
-          box.insertAdjacentHTML("beforeend", '<p class="error">The chart could not be drawn; the table below has the figures.</p>');
+          box.insertAdjacentHTML("beforeend", `<p class="error">${gettext("The chart could not be drawn; the table below has the figures.")}</p>`);
         });
         console.error(error);
       });

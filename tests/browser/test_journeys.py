@@ -52,15 +52,16 @@ def status_update_send(page: Page, status: str, note: str) -> None:
     form.get_by_role("button", name=SAVE_ASSESSMENT).click()
 
 
-def confirm_send(page: Page, other: str, note: str) -> None:
+def confirm_send(page: Page, button: str, note: str, note_label: str = "Note") -> None:
     form = page.locator("#confirm-form")
-    form.get_by_label("Note", exact=True).fill(note)
-    form.get_by_role("button", name=f"Confirm {other}'s assessment").click()
+    form.get_by_label(note_label, exact=True).fill(note)
+    form.get_by_role("button", name=button).click()
 
 
 def test_two_analysts_carry_a_joint_commitment_to_completed_each_step_agreed(site):
     """India proposes, Japan confirms, on the same page in two browsers: the official status
-    moves only when both sides report it, and both see every step."""
+    moves only when both sides report it, and both see every step, each in their language
+    (the Japanese analyst reads the tracker in Japanese)."""
     india = site.page()
     site.login(india, "analyst")
 
@@ -93,9 +94,9 @@ def test_two_analysts_carry_a_joint_commitment_to_completed_each_step_agreed(sit
     japan = site.page("analyst_jp")
     japan.goto("/commitments/MAR-07/")
     expect(japan.locator("#side-india")).to_contain_text("plan agreed in Delhi")
-    expect(japan.get_by_role("heading", name="Report Japan's assessment")).to_be_visible()
-    confirm_send(japan, "India", "Browser journey: agreed in Tokyo.")
-    expect(japan.locator("#current-status")).to_have_text("On track")
+    expect(japan.get_by_role("heading", name="日本の評価を報告")).to_be_visible()
+    confirm_send(japan, "インドの評価を確認", "Browser journey: agreed in Tokyo.", "メモ")
+    expect(japan.locator("#current-status")).to_have_text("順調")
     expect(japan.locator("#awaiting")).to_have_count(0)
 
     # India's page predates Japan's confirmation: the report is held back, says what changed
@@ -109,9 +110,9 @@ def test_two_analysts_carry_a_joint_commitment_to_completed_each_step_agreed(sit
     expect(india.locator("#side-india")).to_contain_text("Completed")
     expect(india.locator("#current-status")).to_have_text("On track")
     japan.reload()
-    expect(japan.locator("#awaiting")).to_contain_text("Awaiting Japan's confirmation")
-    confirm_send(japan, "India", "Browser journey: confirmed at the review.")
-    expect(japan.locator("#current-status")).to_have_text("Completed")
+    expect(japan.locator("#awaiting")).to_contain_text("日本の確認待ち")
+    confirm_send(japan, "インドの評価を確認", "Browser journey: confirmed at the review.", "メモ")
+    expect(japan.locator("#current-status")).to_have_text("完了")
 
     india.reload()
     expect(india.locator("#current-status")).to_have_text("Completed")
@@ -170,6 +171,32 @@ def test_manager_dashboard_draws_its_charts_and_its_figures_lead_to_their_lists(
     page.wait_for_url(re.compile(r"/commitments/\?pillar=maritime&status=at_risk$"))
     expect(page.locator("#result-count")).to_have_text(figure)
     expect(page.locator("tbody tr td:first-child a")).to_have_count(int(figure))
+
+
+def test_a_manager_switches_to_japanese_and_the_dashboard_and_its_charts_follow(site):
+    page = site.page("manager")
+    expect(page.get_by_role("heading", name="Implementation dashboard")).to_be_visible()
+
+    page.get_by_label("Language").select_option("ja")
+    page.get_by_role("button", name="Change language").click()
+
+    expect(page.locator("html")).to_have_attribute("lang", "ja")
+    expect(page.get_by_role("heading", name="実施状況ダッシュボード")).to_be_visible()
+    charts_drawn(page)
+    titles = page.evaluate(
+        "() => ['chart-pillar-status', 'chart-pillar-progress', 'chart-lead-sides']"
+        ".map((id) => Chart.getChart(document.getElementById(id)).options.plugins.title.text)"
+    )
+    assert titles == ["柱別のステータス構成", "柱別の進捗", "主導する側"]
+    pillars = page.evaluate(
+        "() => Chart.getChart(document.getElementById('chart-pillar-status')).data.labels"
+        ".map((lines) => [].concat(lines).join(''))"
+    )
+    assert "海洋安全保障" in pillars
+    # Saved for the user: a new session opens in Japanese whatever the browser asks.
+    assert User.objects.get(username="manager").language == "ja"
+    again = site.page("manager")
+    expect(again.locator("html")).to_have_attribute("lang", "ja")
 
 
 def test_viewer_sees_no_edit_control_and_no_export(site):

@@ -288,7 +288,7 @@ def test_a_sweep_queues_the_digest_and_a_real_worker_sends_it_once(broker):
 
     assert [m.to for m in mail.outbox] == [[owner.email]]
     assert mail.outbox[0].subject == "India–Japan tracker: 1 reminder for 2 Mar 2026"
-    assert "MAR-01: Joint exercise held (due 09 Mar 2026, in 7 days)" in mail.outbox[0].body
+    assert "MAR-01: Joint exercise held (due 9 Mar 2026, in 7 days)" in mail.outbox[0].body
     digest.refresh_from_db()
     assert (digest.state, digest.attempts) == (DigestState.SENT, 1)
     assert Reminder.objects.get().kind == ReminderKind.DUE_SOON

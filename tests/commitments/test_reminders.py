@@ -106,10 +106,10 @@ def key(item) -> str:
     ("days_left", "kind", "detail"),
     [
         (14, DUE_SOON, "due 16 Mar 2026, in 14 days"),
-        (7, DUE_SOON, "due 09 Mar 2026, in 7 days"),
-        (1, DUE_SOON, "due 03 Mar 2026, in 1 day"),
+        (7, DUE_SOON, "due 9 Mar 2026, in 7 days"),
+        (1, DUE_SOON, "due 3 Mar 2026, in 1 day"),
         (0, DUE_TODAY, "due today"),
-        (-1, OVERDUE, "due 01 Mar 2026, 1 day overdue"),
+        (-1, OVERDUE, "due 1 Mar 2026, 1 day overdue"),
         (-8, OVERDUE, "due 22 Feb 2026, 8 days overdue"),
         (-15, OVERDUE, "due 15 Feb 2026, 15 days overdue"),
     ],
@@ -263,7 +263,7 @@ def test_a_japan_user_hears_from_nine_in_the_morning_japan_time():
 
     assert heard(utc(2026, 3, 2, 0, 0)) == {(owner.username, DUE_SOON, key(item))}  # 09:00
     assert logged(owner) == [
-        (datetime.date(2026, 3, 2), DUE_SOON, key(item), "due 09 Mar 2026, in 7 days")
+        (datetime.date(2026, 3, 2), DUE_SOON, key(item), "due 9 Mar 2026, in 7 days")
     ]
 
 
@@ -285,7 +285,7 @@ def test_around_midnight_each_recipient_is_reminded_by_their_own_local_date():
         (in_tokyo.username, DUE_SOON, key(tokyo_next)),
     }
     assert logged(in_tokyo) == [
-        (datetime.date(2026, 3, 3), DUE_SOON, key(tokyo_next), "due 04 Mar 2026, in 1 day"),
+        (datetime.date(2026, 3, 3), DUE_SOON, key(tokyo_next), "due 4 Mar 2026, in 1 day"),
         (datetime.date(2026, 3, 3), DUE_TODAY, key(tokyo_item), "due today"),
     ]
     assert heard(utc(2026, 3, 3, 3, 30)) == {(in_delhi.username, DUE_TODAY, key(delhi_item))}
@@ -304,7 +304,7 @@ def test_a_user_west_of_utc_is_reminded_by_their_local_date_after_utc_midnight()
 
     assert heard(utc(2026, 3, 3, 1, 0)) == {(posted_abroad.username, DUE_SOON, key(item))}
     assert logged(posted_abroad) == [
-        (datetime.date(2026, 3, 2), DUE_SOON, key(item), "due 03 Mar 2026, in 1 day")
+        (datetime.date(2026, 3, 2), DUE_SOON, key(item), "due 3 Mar 2026, in 1 day")
     ]
     assert heard(utc(2026, 3, 3, 13, 59)) == set()  # 08:59 on 3 March in Washington
     assert heard(utc(2026, 3, 3, 14, 0)) == {(posted_abroad.username, DUE_TODAY, key(item))}
@@ -314,13 +314,13 @@ def test_a_user_west_of_utc_is_reminded_by_their_local_date_after_utc_midnight()
 @pytest.mark.parametrize(
     ("seen_on", "due", "kind", "detail"),
     [
-        ("2026-02-28", "2026-03-01", DUE_SOON, "due 01 Mar 2026, in 1 day"),
-        ("2026-02-28", "2026-03-07", DUE_SOON, "due 07 Mar 2026, in 7 days"),
+        ("2026-02-28", "2026-03-01", DUE_SOON, "due 1 Mar 2026, in 1 day"),
+        ("2026-02-28", "2026-03-07", DUE_SOON, "due 7 Mar 2026, in 7 days"),
         ("2026-02-28", "2026-03-14", DUE_SOON, "due 14 Mar 2026, in 14 days"),
         ("2026-03-01", "2026-02-28", OVERDUE, "due 28 Feb 2026, 1 day overdue"),
         ("2026-12-30", "2026-12-31", DUE_SOON, "due 31 Dec 2026, in 1 day"),
-        ("2026-12-31", "2027-01-01", DUE_SOON, "due 01 Jan 2027, in 1 day"),
-        ("2026-12-25", "2027-01-01", DUE_SOON, "due 01 Jan 2027, in 7 days"),
+        ("2026-12-31", "2027-01-01", DUE_SOON, "due 1 Jan 2027, in 1 day"),
+        ("2026-12-25", "2027-01-01", DUE_SOON, "due 1 Jan 2027, in 7 days"),
         ("2027-01-01", "2026-12-31", OVERDUE, "due 31 Dec 2026, 1 day overdue"),
         ("2027-01-08", "2026-12-31", OVERDUE, "due 31 Dec 2026, 8 days overdue"),
     ],
@@ -555,7 +555,7 @@ def test_the_digest_groups_every_kind_under_headings_with_links(settings):
     for title, link in [
         ("MAR-01: Staff talks (due 29 Aug 2026, 1 day overdue)", "/commitments/MAR-01/"),
         ("MAR-02: Port call (due today)", "/commitments/MAR-02/"),
-        ("DEF-01: Plan <v2> & annex (due 06 Sep 2026, in 7 days)", "/commitments/DEF-01/"),
+        ("DEF-01: Plan <v2> & annex (due 6 Sep 2026, in 7 days)", "/commitments/DEF-01/"),
         ("DEF-02: Exercise (due 22 Aug 2026, over 7 days overdue)", "/commitments/DEF-02/"),
         ("IND-01: ", "/commitments/IND-01/"),
         ("Annual National Security Adviser consultations", "/dialogues/nsa-consultations/"),
@@ -563,7 +563,7 @@ def test_the_digest_groups_every_kind_under_headings_with_links(settings):
         index = next(i for i, line in enumerate(lines) if line.startswith(f"- {title}"))
         assert lines[index + 1] == f"  {site}{link}"
         assert resolve(link)
-    assert "no status update since 01 Jun 2026" in text
+    assert "no status update since 1 Jun 2026" in text
     assert f"{site}/notifications/preferences/" in text
 
     [(html, mimetype)] = message.alternatives
@@ -621,7 +621,7 @@ def test_a_commitment_with_no_status_update_for_90_days_nudges_its_responsible_u
         assert reminder.title.startswith("IND-01: ")
         assert reminder.path == "/commitments/IND-01/"
         since = TODAY - datetime.timedelta(days=days_since)
-        assert reminder.detail == f"no status update since {since:%d %b %Y}"
+        assert reminder.detail == f"no status update since {since:%-d %b %Y}"
 
 
 def test_the_latest_status_update_restarts_the_count():
@@ -645,7 +645,7 @@ def test_the_latest_status_update_restarts_the_count():
         )
 
     assert heard(NOW) == {(owner.username, STALE, "commitment:IND-01")}
-    assert Reminder.objects.get().detail == "no status update since 02 Dec 2025"
+    assert Reminder.objects.get().detail == "no status update since 2 Dec 2025"
 
 
 def test_the_stale_count_runs_on_the_responsible_users_local_dates():
@@ -743,8 +743,8 @@ def test_dry_run_prints_who_would_get_what_and_claims_and_sends_nothing():
 
     assert out.getvalue().splitlines() == [
         "reader <reader@example.org>, 2026-03-02: 2 item(s)",
-        "  [overdue] MAR-02: Staff talks (due 01 Mar 2026, 1 day overdue)",
-        "  [due_soon] MAR-01: Port call plan (due 09 Mar 2026, in 7 days)",
+        "  [overdue] MAR-02: Staff talks (due 1 Mar 2026, 1 day overdue)",
+        "  [due_soon] MAR-01: Port call plan (due 9 Mar 2026, in 7 days)",
         "zoe <no e-mail address: would be skipped>, 2026-03-02: 1 item(s)",
         "  [due_today] DEF-01: Exercise (due today)",
     ]
@@ -834,7 +834,7 @@ def test_the_awaited_sides_analysts_and_the_responsible_user_hear_after_three_da
                 TODAY,
                 AWAITING,
                 "awaiting:MAR-01",
-                f"awaiting Japan's confirmation since {since:%d %b %Y}",
+                f"awaiting Japan's confirmation since {since:%-d %b %Y}",
             )
         ]
         assert Reminder.objects.filter(recipient=awaited).get().path == "/commitments/MAR-01/"

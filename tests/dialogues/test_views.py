@@ -324,7 +324,7 @@ def test_an_editor_records_a_meeting_and_is_told(client, editor):
     assert (recorded.date, recorded.state) == (date(2026, 3, 10), MeetingState.HELD)
     assert recorded.outcome_summary == "Reviewed implementation of the declaration."
     assert response.redirect_chain == [(f"/dialogues/meetings/{recorded.pk}/", 302)]
-    assert "Meeting of 10 March 2026 (held) recorded." in response.text
+    assert "Meeting of 10 Mar 2026 (held) recorded." in response.text
 
 
 def test_with_htmx_the_mechanism_page_answers_with_its_live_part(client, editor):

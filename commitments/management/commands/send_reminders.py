@@ -61,4 +61,5 @@ class Command(BaseCommand):
             address = user.email or "no e-mail address: would be skipped"
             self.stdout.write(f"{user.username} <{address}>, {mine[0].day}: {len(mine)} item(s)")
             for candidate in sorted(mine, key=lambda c: selectors.KIND_ORDER.index(c.kind)):
-                self.stdout.write(f"  [{candidate.kind}] {candidate.title} ({candidate.detail})")
+                detail = candidate.detail.english
+                self.stdout.write(f"  [{candidate.kind}] {candidate.title} ({detail})")

@@ -1,0 +1,35 @@
+"""What the tracker itself writes into a commitment's trail, kept as a message key and its
+parameters, so that each reader reads it in their own language.
+
+The English is also stored in the entry's `note` (the trail's record, and what systems read
+that do not ask for a language); pages, the API and e-mails render the key in the reader's.
+"""
+
+from django.utils.translation import gettext, gettext_noop
+
+MESSAGES = {
+    "milestone_added": gettext_noop("Progress %(old)s%% → %(new)s%%: milestone “%(title)s” added"),
+    "milestone_changed": gettext_noop(
+        "Progress %(old)s%% → %(new)s%%: milestone “%(title)s” changed"
+    ),
+    "milestone_done": gettext_noop("Progress %(old)s%% → %(new)s%%: milestone “%(title)s” done"),
+    "milestone_reopened": gettext_noop(
+        "Progress %(old)s%% → %(new)s%%: milestone “%(title)s” reopened"
+    ),
+    "milestone_removed": gettext_noop(
+        "Progress %(old)s%% → %(new)s%%: milestone “%(title)s” removed"
+    ),
+}
+
+
+def english(key: str, params: dict) -> str:
+    """The message as the trail records it, in English."""
+    return MESSAGES[key] % params
+
+
+def rendered(entry) -> str:
+    """The entry's note in the active language: a tracker message translated, else the note
+    its author wrote, as written."""
+    if entry.message in MESSAGES:
+        return gettext(MESSAGES[entry.message]) % entry.message_params
+    return entry.note
