@@ -14,7 +14,7 @@ BENCH_SCALES ?= 1 10 100
 BENCH_DURATION ?= 10
 BENCH_CONNECTIONS ?= 4
 
-.PHONY: install browser gettext messages run test lint format clean bench
+.PHONY: install browser gettext pdf messages run test lint format clean bench
 
 install: $(VENV)/.installed
 
@@ -36,6 +36,19 @@ gettext:
 		{ $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q gettext >/dev/null; }; }
 	@command -v msgfmt >/dev/null || { echo "make: msgfmt (gettext) is missing" >&2; exit 1; }
 
+# The PDF reports (WeasyPrint) need Pango, and Noto CJK for Japanese text; the tests read the
+# PDFs back with poppler's pdftotext. All from Debian, installed if missing.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk poppler-utils
+pdf:
+	@missing=$$(for p in $(PDF_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing for the PDF reports: $$missing (apt-get install)"; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get install -y -q $$missing >/dev/null 2>&1 || \
+		{ $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q $$missing >/dev/null; }; \
+	fi
+	@command -v pdftotext >/dev/null || { echo "make: pdftotext (poppler-utils) is missing" >&2; exit 1; }
+
 # After changing a translatable string: extract, then translate the new entries in
 # locale/ja/LC_MESSAGES/*.po, then compile (tests fail on an untranslated or missing entry).
 messages: install gettext
@@ -54,7 +67,7 @@ browser:
 		{ $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q chromium >/dev/null; }; }
 	@test -x /usr/bin/chromium || { echo "make test: /usr/bin/chromium is missing" >&2; exit 1; }
 
-run: install
+run: install pdf
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_declaration
 	$(BIN)/python manage.py seed_demo --password '$(DEMO_PASSWORD)'
@@ -69,7 +82,7 @@ run: install
 	@echo
 	HOST=$(HOST) WEB_PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
-test: install browser gettext
+test: install browser gettext pdf
 	@$(BIN)/python -m tests.check_services
 	$(BIN)/pytest
 

@@ -12,7 +12,8 @@ For each scale N it
    instant; only if it is not there yet) and the demo users (`seed_demo`), and gives the demo
    manager an API token (`drf_create_token manager`);
 2. times one reminder sweep (`reminders_sweep(now=…, enqueue=False)`, from an empty
-   reminder log) in a child process, counting its queries;
+   reminder log) in a child process, counting its queries, and in another makes the summit
+   report (PDF, XLSX) and a pre-meeting brief as the worker would;
 3. starts `gunicorn declaration_tracker.wsgi` with DJANGO_SETTINGS_MODULE=bench.settings,
    2 workers, on 127.0.0.1 and a free port, signs in as the demo manager (the log-in form,
    with its CSRF token), and warms every URL up (twice in turn, then one second of wrk);
@@ -124,6 +125,31 @@ ENDPOINTS = (
         "/commitments/MAR-01/",
         "session",
         "/bench/floor/commitments/MAR-01/",
+    ),
+    Endpoint(
+        "dashboard_asof",
+        "dashboard as of 30 Jun 2026 `/?as_of=2026-06-30`, figures recomputed each request",
+        "/?as_of=2026-06-30",
+        "session",
+        "/bench/floor/dashboard/",
+        headers=CLEAR_CACHE,
+        same_floor_as="dashboard",
+    ),
+    Endpoint(
+        "list50_asof",
+        "list as of 30 Jun 2026 `/commitments/?pillar=maritime&as_of=2026-06-30`, 50 a page",
+        "/commitments/?pillar=maritime&page_size=50&as_of=2026-06-30",
+        "session",
+        "/bench/floor/commitments/?pillar=maritime&page_size=50",
+        same_floor_as="list50",
+    ),
+    Endpoint(
+        "detail_asof",
+        "commitment as of 30 Jun 2026 `/commitments/MAR-01/?as_of=2026-06-30`",
+        "/commitments/MAR-01/?as_of=2026-06-30",
+        "session",
+        "/bench/floor/commitments/MAR-01/",
+        same_floor_as="detail",
     ),
     Endpoint(
         "api100",
@@ -288,6 +314,44 @@ def sweep_once(now: str, db_prefix: str) -> dict:
         "digests": len(report.digests),
         "peak_kib": _status_kib(os.getpid(), "VmHWM"),
     }
+
+
+def reports_once(db_prefix: str) -> dict:
+    """In the child: the summit report (PDF and XLSX, every commitment) and one pre-meeting
+    brief made as the demo manager, as the worker makes them: timed, queries counted."""
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from commitments.models import User
+    from declaration_tracker.reports import brief, making, summit
+
+    manager = User.objects.get(username="manager")
+    params = summit.SummitParams(at=None, since=summit.last_summit(), pillar=None)
+    found = {}
+    for key, make in (
+        ("summit_pdf", lambda: making.summit_make(manager, params, "pdf")),
+        ("summit_xlsx", lambda: making.summit_make(manager, params, "xlsx")),
+        (
+            "brief_pdf",
+            lambda: making.brief_make(
+                manager, brief.mechanism_get("coast-guard-commandant-meetings")
+            ),
+        ),
+    ):
+        began = time.monotonic()
+        with CaptureQueriesContext(connection) as queries:
+            made = make()
+        found[key] = {
+            "seconds": time.monotonic() - began,
+            "queries": len(queries),
+            "bytes": len(made.content),
+        }
+    found["commitments"] = summit.commitment_count(params)
+    found["peak_kib"] = _status_kib(os.getpid(), "VmHWM")
+    return found
 
 
 def _instant(text: str):
@@ -672,6 +736,7 @@ class ScaleResult:
     scale: int
     data: dict
     sweep: dict
+    reports: dict = field(default_factory=dict)
     app: dict[str, Measure] = field(default_factory=dict)
     floor: dict[str, Measure] = field(default_factory=dict)
     csv_bytes: int = 0
@@ -715,6 +780,8 @@ def run_scale(args: argparse.Namespace, scale: int, context: dict) -> ScaleResul
     print("Reminder sweep …", flush=True)
     sweep = child_run(args, scale, ["sweep", "--now", args.now, "--db-prefix", args.db_prefix], 600)
     result = ScaleResult(scale=scale, data=prepared["data"], sweep=sweep)
+    print("Summit report and brief …", flush=True)
+    result.reports = child_run(args, scale, ["reports", "--db-prefix", args.db_prefix], 1800)
     with tempfile.TemporaryDirectory(prefix="bench-http-") as folder:
         server = Server(args, scale, Path(folder))
         try:
@@ -813,6 +880,16 @@ def table(result: ScaleResult) -> str:
         f"| reminder sweep, one run in its own process (ms) | {_ms(sweep['seconds'] * 1000)} | – "
         f"| – | {sweep['queries']} | {sweep['peak_kib'] / 1024:.1f} (process) | – | – | – |"
     )
+    for key, label in (
+        ("summit_pdf", "summit report PDF, every commitment, made once in its own process (ms)"),
+        ("summit_xlsx", "summit report XLSX, every commitment, made once (ms)"),
+        ("brief_pdf", "pre-meeting brief PDF, coast guard commandant meetings (ms)"),
+    ):
+        made = result.reports[key]
+        lines.append(
+            f"| {label} | {_ms(made['seconds'] * 1000)} | – | – | {made['queries']} "
+            f"| {result.reports['peak_kib'] / 1024:.1f} (process) | – | – | – |"
+        )
     data = result.data
     notes = [
         "",
@@ -957,7 +1034,7 @@ def environment(args: argparse.Namespace, context: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] in ("prepare", "sweep"):
+    if argv and argv[0] in ("prepare", "sweep", "reports"):
         return child_main(argv)
     args = arguments(argv)
     if not Path(args.wrk).exists():
@@ -983,8 +1060,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def child_main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.http prepare|sweep")
-    parser.add_argument("command", choices=["prepare", "sweep"])
+    parser = argparse.ArgumentParser(prog="python -m bench.http prepare|sweep|reports")
+    parser.add_argument("command", choices=["prepare", "sweep", "reports"])
     parser.add_argument("--out", required=True)
     parser.add_argument("--scale", type=int, default=1)
     parser.add_argument("--password", default="")
@@ -994,6 +1071,8 @@ def child_main(argv: list[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
     if args.command == "prepare":
         found = prepare(args.scale, args.password, args.now)
+    elif args.command == "reports":
+        found = reports_once(args.db_prefix)
     else:
         found = sweep_once(args.now, args.db_prefix)
     Path(args.out).write_text(json.dumps(found))

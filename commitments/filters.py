@@ -3,9 +3,13 @@
 import datetime
 
 import django_filters
-from django.db.models import Exists, OuterRef
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from declaration_tracker.api.filters import (
     IntegerFilter,
@@ -13,14 +17,40 @@ from declaration_tracker.api.filters import (
     UpdatedSinceFilter,
 )
 
-from . import selectors, visibility
+from . import history, selectors, visibility
 from .choices import CommitmentStrength, LeadSide, MilestoneState, Priority, Side, Status
 from .models import Commitment, Milestone, Pillar, User
 from .selectors import stale_condition
 
 
+class AsOfField(forms.CharField):
+    """An ISO 8601 date or date-time in the past (since the declaration), as an instant."""
+
+    def to_python(self, value):
+        try:
+            return history.as_of_parse(super().to_python(value))
+        except ValidationError as error:
+            raise forms.ValidationError(error.message_dict["as_of"]) from error
+
+
+@extend_schema_field(OpenApiTypes.STR)  # a date or a date-time: the schema says so in words
+class AsOfFilter(django_filters.Filter):
+    field_class = AsOfField
+
+
 class CommitmentFilter(django_filters.FilterSet):
-    """The request's user decides what search and the milestone filters may look into."""
+    """The request's user decides what search and the milestone filters may look into.
+
+    With `as_of`, the commitments are read as they stood then (`history.past`) and the
+    filters on their status, sides, staleness and milestones apply to that past state."""
+
+    as_of = AsOfFilter(
+        method="filter_as_of",
+        help_text="Show the commitments as they stood at this instant: an ISO 8601 date (the "
+        "end of that day in UTC) or date-time, from the declaration (2025-08-29) to now. The "
+        "official status, both sides' assessments, progress, the side awaited and the "
+        "status, sides, stale and milestone filters are those of that instant.",
+    )
 
     search = django_filters.CharFilter(
         method="filter_search",
@@ -35,7 +65,9 @@ class CommitmentFilter(django_filters.FilterSet):
         help_text="Pillar slug.",
     )
     status = django_filters.MultipleChoiceFilter(
-        choices=Status.choices, help_text="One or more statuses (repeat the parameter)."
+        choices=Status.choices,
+        method="filter_status",
+        help_text="One or more statuses (repeat the parameter).",
     )
     commitment_strength = django_filters.MultipleChoiceFilter(
         choices=CommitmentStrength.choices,
@@ -93,6 +125,7 @@ class CommitmentFilter(django_filters.FilterSet):
     )
     awaiting_side = django_filters.ChoiceFilter(
         choices=Side.choices,
+        method="filter_awaiting_side",
         label="Awaiting",
         help_text="Only commitments whose official status waits for this side's answer "
         "(`india` or `japan`).",
@@ -112,34 +145,70 @@ class CommitmentFilter(django_filters.FilterSet):
             "awaiting_side",
         ]
 
+    at = None  # the `as_of` instant, once the filters apply
+
     @property
     def reader(self):
         return getattr(self.request, "user", None)
+
+    @property
+    def today(self) -> datetime.date:
+        return self.at.date() if self.at else timezone.localdate()
+
+    def filter_queryset(self, queryset):
+        self.at = self.form.cleaned_data.get("as_of")
+        return super().filter_queryset(history.past(queryset, self.at))
+
+    def filter_as_of(self, queryset, name, value):
+        return queryset  # applied first, in filter_queryset
+
+    def filter_status(self, queryset, name, value: list[str]):
+        field = "past_status" if self.at else "status"
+        return queryset.filter(**{f"{field}__in": value}) if value else queryset
+
+    def filter_awaiting_side(self, queryset, name, value: str):
+        if self.at:
+            return queryset.filter(pk__in=history.past_awaiting_ids(queryset, value))
+        return queryset.filter(awaiting_side=value)
+
+    def _with_milestones(self, queryset, keep) -> QuerySet:
+        """As of an instant: the commitments with a milestone, as it stood then and as the
+        reader may read it, for which `keep(milestone)` holds."""
+        ids = list(queryset.values_list("pk", flat=True))
+        milestones = visibility.readable(history.milestones_as_of(ids, self.at), self.reader)
+        return queryset.filter(pk__in={m.commitment_id for m in milestones if keep(m)})
 
     def filter_search(self, queryset, name, value: str):
         return selectors.commitment_search(queryset, value, self.reader)
 
     def filter_milestones(self, queryset, name, value: str):
+        if self.at:
+            return self._with_milestones(queryset, lambda m: m.current_state == value)
         condition = Milestone.state_condition(value, timezone.localdate())
         readable = visibility.visible(Milestone.objects.all(), self.reader)
         return queryset.filter(Exists(readable.filter(condition, commitment=OuterRef("pk"))))
 
     def filter_milestone_due_within(self, queryset, name, value: int):
-        today = timezone.localdate()
+        today = self.today
+        horizon = today + datetime.timedelta(days=int(value))
+        if self.at:
+            return self._with_milestones(
+                queryset, lambda m: not m.completed_on and today <= m.due_date <= horizon
+            )
         due = visibility.visible(Milestone.objects.all(), self.reader).filter(
             commitment=OuterRef("pk"),
             completed_on__isnull=True,
             due_date__gte=today,
-            due_date__lte=today + datetime.timedelta(days=int(value)),
+            due_date__lte=horizon,
         )
         return queryset.filter(Exists(due))
 
     def filter_stale(self, queryset, name, value: bool):
-        stale = stale_condition(timezone.localdate())
+        stale = history.past_stale_condition(self.at) if self.at else stale_condition(self.today)
         return queryset.filter(stale if value else ~stale)
 
     def filter_sides_agree(self, queryset, name, value: bool):
-        agree = selectors.SIDES_AGREE
+        agree = history.PAST_SIDES_AGREE if self.at else selectors.SIDES_AGREE
         return queryset.filter(agree if value else ~agree)
 
 

@@ -157,6 +157,20 @@ def declaration_data_check(data: dict[str, Any]) -> None:
             problems.append(f"{item['code']}: unknown lead side")
         if item.get("priority", Priority.MEDIUM) not in Priority.values:
             problems.append(f"{item['code']}: unknown priority")
+    pillar_of = {item["code"]: item["pillar"] for item in data["commitments"]}
+    for item in data.get("dialogue_mechanisms", []):
+        code = item.get("reinforced_by")
+        if code is None:
+            continue
+        if not isinstance(code, str) or code not in pillar_of:
+            problems.append(
+                f"{item['slug']}: reinforced_by {code} is not a commitment of the data file"
+            )
+        elif pillar_of[code] != item["pillar"]:
+            problems.append(
+                f"{item['slug']}: reinforced_by {code} is of pillar {pillar_of[code]}, "
+                f"not the mechanism's {item['pillar']}"
+            )
     if problems:
         raise ValidationError(problems)
 
@@ -255,14 +269,20 @@ def commitments_load(*, data: dict[str, Any], report: LoadReport, force: bool = 
 # --- Commitments and mechanisms: follow the file, keep the users' edits
 
 
+def _natural_key(row) -> str:
+    """How the data file names a related row: a commitment by code, anything else by slug."""
+    return row.code if isinstance(row, Commitment) else row.slug
+
+
 def _comparable(obj, field: str):
-    """A field's value as the data file writes it: related rows by slug, many in order."""
+    """A field's value as the data file writes it: related rows by their natural key (slug,
+    or code), many in order."""
     model_field = obj._meta.get_field(field)
     if model_field.many_to_many:
-        return sorted(related.slug for related in getattr(obj, field).all()) if obj.pk else []
+        return sorted(_natural_key(row) for row in getattr(obj, field).all()) if obj.pk else []
     if model_field.many_to_one:
         related = getattr(obj, field)
-        return related.slug if related is not None else None
+        return _natural_key(related) if related is not None else None
     return getattr(obj, field)
 
 
@@ -292,9 +312,9 @@ def file_fields_sync(
     """Bring the data file's fields of an existing row up to the file, except where a user has
     changed them since the last load: keep those (and report them) unless `force`.
 
-    `wanted` holds each field as the file writes it (related rows by slug); `related` maps a
-    relation's slugs to rows. What the file said is remembered in `loaded_values` either way;
-    the caller saves with `file_row_save`.
+    `wanted` holds each field as the file writes it (related rows by slug or code, or None);
+    `related` maps a relation's slugs (or codes) to rows. What the file said is remembered in
+    `loaded_values` either way; the caller saves with `file_row_save`.
     """
     loaded = dict(obj.loaded_values or {})
     sync = FileSync()
@@ -317,7 +337,7 @@ def file_fields_sync(
                 if model_field.many_to_many:
                     sync.many[field] = value
                 elif model_field.many_to_one:
-                    setattr(obj, field, related[field][value])
+                    setattr(obj, field, None if value is None else related[field][value])
                 else:
                     setattr(obj, field, value)
                 sync.changed = True

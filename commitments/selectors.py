@@ -120,9 +120,10 @@ def organisation_choices() -> list[tuple[str, str]]:
     )
 
 
-def status_counts() -> dict:
-    """Conditional counts of commitments per status, as aggregates named `n_<status>`."""
-    return {f"n_{s}": Count("id", filter=Q(status=s)) for s in Status.values}
+def status_counts(field: str = "status") -> dict:
+    """Conditional counts of commitments per status (in `field`), as aggregates named
+    `n_<status>`."""
+    return {f"n_{s}": Count("id", filter=Q(**{field: s})) for s in Status.values}
 
 
 # Sections of the commitment page that apps above this one fill in (dialogues adds the

@@ -61,6 +61,12 @@ def visible(queryset: QuerySet, user, field: str = "marking") -> QuerySet:
     return queryset.filter(condition(user, field))
 
 
+def readable(items, user) -> list:
+    """The wholly marked objects of `items` (already read, e.g. reproduced as they stood in the
+    past) that `user` may read."""
+    return [item for item in items if shows(user, item.marking)]
+
+
 def withheld(user, marking: str, value, empty=""):
     """`value` if `user` may read what `marking` governs, else `empty`."""
     return value if shows(user, marking) else empty

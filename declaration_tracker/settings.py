@@ -348,10 +348,18 @@ TRACKER_REMINDERS = {
 }
 TRACKER_DUE_SOON_DAYS = env.int("TRACKER_DUE_SOON_DAYS", default=14)
 TRACKER_STALE_AFTER_DAYS = env.int("TRACKER_STALE_AFTER_DAYS", default=90)
+# The summit report's default "changes since": the last Annual Summit (ISO date); empty: the
+# declaration's own, the 15th Annual Summit of 29 August 2025.
+TRACKER_LAST_SUMMIT = env.str("TRACKER_LAST_SUMMIT", default="")
+# Reports of up to this many commitments are made within the request; larger ones by the
+# Celery worker, with a progress page and a download link (docs/performance.md).
+TRACKER_REPORT_INLINE_MAX = env.int("TRACKER_REPORT_INLINE_MAX", default=150)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    # WeasyPrint narrates each page it lays out at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

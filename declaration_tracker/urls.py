@@ -6,6 +6,7 @@ from django.views.i18n import JavaScriptCatalog
 from .dashboard.views import dashboard
 from .declaration.views import declaration_reader
 from .markings.views import marking_set
+from .reports.views import mechanism_brief
 
 admin.site.site_header = _("India–Japan declaration tracker")
 admin.site.site_title = _("Declaration tracker")
@@ -17,7 +18,9 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("dialogues/<slug:slug>/brief.pdf", mechanism_brief, name="mechanism-brief"),
     path("dialogues/", include("dialogues.urls")),
+    path("reports/", include("declaration_tracker.reports.urls")),
     path("", dashboard, name="dashboard"),
     path("declaration/", declaration_reader, name="declaration"),
     path("markings/<str:kind>/<int:pk>/", marking_set, name="marking-set"),

@@ -15,10 +15,12 @@ from .models import ActionItem, DialogueMechanism, Meeting
 
 @admin.register(DialogueMechanism)
 class DialogueMechanismAdmin(admin.ModelAdmin):
-    list_display = ["name", "cadence", "pillar", "established"]
+    list_display = ["name", "cadence", "pillar", "reinforced_by", "established"]
     list_filter = ["cadence", "pillar", "established"]
+    list_select_related = ["pillar", "reinforced_by"]
     search_fields = ["name", "description"]
     readonly_fields = ["slug", "declaration", "paragraph", "source_clause"]
+    autocomplete_fields = ["reinforced_by"]
     filter_horizontal = ["lead_organisations", "leads"]
 
     def has_add_permission(self, request):

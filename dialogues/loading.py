@@ -2,7 +2,8 @@
 
 A mechanism follows the data file field by field while nobody has edited it, and keeps a
 user's edit otherwise (as commitments do, `commitments.loading`); its lead organisations are
-set once, when it is created, and its lead users are the users' alone.
+set once, when it is created, and its lead users are the users' alone. The commitment that
+reinforces it (`reinforced_by`, by code; none for some) follows the file as its other fields do.
 """
 
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from commitments.loading import Loaded, LoadReport, file_fields_sync, file_row_save
+from commitments.models import Commitment
 from declaration_tracker.core.versioning import versioned_save
 
 from .choices import Cadence
@@ -17,11 +19,20 @@ from .models import DialogueMechanism
 
 
 def mechanism_load(
-    item: dict[str, Any], *, loaded: Loaded, report: LoadReport, force: bool = False
+    item: dict[str, Any],
+    *,
+    loaded: Loaded,
+    commitments: dict[str, Commitment],
+    report: LoadReport,
+    force: bool = False,
 ) -> DialogueMechanism:
-    """Create a mechanism from its data-file entry, or bring an existing one up to it."""
+    """Create a mechanism from its data-file entry, or bring an existing one up to it.
+
+    `commitments` maps the codes the file's mechanisms name as `reinforced_by` to their rows.
+    """
     wanted = {
         "pillar": item["pillar"],
+        "reinforced_by": item.get("reinforced_by"),
         "name": item["name"],
         "name_ja": item.get("name_ja", ""),
         "description": item.get("description", ""),
@@ -32,16 +43,21 @@ def mechanism_load(
         "paragraph": item["paragraph"],
         "inferred_fields": sorted(item.get("inferred", [])),
     }
-    related = {"pillar": loaded.pillars}
+    related = {"pillar": loaded.pillars, "reinforced_by": commitments}
     label = f"Mechanism {item['slug']}"
     kind = DialogueMechanism._meta.verbose_name_plural
+    code = wanted["reinforced_by"]
     try:
         mechanism = DialogueMechanism.objects.filter(slug=item["slug"]).first()
         if mechanism is None:
             mechanism = DialogueMechanism(
                 slug=item["slug"],
                 declaration=loaded.declaration,
-                **{**wanted, "pillar": loaded.pillars[item["pillar"]]},
+                **{
+                    **wanted,
+                    "pillar": loaded.pillars[item["pillar"]],
+                    "reinforced_by": commitments[code] if code else None,
+                },
                 loaded_values=wanted,
             )
             versioned_save(mechanism)
@@ -64,5 +80,8 @@ def mechanisms_load(
     *, data: dict[str, Any], loaded: Loaded, report: LoadReport, force: bool = False
 ) -> None:
     """Create or refresh every mechanism the data file lists."""
-    for item in data.get("dialogue_mechanisms", []):
-        mechanism_load(item, loaded=loaded, report=report, force=force)
+    items = data.get("dialogue_mechanisms", [])
+    codes = {item["reinforced_by"] for item in items if item.get("reinforced_by")}
+    commitments = {c.code: c for c in Commitment.objects.filter(code__in=codes)}
+    for item in items:
+        mechanism_load(item, loaded=loaded, commitments=commitments, report=report, force=force)

@@ -81,6 +81,17 @@ class DialogueMechanism(FromDataFile):
     pillar = models.ForeignKey(
         Pillar, verbose_name=_("pillar"), on_delete=models.PROTECT, related_name="mechanisms"
     )
+    reinforced_by = models.ForeignKey(
+        Commitment,
+        verbose_name=_("reinforced by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mechanisms_reinforced",
+        help_text=_(
+            "The declaration's commitment to reinforce this mechanism (from the data file)."
+        ),
+    )
     lead_organisations = models.ManyToManyField(
         Organisation, verbose_name=_("lead organisations"), blank=True, related_name="mechanisms"
     )

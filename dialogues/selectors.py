@@ -12,9 +12,12 @@ from .choices import MeetingState
 from .models import ActionItem, DialogueMechanism, Meeting, next_due, overdue_condition
 
 
-def last_held() -> Max:
-    """The date of a mechanism's last meeting held, as an annotation."""
-    return Max("meetings__date", filter=Q(meetings__state=MeetingState.HELD))
+def last_held(until: datetime.date | None = None) -> Max:
+    """The date of a mechanism's last meeting held (on or before `until`), as an annotation."""
+    held = Q(meetings__state=MeetingState.HELD)
+    if until is not None:
+        held &= Q(meetings__date__lte=until)
+    return Max("meetings__date", filter=held)
 
 
 def mechanism_list(today: datetime.date) -> QuerySet[DialogueMechanism]:
@@ -32,14 +35,15 @@ def mechanism_list(today: datetime.date) -> QuerySet[DialogueMechanism]:
     )
 
 
-def mechanisms_overdue(today: datetime.date) -> list[dict]:
+def mechanisms_overdue(today: datetime.date, *, past: bool = False) -> list[dict]:
     """Established mechanisms whose cadence has lapsed since the last meeting held.
 
     Decided in SQL, one row each (slug, name, last_held, next_due), the longest overdue first.
+    `past=True` reads `today` as a past day: only meetings held by then count.
     """
     rows = (
         DialogueMechanism.objects.annotate(
-            last_held=last_held(),
+            last_held=last_held(today if past else None),
             since=Coalesce("last_held", F("declaration__date")),
         )
         .filter(overdue_condition(today))

@@ -37,6 +37,7 @@ API_NO_TOKEN_YET = (401, 403, 404, 404, 404, 404, 404)
 FEED_KEY_REQUIRED = (401,) * 7
 GET_NOT_ALLOWED = (302, 405, 405, 405, 405, 405, 405)
 API_POST_ONLY = (401, 403, 405, 405, 405, 405, 405)
+NOT_THEIRS = (302, 403, 404, 404, 404, 404, 404)
 
 RULES = {
     # the browser
@@ -57,6 +58,12 @@ RULES = {
     "notifications/preferences/": UI_READ,
     "dialogues/": UI_READ,
     "dialogues/<slug:slug>/": UI_READ,
+    "dialogues/<slug:slug>/brief.pdf": UI_READ,
+    "reports/summit.pdf": UI_READ,
+    "reports/summit.xlsx": UI_READ,
+    # Another user's report job, or none: not found for every reader.
+    "reports/jobs/<uuid:pk>/": NOT_THEIRS,
+    "reports/jobs/<uuid:pk>/download/": NOT_THEIRS,
     "dialogues/<slug:slug>/meetings/": POST_ONLY,
     "dialogues/<slug:slug>/cadence/": POST_ONLY,
     "dialogues/meetings/<int:pk>/": UI_READ,
@@ -81,6 +88,7 @@ RULES = {
     "api/schema/": PUBLIC,
     "api/docs/": PUBLIC,
     "api/v1/dashboard/": API_READ,
+    "api/v1/dashboard/trend/": API_READ,
     "api/v1/markings/": API_POST_ONLY,
     "api/v1/calendar.ics": FEED_KEY_REQUIRED,
     "api/v1/calendar-feed/": API_NO_TOKEN_YET,
@@ -187,7 +195,16 @@ def concrete(route: str, values: dict) -> str:
         key = "meeting"
     path = re.sub(r"\(\?P<pk>[^)]*\)|<int:pk>", str(values[key]), path)
     path = path.replace("<uidb64>", "MQ").replace("<token>", "set-password")
-    return "/" + path
+    path = path.replace("<uuid:pk>", "00000000-0000-4000-8000-000000000000")
+    return "/" + path + ONE_SMALL_PILLAR.get(route, "")
+
+
+# The summit report of one small pillar: who may open it does not depend on its size, and the
+# whole declaration's takes seconds to lay out each time a crawl asks for it.
+ONE_SMALL_PILLAR = {
+    "reports/summit.pdf": "?pillar=dialogue",
+    "reports/summit.xlsx": "?pillar=dialogue",
+}
 
 
 def client_for(user) -> APIClient:

@@ -19,6 +19,7 @@ import zipfile
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from commitments import services
@@ -30,6 +31,7 @@ from dialogues import services as dialogue_services
 from dialogues.choices import MeetingState
 from dialogues.models import DialogueMechanism
 from tests.factories import UserFactory, analyst, commitment, days, manager
+from tests.pdfs import pdf_words
 from tests.test_access_matrix import concrete, routes
 
 pytestmark = pytest.mark.usefixtures("loaded")
@@ -128,6 +130,8 @@ def body_of(response) -> bytes:
     if content[:2] == b"PK":  # an XLSX is a zip of XML parts
         with zipfile.ZipFile(io.BytesIO(content)) as sheet:
             content = b"".join(sheet.read(name) for name in sheet.namelist())
+    if content[:5] == b"%PDF-":  # a report: its text, as a reader's PDF viewer shows it
+        content = pdf_words(content).encode()
     return content
 
 
@@ -191,6 +195,10 @@ def urls(planted: dict, prefix: str) -> list[str]:
         f"/dialogues/meetings/{objects['meeting'].pk}/",
         f"/dialogues/action-items/{objects['item'].pk}/edit/",
         "/notifications/",
+        "/reports/summit.pdf?pillar=maritime",
+        "/reports/summit.xlsx?pillar=maritime",
+        "/reports/summit.pdf?pillar=maritime&since=2025-08-29&as_of="
+        + timezone.localdate().isoformat(),
     ]
     for model in ("milestone", "statusupdate", "auditevent", "commitment"):
         found.append(reverse(f"admin:commitments_{model}_changelist"))

@@ -250,6 +250,13 @@ class CommitmentSerializer(StrictModelSerializer):
         help_text="The release marking of the context added to it (the declaration's own text "
         "is public).",
     )
+    as_of = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text="With the `as_of` parameter, the instant whose state this is (official "
+        "status, sides, progress, awaited side, last status update as they stood then; the "
+        "other fields are today's); null for the present.",
+    )
 
     class Meta:
         model = Commitment
@@ -289,6 +296,7 @@ class CommitmentSerializer(StrictModelSerializer):
             "last_status_update_at",
             "created_at",
             "updated_at",
+            "as_of",
         ]
         read_only_fields = fields
 
@@ -357,6 +365,7 @@ class CommitmentSerializer(StrictModelSerializer):
             "last_status_update_at": _datetime(getattr(commitment, "last_status_update_at", None)),
             "created_at": _datetime(commitment.created_at),
             "updated_at": _datetime(commitment.updated_at),
+            "as_of": _datetime(getattr(commitment, "as_of", None)),
         }
 
     def _url(self, commitment: Commitment) -> str:

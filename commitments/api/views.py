@@ -26,7 +26,7 @@ from declaration_tracker.api.versioning import (
 )
 from declaration_tracker.core.tabular import csv_lines
 
-from .. import permissions, selectors, services, visibility
+from .. import history, permissions, selectors, services, visibility
 from ..exports import COLUMNS, commitment_rows
 from ..filters import CommitmentFilter, MilestoneFilter
 from ..models import Organisation, Pillar
@@ -130,6 +130,10 @@ class CommitmentViewSet(
 
     def pillar_id_of(self, obj):
         return obj.pillar_id
+
+    def ordering_columns(self, queryset) -> dict[str, str]:
+        """As of a past instant, the status and progress to sort on are those of then."""
+        return history.PAST_FIELDS if history.is_past(queryset) else {}
 
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format == "csv":

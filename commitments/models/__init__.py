@@ -4,6 +4,7 @@ from .audit import AuditEvent
 from .commitments import Commitment, Milestone
 from .declaration import Declaration, Pillar
 from .notifications import Digest, Reminder, ReminderPreference
+from .reports import ReportJob
 from .trail import StatusUpdate
 from .users import CalendarFeedToken, Organisation, User, calendar_feed_key_new, validate_time_zone
 
@@ -18,6 +19,7 @@ __all__ = [
     "Pillar",
     "Reminder",
     "ReminderPreference",
+    "ReportJob",
     "StatusUpdate",
     "User",
     "calendar_feed_key_new",

@@ -73,6 +73,18 @@ def field_label(name: str) -> str:
     return name.replace("_", " ")
 
 
+@register.filter
+def as_of_label(at) -> str:
+    """An `as_of` instant in words: the day for the end of a day (UTC), else day and time."""
+    import datetime
+
+    from django.utils.formats import date_format
+
+    if at.astimezone(datetime.UTC).time() == datetime.time.max:
+        return date_format(at, "DATE_FORMAT")
+    return date_format(at.astimezone(datetime.UTC), "DATETIME_FORMAT") + " UTC"
+
+
 @register.inclusion_tag("includes/marking.html")
 def marking(value: str):
     """The release marking beside an item, in words, with what it means on hover."""
@@ -86,11 +98,16 @@ def marking_control(context, kind: str, item, pillar_id: int):
 
     request = context["request"]
     user = request.user
-    offered = visibility.markings_changeable(
-        user,
-        item.marking,
-        may_edit=permissions.can_edit_pillar(user, pillar_id),
-        origin=visibility.item_side(item),
+    # A page showing the past offers no edits.
+    offered = (
+        []
+        if context.get("as_of")
+        else visibility.markings_changeable(
+            user,
+            item.marking,
+            may_edit=permissions.can_edit_pillar(user, pillar_id),
+            origin=visibility.item_side(item),
+        )
     )
     return {
         "kind": kind,

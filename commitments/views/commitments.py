@@ -20,12 +20,13 @@ from declaration_tracker.core.views import (
     page_size,
 )
 
-from .. import permissions, selectors, services, visibility
+from .. import history, permissions, selectors, services, visibility
 from ..choices import CommitmentStrength, LeadSide, Priority, Side, Status, counterpart
 from ..declaration_layout import clause_spans
 from ..filters import CommitmentFilter
 from ..forms import AssessmentConfirmForm, MilestoneForm, StatusUpdateForm
 from ..models import Commitment, Milestone
+from .past import with_as_of
 
 SORTS = {
     "code": _("Code"),
@@ -49,17 +50,27 @@ def filtered_commitments(request, params: QueryDict):
 
 
 def commitment_list(request):
+    """The filtered list; with `as_of`, the commitments as they stood then (a bad `as_of` is
+    shown beside the filter, as any bad filter value)."""
     permissions.require_reader(request)
     params = list_params(request)
     queryset, filterset = filtered_commitments(request, params)
+    at = filterset.at
     sort = params.get("sort") if params.get("sort") in SORTS else "code"
     size = page_size(params, PAGE_SIZES, default=50)
-    counts = queryset.order_by().aggregate(total=Count("id"), **selectors.status_counts())
-    paginator = Paginator(queryset.order_by(sort, "pk"), size)
+    status_field = history.PAST_FIELDS["status"] if at else "status"
+    counts = queryset.order_by().aggregate(
+        total=Count("id"), **selectors.status_counts(status_field)
+    )
+    column = history.PAST_FIELDS.get(sort.lstrip("-"), sort.lstrip("-")) if at else sort
+    order = ("-" if sort.startswith("-") else "") + column.lstrip("-")
+    paginator = Paginator(queryset.order_by(order, "pk"), size)
     paginator.count = counts["total"]  # known already: spare the paginator its COUNT query
     page = paginator.get_page(params.get("page"))
     without_page = params.copy()
     without_page.pop("page", None)
+    today = without_page.copy()
+    today.pop("as_of", None)
     return render(
         request,
         "commitments/commitment_list.html",
@@ -81,7 +92,11 @@ def commitment_list(request):
             "strengths": CommitmentStrength.choices,
             "selected_strengths": params.getlist("commitment_strength"),
             "sides": Side.choices,
+            "as_of": at,
+            "today_query": today.urlencode(),
         },
+        # A bad filter value is shown beside its field, and the answer says the request was bad.
+        status=400 if filterset.errors else 200,
     )
 
 
@@ -176,20 +191,52 @@ def _page(request, commitment: Commitment, **extra):
     context = _live_context(request, commitment, **extra)
     for section in selectors.commitment_page_sections:
         context.update(section(commitment, request.user))
-    # The clause, with this commitment's own words marked where it shares a listing clause.
+    return render(request, "commitments/commitment_detail.html", context | _fixed(commitment))
+
+
+def _fixed(commitment: Commitment) -> dict:
+    """What the page shows of the declaration's own record: the clause, with this
+    commitment's own words marked where it shares a listing clause, and its owners."""
     own = [(commitment.source_clause, commitment)] if commitment.clause_part else []
-    context["clause_segments"], _unplaced = clause_spans(commitment.source_clause, own)
-    context["partners"] = list(commitment.partners.all())
-    context["organisations_by_side"] = [
-        (label, [o for o in commitment.lead_organisations.all() if o.side == side])
-        for side, label in Side.choices
-    ]
-    return render(request, "commitments/commitment_detail.html", context)
+    segments, _unplaced = clause_spans(commitment.source_clause, own)
+    return {
+        "clause_segments": segments,
+        "partners": list(commitment.partners.all()),
+        "organisations_by_side": [
+            (label, [o for o in commitment.lead_organisations.all() if o.side == side])
+            for side, label in Side.choices
+        ],
+    }
 
 
+@with_as_of
 def commitment_detail(request, code: str):
+    """The commitment page; with `as_of`, as it stood then, read-only."""
     permissions.require_reader(request)
+    if request.as_of:
+        return _past_page(request, code, request.as_of)
     return _page(request, _commitment(code))
+
+
+def _past_page(request, code: str, at):
+    """The page as it stood at `at`: official status, both sides' assessments and latest
+    reports, progress, milestones and their states, and the trail up to then; no forms."""
+    user = request.user
+    commitment = get_object_or_404(history.past(selectors.commitment_list(), at), code=code)
+    visibility.shown(commitment, user)
+    milestones = visibility.readable(history.milestones_as_of([commitment.pk], at), user)
+    trail = selectors.status_update_list().filter(commitment=commitment, created_at__lte=at)
+    context = {
+        "commitment": commitment,
+        "as_of": at,
+        "sides": side_panels(commitment, user),
+        "milestones": milestones,
+        "trail": visibility.shown_all(trail, user),
+        "can_edit": False,
+        "report_sides": [],
+        "confirm": None,
+    }
+    return render(request, "commitments/commitment_detail.html", context | _fixed(commitment))
 
 
 def _answer(request, commitment: Commitment, **extra):

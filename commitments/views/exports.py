@@ -21,22 +21,26 @@ def _rows(request):
     permissions.require(
         permissions.can_export(request.user), "Exports are for managers and analysts."
     )
-    queryset, _filterset = filtered_commitments(request, list_params(request))
-    return commitment_rows(queryset.order_by("code"))
+    queryset, filterset = filtered_commitments(request, list_params(request))
+    return commitment_rows(queryset.order_by("code")), filterset.at
 
 
-def _filename(extension: str) -> str:
+def _filename(extension: str, at=None) -> str:
+    """commitments-<today>.csv, or commitments-as-of-<day>.csv for the past."""
+    if at is not None:
+        return f'attachment; filename="commitments-as-of-{at:%Y-%m-%d}.{extension}"'
     return f'attachment; filename="commitments-{timezone.localdate():%Y-%m-%d}.{extension}"'
 
 
 def commitments_csv(request):
-    response = StreamingHttpResponse(csv_lines(_rows(request), COLUMNS), content_type="text/csv")
-    response["Content-Disposition"] = _filename("csv")
+    rows, at = _rows(request)
+    response = StreamingHttpResponse(csv_lines(rows, COLUMNS), content_type="text/csv")
+    response["Content-Disposition"] = _filename("csv", at)
     return response
 
 
 def commitments_xlsx(request):
-    rows = _rows(request)
+    rows, at = _rows(request)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Commitments")
     sheet.append(list(COLUMNS))
@@ -45,5 +49,5 @@ def commitments_xlsx(request):
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = _filename("xlsx")
+    response["Content-Disposition"] = _filename("xlsx", at)
     return response

@@ -68,7 +68,14 @@ class StrictOrderingFilter(filters.OrderingFilter):
         ordering = list(super().get_ordering(request, queryset, view) or [])
         if ordering and not {"pk", "-pk", "id", "-id"} & set(ordering):
             ordering.append("pk")
-        return ordering
+        # A view whose rows may stand for other columns (the past state of commitments)
+        # says which: `ordering_columns(queryset)` maps a field to the column to sort on.
+        columns = view.ordering_columns(queryset) if hasattr(view, "ordering_columns") else {}
+        return [
+            ("-" if field.startswith("-") else "")
+            + columns.get(field.lstrip("-"), field.lstrip("-"))
+            for field in ordering
+        ]
 
     def remove_invalid_fields(self, queryset, fields, view, request):
         valid = super().remove_invalid_fields(queryset, fields, view, request)
@@ -86,6 +93,12 @@ class StrictOrderingFilter(filters.OrderingFilter):
                 }
             )
         return valid
+
+
+def _renamed(field: str, columns: dict[str, str]) -> str:
+    """`field` (maybe `-field`) sorted on the column `columns` names for it, if any."""
+    descending, name = field.startswith("-"), field.lstrip("-")
+    return ("-" if descending else "") + columns.get(name, name)
 
 
 class StrictSearchFilter(filters.SearchFilter):

@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from declaration_tracker.calendar.api import CalendarFeedView, CalendarTokenView
-from declaration_tracker.dashboard.api import DashboardView
+from declaration_tracker.dashboard.api import DashboardView, TrendView
 from declaration_tracker.markings.api import MarkingChangeView
 
 app_name = "api"
@@ -12,6 +12,7 @@ app_name = "api"
 urlpatterns = [
     path("v1/", include("commitments.api.urls")),
     path("v1/dashboard/", DashboardView.as_view(), name="dashboard"),
+    path("v1/dashboard/trend/", TrendView.as_view(), name="dashboard-trend"),
     path("v1/markings/", MarkingChangeView.as_view(), name="marking-change"),
     path("v1/calendar.ics", CalendarFeedView.as_view(), name="calendar-feed-ics"),
     path("v1/calendar-feed/", CalendarTokenView.as_view(), name="calendar-feed-token"),

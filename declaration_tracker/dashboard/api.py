@@ -1,12 +1,34 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from commitments.choices import CommitmentStrength, LeadSide, Status, TrailKind
+from commitments import history
+from commitments.choices import CommitmentStrength, LeadSide, Side, Status, TrailKind
+from commitments.selectors import pillar_choices
 
 from .figures import dashboard_figures_cached
+from .trend import trend_cached
+
+AS_OF_PARAMETER = OpenApiParameter(
+    "as_of",
+    OpenApiTypes.STR,
+    description="The figures as they stood at this instant: an ISO 8601 date (the end of that "
+    "day in UTC) or date-time, from the declaration (2025-08-29) to now; every link then "
+    "opens the list as of that instant. A bad or future value is a 400 naming `as_of`.",
+)
+
+
+def as_of_or_400(request):
+    """The request's `as_of` instant, or None; a bad value is a 400 naming the parameter."""
+    try:
+        return history.as_of_parse(request.query_params.get("as_of"))
+    except DjangoValidationError as error:
+        raise ValidationError(error.message_dict) from error
 
 
 class StatusFigure(serializers.Serializer):
@@ -128,7 +150,11 @@ class MechanismItem(serializers.Serializer):
 
 
 class DashboardSerializer(serializers.Serializer):
-    as_of = serializers.DateField()
+    as_of = serializers.DateField(help_text="The day the figures are of.")
+    as_of_instant = serializers.DateTimeField(
+        allow_null=True,
+        help_text="With the `as_of` parameter, the instant the figures reproduce; null for now.",
+    )
     overall = GroupFigures()
     sides_disagree = CountFigure(
         help_text="All commitments whose two sides report different statuses (as in `overall`)."
@@ -157,8 +183,69 @@ class DashboardView(APIView):
         return None
 
     @extend_schema(
-        summary="Dashboard figures", responses={200: DashboardSerializer}, tags=["dashboard"]
+        summary="Dashboard figures",
+        parameters=[AS_OF_PARAMETER],
+        responses={200: DashboardSerializer},
+        tags=["dashboard"],
     )
     def get(self, request):
-        figures = dashboard_figures_cached(request.user, timezone.localdate())
+        at = as_of_or_400(request)
+        figures = dashboard_figures_cached(request.user, timezone.localdate(), at)
         return Response(DashboardSerializer(figures).data)
+
+
+class TrendPoint(serializers.Serializer):
+    month = serializers.CharField(help_text="YYYY-MM.")
+    as_of = serializers.DateField(help_text="The month's last day (today for this month).")
+    commitments = serializers.IntegerField()
+    by_status = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="Commitments per status at the end of the month: the official status, or "
+        "with `side` that government's own assessment.",
+    )
+    progress = serializers.IntegerField(help_text="Mean (official) progress, 0–100.")
+    link = serializers.CharField(help_text="The commitments list as of that day.")
+
+
+class TrendSerializer(serializers.Serializer):
+    pillar = serializers.CharField(allow_null=True)
+    side = serializers.ChoiceField(choices=Side.choices, allow_null=True)
+    points = TrendPoint(many=True, help_text="One a month, from the declaration to today.")
+
+
+class TrendQuerySerializer(serializers.Serializer):
+    pillar = serializers.SlugField(required=False, help_text="Only this pillar's commitments.")
+    side = serializers.ChoiceField(
+        choices=Side.choices,
+        required=False,
+        help_text="Count by this government's own assessment instead of the official status.",
+    )
+
+    def to_internal_value(self, data):
+        # A blank parameter (`?side=`) is a mistake to name, not a request for every side.
+        blank = {name: ["May not be blank."] for name in self.fields if data.get(name) == ""}
+        if blank:
+            raise serializers.ValidationError(blank)
+        return super().to_internal_value(data)
+
+    def validate_pillar(self, value: str) -> str:
+        if value not in dict(pillar_choices()):
+            raise serializers.ValidationError(
+                f"“{value}” is not a pillar; use one of {', '.join(dict(pillar_choices()))}."
+            )
+        return value
+
+
+class TrendView(APIView):
+    """Month by month since the declaration: commitments per status and mean progress."""
+
+    @extend_schema(
+        summary="Trend since the declaration",
+        parameters=[TrendQuerySerializer],
+        responses={200: TrendSerializer},
+        tags=["dashboard"],
+    )
+    def get(self, request):
+        query = TrendQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return Response(TrendSerializer(trend_cached(**query.validated_data)).data)

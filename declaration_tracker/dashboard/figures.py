@@ -7,12 +7,12 @@ carries the link to the filtered commitments list behind it.
 import datetime
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from commitments import trail_messages, visibility
+from commitments import history, trail_messages, visibility
 from commitments.choices import CommitmentStrength, LeadSide, MilestoneState, Side, Status
 from commitments.models import Commitment, Milestone, Pillar
 from commitments.selectors import (
@@ -83,17 +83,15 @@ def _summed(rows) -> dict:
     return total
 
 
-def dashboard_figures(user, today: datetime.date | None = None) -> dict:
-    """The figures as `user` may see them: milestones and notes under their release markings
-    (counts count only what they may read)."""
-    today = today or timezone.localdate()
-    due_by = today + datetime.timedelta(days=DUE_WITHIN_DAYS)
+GROUPED_BY = ("pillar_id", "lead_side", "commitment_strength")
 
-    # Every commitment figure from one pass: counts per (pillar, lead side, strength of
-    # language), added up here.
-    groups = list(
+
+def _groups(today: datetime.date) -> list[dict]:
+    """Every commitment figure from one pass: counts per (pillar, lead side, strength of
+    language), to be added up."""
+    return list(
         Commitment.objects.order_by()
-        .values("pillar_id", "lead_side", "commitment_strength")
+        .values(*GROUPED_BY)
         .annotate(
             total=Count("id"),
             progress_sum=Sum("progress"),
@@ -102,6 +100,65 @@ def dashboard_figures(user, today: datetime.date | None = None) -> dict:
             **side_counts(),
         )
     )
+
+
+def _past_groups(at: datetime.datetime) -> tuple[list[dict], list[int]]:
+    """`_groups` as they stood at `at`, from each commitment's state then (one query: the
+    awaited side is decided per row in Python), and the ids of the commitments stale then."""
+    rows = (
+        history.past(Commitment.objects.order_by("updated_at", "pk"), at)
+        .annotate(is_stale=ExpressionWrapper(history.past_stale_condition(at), BooleanField()))
+        .values(
+            "pk",
+            *GROUPED_BY,
+            "past_status",
+            "past_progress",
+            "past_india",
+            "past_japan",
+            "past_reporter",
+            "is_stale",
+        )
+    )
+    groups: dict[tuple, dict] = {}
+    stale = []
+    for row in rows:
+        key = tuple(row[field] for field in GROUPED_BY)
+        group = groups.setdefault(
+            key, dict(zip(GROUPED_BY, key, strict=True)) | {field: 0 for field in SUMMED}
+        )
+        awaiting = history.awaited(
+            lead_side=row["lead_side"],
+            india=row["past_india"],
+            japan=row["past_japan"],
+            reporter=row["past_reporter"],
+        )
+        group["total"] += 1
+        group["progress_sum"] += row["past_progress"]
+        group[f"n_{row['past_status']}"] += 1
+        group["disagree"] += row["past_india"] != row["past_japan"]
+        if awaiting:
+            group[f"awaiting_{awaiting}"] += 1
+        if row["is_stale"]:
+            group["stale"] += 1
+            stale.append(row["pk"])
+    return list(groups.values()), stale
+
+
+def dashboard_figures(
+    user, today: datetime.date | None = None, at: datetime.datetime | None = None
+) -> dict:
+    """The figures as `user` may see them: milestones and notes under their release markings
+    (counts count only what they may read). With `at`, as they stood at that instant (from
+    the trail and the audit log, `commitments.history`); every link then opens the list as
+    of that instant."""
+    today = at.date() if at else (today or timezone.localdate())
+    due_by = today + datetime.timedelta(days=DUE_WITHIN_DAYS)
+    past = {"as_of": history.as_of_param(at)} if at else {}
+
+    if at:
+        groups, stale_ids = _past_groups(at)
+    else:
+        groups, stale_ids = _groups(today), None
     overall = _summed(groups)
     pillars = [
         pillar | _summed([g for g in groups if g["pillar_id"] == pillar["id"]])
@@ -112,46 +169,43 @@ def dashboard_figures(user, today: datetime.date | None = None) -> dict:
         strength: _summed([g for g in groups if g["commitment_strength"] == strength])
         for strength in CommitmentStrength
     }
-    open_ = Q(completed_on__isnull=True)
-    # Open milestones due by the horizon: the partial index on open milestones' due dates.
-    readable = visibility.visible(Milestone.objects.all(), user)
-    milestone_counts = readable.filter(open_, due_date__lte=due_by).aggregate(
-        overdue=Count("id", filter=Q(due_date__lt=today)),
-        due=Count("id", filter=Q(due_date__gte=today)),
-    )
-    milestones = visibility.visible(milestone_list(), user)
-    overdue = milestones.filter(Milestone.state_condition(MilestoneState.OVERDUE, today))
-    due = milestones.filter(open_, due_date__gte=today, due_date__lte=due_by)
-    stale = (
-        Commitment.objects.select_related("pillar", "responsible")
-        .filter(stale_condition(today))
-        .order_by("updated_at")
-    )
+    milestones = _past_milestones(user, at) if at else _milestones(user, today, due_by)
+    stale = Commitment.objects.select_related("pillar", "responsible")
+    if at:
+        stale = stale.filter(pk__in=stale_ids).annotate(
+            last_update=history.past_annotations(at)["past_last_update"]
+        )
+    else:
+        stale = stale.filter(stale_condition(today))
+    stale = stale.order_by("updated_at", "pk")
     recent = (
         status_update_list().select_related("commitment__pillar").order_by("-created_at", "-id")
     )
-    mechanisms = mechanisms_overdue(today)
+    if at:
+        recent = recent.filter(created_at__lte=at)
+    mechanisms = mechanisms_overdue(today, past=bool(at))
 
     return {
         "as_of": today,
+        "as_of_instant": at,
         "overall": {
             "commitments": overall["total"],
             "progress": overall["progress"],
-            "by_status": _mix(overall),
-            "link": list_link(),
+            "by_status": _mix(overall, **past),
+            "link": list_link(**past),
         }
-        | _sides(overall),
-        **_sides(overall),
+        | _sides(overall, **past),
+        **_sides(overall, **past),
         "pillars": [
             {
                 "slug": p["slug"],
                 "name": (p["name_ja"] if in_japanese() and p["name_ja"] else p["name"]),
                 "commitments": p["total"],
                 "progress": p["progress"],
-                "by_status": _mix(p, pillar=p["slug"]),
-                "link": list_link(pillar=p["slug"]),
+                "by_status": _mix(p, pillar=p["slug"], **past),
+                "link": list_link(pillar=p["slug"], **past),
             }
-            | _sides(p, pillar=p["slug"])
+            | _sides(p, pillar=p["slug"], **past)
             for p in pillars
         ],
         "lead_sides": [
@@ -162,10 +216,10 @@ def dashboard_figures(user, today: datetime.date | None = None) -> dict:
                 else str(label),
                 "commitments": sides[side]["total"],
                 "progress": sides[side]["progress"],
-                "by_status": _mix(sides[side], lead_side=side),
-                "link": list_link(lead_side=side),
+                "by_status": _mix(sides[side], lead_side=side, **past),
+                "link": list_link(lead_side=side, **past),
             }
-            | _sides(sides[side], lead_side=side)
+            | _sides(sides[side], lead_side=side, **past)
             for side, label in LeadSide.choices
         ],
         "strengths": [
@@ -174,34 +228,34 @@ def dashboard_figures(user, today: datetime.date | None = None) -> dict:
                 "label": str(label),
                 "commitments": strengths[strength]["total"],
                 "progress": strengths[strength]["progress"],
-                "by_status": _mix(strengths[strength], commitment_strength=strength),
-                "link": list_link(commitment_strength=strength),
+                "by_status": _mix(strengths[strength], commitment_strength=strength, **past),
+                "link": list_link(commitment_strength=strength, **past),
             }
-            | _sides(strengths[strength], commitment_strength=strength)
+            | _sides(strengths[strength], commitment_strength=strength, **past)
             for strength, label in CommitmentStrength.choices
             if strengths[strength]["total"]
         ],
         "milestones_overdue": {
-            "count": milestone_counts["overdue"],
-            "link": list_link(milestones=MilestoneState.OVERDUE),
-            "items": [_milestone(m) for m in overdue.order_by("due_date", "id")[:ITEMS]],
+            "count": milestones["overdue_count"],
+            "link": list_link(milestones=MilestoneState.OVERDUE, **past),
+            "items": milestones["overdue"],
         },
         "milestones_due": {
-            "count": milestone_counts["due"],
+            "count": milestones["due_count"],
             "days": DUE_WITHIN_DAYS,
-            "link": list_link(milestone_due_within=DUE_WITHIN_DAYS),
-            "items": [_milestone(m) for m in due.order_by("due_date", "id")[:ITEMS]],
+            "link": list_link(milestone_due_within=DUE_WITHIN_DAYS, **past),
+            "items": milestones["due"],
         },
         "stale": {
             "count": overall["stale"],
-            "link": list_link(stale="true"),
+            "link": list_link(stale="true", **past),
             "items": [
                 {
                     "code": c.code,
                     "title": localized(c, "title"),
                     "status": c.status,
-                    "updated_at": c.updated_at,
-                    "link": reverse("commitment-detail", args=[c.code]),
+                    "updated_at": (c.last_update or c.created_at) if at else c.updated_at,
+                    "link": _detail_link(c.code, **past),
                 }
                 for c in stale[:ITEMS]
             ],
@@ -220,7 +274,7 @@ def dashboard_figures(user, today: datetime.date | None = None) -> dict:
                 "to_progress": u.to_progress,
                 "note": trail_messages.rendered(u),
                 "withheld": u.withheld,
-                "link": reverse("commitment-detail", args=[u.commitment.code]),
+                "link": _detail_link(u.commitment.code, **past),
             }
             for u in visibility.shown_all(recent[:ITEMS], user)
         ],
@@ -228,6 +282,60 @@ def dashboard_figures(user, today: datetime.date | None = None) -> dict:
             mechanism | {"link": reverse("dialogue-detail", args=[mechanism["slug"]])}
             for mechanism in mechanisms
         ],
+    }
+
+
+def _detail_link(code: str, **params) -> str:
+    url = reverse("commitment-detail", args=[code])
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def _milestones(user, today: datetime.date, due_by: datetime.date) -> dict:
+    """Open milestones overdue and due by the horizon that `user` may read: counts and the
+    first few of each."""
+    open_ = Q(completed_on__isnull=True)
+    # Open milestones due by the horizon: the partial index on open milestones' due dates.
+    readable = visibility.visible(Milestone.objects.all(), user)
+    counts = readable.filter(open_, due_date__lte=due_by).aggregate(
+        overdue=Count("id", filter=Q(due_date__lt=today)),
+        due=Count("id", filter=Q(due_date__gte=today)),
+    )
+    milestones = visibility.visible(milestone_list(), user)
+    overdue = milestones.filter(Milestone.state_condition(MilestoneState.OVERDUE, today))
+    due = milestones.filter(open_, due_date__gte=today, due_date__lte=due_by)
+    return {
+        "overdue_count": counts["overdue"],
+        "due_count": counts["due"],
+        "overdue": [_milestone(m) for m in overdue.order_by("due_date", "id")[:ITEMS]],
+        "due": [_milestone(m) for m in due.order_by("due_date", "id")[:ITEMS]],
+    }
+
+
+def _past_milestones(user, at: datetime.datetime) -> dict:
+    """`_milestones` as they stood at `at`, reproduced from the audit log."""
+    ids = list(Commitment.objects.values_list("pk", flat=True))
+    readable = visibility.readable(history.milestones_as_of(ids, at), user)
+    states = history.milestone_states_as_of(readable, at, due_within=DUE_WITHIN_DAYS)
+    codes = dict(Commitment.objects.values_list("pk", "code"))
+    params = {"as_of": history.as_of_param(at)}
+    items = {
+        key: [
+            {
+                "id": m.pk,
+                "title": m.title,
+                "due_date": m.due_date,
+                "code": codes[m.commitment_id],
+                "owner": m.owner_then,
+                "link": _detail_link(codes[m.commitment_id], **params),
+            }
+            for m in found[:ITEMS]
+        ]
+        for key, found in states.items()
+    }
+    return {
+        "overdue_count": len(states["overdue"]),
+        "due_count": len(states["due"]),
+        **items,
     }
 
 
@@ -242,13 +350,16 @@ def _milestone(m: Milestone) -> dict:
     }
 
 
-def dashboard_figures_cached(user, today: datetime.date | None = None) -> dict:
+def dashboard_figures_cached(
+    user, today: datetime.date | None = None, at: datetime.datetime | None = None
+) -> dict:
     """The dashboard figures from the cache, computed again after any write (see `generations`);
-    one copy per set of release markings readers hold."""
+    one copy per set of release markings readers hold, and per instant of the past."""
     today = today or timezone.localdate()
+    when = at.isoformat() if at else today.isoformat()
     # One copy per language too: labels, names and the tracker's notes are in the reader's.
-    key = f"{today.isoformat()}:{visibility.scope(user)}:{translation.get_language()}"
-    return cached(DASHBOARD, key, lambda: dashboard_figures(user, today), CACHE_SECONDS)
+    key = f"{when}:{visibility.scope(user)}:{translation.get_language()}"
+    return cached(DASHBOARD, key, lambda: dashboard_figures(user, today, at), CACHE_SECONDS)
 
 
 def dashboard_invalidate(**_signal) -> None:

@@ -2,16 +2,20 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from commitments.permissions import require_reader
+from commitments.views.past import with_as_of
 
 from .figures import dashboard_figures_cached
 
 
+@with_as_of
 def dashboard(request):
     """The managers' home: the figures /api/v1/dashboard/ serves, and charts drawn from it.
 
     Both come from `dashboard_figures`; the page gets them unformatted (dates as dates), the
-    API as JSON through DashboardSerializer.
+    API as JSON through DashboardSerializer. With `as_of`, as they stood then.
     """
     require_reader(request)
-    figures = dashboard_figures_cached(request.user, timezone.localdate())
-    return render(request, "commitments/dashboard.html", {"figures": figures})
+    figures = dashboard_figures_cached(request.user, timezone.localdate(), request.as_of)
+    return render(
+        request, "commitments/dashboard.html", {"figures": figures, "as_of": request.as_of}
+    )

@@ -20,6 +20,13 @@ class DialogueMechanismSerializer(NamedInBothLanguages, serializers.ModelSeriali
         source="get_cadence_display", read_only=True, help_text="The cadence in words."
     )
     pillar = PillarBriefSerializer(read_only=True)
+    reinforced_by = serializers.SlugRelatedField(
+        slug_field="code",
+        read_only=True,
+        allow_null=True,
+        help_text="The code of the declaration's commitment to reinforce this mechanism; null "
+        "for none.",
+    )
     lead_organisations = OrganisationSerializer(many=True, read_only=True)
     leads = UserBriefSerializer(many=True, read_only=True)
     last_held = serializers.DateField(
@@ -49,6 +56,7 @@ class DialogueMechanismSerializer(NamedInBothLanguages, serializers.ModelSeriali
             "cadence",
             "cadence_label",
             "pillar",
+            "reinforced_by",
             "lead_organisations",
             "leads",
             "established",

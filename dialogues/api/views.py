@@ -25,7 +25,7 @@ class DialogueMechanismViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["name"]
 
     def get_queryset(self):
-        return selectors.mechanism_list(timezone.localdate())
+        return selectors.mechanism_list(timezone.localdate()).select_related("reinforced_by")
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "today": timezone.localdate()}

@@ -110,16 +110,96 @@
     canvas.dataset.chartReady = "true";
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
-    fetch("/api/v1/dashboard/", { credentials: "same-origin", headers: { Accept: "application/json", "Accept-Language": document.documentElement.lang } })
+  // Month by month since the declaration: the status mix as stacked areas, mean progress as a
+  // line on its own axis; a point opens the list as of that month's end. The same figures go
+  // into the table under the chart, for readers who do not see it.
+  function trend(points, labels) {
+    const canvas = document.getElementById("chart-trend");
+    const statuses = Object.keys(labels);
+    new Chart(canvas, {
+      type: "line",
+      data: {
+        labels: points.map((p) => p.month),
+        datasets: statuses.map((status) => ({
+          label: labels[status],
+          data: points.map((p) => p.by_status[status]),
+          backgroundColor: STATUS_COLOURS[status],
+          borderColor: STATUS_COLOURS[status],
+          fill: true,
+          pointRadius: 2,
+          stack: "status",
+          yAxisID: "y",
+        })).concat([{
+          label: gettext("Mean progress (%)"),
+          data: points.map((p) => p.progress),
+          borderColor: "#111827",
+          borderDash: [4, 3],
+          fill: false,
+          yAxisID: "progress",
+        }]),
+      },
+      options: {
+        maintainAspectRatio: false,
+        interaction: { mode: "index", intersect: false },
+        plugins: {
+          title: { display: true, text: gettext("Since the declaration, month by month") },
+          legend: { position: "bottom", labels: { boxWidth: 12 } },
+        },
+        scales: {
+          y: { stacked: true, ticks: { precision: 0 }, title: { display: true, text: gettext("Commitments") } },
+          progress: { position: "right", min: 0, max: 100, grid: { drawOnChartArea: false },
+                      title: { display: true, text: gettext("Mean progress (%)") } },
+        },
+        onClick: goTo((el) => points[el.index].link),
+      },
+    });
+    const head = document.querySelector("#trend-table thead tr");
+    statuses.forEach((status) => {
+      const th = document.createElement("th");
+      th.scope = "col";
+      th.textContent = labels[status];
+      head.appendChild(th);
+    });
+    const body = document.querySelector("#trend-table tbody");
+    points.forEach((p) => {
+      const row = document.createElement("tr");
+      const month = document.createElement("th");
+      month.scope = "row";
+      const link = document.createElement("a");
+      link.href = p.link;
+      link.textContent = p.month;
+      month.appendChild(link);
+      row.appendChild(month);
+      [p.progress + "%", ...statuses.map((status) => p.by_status[status])].forEach((value) => {
+        const cell = document.createElement("td");
+        cell.textContent = value;
+        row.appendChild(cell);
+      });
+      body.appendChild(row);
+    });
+    canvas.dataset.chartReady = "true";
+  }
+
+  function getJson(path) {
+    return fetch(path, { credentials: "same-origin", headers: { Accept: "application/json", "Accept-Language": document.documentElement.lang } })
       .then((response) => {
-        if (!response.ok) throw new Error("dashboard figures: HTTP " + response.status);
+        if (!response.ok) throw new Error(path + ": HTTP " + response.status);
         return response.json();
-      })
-      .then((figures) => {
+      });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    // The page's own instant: the charts of a past dashboard are those of that instant.
+    const asOf = new URLSearchParams(window.location.search).get("as_of");
+    const query = asOf ? "?as_of=" + encodeURIComponent(asOf) : "";
+    Promise.all([getJson("/api/v1/dashboard/" + query), getJson("/api/v1/dashboard/trend/")])
+      .then(([figures, since]) => {
         pillarStatus(figures);
         pillarProgress(figures);
         leadSides(figures);
+        const labels = {};
+        Object.entries(figures.overall.by_status).forEach(([status, figure]) => { labels[status] = figure.label; });
+        trend(since.points, labels);
       })
       .catch((error) => {
         document.querySelectorAll(".chart-box").forEach((box) => {

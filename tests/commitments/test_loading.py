@@ -409,3 +409,116 @@ def test_a_file_that_is_not_yaml_is_refused_with_where_it_went_wrong(tmp_path):
 
     with pytest.raises(CommandError, match="is not valid YAML"):
         call_command("load_declaration", file=str(broken))
+
+
+# --------------------------------------------------------------------------- reinforced by
+
+# Paragraph 10 calls for reinforcing existing dialogue mechanisms, one dialogue commitment
+# each; the joint staffs' framework (paragraph 4) is to be explored, not reinforced.
+REINFORCED_BY = {
+    "nsa-consultations": "DIA-01",
+    "economic-security-dialogue": "DIA-02",
+    "cross-services-meetings": "DIA-03",
+    "coast-guard-commandant-meetings": "DIA-04",
+    "defence-industry-forum": "DIA-05",
+    "track-1-5-exchanges": "DIA-06",
+    "joint-staffs-dialogue": None,
+}
+
+
+def mechanism_entry(data: dict, slug: str) -> dict:
+    return next(m for m in data["dialogue_mechanisms"] if m["slug"] == slug)
+
+
+def reinforcing() -> dict[str, str | None]:
+    return dict(DialogueMechanism.objects.values_list("slug", "reinforced_by__code"))
+
+
+def test_each_mechanism_of_paragraph_10_is_reinforced_by_its_dialogue_commitment():
+    assert reinforcing() == REINFORCED_BY
+    coast_guard = DialogueMechanism.objects.get(slug="coast-guard-commandant-meetings")
+    assert coast_guard.reinforced_by == commitment("DIA-04")
+    assert coast_guard.source_clause == commitment("DIA-04").source_clause
+    assert list(commitment("DIA-04").mechanisms_reinforced.all()) == [coast_guard]
+    assert DialogueMechanism.objects.get(slug="joint-staffs-dialogue").reinforced_by is None
+
+
+def test_the_data_file_names_the_commitment_that_quotes_the_same_clause(declaration_data):
+    clauses = {c["code"]: c["source_clause"] for c in declaration_data["commitments"]}
+    for entry in declaration_data["dialogue_mechanisms"]:
+        assert entry.get("reinforced_by") == REINFORCED_BY[entry["slug"]]
+        if entry.get("reinforced_by"):
+            assert clauses[entry["reinforced_by"]] == entry["source_clause"]
+
+
+def reinforced_by_unknown_code(data):
+    mechanism_entry(data, "nsa-consultations")["reinforced_by"] = "DIA-99"
+    return ["nsa-consultations", "DIA-99", "not a commitment"]
+
+
+def reinforced_by_another_pillar(data):
+    mechanism_entry(data, "track-1-5-exchanges")["reinforced_by"] = "MUL-01"
+    return ["track-1-5-exchanges", "MUL-01", "pillar multilateral"]
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [reinforced_by_unknown_code, reinforced_by_another_pillar],
+    ids=lambda f: f.__name__,
+)
+def test_a_mechanism_reinforced_by_no_such_commitment_is_refused_naming_it(declaration_data, spoil):
+    data, words = bad_data(declaration_data, spoil)
+    counts, before, linked = row_counts(), versions(), reinforcing()
+
+    with pytest.raises(ValidationError) as error:
+        declaration_load(data=data)
+
+    named = [m for m in error.value.messages if all(w in m for w in words)]
+    assert named, error.value.messages
+    assert (row_counts(), versions(), reinforcing()) == (counts, before, linked)
+
+
+def test_a_users_choice_of_reinforcing_commitment_survives_a_reload(declaration_data):
+    edited = DialogueMechanism.objects.get(slug="coast-guard-commandant-meetings")
+    edited.reinforced_by = commitment("DIA-03")
+    edited.save()
+    cleared = DialogueMechanism.objects.get(slug="nsa-consultations")
+    cleared.reinforced_by = None
+    cleared.save()
+
+    report = declaration_load(data=declaration_data)
+
+    assert reinforcing() == {
+        **REINFORCED_BY,
+        "coast-guard-commandant-meetings": "DIA-03",
+        "nsa-consultations": None,
+    }
+    assert any(
+        "coast-guard-commandant-meetings reinforced_by: kept the edited value" in line
+        and "DIA-04" in line
+        for line in report.kept
+    ), report.kept
+    assert any("nsa-consultations reinforced_by: kept" in line for line in report.kept)
+    assert report.overwritten == []
+
+
+def test_an_unedited_mechanism_follows_the_files_reinforcing_commitment_and_back_to_none(
+    declaration_data,
+):
+    data = copy.deepcopy(declaration_data)
+    mechanism_entry(data, "joint-staffs-dialogue")["reinforced_by"] = "DEF-03"
+    mechanism_entry(data, "track-1-5-exchanges").pop("reinforced_by")
+
+    report = declaration_load(data=data)
+
+    assert (report.kept, report.overwritten) == ([], [])
+    assert reinforcing() == {
+        **REINFORCED_BY,
+        "joint-staffs-dialogue": "DEF-03",
+        "track-1-5-exchanges": None,
+    }
+
+    report = declaration_load(data=declaration_data)
+
+    assert (report.kept, report.overwritten) == ([], [])
+    assert reinforcing() == REINFORCED_BY

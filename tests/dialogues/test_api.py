@@ -579,3 +579,17 @@ def test_listing_the_mechanisms_takes_a_fixed_number_of_queries(objects):
 
     assert all(m["last_held"] == "2026-04-01" for m in response.json())
     assert len(many) == len(few) <= 8
+
+
+# =========================================================================== reinforced by
+
+
+def test_a_mechanism_names_the_commitment_that_reinforces_it_by_code():
+    client = api_client(viewer())
+
+    detail = client.get(url("dialogues", "coast-guard-commandant-meetings")).json()
+    listed = {m["slug"]: m["reinforced_by"] for m in client.get(url("dialogues")).json()}
+
+    assert detail["reinforced_by"] == "DIA-04"
+    assert listed["coast-guard-commandant-meetings"] == "DIA-04"
+    assert listed["joint-staffs-dialogue"] is None

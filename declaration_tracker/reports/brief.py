@@ -1,0 +1,106 @@
+"""The pre-meeting brief of a dialogue mechanism: what a delegation reads before it meets.
+
+Its last meeting and outcome, the open and overdue action items, the commitments linked to it
+(the one that reinforces it, those of its pillar and those its action items advance) with what
+changed since the last meeting, and their milestones due before the next one — as one reader
+may see them.
+"""
+
+import datetime
+
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from commitments import visibility
+from commitments.models import Commitment
+from declaration_tracker.core.i18n import localized
+from dialogues.choices import ActionItemState, MeetingState
+from dialogues.models import DialogueMechanism
+from dialogues.selectors import action_item_list, meeting_list
+
+from .lines import commitment_lines, highest_marking, markings_shown
+
+
+def mechanism_get(slug: str) -> DialogueMechanism:
+    return get_object_or_404(
+        DialogueMechanism.objects.select_related("pillar", "declaration", "reinforced_by"),
+        slug=slug,
+    )
+
+
+def linked_commitments(mechanism: DialogueMechanism):
+    """The commitments a brief covers: the one reinforcing the mechanism first, then those of
+    its pillar and those its action items advance, by code."""
+    advanced = action_item_list().filter(meeting__mechanism=mechanism, commitment__isnull=False)
+    condition = Q(pillar=mechanism.pillar_id) | Q(
+        pk__in=advanced.values("commitment_id").order_by()
+    )
+    if mechanism.reinforced_by_id:
+        condition |= Q(pk=mechanism.reinforced_by_id)
+    first = Case(
+        When(pk=mechanism.reinforced_by_id or 0, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return Commitment.objects.filter(condition).order_by(first, "code")
+
+
+def mechanism_brief(user, mechanism: DialogueMechanism) -> dict:
+    """The brief's contents for `user`, today."""
+    at = timezone.now()
+    today = timezone.localdate()
+    meetings = meeting_list().filter(mechanism=mechanism)
+    last = (
+        meetings.filter(state=MeetingState.HELD, date__lte=today).order_by("-date", "-id").first()
+    )
+    visibility.shown(last, user)
+    planned = (
+        meetings.filter(state=MeetingState.PLANNED, date__gte=today).order_by("date", "id").first()
+    )
+    due = mechanism.next_due(last.date if last else None)
+    next_date = planned.date if planned else due
+    since = last.date if last else mechanism.declaration.date
+    items = list(
+        visibility.visible(
+            action_item_list()
+            .filter(meeting__mechanism=mechanism, state=ActionItemState.OPEN)
+            .order_by("due_date", "id"),
+            user,
+        )
+    )
+    for item in items:
+        item.overdue = item.is_overdue(today)
+    lines = commitment_lines(linked_commitments(mechanism), user, at=at, since=since)
+    horizon = next_date or today + datetime.timedelta(days=90)
+    due_before = sorted(
+        (
+            (line.commitment, m)
+            for line in lines
+            for m in line.milestones
+            if not m.completed_on and m.due_date <= horizon
+        ),
+        key=lambda pair: (pair[1].due_date, pair[0].code),
+    )
+    markings = markings_shown(lines) | {item.marking for item in items}
+    if last is not None and not last.withheld and last.outcome_summary:
+        markings.add(last.marking)
+    return {
+        "mechanism": mechanism,
+        "name": localized(mechanism, "name"),
+        "at": at,
+        "today": today,
+        "last": last,
+        "planned": planned,
+        "due": due,
+        "overdue": mechanism.is_overdue(last.date if last else None, today),
+        "next_date": next_date,
+        "horizon": horizon,
+        "since": since,
+        "items": items,
+        "overdue_items": [item for item in items if item.overdue],
+        "lines": lines,
+        "due_before": due_before,
+        "marking": highest_marking(markings),
+        "generated_at": at,
+    }
