@@ -264,7 +264,9 @@ class _Later:
     markings: set = dataclasses.field(default_factory=set)  # every marking it had since
 
 
-def milestones_as_of(commitment_ids, at: datetime.datetime) -> list[Milestone]:
+def milestones_as_of(
+    commitment_ids, at: datetime.datetime, *, open_due_by: datetime.date | None = None
+) -> list[Milestone]:
     """The milestones of these commitments that existed at `at`, with their title, dates,
     owner, weight and state as they were then.
 
@@ -273,7 +275,11 @@ def milestones_as_of(commitment_ids, at: datetime.datetime) -> list[Milestone]:
     record; those created after it are left out. A past milestone carries the strictest
     marking it has had since `at`: text restricted later stays restricted in the past view.
     Each names its owner then as the log recorded it (`owner_then`), and has its state on
-    that day as `current_state`, as the page's milestones do."""
+    that day as `current_state`, as the page's milestones do.
+
+    With `open_due_by`, only those still open at `at` and due by that day (the dashboard's
+    overdue and due-soon ones): a milestone unchanged since `at` is then chosen in SQL, so the
+    cost follows those milestones, not all of them."""
     ids = set(commitment_ids)
     kind = ContentType.objects.get_for_model(Milestone)
     later: dict[int, _Later] = defaultdict(_Later)
@@ -286,6 +292,9 @@ def milestones_as_of(commitment_ids, at: datetime.datetime) -> list[Milestone]:
         for field, (before, _after) in event.changes.items():
             record.before.setdefault(field, before)
     current = Milestone.objects.filter(commitment_id__in=ids).select_related("owner", "commitment")
+    if open_due_by is not None:
+        still_open = Q(completed_on__isnull=True) | Q(completed_on__gt=at.date())
+        current = current.filter((Q(due_date__lte=open_due_by) & still_open) | Q(pk__in=later))
     found = []
     for milestone in current:
         record = later.get(milestone.pk)
@@ -318,6 +327,8 @@ def milestones_as_of(commitment_ids, at: datetime.datetime) -> list[Milestone]:
             milestone.removed_since = True
             found.append(milestone)
     day = at.date()
+    if open_due_by is not None:
+        found = [m for m in found if m.due_date <= open_due_by]
     for milestone in found:
         if not hasattr(milestone, "owner_then"):
             milestone.owner_then = str(milestone.owner) if milestone.owner_id else None

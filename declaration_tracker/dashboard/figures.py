@@ -314,7 +314,9 @@ def _milestones(user, today: datetime.date, due_by: datetime.date) -> dict:
 def _past_milestones(user, at: datetime.datetime) -> dict:
     """`_milestones` as they stood at `at`, reproduced from the audit log."""
     ids = list(Commitment.objects.values_list("pk", flat=True))
-    readable = visibility.readable(history.milestones_as_of(ids, at), user)
+    horizon = at.date() + datetime.timedelta(days=DUE_WITHIN_DAYS)
+    found = history.milestones_as_of(ids, at, open_due_by=horizon)
+    readable = visibility.readable(found, user)
     states = history.milestone_states_as_of(readable, at, due_within=DUE_WITHIN_DAYS)
     codes = dict(Commitment.objects.values_list("pk", "code"))
     params = {"as_of": history.as_of_param(at)}
