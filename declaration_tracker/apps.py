@@ -14,6 +14,9 @@ class TrackerConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from .dashboard.figures import dashboard_invalidate
+        from .webhooks import events
+
+        events.connect()
 
         for label in (
             "commitments.Commitment",

@@ -10,7 +10,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "declaration_tracker.settings")
 app = Celery("declaration_tracker")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-app.autodiscover_tasks(["commitments.notifications", "declaration_tracker.reports"])
+app.autodiscover_tasks(
+    ["commitments.notifications", "declaration_tracker.reports", "declaration_tracker.webhooks"]
+)
 
 
 @worker_ready.connect
@@ -23,3 +25,4 @@ def sweep_when_a_worker_starts(sender=None, **kwargs) -> None:
 
     if getattr(settings, "TRACKER_SWEEP_ON_WORKER_START", True):
         sender.app.send_task("commitments.reminders_sweep")
+        sender.app.send_task("webhooks.deliver_due")

@@ -354,6 +354,17 @@ TRACKER_LAST_SUMMIT = env.str("TRACKER_LAST_SUMMIT", default="")
 # Reports of up to this many commitments are made within the request; larger ones by the
 # Celery worker, with a progress page and a download link (docs/performance.md).
 TRACKER_REPORT_INLINE_MAX = env.int("TRACKER_REPORT_INLINE_MAX", default=150)
+# Webhooks (docs/api.md): seconds to wait before each retry after a failed attempt (then the
+# event is failed: seven attempts over about 21 hours by default); a subscription failing for
+# this many days is disabled and its owner told; an attempt is presumed lost with its worker
+# after the lease; loopback targets (plain http included) only when allowed.
+TRACKER_WEBHOOK_RETRY_DELAYS = env.list(
+    "TRACKER_WEBHOOK_RETRY_DELAYS", cast=int, default=[60, 300, 1800, 7200, 21600, 43200]
+)
+TRACKER_WEBHOOK_DISABLE_AFTER_DAYS = env.float("TRACKER_WEBHOOK_DISABLE_AFTER_DAYS", default=3)
+TRACKER_WEBHOOK_LEASE_SECONDS = env.int("TRACKER_WEBHOOK_LEASE_SECONDS", default=60)
+TRACKER_WEBHOOK_TIMEOUT_SECONDS = env.float("TRACKER_WEBHOOK_TIMEOUT_SECONDS", default=5)
+TRACKER_WEBHOOKS_ALLOW_LOOPBACK = env.bool("TRACKER_WEBHOOKS_ALLOW_LOOPBACK", default=False)
 
 LOGGING = {
     "version": 1,

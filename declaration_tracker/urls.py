@@ -21,6 +21,7 @@ urlpatterns = [
     path("dialogues/<slug:slug>/brief.pdf", mechanism_brief, name="mechanism-brief"),
     path("dialogues/", include("dialogues.urls")),
     path("reports/", include("declaration_tracker.reports.urls")),
+    path("webhooks/", include("declaration_tracker.webhooks.urls")),
     path("", dashboard, name="dashboard"),
     path("declaration/", declaration_reader, name="declaration"),
     path("markings/<str:kind>/<int:pk>/", marking_set, name="marking-set"),

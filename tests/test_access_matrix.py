@@ -38,6 +38,9 @@ FEED_KEY_REQUIRED = (401,) * 7
 GET_NOT_ALLOWED = (302, 405, 405, 405, 405, 405, 405)
 API_POST_ONLY = (401, 403, 405, 405, 405, 405, 405)
 NOT_THEIRS = (302, 403, 404, 404, 404, 404, 404)
+API_MANAGER_NONE = (401, 403, 403, 404, 403, 403, 404)
+API_MANAGER_POST_ONLY = (401, 403, 403, 405, 403, 403, 405)
+UI_MANAGER_NONE = (302, 403, 403, 404, 403, 403, 404)
 
 RULES = {
     # the browser
@@ -89,6 +92,15 @@ RULES = {
     "api/docs/": PUBLIC,
     "api/v1/dashboard/": API_READ,
     "api/v1/dashboard/trend/": API_READ,
+    "api/v1/^webhooks/$": API_MANAGER,
+    # No subscription has the world's id: managers find none, others are refused first.
+    "api/v1/^webhooks/(?P<pk>[^/.]+)/$": API_MANAGER_NONE,
+    "api/v1/^webhooks/(?P<pk>[^/.]+)/deliveries/$": API_MANAGER_NONE,
+    "api/v1/^webhooks/(?P<pk>[^/.]+)/rotate-secret/$": API_MANAGER_POST_ONLY,
+    "api/v1/^webhooks/(?P<pk>[^/.]+)/send-again/$": API_MANAGER_POST_ONLY,
+    "webhooks/": UI_MANAGER,
+    "webhooks/<int:pk>/": UI_MANAGER_NONE,
+    "webhooks/<int:pk>/events/<uuid:event_id>/send-again/": POST_ONLY,
     "api/v1/markings/": API_POST_ONLY,
     "api/v1/calendar.ics": FEED_KEY_REQUIRED,
     "api/v1/calendar-feed/": API_NO_TOKEN_YET,
@@ -124,6 +136,9 @@ POST_RULES = {
     "dialogues/action-items/<int:pk>/edit/": (302, 403, 403, 403, 200, 403, 200),
     # an empty marking: refused with a message and back to the page, for whoever may read it
     "markings/<str:kind>/<int:pk>/": (302, 403, 302, 302, 302, 302, 302),
+    "webhooks/<int:pk>/events/<uuid:event_id>/send-again/": UI_MANAGER_NONE,
+    "api/v1/^webhooks/(?P<pk>[^/.]+)/rotate-secret/$": API_MANAGER_NONE,
+    "api/v1/^webhooks/(?P<pk>[^/.]+)/send-again/$": API_MANAGER_NONE,
 }
 
 
@@ -195,7 +210,8 @@ def concrete(route: str, values: dict) -> str:
         key = "meeting"
     path = re.sub(r"\(\?P<pk>[^)]*\)|<int:pk>", str(values[key]), path)
     path = path.replace("<uidb64>", "MQ").replace("<token>", "set-password")
-    path = path.replace("<uuid:pk>", "00000000-0000-4000-8000-000000000000")
+    for name in ("<uuid:pk>", "<uuid:event_id>"):
+        path = path.replace(name, "00000000-0000-4000-8000-000000000000")
     return "/" + path + ONE_SMALL_PILLAR.get(route, "")
 
 

@@ -7,6 +7,12 @@ from .notifications import Digest, Reminder, ReminderPreference
 from .reports import ReportJob
 from .trail import StatusUpdate
 from .users import CalendarFeedToken, Organisation, User, calendar_feed_key_new, validate_time_zone
+from .webhooks import (
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookEventType,
+    WebhookSubscription,
+)
 
 __all__ = [
     "AuditEvent",
@@ -22,6 +28,10 @@ __all__ = [
     "ReportJob",
     "StatusUpdate",
     "User",
+    "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookEventType",
+    "WebhookSubscription",
     "calendar_feed_key_new",
     "validate_time_zone",
 ]

@@ -2,10 +2,15 @@
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
 
 from declaration_tracker.calendar.api import CalendarFeedView, CalendarTokenView
 from declaration_tracker.dashboard.api import DashboardView, TrendView
 from declaration_tracker.markings.api import MarkingChangeView
+from declaration_tracker.webhooks.api import WebhookSubscriptionViewSet
+
+webhooks = SimpleRouter()
+webhooks.register("webhooks", WebhookSubscriptionViewSet, basename="webhook")
 
 app_name = "api"
 
@@ -17,6 +22,7 @@ urlpatterns = [
     path("v1/calendar.ics", CalendarFeedView.as_view(), name="calendar-feed-ics"),
     path("v1/calendar-feed/", CalendarTokenView.as_view(), name="calendar-feed-token"),
     path("v1/", include("dialogues.api.urls")),
+    path("v1/", include(webhooks.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI with its set-up script served separately (?script), so no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

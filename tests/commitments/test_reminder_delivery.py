@@ -195,16 +195,26 @@ def worker_database_url() -> str:
 
 
 def worker_subprocess(smtp: SMTPServer, log_path) -> subprocess.Popen:
+    return celery_worker(
+        log_path,
+        "reminders-test",
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(smtp.port),
+    )
+
+
+def celery_worker(log_path, name: str, **extra_env: str) -> subprocess.Popen:
+    """A real Celery worker process on the test database and broker (tests.settings_worker),
+    with `extra_env` in its environment, logging to `log_path`."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.settings_worker",
         "TEST_DATABASE_URL": worker_database_url(),
         "TEST_BROKER_URL": app.conf.broker_url,
         "TEST_CACHE_URL": settings.TEST_CACHE_URL,
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(smtp.port),
         "WORKER_VISIBILITY_TIMEOUT": "5",
+        **extra_env,
     }
     command = [
         sys.executable,
@@ -222,7 +232,7 @@ def worker_subprocess(smtp: SMTPServer, log_path) -> subprocess.Popen:
         "--loglevel",
         "INFO",
         "-n",
-        f"reminders-test-{uuid.uuid4().hex[:8]}@%h",
+        f"{name}-{uuid.uuid4().hex[:8]}@%h",
     ]
     with open(log_path, "ab") as log:
         return subprocess.Popen(  # noqa: S603
