@@ -107,6 +107,7 @@ def world():
             marking=marking,
         )
         planted[prefix] = {
+            "n": n,
             "code": code,
             "report": report,
             "milestone": milestone,
@@ -162,9 +163,8 @@ def urls(planted: dict, prefix: str) -> list[str]:
     # Searched for by what follows "SENTINEL-": a page echoing the query back to its reader
     # does not show a whole sentinel, a page finding the text does.
     words = ["SENTINEL", prefix] + [
-        sentinel(prefix, field, n).removeprefix("SENTINEL-")
+        sentinel(prefix, field, objects["n"]).removeprefix("SENTINEL-")
         for field in ("context", "note", "milestone", "outcome", "action", "description")
-        for n in (1, 2, 3)
     ]
     for word in words:
         for path in (

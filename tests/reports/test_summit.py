@@ -90,11 +90,13 @@ def test_the_pdf_has_a_cover_a_summary_and_every_commitment_with_both_sides(clie
 
 
 def test_every_page_of_the_pdf_says_its_highest_marking(client, history):
-    indian = pdf_pages(get(client, history["in_manager"], "/reports/summit.pdf").content)
-    japanese = pdf_pages(get(client, history["jp_manager"], "/reports/summit.pdf").content)
-    public = pdf_pages(get(client, history["public"], "/reports/summit.pdf").content)
+    def pages(reader):
+        answer = get(client, history[reader], "/reports/summit.pdf", pillar="maritime")
+        return pdf_pages(answer.content)
 
-    assert len(indian) > 5
+    indian, japanese, public = pages("in_manager"), pages("jp_manager"), pages("public")
+
+    assert len(indian) >= 5
     assert all("India only" in page for page in indian)
     assert all("Bilateral" in page for page in japanese)
     assert all("Public" in page for page in public)
