@@ -17,12 +17,16 @@ def with_as_of(view):
         try:
             request.as_of = history.as_of_parse(request.GET.get("as_of"))
         except ValidationError as error:
-            return render(
-                request,
-                "bad_parameter.html",
-                {"parameter": "as_of", "messages_": error.message_dict["as_of"]},
-                status=400,
-            )
+            return bad_parameter(request, error)
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def bad_parameter(request, error: ValidationError):
+    """The 400 page for a query parameter a service refused: it names the parameter (the
+    error's first field) and says why."""
+    name, messages = next(iter(error.message_dict.items()))
+    return render(
+        request, "bad_parameter.html", {"parameter": name, "messages_": messages}, status=400
+    )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from commitments import history
 from commitments.choices import Status
 from commitments.models import Commitment, Declaration, Pillar
+from commitments.selectors import pillar_choices
 from declaration_tracker.core.i18n import localized
 from dialogues.choices import MeetingState
 from dialogues.models import DialogueMechanism
@@ -84,12 +85,12 @@ def summit_params(query) -> SummitParams:
                 }
             )
     pillar = query.get("pillar") or None
-    if pillar is not None and not Pillar.objects.filter(slug=pillar).exists():
-        slugs = ", ".join(Pillar.objects.order_by("position").values_list("slug", flat=True))
+    pillars = dict(pillar_choices())
+    if pillar is not None and pillar not in pillars:
         raise ValidationError(
             {
                 "pillar": _("“%(value)s” is not a pillar; use one of %(slugs)s.")
-                % {"value": pillar, "slugs": slugs}
+                % {"value": pillar, "slugs": ", ".join(pillars)}
             }
         )
     return SummitParams(at=at, since=since, pillar=pillar)

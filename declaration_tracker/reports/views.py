@@ -9,17 +9,11 @@ from django.views.decorators.http import require_GET
 
 from commitments.models import ReportJob
 from commitments.permissions import require_reader
+from commitments.views.past import bad_parameter
 from declaration_tracker.core.views import is_htmx
 
 from . import brief, jobs, summit
 from .making import Made, brief_make, summit_make
-
-
-def _bad_parameter(request, error: ValidationError):
-    name, messages = next(iter(error.message_dict.items()))
-    return render(
-        request, "bad_parameter.html", {"parameter": name, "messages_": messages}, status=400
-    )
 
 
 def _file(made: Made) -> HttpResponse:
@@ -33,7 +27,7 @@ def _summit(request, fmt: str):
     try:
         params = summit.summit_params(request.GET)
     except ValidationError as error:
-        return _bad_parameter(request, error)
+        return bad_parameter(request, error)
     if summit.commitment_count(params) > settings.TRACKER_REPORT_INLINE_MAX:
         job = jobs.report_job_start(request.user, kind=f"summit_{fmt}", params=params.query())
         return redirect("report-job", job.pk)

@@ -18,6 +18,7 @@ from dialogues import services as dialogue_services
 from dialogues.choices import MeetingState
 from dialogues.models import DialogueMechanism
 from tests.api_base import api_client
+from tests.commitments.test_history import report as history_report
 from tests.factories import analyst, commitment, days, manager, viewer
 from tests.webhooks.receiver import Receiver
 
@@ -74,14 +75,7 @@ def deliver_all() -> None:
 
 
 def report(code, author, status, note="Reported.", **kw):
-    return services.status_update_create(
-        commitment=commitment(code),
-        author=author,
-        status=status,
-        note=note,
-        expected_version=None,
-        **kw,
-    )
+    return history_report(code, author, status, note, **kw)
 
 
 # --- subscribing ------------------------------------------------------------------------------
