@@ -34,7 +34,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from . import sides
-from .choices import ASSESSMENT_KINDS, MARKING_REACH, MilestoneState, Side, Status, TrailKind
+from .choices import ASSESSMENT_KINDS, MilestoneState, Side, Status, TrailKind
 from .models import AuditEvent, Commitment, Declaration, Milestone, StatusUpdate
 
 ASSESSED = [str(kind) for kind in ASSESSMENT_KINDS]
@@ -235,10 +235,6 @@ def past_stale_condition(at: datetime.datetime, days: int | None = None) -> Q:
     return Q(created_at__lt=cutoff) & ~Q(past_status__in=CLOSED) & quiet
 
 
-def trail_as_of(commitment: Commitment, at: datetime.datetime) -> QuerySet[StatusUpdate]:
-    return commitment.status_updates.filter(created_at__lte=at)
-
-
 # --- milestones: their fields then, from the audit log ------------------------------------------
 
 MILESTONE_FIELDS = ("title", "due_date", "owner", "weight", "completed_on", "marking")
@@ -250,10 +246,6 @@ def _value(field: str, recorded: Any):
     return recorded
 
 
-def _strictest(markings) -> str:
-    return min((m for m in markings if m), key=lambda marking: MARKING_REACH[marking])
-
-
 @dataclasses.dataclass
 class _Later:
     """What the audit log recorded of one milestone after the instant."""
@@ -261,7 +253,6 @@ class _Later:
     created: bool = False
     removal: AuditEvent | None = None
     before: dict = dataclasses.field(default_factory=dict)  # field → its value at the instant
-    markings: set = dataclasses.field(default_factory=set)  # every marking it had since
 
 
 def milestones_as_of(
@@ -272,8 +263,9 @@ def milestones_as_of(
 
     Changes after `at` are undone from the audit log (each field takes the value the first
     later change started from); milestones removed since come back from their removal's
-    record; those created after it are left out. A past milestone carries the strictest
-    marking it has had since `at`: text restricted later stays restricted in the past view.
+    record; those created after it are left out. A past milestone carries its marking now
+    (a removed one, its marking when removed): as every copy of marked text, the past follows
+    the current marking, so an item restricted later is restricted in the past view too.
     Each names its owner then as the log recorded it (`owner_then`), and has its state on
     that day as `current_state`, as the page's milestones do.
 
@@ -288,7 +280,6 @@ def milestones_as_of(
         record.created |= event.action == AuditEvent.Action.CREATED
         if event.action == AuditEvent.Action.DELETED and record.removal is None:
             record.removal = event
-        record.markings.add(event.marking)
         for field, (before, _after) in event.changes.items():
             record.before.setdefault(field, before)
     current = Milestone.objects.filter(commitment_id__in=ids).select_related("owner", "commitment")
@@ -301,7 +292,6 @@ def milestones_as_of(
         if record is not None:
             if record.created:
                 continue
-            milestone.marking = _strictest({milestone.marking, *record.markings})
             for field, before in record.before.items():
                 if field == "owner":
                     milestone.owner_then = before
@@ -319,7 +309,8 @@ def milestones_as_of(
             values = {f: _value(f, v[0]) for f, v in event.changes.items() if f in MILESTONE_FIELDS}
             values |= {f: _value(f, v) for f, v in record.before.items() if f in MILESTONE_FIELDS}
             owner = values.pop("owner", None)
-            marking = _strictest({*record.markings, values.pop("marking", None)})
+            values.pop("marking", None)
+            marking = event.marking
             milestone = Milestone(
                 pk=pk, commitment_id=codes[event.commitment_code], marking=marking, **values
             )

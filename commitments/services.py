@@ -113,14 +113,17 @@ def commitment_update(
         if organisations is not None:
             current.lead_organisations.set(organisations)
         if current.start_date:
-            early = current.milestones.filter(due_date__lt=current.start_date).first()
-            if early:
-                raise ValidationError(
-                    {
-                        "start_date": _("Milestone “%(title)s” is due before this start date.")
-                        % {"title": early.title}
-                    }
+            early = current.milestones.filter(due_date__lt=current.start_date)
+            if early.exists():
+                # The message names a milestone only to a reader of its marking.
+                named = early.visible_to(actor).first()
+                message = (
+                    _("Milestone “%(title)s” is due before this start date.")
+                    % {"title": named.title}
+                    if named is not None
+                    else _("A milestone you cannot read is due before this start date.")
                 )
+                raise ValidationError({"start_date": message})
     return current
 
 
@@ -328,6 +331,7 @@ def _append(
     marking: str = Marking.BILATERAL,
     message: str = "",
     message_params: dict | None = None,
+    source_milestone: int | None = None,
     save: bool = True,
 ) -> StatusUpdate:
     """Append an entry to a locked commitment's trail and move its official status and progress.
@@ -350,6 +354,7 @@ def _append(
         marking=marking,
         message=message,
         message_params=message_params or {},
+        source_milestone=source_milestone,
         version=commitment.version + 1,
     )
     entry.full_clean(exclude=["commitment", "author"])
@@ -372,10 +377,10 @@ def commitment_progress_from_milestones(commitment: Commitment) -> int | None:
 
 
 def _milestones_changed(
-    commitment: Commitment, *, actor: User, reason: str, title: str, marking: str
+    commitment: Commitment, *, actor: User, reason: str, milestone: Milestone, milestone_id: int
 ) -> Commitment:
     """Roll milestone progress up into the (locked) commitment, recording any change; the
-    entry names the milestone, so it carries the milestone's marking."""
+    entry quotes the milestone, so it carries the milestone's marking, and follows it."""
     progress = commitment_progress_from_milestones(commitment)
     if progress is None or progress == commitment.progress:
         versioned_save(commitment)
@@ -388,11 +393,13 @@ def _milestones_changed(
             status=commitment.status,
             progress=progress,
             note=trail_messages.english(
-                reason, params := {"old": commitment.progress, "new": progress, "title": title}
+                reason,
+                params := {"old": commitment.progress, "new": progress, "title": milestone.title},
             ),
             message=reason,
             message_params=params,
-            marking=marking,
+            marking=milestone.marking,
+            source_milestone=milestone_id,
         )
     return commitment
 
@@ -430,8 +437,8 @@ def milestone_create(
             locked,
             actor=actor,
             reason="milestone_added",
-            title=title,
-            marking=marking,
+            milestone=milestone,
+            milestone_id=milestone.pk,
         )
     return milestone
 
@@ -505,11 +512,7 @@ def _milestone_write(
         current.commitment = commitment
         versioned_save(current)
         _milestones_changed(
-            commitment,
-            actor=actor,
-            reason=reason,
-            title=current.title,
-            marking=current.marking,
+            commitment, actor=actor, reason=reason, milestone=current, milestone_id=current.pk
         )
     return current
 
@@ -521,7 +524,7 @@ def milestone_delete(*, milestone: Milestone, actor: User, expected_version: int
     with transaction.atomic():
         commitment = lock_for_write(milestone.commitment, None)
         current = lock_for_write(milestone, expected_version)
-        title = current.title
+        milestone_id = current.pk
         current.delete()
         progress = commitment_progress_from_milestones(commitment)
         if progress is None:
@@ -532,8 +535,8 @@ def milestone_delete(*, milestone: Milestone, actor: User, expected_version: int
                 commitment,
                 actor=actor,
                 reason="milestone_removed",
-                title=title,
-                marking=current.marking,
+                milestone=current,
+                milestone_id=milestone_id,
             )
 
 

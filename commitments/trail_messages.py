@@ -29,7 +29,10 @@ def english(key: str, params: dict) -> str:
 
 def rendered(entry) -> str:
     """The entry's note in the active language: a tracker message translated, else the note
-    its author wrote, as written."""
-    if entry.message in MESSAGES:
+    its author wrote, as written. An entry withheld from its reader (`visible_to`, `shown`)
+    has neither its note nor its message's parameters: it renders empty."""
+    if getattr(entry, "withheld", False):
+        return ""
+    if entry.message in MESSAGES and entry.message_params:
         return gettext(MESSAGES[entry.message]) % entry.message_params
     return entry.note

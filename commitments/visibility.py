@@ -22,6 +22,7 @@ from django.db.models import Q, QuerySet
 
 from . import permissions
 from .choices import MARKING_REACH, MARKING_SIDE, NATIONAL_MARKING, Marking, Role, Side
+from .models.markings import marked_fields, withhold
 
 
 def reader_markings(user) -> frozenset[str]:
@@ -72,29 +73,16 @@ def withheld(user, marking: str, value, empty=""):
     return value if shows(user, marking) else empty
 
 
-# What each markable kind of object's marking governs: every field (None), or the fields
-# named; an audit event of such an object withholds those values from readers outside it.
-MARKED_FIELDS: dict[str, tuple[str, ...] | None] = {
-    "commitments.milestone": None,
-    "dialogues.actionitem": None,
-    "commitments.commitment": ("context",),
-    "dialogues.meeting": ("outcome_summary",),
-    "commitments.statusupdate": ("note", "evidence_url"),
-}
 RESTRICTED = "restricted"
 
 
 def shown(item, user):
     """`item` as `user` may read it: the fields its marking governs blanked (in memory only)
-    when they may not, and `item.withheld` saying so. For partly marked objects (a status
-    report, a meeting, a commitment); wholly marked ones are left out by `visible()`."""
+    when they may not, and `item.withheld` saying so. For an item read without the gate (a
+    report reached through its commitment); a queryset's `visible_to(user)` does this itself."""
     if item is None:
         return None
-    marked = MARKED_FIELDS[item._meta.label_lower]
-    item.withheld = not shows(user, item.marking)
-    if item.withheld:
-        for field in marked:
-            setattr(item, field, "")
+    withhold(item, user)
     return item
 
 
@@ -110,7 +98,7 @@ def audit_event_shown(event, user):
         event.restricted = False
         return event
     label = f"{event.content_type.app_label}.{event.content_type.model}"
-    marked = MARKED_FIELDS.get(label, ())
+    marked = marked_fields().get(label, ())
     event.restricted = True
     if marked is None:
         event.object_repr = RESTRICTED

@@ -9,7 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from commitments.choices import Side
 from commitments.models import Commitment, Declaration, Organisation, Pillar
-from commitments.models.markings import marking_constraint, marking_field
+from commitments.models.markings import (
+    Markable,
+    MarkedQuerySet,
+    marking_constraint,
+    marking_field,
+)
 from declaration_tracker.core.i18n import localized
 from declaration_tracker.core.models import FromDataFile, Versioned
 
@@ -139,7 +144,7 @@ class DialogueMechanism(FromDataFile):
         return due is not None and due < today
 
 
-class Meeting(Versioned):
+class Meeting(Markable, Versioned):
     mechanism = models.ForeignKey(
         DialogueMechanism,
         verbose_name=_("mechanism"),
@@ -163,6 +168,12 @@ class Meeting(Versioned):
         help_text=_("The government whose user recorded it: its side, for national markings."),
     )
 
+    marking_governs = ("outcome_summary",)
+    marking_kind = "meeting"
+    marking_pillar = "mechanism.pillar_id"
+    marking_related = ("mechanism",)
+    objects = MarkedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
@@ -179,7 +190,7 @@ class Meeting(Versioned):
         return f"{self.mechanism} — {self.date:%d %b %Y}"
 
 
-class ActionItem(Versioned):
+class ActionItem(Markable, Versioned):
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="action_items"
     )
@@ -214,6 +225,12 @@ class ActionItem(Versioned):
         blank=True,
         help_text=_("The government whose user added it: its side, for national markings."),
     )
+
+    marking_governs = None
+    marking_kind = "action_item"
+    marking_pillar = "meeting.mechanism.pillar_id"
+    marking_related = ("meeting__mechanism",)
+    objects = MarkedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("action item")

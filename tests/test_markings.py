@@ -130,9 +130,10 @@ def test_a_reports_marking_changes_without_touching_the_trail_otherwise(people):
     stored = StatusUpdate.objects.get(pk=report.pk)
     assert (stored.marking, stored.note, stored.assessment) == (BI, report.note, Status.AT_RISK)
     event = AuditEvent.objects.filter(content_type__model="statusupdate").get()
+    # The event follows the report's marking now: made bilateral by India, both sides read it.
     assert (event.changes, event.marking, event.commitment_code) == (
         {"marking": [IN, BI]},
-        IN,
+        BI,
         "MAR-02",
     )
     with pytest.raises(TypeError):

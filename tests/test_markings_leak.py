@@ -37,14 +37,15 @@ from tests.test_access_matrix import concrete, routes
 pytestmark = pytest.mark.usefixtures("loaded")
 
 MARKINGS = {"IN": Marking.INDIA_ONLY, "BI": Marking.BILATERAL, "PU": Marking.PUBLIC}
-SENTINEL = re.compile(rb"SENTINEL-(IN|BI|PU|JP)-[a-z_]+-[0-9]+")
+SENTINEL = re.compile(rb"SENTINEL-(IN|TI|BI|PU|JP)-[a-z_]+-[0-9]+")
 # What each reader may find: the prefixes of the sentinels.
+# TI: written bilateral, then tightened to India only (every copy must follow).
 MAY_SEE = {
     "jp_analyst": {"BI", "PU", "JP"},
     "jp_manager": {"BI", "PU", "JP"},
     "public_reader": {"PU"},
-    "in_analyst": {"IN", "BI", "PU"},
-    "in_manager": {"IN", "BI", "PU"},
+    "in_analyst": {"IN", "TI", "BI", "PU"},
+    "in_manager": {"IN", "TI", "BI", "PU"},
 }
 
 
@@ -106,6 +107,16 @@ def world():
             commitment=commitment(code),
             marking=marking,
         )
+        # A milestone done moves progress: the trail quotes its title ("milestone “…” added").
+        services.milestone_create(
+            commitment=commitment(code),
+            actor=author,
+            title=sentinel(prefix, "progress", n),
+            due_date=days(-1),
+            completed_on=days(-1),
+            owner=author,
+            marking=marking,
+        )
         planted[prefix] = {
             "n": n,
             "code": code,
@@ -114,6 +125,7 @@ def world():
             "meeting": meeting,
             "item": item,
         }
+    planted["TI"] = _tightened_later(users, mechanism)
     services.milestone_create(
         commitment=commitment("MAR-04"),
         actor=japan,
@@ -123,6 +135,75 @@ def world():
         marking=Marking.JAPAN_ONLY,
     )
     return users, planted
+
+
+def _tightened_later(users, mechanism) -> dict:
+    """Items written bilateral (each copied into the trail, the audit log, reminders), then
+    made India-only by India: every copy must follow, the past views too."""
+    author, india = users["in_analyst"], users["in_manager"]
+    n, code = 5, "MAR-05"
+    Commitment.objects.filter(code=code).update(responsible=author)
+    services.commitment_update(
+        commitment=commitment(code),
+        actor=author,
+        expected_version=commitment(code).version,
+        context=sentinel("TI", "context", n),
+    )
+    report = services.status_update_create(
+        commitment=commitment(code),
+        author=author,
+        status=Status.AT_RISK,
+        note=sentinel("TI", "note", n),
+        evidence_url=f"https://example.org/{sentinel('TI', 'evidence', n)}",
+        expected_version=None,
+    )
+    milestone = services.milestone_create(
+        commitment=commitment(code),
+        actor=author,
+        title=sentinel("TI", "milestone", n),
+        due_date=days(1),
+        owner=author,
+    )
+    done = services.milestone_create(
+        commitment=commitment(code),
+        actor=author,
+        title=sentinel("TI", "progress", n),
+        due_date=days(-1),
+        completed_on=days(-1),
+        owner=author,
+    )
+    meeting = dialogue_services.meeting_create(
+        mechanism=mechanism,
+        actor=author,
+        date=days(-n),
+        state=MeetingState.HELD,
+        outcome_summary=sentinel("TI", "outcome", n),
+    )
+    item = dialogue_services.action_item_create(
+        meeting=meeting,
+        actor=author,
+        title=sentinel("TI", "action", n),
+        description=sentinel("TI", "description", n),
+        owner=author,
+        due_date=days(1),
+        commitment=commitment(code),
+    )
+    pillar = commitment(code).pillar_id
+    for thing in (commitment(code), report, milestone, done, meeting, item):
+        services.marking_change(
+            item=type(thing).objects.get(pk=thing.pk),
+            actor=india,
+            marking=Marking.INDIA_ONLY,
+            pillar_id=pillar,
+        )
+    return {
+        "n": n,
+        "code": code,
+        "report": report,
+        "milestone": milestone,
+        "meeting": meeting,
+        "item": item,
+    }
 
 
 def body_of(response) -> bytes:
@@ -200,6 +281,17 @@ def urls(planted: dict, prefix: str) -> list[str]:
         "/reports/summit.pdf?pillar=maritime&since=2025-08-29&as_of="
         + timezone.localdate().isoformat(),
     ]
+    # The past views follow the current markings too.
+    today = timezone.localdate().isoformat()
+    found += [
+        f"/?as_of={today}",
+        f"/api/v1/dashboard/?as_of={today}",
+        f"/commitments/?as_of={today}",
+        f"/api/v1/commitments/?as_of={today}",
+        f"/commitments/{objects['code']}/?as_of={today}",
+        f"/api/v1/commitments/{objects['code']}/?as_of={today}",
+        f"/api/v1/audit-events/?commitment={objects['code']}",
+    ]
     for model in ("milestone", "statusupdate", "auditevent", "commitment"):
         found.append(reverse(f"admin:commitments_{model}_changelist"))
     for model in ("meeting", "actionitem"):
@@ -246,7 +338,7 @@ def test_the_indian_side_finds_its_own_national_items_and_not_japans(world, read
     users, planted = world
     seen = crawl(users[reader], planted)
 
-    assert {"IN", "BI", "PU"} <= set(seen)
+    assert {"IN", "TI", "BI", "PU"} <= set(seen)
     assert "JP" not in seen, sorted(seen["JP"])[:5]
 
 
@@ -277,13 +369,14 @@ def test_searches_for_hidden_text_find_and_count_nothing(world):
     assert india.get("/commitments/", {"search": "SENTINEL-IN-context-1"}).context["total"] == 1
     assert japan.get("/commitments/", {"search": "SENTINEL-BI-context-2"}).context["total"] == 1
     assert india.get("/api/v1/meetings/", {"search": "SENTINEL-IN-outcome-1"}).json()["count"] == 1
-    # Counts over what the reader may see: the India-only milestone due tomorrow is not one of
-    # Japan's, though the bilateral and public ones (and Japan's own) are.
+    # Counts over what the reader may see: the two India-only milestones due tomorrow (one
+    # tightened since) are not Japan's, though the bilateral and public ones (and Japan's own)
+    # are.
     due = {
         name: client_for(users[name]).get("/api/v1/dashboard/").json()["milestones_due"]["count"]
         for name in ("jp_analyst", "in_analyst", "public_reader")
     }
-    assert due["in_analyst"] - due["jp_analyst"] == 0  # one India-only for one Japan-only
+    assert due["in_analyst"] - due["jp_analyst"] == 1  # two India-only for one Japan-only
     assert due["public_reader"] == due["jp_analyst"] - 2
 
 
@@ -321,6 +414,6 @@ def test_the_reminder_digests_name_only_what_each_recipient_may_read(world, sett
     for name, user in users.items():
         assert found.get(user.username, set()) <= MAY_SEE[name], name
     # The controls: escalated to both managers of the pillar, each reads what is theirs.
-    assert {"IN", "BI", "PU"} <= found[users["in_manager"].username]
+    assert {"IN", "TI", "BI", "PU"} <= found[users["in_manager"].username]
     assert {"BI", "PU"} <= found[users["jp_manager"].username]
     assert mail.outbox == []

@@ -21,7 +21,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
-from ..choices import MARKING_REACH, Marking
+from ..choices import Marking
 from ..models import AuditEvent
 
 # Audited models and the fields whose changes are recorded. Many-to-many fields are recorded
@@ -212,11 +212,10 @@ def _commitment_code(instance) -> str:
     return ""
 
 
-def _event_marking(instance, changes: dict[str, list]) -> str:
-    """The strictest marking the object had before or after: who may read the event's values."""
-    markings = [getattr(instance, "marking", Marking.BILATERAL)]
-    markings += [value for value in changes.get("marking", []) if value]
-    return min(markings, key=lambda marking: MARKING_REACH[marking])
+def _event_marking(instance) -> str:
+    """The object's marking now: who may read the event's values. Its earlier events follow
+    every re-marking (`commitments.models.markings.copies_follow`)."""
+    return getattr(instance, "marking", Marking.BILATERAL)
 
 
 # Called with (instance, action, changes) for every change recorded, in its transaction: what
@@ -239,7 +238,7 @@ def _record(instance, action: str, changes: dict[str, list]) -> None:
         object_repr=str(instance)[:300],
         commitment_code=_commitment_code(instance),
         changes=changes,
-        marking=_event_marking(instance, changes),
+        marking=_event_marking(instance),
     )
 
 

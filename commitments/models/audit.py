@@ -59,12 +59,13 @@ class AuditEvent(AppendOnly):
     )
     marking = marking_field(
         _(
-            "The strictest marking the object had before or after: readers outside it see the "
-            "event as restricted, without the marked values."
+            "The object's current marking (it follows the object's re-markings): readers "
+            "outside it see the event as restricted, without the marked values."
         )
     )
 
     what = "The audit log"
+    mutable_fields = ("marking",)
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:

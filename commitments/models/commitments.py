@@ -23,11 +23,11 @@ from ..choices import (
     Status,
 )
 from .declaration import Declaration, Pillar
-from .markings import marking_constraint, marking_field
+from .markings import Markable, MarkedQuerySet, marking_constraint, marking_field
 from .users import Organisation
 
 
-class Commitment(FromDataFile, Versioned):
+class Commitment(Markable, FromDataFile, Versioned):
     code = models.CharField(
         _("code"),
         max_length=10,
@@ -151,6 +151,12 @@ class Commitment(FromDataFile, Versioned):
         _("Who may read the context added to it (the declaration's text is public).")
     )
 
+    marking_governs = ("context",)
+    marking_kind = "commitment"
+    marking_pillar = "pillar_id"
+    marking_related = ("pillar",)
+    objects = MarkedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
@@ -239,7 +245,7 @@ class Commitment(FromDataFile, Versioned):
             )
 
 
-class Milestone(Versioned):
+class Milestone(Markable, Versioned):
     commitment = models.ForeignKey(
         Commitment,
         verbose_name=_("commitment"),
@@ -271,6 +277,12 @@ class Milestone(Versioned):
         blank=True,
         help_text=_("The government whose user added it: its side, for national markings."),
     )
+
+    marking_governs = None
+    marking_kind = "milestone"
+    marking_pillar = "commitment.pillar_id"
+    marking_related = ("commitment",)
+    objects = MarkedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("milestone")

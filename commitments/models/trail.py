@@ -10,18 +10,22 @@ from declaration_tracker.core.models import AppendOnly, AppendOnlyQuerySet
 
 from ..choices import Side, Status, TrailKind
 from .commitments import Commitment
-from .markings import marking_constraint, marking_field
+from .markings import Markable, MarkedQuerySet, marking_constraint, marking_field
 
 
-class StatusUpdateQuerySet(AppendOnlyQuerySet):
+class StatusUpdateQuerySet(MarkedQuerySet, AppendOnlyQuerySet):
     what = "The status trail"
 
 
-class StatusUpdate(AppendOnly):
+class StatusUpdate(Markable, AppendOnly):
     """One entry of a commitment's append-only trail of status and progress changes."""
 
     what = "The status trail"
     mutable_fields = ("marking",)
+    marking_governs = ("note", "evidence_url", "message_params")
+    marking_kind = "status_update"
+    marking_pillar = "commitment.pillar_id"
+    marking_related = ("commitment",)
 
     commitment = models.ForeignKey(
         Commitment,
@@ -80,6 +84,16 @@ class StatusUpdate(AppendOnly):
         ),
     )
     message_params = models.JSONField(_("message parameters"), default=dict, blank=True)
+    source_milestone = models.PositiveBigIntegerField(
+        _("milestone quoted"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "For an entry the tracker wrote about a milestone: its id. The entry quotes the "
+            "milestone's title, so it carries the milestone's current marking."
+        ),
+    )
     version = models.PositiveIntegerField(
         _("commitment version"), help_text=_("The commitment's version this entry produced.")
     )
@@ -93,6 +107,11 @@ class StatusUpdate(AppendOnly):
         indexes = [
             models.Index(fields=["commitment", "-created_at"], name="statusupdate_commitment_at"),
             models.Index(fields=["-created_at"], name="statusupdate_created_at"),
+            models.Index(
+                fields=["source_milestone"],
+                condition=Q(source_milestone__isnull=False),
+                name="statusupdate_source_milestone",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

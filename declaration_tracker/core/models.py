@@ -26,6 +26,12 @@ class AppendOnlyQuerySet(models.QuerySet):
     def delete(self):
         raise TypeError(f"{self.what} is append-only: deletions are refused.")
 
+    def remark(self, marking: str) -> int:
+        """Give these entries another release marking, the one column they may change."""
+        if "marking" not in self.model.mutable_fields:
+            raise TypeError(f"{self.what} is append-only: its markings cannot change.")
+        return models.QuerySet.update(self, marking=marking)
+
 
 class AppendOnly(models.Model):
     """A row written once: saving it again or deleting it is refused (and, in the database,

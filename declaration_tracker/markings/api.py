@@ -10,12 +10,12 @@ from commitments import permissions, services
 from commitments.choices import Marking
 from declaration_tracker.api.serializers import StrictSerializer
 
-from .kinds import KINDS, markable_item, pillar_of
+from .kinds import kinds, markable_item, pillar_of
 
 
 class MarkingChangeSerializer(StrictSerializer):
     object_type = serializers.ChoiceField(
-        choices=sorted(KINDS),
+        choices=kinds(),
         help_text="`commitment` (its added context), `milestone`, `status_update` (its note "
         "and evidence), `meeting` (its outcome) or `action_item`.",
     )

@@ -150,6 +150,14 @@ def claim(now: datetime.datetime) -> tuple[WebhookEvent, WebhookDelivery] | None
         )
         if event is None:
             return None
+        reader = event.subscription.reader
+        if event.body and not payloads.sources_readable(
+            event.object_label, event.object_pk, reader
+        ):
+            # Frozen for a reader who may no longer read what it quotes: never sent again.
+            event.state = WebhookEvent.State.WITHHELD
+            event.save(update_fields=["state"])
+            return claim(now)
         if not event.body:
             body = body_of(event)
             if body is None:

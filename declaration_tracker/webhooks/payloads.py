@@ -59,3 +59,32 @@ def represent(label: str, key: str, reader) -> dict | None:
         except (Http404, PermissionDenied):
             return None
         return dict(view.get_serializer(found).data)
+
+
+def sources_readable(label: str, key: str, reader) -> bool:
+    """Say whether `reader` may still read every marked source an event's body quotes, under
+    its current marking: the object (a commitment's added context, a meeting's outcome, a
+    milestone or an action item) and a commitment's two sides' latest reports. An object gone
+    since is judged by the marking its last audit event carries, which followed it."""
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    from commitments import visibility
+    from commitments.models import AuditEvent
+
+    model = apps.get_model(label)
+    lookup = "code" if label == "commitments.commitment" else "pk"
+    found = model.objects.filter(**{lookup: key}).first()
+    if found is None:
+        last = (
+            AuditEvent.objects.filter(
+                content_type=ContentType.objects.get_for_model(model), object_id=str(key)
+            )
+            .order_by("-at", "-id")
+            .first()
+        )
+        return last is None or visibility.shows(reader, last.marking)
+    sources = [found]
+    if label == "commitments.commitment":
+        sources += [report for report in (found.india_report, found.japan_report) if report]
+    return all(visibility.shows(reader, source.marking) for source in sources)

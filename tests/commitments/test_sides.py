@@ -7,13 +7,8 @@ migration that gave existing data its two sides.
 """
 
 import json
-import os
-import subprocess
-import sys
 
-import psycopg2
 import pytest
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from hypothesis import HealthCheck, given
@@ -23,8 +18,7 @@ from hypothesis import strategies as st
 from commitments import services
 from commitments.choices import CLOSING_STATUSES, LeadSide, Side, Status, TrailKind
 from commitments.models import StatusUpdate
-from tests import racing
-from tests.commitments.test_reminder_delivery import worker_database_url
+from tests import racing, scratch
 from tests.factories import analyst, commitment, days, led_by, superuser
 
 pytestmark = pytest.mark.usefixtures("loaded")
@@ -463,12 +457,7 @@ def migration_child() -> None:
             "JOIN commitments_user u ON u.id = s.author_id ORDER BY s.version"
         )
         trail = cursor.fetchall()
-        try:
-            with transaction.atomic(), connection.cursor() as edit:
-                edit.execute("UPDATE commitments_statusupdate SET note = 'edited'")
-            refused = False
-        except Exception:
-            refused = True
+    refused = scratch.trail_refuses_edits()
     print(json.dumps({"commitments": commitments, "trail": trail, "refused": refused}))
 
 
@@ -476,44 +465,12 @@ def migration_child() -> None:
 def test_the_migration_gives_existing_commitments_both_sides_and_marks_the_trail(
     tmp_path, database
 ):
-    name = "tracker_two_sides_migration"
-    if database == "postgresql":
-        options = connection.settings_dict
-        admin = psycopg2.connect(
-            host=options["HOST"] or "127.0.0.1",
-            port=options["PORT"] or 5432,
-            user=options["USER"],
-            dbname="postgres",
-        )
-        admin.autocommit = True
-        with admin.cursor() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-            cursor.execute(f"CREATE DATABASE {name}")
-        url = worker_database_url().rsplit("/", 1)[0] + f"/{name}"
-    else:
-        url = f"sqlite:///{tmp_path / 'tracker.sqlite3'}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "declaration_tracker.settings",
-    }
-    script = "import django; django.setup(); import tests.commitments.test_sides as t; "
-    try:
-        done = subprocess.run(  # noqa: S603
-            [sys.executable, "-c", script + "t.migration_child()"],
-            cwd=settings.BASE_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-    finally:
-        if database == "postgresql":
-            with admin.cursor() as cursor:
-                cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-            admin.close()
-    assert done.returncode == 0, done.stderr[-3000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = scratch.run_child(
+        "tests.commitments.test_sides.migration_child()",
+        database=database,
+        name="tracker_two_sides_migration",
+        tmp_path=tmp_path,
+    )
 
     assert result["commitments"] == [
         ["MAR-01", "at_risk", "at_risk", "at_risk", ""],
