@@ -2,6 +2,10 @@
 circle (README, "How it is built")."""
 
 import ast
+import re
+import subprocess
+import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -157,3 +161,39 @@ def test_the_api_machinery_imports_no_app():
         if target.split(".")[0] in ("commitments", "dialogues")
     ]
     assert offending == []
+
+
+def _layers() -> list[set[str]]:
+    """The layers of pyproject.toml's import-linter contract, highest first."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    (contract,) = [c for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "layers"]
+    return [{name.strip() for name in re.split(r"[:|]", layer)} for layer in contract["layers"]]
+
+
+def test_the_import_layers_hold():
+    """`make lint` runs the same command: an import against the layers breaks it."""
+    result = subprocess.run(  # noqa: S603 - our own virtualenv's command, fixed arguments
+        [Path(sys.executable).with_name("lint-imports"), "--no-cache"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+def test_every_part_of_the_project_package_has_a_layer():
+    """A module or package added to declaration_tracker is checked only once it is in a layer."""
+    parts = {
+        f"declaration_tracker.{path.stem if path.suffix else path.name}"
+        for path in (ROOT / "declaration_tracker").iterdir()
+        if (path.suffix == ".py" and path.name != "__init__.py")
+        or (path.is_dir() and (path / "__init__.py").exists())
+    }
+    layered = set().union(*_layers())
+
+    assert parts <= layered, sorted(parts - layered)
+    assert {"commitments", "dialogues", "declaration_tracker.core"} <= layered
