@@ -179,9 +179,6 @@ class DashboardSerializer(serializers.Serializer):
 class DashboardView(APIView):
     """The figures of the managers' dashboard, exactly as the browser shows them."""
 
-    def pillar_id_of(self, obj):  # pragma: no cover - read only
-        return None
-
     @extend_schema(
         summary="Dashboard figures",
         parameters=[AS_OF_PARAMETER],
