@@ -98,9 +98,11 @@ bench: install
 	$(BIN)/python -m bench.http --scales $(BENCH_SCALES) --duration $(BENCH_DURATION) \
 		--connections $(BENCH_CONNECTIONS) --password '$(DEMO_PASSWORD)' --wrk /usr/bin/wrk
 
+# lint-imports checks the layers written in pyproject.toml ([tool.importlinter]).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/bandit --quiet --recursive --severity-level medium \
 		--exclude '*/migrations/*' commitments dialogues declaration_tracker
 

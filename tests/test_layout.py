@@ -1,7 +1,11 @@
 """The layout's rules, read from the source: imports point one way and never go round in a
-circle (README, "How it is built")."""
+circle (README, "How it is built"); the files and modules the docs cite exist."""
 
 import ast
+import re
+import subprocess
+import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -157,3 +161,99 @@ def test_the_api_machinery_imports_no_app():
         if target.split(".")[0] in ("commitments", "dialogues")
     ]
     assert offending == []
+
+
+def _layers() -> list[set[str]]:
+    """The layers of pyproject.toml's import-linter contract, highest first."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    (contract,) = [c for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "layers"]
+    return [{name.strip() for name in re.split(r"[:|]", layer)} for layer in contract["layers"]]
+
+
+def test_the_import_layers_hold():
+    """`make lint` runs the same command: an import against the layers breaks it."""
+    result = subprocess.run(  # noqa: S603 - our own virtualenv's command, fixed arguments
+        [Path(sys.executable).with_name("lint-imports"), "--no-cache"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+def test_every_part_of_the_project_package_has_a_layer():
+    """A module or package added to declaration_tracker is checked only once it is in a layer."""
+    parts = {
+        f"declaration_tracker.{path.stem if path.suffix else path.name}"
+        for path in (ROOT / "declaration_tracker").iterdir()
+        if (path.suffix == ".py" and path.name != "__init__.py")
+        or (path.is_dir() and (path / "__init__.py").exists())
+    }
+    layered = set().union(*_layers())
+
+    assert parts <= layered, sorted(parts - layered)
+    assert {"commitments", "dialogues", "declaration_tracker.core"} <= layered
+
+
+# --- what the docs cite --------------------------------------------------------------------------
+
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+TOP = ("commitments", "dialogues", "declaration_tracker", "bench", "tests", "docs", "locale")
+CITED_PATH = re.compile(rf"`((?:{'|'.join(TOP)})/[\w./-]*)(?:::(\w+))?`")
+CITED_MODULE = re.compile(rf"`((?:{'|'.join(TOP[:5])})(?:\.\w+)+)`")
+
+
+def _defines(path: Path, name: str) -> bool:
+    return bool(
+        re.search(rf"^\s*(?:def|class) {name}\b|^{name}\s*[:=]", path.read_text(), re.MULTILINE)
+    )
+
+
+def _missing_path(path: str, test: str | None) -> bool:
+    target = ROOT / path
+    return not target.exists() or (test is not None and not _defines(target, test))
+
+
+def _missing_module(dotted: str) -> bool:
+    """`a.b.c` is a module, or a name defined in one (`commitments.auth.UserBackend`)."""
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        base = ROOT.joinpath(*parts[:cut])
+        source = next(
+            (f for f in (base.with_suffix(".py"), base / "__init__.py") if f.is_file()), None
+        )
+        if source is not None:
+            rest = parts[cut:]
+            return len(rest) > 1 or (len(rest) == 1 and not _defines(source, rest[0]))
+    return True
+
+
+def _cited() -> list[tuple[str, str, bool]]:
+    found = []
+    for doc in DOCS:
+        text = doc.read_text(encoding="utf-8")
+        name = doc.relative_to(ROOT).as_posix()
+        found += [(name, m[0], _missing_path(m[1], m[2])) for m in CITED_PATH.finditer(text)]
+        found += [(name, m[0], _missing_module(m[1])) for m in CITED_MODULE.finditer(text)]
+    return found
+
+
+def test_every_file_and_module_the_docs_cite_exists():
+    cited = _cited()
+
+    assert len(cited) > 50  # the docs cite many; a broken pattern would find none
+    assert [(doc, what) for doc, what, missing in cited if missing] == []
+
+
+def test_a_cited_file_or_module_that_is_not_there_is_found():
+    assert _missing_path("declaration_tracker/api/permissions.py", None)
+    assert _missing_path("tests/test_layout.py", "test_no_such_thing")
+    assert not _missing_path("tests/test_layout.py", "test_the_import_layers_hold")
+    assert _missing_module("commitments.no_such_module")
+    assert _missing_module("commitments.auth.NoSuchBackend")
+    assert not _missing_module("commitments.auth.UserBackend")
+    assert not _missing_module("declaration_tracker.core")

@@ -13,12 +13,12 @@ PRINT_SETTINGS = (
 )
 
 
-def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
+def run_python(code: str, *, cwd: Path = ROOT, **env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
     clean = {k: v for k, v in clean.items() if k not in ("CELERY_BROKER_URL", "EMAIL_BACKEND")}
     return subprocess.run(  # noqa: S603
         [sys.executable, "-c", code],
-        cwd=ROOT,
+        cwd=cwd,
         env={**clean, **env},
         capture_output=True,
         text=True,
@@ -37,6 +37,27 @@ def test_with_no_environment_the_tracker_needs_no_server():
         "django.core.mail.backends.console.EmailBackend",
         "True",
     ]
+
+
+def test_the_file_system_broker_keeps_its_files_in_the_run_folder(tmp_path):
+    """The worker binds its queues at start; kombu would put the exchange tables in a
+    `control` folder wherever it was started."""
+    result = run_python(
+        "import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'declaration_tracker.settings'; "
+        "import django; django.setup(); "
+        "from kombu import Exchange, Queue; "
+        "from declaration_tracker.celery import app; "
+        "connection = app.connection_for_write(); "
+        "Queue('celery', Exchange('celery'), 'celery')(connection.default_channel).declare(); "
+        "print(connection.default_channel.control_folder)",
+        cwd=tmp_path,
+        PYTHONPATH=str(ROOT),
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert Path(result.stdout.strip()) == ROOT / ".run" / "broker" / "control"
+    assert (ROOT / ".run" / "broker" / "control" / "celery.exchange").is_file()
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_the_environment_switches_to_postgresql_and_redis():

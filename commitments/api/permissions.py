@@ -8,7 +8,8 @@ from .. import permissions
 class TrackerPermission(drf.BasePermission):
     """Signed-in users with a role read; analysts write in their pillars; superusers anything.
 
-    A view names the pillar of an object with `pillar_id_of(obj)`; services check again.
+    A view whose objects are written names an object's pillar with `pillar_id_of(obj)`; in a
+    view that names none, only a superuser may change an object. Services check again.
     """
 
     message = "You do not have permission to do this."
@@ -34,7 +35,8 @@ class TrackerPermission(drf.BasePermission):
         if request.method in drf.SAFE_METHODS:
             return True
         self.message = "Only an analyst assigned to this pillar may change it."
-        pillar_id = view.pillar_id_of(obj)
+        pillar_id_of = getattr(view, "pillar_id_of", None)
+        pillar_id = pillar_id_of(obj) if pillar_id_of else None
         return permissions.can_edit_pillar(request.user, pillar_id) or self._reassigns_owners(
             request, view
         )

@@ -33,16 +33,11 @@ from ..models import Organisation, Pillar
 from . import serializers as s
 
 
-class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
-    def pillar_id_of(self, obj):  # pragma: no cover - never written
-        return None
-
-
 @extend_schema_view(
     list=extend_schema(summary="List the six pillars", tags=["reference"]),
     retrieve=extend_schema(summary="One pillar, by slug", tags=["reference"]),
 )
-class PillarViewSet(ReadOnlyViewSet):
+class PillarViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.PillarSerializer
     lookup_field = "slug"
     pagination_class = None
@@ -58,7 +53,7 @@ class PillarViewSet(ReadOnlyViewSet):
     list=extend_schema(summary="List organisations on both sides", tags=["reference"]),
     retrieve=extend_schema(summary="One organisation, by slug", tags=["reference"]),
 )
-class OrganisationViewSet(ReadOnlyViewSet):
+class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Organisation.objects.all()
     serializer_class = s.OrganisationSerializer
     lookup_field = "slug"

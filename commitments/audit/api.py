@@ -1,11 +1,10 @@
 """The audit log in the API, read-only, for managers."""
 
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import serializers
+from rest_framework import serializers, viewsets
 
 from .. import permissions, visibility
 from ..api.permissions import TrackerPermission
-from ..api.views import ReadOnlyViewSet
 from ..models import AuditEvent
 from .filters import AuditEventFilter
 from .recording import KINDS
@@ -95,7 +94,7 @@ class ManagersOnly(TrackerPermission):
     ),
     retrieve=extend_schema(summary="One audit event (managers)", tags=["audit"]),
 )
-class AuditEventViewSet(ReadOnlyViewSet):
+class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = audit_event_list()
     serializer_class = AuditEventSerializer
     permission_classes = [ManagersOnly]

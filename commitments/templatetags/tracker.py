@@ -68,12 +68,6 @@ def audit_value(value, field: str = "") -> str:
 
 
 @register.filter
-def field_label(name: str) -> str:
-    """A field name in words: completed_on → completed on."""
-    return name.replace("_", " ")
-
-
-@register.filter
 def as_of_label(at) -> str:
     """An `as_of` instant in words: the day for the end of a day (UTC), else day and time."""
     import datetime

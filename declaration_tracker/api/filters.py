@@ -95,12 +95,6 @@ class StrictOrderingFilter(filters.OrderingFilter):
         return valid
 
 
-def _renamed(field: str, columns: dict[str, str]) -> str:
-    """`field` (maybe `-field`) sorted on the column `columns` names for it, if any."""
-    descending, name = field.startswith("-"), field.lstrip("-")
-    return ("-" if descending else "") + columns.get(name, name)
-
-
 class StrictSearchFilter(filters.SearchFilter):
     max_length = 200
 

@@ -42,9 +42,6 @@ class MarkingChangeView(APIView):
 
     permission_classes = [Readers]
 
-    def pillar_id_of(self, obj):  # pragma: no cover - the service checks the pillar
-        return None
-
     @extend_schema(
         summary="Change an item's release marking",
         description="A 404 for an item the caller may not read; a 403 for a marking they may "

@@ -14,8 +14,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
+from rest_framework.test import APIRequestFactory
+from rest_framework.views import APIView
 
 from commitments import services
+from commitments.api.permissions import TrackerPermission
 from commitments.choices import Status
 from commitments.models import Commitment, Milestone, Organisation, Pillar, StatusUpdate
 from tests.api_base import (
@@ -275,6 +278,20 @@ def test_only_analysts_of_the_pillar_and_superusers_write(write, role, objects):
     else:
         assert_error(response, expected)
         assert world(objects) == before
+
+
+def test_where_a_view_names_no_pillar_only_a_superuser_may_change_an_object():
+    """The API's default permission needs no `pillar_id_of` from a view that writes nothing."""
+    gate, view, obj = TrackerPermission(), APIView(), commitment("MAR-01")
+
+    def may_patch(user) -> bool:
+        request = APIRequestFactory().patch("/")
+        request.user = user
+        return gate.has_object_permission(request, view, obj)
+
+    assert not may_patch(analyst("maritime"))
+    assert not may_patch(manager())
+    assert may_patch(superuser())
 
 
 def test_a_manager_reassigns_the_owner_but_cannot_rename_on_the_way():
