@@ -531,6 +531,7 @@ def _milestone_write(
         completion = MILESTONE_COMPLETION.get(
             (bool(before.get("completed_on", current.completed_on)), bool(current.completed_on))
         )
+        reason = completion or reason
         fields = fields_changed(current, before)
         if completion == "milestone_done":
             emit(Event(T.MILESTONE_COMPLETED, current, {"fields": fields}, actor))
