@@ -59,6 +59,7 @@ from commitments.models import (
     User,
 )
 from commitments.services import roles_sync
+from declaration_tracker.core.events import emit, figures_changed
 from dialogues.choices import ActionItemState, Cadence, MeetingState
 from dialogues.models import ActionItem, DialogueMechanism, Meeting
 
@@ -543,6 +544,7 @@ class Command(BaseCommand):
             roles_sync()
             generator = Generator(counts=counts, seed=seed, today=today or timezone.localdate())
             written = generator.run()
+            emit(figures_changed())  # written in bulk, not by the services: said once
         with connection.cursor() as cursor:
             # Planner statistics now, not whenever autovacuum gets to the new rows: without them
             # PostgreSQL takes the big tables for empty and joins before it limits.

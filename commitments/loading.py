@@ -18,6 +18,7 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from declaration_tracker.core.events import emit
 from declaration_tracker.core.versioning import lock_for_write, versioned_save
 
 from .choices import (
@@ -30,6 +31,7 @@ from .choices import (
     Priority,
 )
 from .declaration_layout import declaration_paragraphs
+from .events import item_changed
 from .models import Commitment, Declaration, Organisation, Pillar
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "declaration.yaml"
@@ -293,11 +295,15 @@ def _shown(value) -> str:
 
 @dataclasses.dataclass
 class FileSync:
-    """What `file_fields_sync` decided for a row: whether a field changed, and the related
-    rows (by slug) its many-to-many fields are to hold once the row is saved."""
+    """What `file_fields_sync` decided for a row: the fields it changed, and the related rows
+    (by slug) its many-to-many fields are to hold once the row is saved."""
 
-    changed: bool = False
+    fields: list[str] = dataclasses.field(default_factory=list)
     many: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.fields)
 
 
 def file_fields_sync(
@@ -340,7 +346,7 @@ def file_fields_sync(
                     setattr(obj, field, None if value is None else related[field][value])
                 else:
                     setattr(obj, field, value)
-                sync.changed = True
+                sync.fields.append(field)
         loaded[field] = value
     obj.loaded_values = loaded
     return sync
@@ -408,6 +414,7 @@ def commitment_load(
             commitment, wanted, label=label, related=related, report=report, force=force
         )
         file_row_save(commitment, related, sync)
+        emit(item_changed(commitment, sync.fields, None))
         report.count(Commitment._meta.verbose_name_plural, created=False, changed=sync.changed)
         return commitment
     except ValidationError as exc:

@@ -11,12 +11,15 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from declaration_tracker.core.events import Event, emit, figures_changed, snapshot
+from declaration_tracker.core.events import changed as fields_changed
 from declaration_tracker.core.versioning import lock_for_write, versioned_save
 
 from . import permissions, selectors, sides, trail_messages, visibility
 from .audit import acting_as
 from .audit import record as audit_record
 from .choices import Marking, Side, Status, TrailKind, counterpart
+from .events import T, item_changed
 from .models import (
     CalendarFeedToken,
     Commitment,
@@ -64,6 +67,9 @@ COMMITMENT_OWNER_FIELDS = frozenset({"responsible", "lead_organisations"})
 MILESTONE_EDITABLE_FIELDS = frozenset(
     {"title", "due_date", "owner", "weight", "completed_on", "marking"}
 )
+# A milestone getting a completion date is done, losing it reopened: (was done, is done) → the
+# trail's message.
+MILESTONE_COMPLETION = {(False, True): "milestone_done", (True, False): "milestone_reopened"}
 
 
 def roles_sync(*, using: str = "default") -> None:
@@ -104,14 +110,20 @@ def commitment_update(
         current = lock_for_write(commitment, expected_version)
         if "marking" in changes:
             visibility.marking_check(actor, changes["marking"], current=current.marking, origin="")
+        before = snapshot(current, [*changes.keys() - {"lead_organisations"}, "inferred_fields"])
         # A value a user sets is theirs, no longer the tracker's inference.
         current.inferred_fields = [f for f in current.inferred_fields if f not in changes]
         organisations = changes.pop("lead_organisations", None)
         for field, value in changes.items():
             setattr(current, field, value)
         versioned_save(current)
+        fields = fields_changed(current, before)
         if organisations is not None:
+            held = set(current.lead_organisations.values_list("pk", flat=True))
             current.lead_organisations.set(organisations)
+            if held != {getattr(o, "pk", o) for o in organisations}:
+                fields.append("lead_organisations")
+        emit(item_changed(current, fields, actor), figures_changed(actor))
         if current.start_date:
             early = current.milestones.filter(due_date__lt=current.start_date)
             if early.exists():
@@ -313,6 +325,13 @@ def _record_report(
     commitment.awaiting_side = outcome.awaiting
     commitment.awaiting_since = entry.created_at if outcome.awaiting else None
     versioned_save(commitment)
+    reported = {"side": side, "status": status, "kind": kind}
+    emit(Event(T.COMMITMENT_SIDE_REPORTED, commitment, reported, author))
+    if entry.from_status != entry.to_status:
+        official = {"status": [entry.from_status, entry.to_status]}
+        emit(Event(T.COMMITMENT_STATUS_CHANGED, commitment, official, author))
+    progress = ["progress"] if entry.from_progress != entry.to_progress else []
+    emit(item_changed(commitment, progress, author), figures_changed(author))
     return entry
 
 
@@ -401,6 +420,7 @@ def _milestones_changed(
             marking=milestone.marking,
             source_milestone=milestone_id,
         )
+        emit(item_changed(commitment, ["progress"], actor))
     return commitment
 
 
@@ -433,6 +453,7 @@ def milestone_create(
         )
         milestone.full_clean()
         milestone.save()
+        emit(Event(T.MILESTONE_CREATED, milestone, {}, actor))
         _milestones_changed(
             locked,
             actor=actor,
@@ -440,6 +461,7 @@ def milestone_create(
             milestone=milestone,
             milestone_id=milestone.pk,
         )
+        emit(figures_changed(actor))
     return milestone
 
 
@@ -507,13 +529,25 @@ def _milestone_write(
     with transaction.atomic():
         commitment = lock_for_write(milestone.commitment, None)
         current = lock_for_write(milestone, expected_version)
+        before = snapshot(current, changes)
         for field, value in changes.items():
             setattr(current, field, value)
         current.commitment = commitment
         versioned_save(current)
+        # Done or reopened is that, whichever service set or cleared the date.
+        completion = MILESTONE_COMPLETION.get(
+            (bool(before.get("completed_on", current.completed_on)), bool(current.completed_on))
+        )
+        reason = completion or reason
+        fields = fields_changed(current, before)
+        if completion == "milestone_done":
+            emit(Event(T.MILESTONE_COMPLETED, current, {"fields": fields}, actor))
+        else:
+            emit(item_changed(current, fields, actor))
         _milestones_changed(
             commitment, actor=actor, reason=reason, milestone=current, milestone_id=current.pk
         )
+        emit(figures_changed(actor))
     return current
 
 
@@ -538,6 +572,7 @@ def milestone_delete(*, milestone: Milestone, actor: User, expected_version: int
                 milestone=current,
                 milestone_id=milestone_id,
             )
+        emit(figures_changed(actor))
 
 
 @acting_as("actor")
@@ -563,6 +598,7 @@ def commitment_create(*, actor: User, **fields: Any) -> Commitment:
             )
         versioned_save(commitment)
         commitment.lead_organisations.set(organisations)
+        emit(figures_changed(actor))
     return commitment
 
 
@@ -616,4 +652,5 @@ def marking_change(
             audit_record(current, {"marking": [before, marking]})
         else:
             versioned_save(current)
+        emit(item_changed(current, ["marking"], actor), figures_changed(actor))
     return current

@@ -10,22 +10,10 @@ class TrackerConfig(AppConfig):
     verbose_name = "Declaration tracker"
 
     def ready(self) -> None:
-        from django.apps import apps
-        from django.db.models.signals import post_delete, post_save
-
+        """Handle the events the services emit: the webhooks' outbox, the dashboard's cache."""
+        from .core.events import FIGURES_CHANGED, register
         from .dashboard.figures import dashboard_invalidate
         from .webhooks import events
 
         events.connect()
-
-        for label in (
-            "commitments.Commitment",
-            "commitments.Milestone",
-            "commitments.StatusUpdate",
-            "dialogues.DialogueMechanism",
-            "dialogues.Meeting",
-            "dialogues.ActionItem",
-        ):
-            model = apps.get_model(label)
-            post_save.connect(dashboard_invalidate, sender=model, weak=False)
-            post_delete.connect(dashboard_invalidate, sender=model, weak=False)
+        register(dashboard_invalidate, [FIGURES_CHANGED])

@@ -8,6 +8,7 @@ from declaration_tracker.core.admin import (
     VersionedForm,
     changed_fields,
 )
+from declaration_tracker.core.events import emit, figures_changed
 
 from . import services
 from .models import ActionItem, DialogueMechanism, Meeting
@@ -28,6 +29,11 @@ class DialogueMechanismAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_model(self, request, obj, form, change):
+        # Saved here, not by a service: its cadence and standing are figures on the dashboard.
+        super().save_model(request, obj, form, change)
+        emit(figures_changed(request.user))
 
 
 class MeetingForm(MarkedForm, VersionedForm):

@@ -9,8 +9,10 @@ from django.utils.translation import gettext as _
 
 from commitments import permissions, visibility
 from commitments.audit import acting_as
+from commitments.events import T, item_changed
 from commitments.models import User
 from commitments.services import owner_check
+from declaration_tracker.core.events import Event, changed, emit, figures_changed, filled, snapshot
 from declaration_tracker.core.versioning import lock_for_write, versioned_save
 
 from .choices import ActionItemState, Cadence
@@ -34,6 +36,7 @@ def mechanism_cadence_set(
         locked.inferred_fields = [f for f in locked.inferred_fields if f != "cadence"]
         locked.full_clean()
         locked.save(update_fields=["cadence", "inferred_fields"])
+        emit(figures_changed(actor))
     return locked
 
 
@@ -70,6 +73,14 @@ def _apply(instance, changes: dict[str, Any]):
     return versioned_save(instance)
 
 
+def _update(instance, changes: dict[str, Any], actor: User):
+    """Apply `changes` to a locked item and say which of its fields they changed."""
+    before = snapshot(instance, changes)
+    _apply(instance, changes)
+    emit(item_changed(instance, changed(instance, before), actor), figures_changed(actor))
+    return instance
+
+
 @acting_as("actor")
 def meeting_create(*, mechanism: DialogueMechanism, actor: User, **fields: Any) -> Meeting:
     _refuse_unknown(fields, MEETING_FIELDS)
@@ -77,7 +88,10 @@ def meeting_create(*, mechanism: DialogueMechanism, actor: User, **fields: Any) 
     meeting = Meeting(mechanism=mechanism, side=actor.side)
     _marking_check(actor, meeting, fields)
     with transaction.atomic():
-        return _apply(meeting, fields)
+        _apply(meeting, fields)
+        written = {"fields": filled(meeting, ["mechanism", *MEETING_FIELDS])}
+        emit(Event(T.MEETING_CREATED, meeting, written, actor), figures_changed(actor))
+    return meeting
 
 
 @acting_as("actor")
@@ -88,7 +102,7 @@ def meeting_update(
     permissions.require_edit_pillar(actor, meeting.mechanism.pillar_id)
     _marking_check(actor, meeting, changes)
     with transaction.atomic():
-        return _apply(lock_for_write(meeting, expected_version), changes)
+        return _update(lock_for_write(meeting, expected_version), changes, actor)
 
 
 def _action_item_normalise(item: ActionItem, changes: dict[str, Any]) -> dict[str, Any]:
@@ -115,7 +129,10 @@ def action_item_create(*, meeting: Meeting, actor: User, **fields: Any) -> Actio
     _marking_check(actor, item, fields)
     owner_check(fields.get("owner"), marking=fields.get("marking", item.marking))
     with transaction.atomic():
-        return _apply(item, _action_item_normalise(item, fields))
+        _apply(item, _action_item_normalise(item, fields))
+        written = {"action": "created", "fields": filled(item, ["meeting", *ACTION_ITEM_FIELDS])}
+        emit(Event(T.ACTION_ITEM_CHANGED, item, written, actor), figures_changed(actor))
+    return item
 
 
 @acting_as("actor")
@@ -133,4 +150,4 @@ def action_item_update(
         )
     with transaction.atomic():
         item = lock_for_write(action_item, expected_version)
-        return _apply(item, _action_item_normalise(item, changes))
+        return _update(item, _action_item_normalise(item, changes), actor)

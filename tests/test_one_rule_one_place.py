@@ -10,9 +10,10 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from commitments import services as commitment_services
-from commitments.models import ReminderPreference
+from commitments.models import ReminderPreference, StatusUpdate, WebhookEvent, WebhookEventType
 from commitments.notifications.services import reminder_preference_set
 from commitments.selectors import owner_candidates
+from declaration_tracker.webhooks import services as webhook_services
 from dialogues import services as dialogue_services
 from dialogues.choices import ActionItemState
 from dialogues.models import DialogueMechanism
@@ -199,3 +200,88 @@ def test_a_done_action_item_edited_without_a_date_keeps_its_completion_date():
         action_item=kept, actor=editor, expected_version=kept.version, state=ActionItemState.OPEN
     )
     assert reopened.completed_on is None
+
+
+# --------------------------------------------------------------------- a milestone done or reopened
+
+
+def _on_the_page(client, user, milestone, completed_on):
+    """The page's "Mark done" (it has no reopen)."""
+    client.force_login(user)
+    path = reverse("milestone-done", args=[milestone.commitment.code, milestone.pk])
+    assert client.post(path, {"version": milestone.version}).status_code == 302
+
+
+def _through_the_api(client, user, milestone, completed_on):
+    response = api_client(user).patch(
+        f"/api/v1/milestones/{milestone.pk}/",
+        {"completed_on": completed_on and str(completed_on)},
+        format="json",
+        HTTP_IF_MATCH=f'"{milestone.version}"',
+    )
+    assert response.status_code == 200, response.json()
+
+
+def _in_the_admin(client, user, milestone, completed_on):
+    client.force_login(user)
+    data = {
+        "title": milestone.title,
+        "due_date": str(milestone.due_date),
+        "owner": "",
+        "weight": milestone.weight,
+        "completed_on": str(completed_on or ""),
+        "marking": milestone.marking,
+        "expected_version": milestone.version,
+    }
+    path = reverse("admin:commitments_milestone_change", args=[milestone.pk])
+    assert client.post(path, data).status_code == 302
+
+
+def _reopened_by_the_service(client, user, milestone, completed_on):
+    commitment_services.milestone_reopen(
+        milestone=milestone, actor=user, expected_version=milestone.version
+    )
+
+
+def _outcomes(client, ways: dict, *, done_before: bool, completed_on) -> dict:
+    """Each way's (trail message, webhook event) for one milestone of its own commitment."""
+    webhook_services.subscription_create(
+        actor=manager(username="hook-owner"),
+        url="http://127.0.0.1:9/hook",
+        events=list(WebhookEventType.values),
+    )
+    user = analyst("maritime", is_staff=True)
+    found = {}
+    for code, (way, write) in zip(("MAR-03", "MAR-04", "MAR-05"), ways.items(), strict=True):
+        milestone = commitment_services.milestone_create(
+            commitment=commitment(code),
+            actor=user,
+            title=f"Through {way}",
+            due_date=datetime.date.today() + datetime.timedelta(days=10),
+            completed_on=datetime.date.today() if done_before else None,
+        )
+        write(client, user, milestone, completed_on)
+        milestone.refresh_from_db()
+        assert (milestone.completed_on is not None) == (completed_on is not None)
+        entry = StatusUpdate.objects.filter(commitment__code=code).latest("created_at", "id")
+        events = WebhookEvent.objects.filter(
+            object_label="commitments.milestone", object_pk=str(milestone.pk)
+        )
+        event = events.latest("created_at", "id")
+        found[way] = (entry.message, event.type)
+    return found
+
+
+def test_a_milestone_marked_done_reads_alike_from_the_page_the_api_and_the_admin(client, settings):
+    settings.TRACKER_WEBHOOKS_ALLOW_LOOPBACK = True
+    ways = {"page": _on_the_page, "api": _through_the_api, "admin": _in_the_admin}
+    found = _outcomes(client, ways, done_before=False, completed_on=datetime.date.today())
+    assert found == dict.fromkeys(ways, ("milestone_done", "milestone.completed"))
+
+
+def test_a_milestone_reopened_reads_alike_from_the_api_the_admin_and_the_service(client, settings):
+    """The page has no reopen; the service is what one would call."""
+    settings.TRACKER_WEBHOOKS_ALLOW_LOOPBACK = True
+    ways = {"api": _through_the_api, "admin": _in_the_admin, "service": _reopened_by_the_service}
+    found = _outcomes(client, ways, done_before=True, completed_on=None)
+    assert found == dict.fromkeys(ways, ("milestone_reopened", "milestone.changed"))

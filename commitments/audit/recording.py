@@ -218,16 +218,9 @@ def _event_marking(instance) -> str:
     return getattr(instance, "marking", Marking.BILATERAL)
 
 
-# Called with (instance, action, changes) for every change recorded, in its transaction: what
-# else must follow every change (the webhooks' outbox, `declaration_tracker.webhooks`).
-listeners: list = []
-
-
 def _record(instance, action: str, changes: dict[str, list]) -> None:
     if not changes and action == AuditEvent.Action.CHANGED:
         return
-    for listener in listeners:
-        listener(instance, action, changes)
     actor, origin = _who()
     AuditEvent.objects.create(
         actor=actor,

@@ -23,6 +23,7 @@ from commitments.selectors import (
     status_update_list,
 )
 from declaration_tracker.core.cache import DASHBOARD, cached, invalidate
+from declaration_tracker.core.events import Event
 from declaration_tracker.core.i18n import in_japanese, localized
 from dialogues.selectors import mechanisms_overdue
 
@@ -364,5 +365,6 @@ def dashboard_figures_cached(
     return cached(DASHBOARD, key, lambda: dashboard_figures(user, today, at), CACHE_SECONDS)
 
 
-def dashboard_invalidate(**_signal) -> None:
+def dashboard_invalidate(_event: Event | None = None) -> None:
+    """Retire the cached figures: the tracked figures changed (`FIGURES_CHANGED`)."""
     invalidate(DASHBOARD)

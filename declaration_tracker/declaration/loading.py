@@ -5,6 +5,7 @@ from typing import Any
 from django.db import transaction
 
 from commitments.loading import LoadReport, commitments_load
+from declaration_tracker.core.events import emit, figures_changed
 from dialogues.loading import mechanisms_load
 
 
@@ -18,4 +19,5 @@ def declaration_load(*, data: dict[str, Any], force: bool = False) -> LoadReport
     report = LoadReport()
     loaded = commitments_load(data=data, report=report, force=force)
     mechanisms_load(data=data, loaded=loaded, report=report, force=force)
+    emit(figures_changed())  # one for the whole load
     return report

@@ -1,0 +1,36 @@
+"""The events the services of commitments and dialogues emit (`declaration_tracker.core.events`).
+
+Their types are the ones webhooks carry (`WebhookEventType`), with the `change` each delivers:
+`{"status": [before, after]}` for the official status, `{"side", "status", "kind"}` for a
+side's report, `{"fields": [...]}` (sorted field names) for a created or changed item, and for
+an action item `{"action": "created" | "changed", "fields": [...]}`. Every write also emits
+`FIGURES_CHANGED` (`figures_changed`).
+"""
+
+from collections.abc import Iterable
+
+from declaration_tracker.core.events import Event
+
+from .models import WebhookEventType
+
+T = WebhookEventType
+
+# The event an item's changed fields make, by its kind (a status report's marking makes none).
+CHANGED = {
+    "commitments.commitment": T.COMMITMENT_CHANGED,
+    "commitments.milestone": T.MILESTONE_CHANGED,
+    "dialogues.meeting": T.MEETING_CHANGED,
+    "dialogues.actionitem": T.ACTION_ITEM_CHANGED,
+}
+
+
+def item_changed(item, fields: Iterable[str], actor) -> Event | None:
+    """`<kind>.changed` for the `fields` of `item` that changed; None if none did, or if its
+    kind makes no such event."""
+    kind = CHANGED.get(item._meta.label_lower)
+    fields = sorted(fields)
+    if kind is None or not fields:
+        return None
+    if kind == T.ACTION_ITEM_CHANGED:
+        return Event(kind, item, {"action": "changed", "fields": fields}, actor)
+    return Event(kind, item, {"fields": fields}, actor)
