@@ -17,7 +17,6 @@ from commitments.models import WebhookEvent, WebhookEventType, WebhookSubscripti
 from declaration_tracker.core import events
 
 log = logging.getLogger(__name__)
-WHOLLY_MARKED = {"commitments.milestone", "dialogues.actionitem"}
 
 
 def _key(instance) -> str:
@@ -32,7 +31,9 @@ def outbox_write(event: events.Event) -> int:
     for subscription in WebhookSubscription.objects.filter(active=True).select_related("reader"):
         if event.type not in subscription.events:
             continue
-        if event.label in WHOLLY_MARKED and not visibility.shows(
+        # A wholly marked object (the registry: `marking_governs` None) outside the reader's
+        # markings makes no event for them at all.
+        if getattr(instance, "marking_governs", ()) is None and not visibility.shows(
             subscription.reader, instance.marking
         ):
             continue
