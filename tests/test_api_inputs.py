@@ -225,6 +225,8 @@ BAD_BODIES = {
     ),
     "invalid UTF-8": (b'{"title": "caf\xe9 \xff\xfe"}', JSON, 400, "parse_error"),
     "NaN": ('{"title": NaN}', JSON, 400, "parse_error"),
+    # Valid JSON, but no text: an error naming the key could not even be written back.
+    "a lone surrogate in a key": ('{"\\ud800": null}', JSON, 400, "parse_error"),
     "plain text": ("title=x", "text/plain", 415, "unsupported_media_type"),
     "a form": ("title=x", "application/x-www-form-urlencoded", 415, "unsupported_media_type"),
     "multipart": (MULTIPART, "multipart/form-data; boundary=B", 415, "unsupported_media_type"),

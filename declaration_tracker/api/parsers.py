@@ -22,6 +22,25 @@ def _too_deep(data, limit: int) -> bool:
     return False
 
 
+def _not_text(data) -> bool:
+    """Say whether a key holds a lone surrogate (`"\\ud800"` is valid JSON, but no text: an
+    error naming the key could not be written back). A value holding one is refused by its
+    field, which names it."""
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            for key in value:
+                try:
+                    key.encode("utf-8")
+                except UnicodeEncodeError:
+                    return True
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return False
+
+
 class JSONParser(parsers.JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
         try:
@@ -31,4 +50,6 @@ class JSONParser(parsers.JSONParser):
             too_deep = True
         if too_deep:
             raise ParseError(f"JSON parse error - nested deeper than {MAX_DEPTH} levels.")
+        if _not_text(data):
+            raise ParseError("JSON parse error - a key holds a lone surrogate: it is not text.")
         return data
