@@ -175,7 +175,9 @@ def demo_seed(*, password: str, today: datetime.date | None = None) -> dict[str,
             if not permissions.can_edit_pillar(counterpart, pillar):
                 counterpart = admin
             other_side = Side.JAPAN if analyst.side == Side.INDIA else Side.INDIA
-            for status, note in STATUS_STORIES[: 1 + commitment.pk % len(STATUS_STORIES)]:
+            # How far its story goes follows its code, so every database tells the same one.
+            told = 1 + int(commitment.code.rsplit("-", 1)[1]) % len(STATUS_STORIES)
+            for status, note in STATUS_STORIES[:told]:
                 services.status_update_create(
                     commitment=commitment,
                     author=analyst,
