@@ -14,7 +14,9 @@ middleware like every page, so a request needs the session cookie of a signed-in
 - CSV: every commitment as CSV, streamed from a server-side cursor.
 
 The commitment fields are the row's own plus its pillar's and responsible user's (joins);
-lead organisations and the latest trail entry, which the tracker's pages add, are left out.
+lead organisations and the latest trail entry, which the tracker's pages add, are left out, and
+so are the fields a release marking governs (a commitment's added context, a report's note):
+the gate refuses them as values, and the floor reads nothing as objects.
 """
 
 import csv
@@ -33,7 +35,7 @@ FIELDS = (
     "pillar__name",
     "title",
     "description",
-    "context",
+    # Not the added context: a marked field is read through the gate as objects, not values.
     "source_clause",
     "clause_part",
     "paragraph",
@@ -106,7 +108,6 @@ def commitment_detail(request, code: str):
                     "to_status",
                     "from_progress",
                     "to_progress",
-                    "note",
                     "created_at",
                     "author__username",
                 )

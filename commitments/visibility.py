@@ -22,7 +22,9 @@ from django.db.models import Q, QuerySet
 
 from . import permissions
 from .choices import MARKING_REACH, MARKING_SIDE, NATIONAL_MARKING, Marking, Role, Side
-from .models.markings import marked_fields, withhold
+from .models.markings import GateMiddleware, marked_fields, reading_as, system_reads, withhold
+
+__all__ = ["GateMiddleware", "reading_as", "system_reads"]
 
 
 def reader_markings(user) -> frozenset[str]:

@@ -89,6 +89,9 @@ MIDDLEWARE = [
     # After the user is known: their saved language beats the browser's.
     "declaration_tracker.middleware.UserLanguageMiddleware",
     "commitments.audit.AuditMiddleware",
+    # Every read of markable data while serving a request passes the release-marking gate
+    # for the request's user (`commitments.models.markings`).
+    "commitments.visibility.GateMiddleware",
     "declaration_tracker.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

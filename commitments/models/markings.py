@@ -8,12 +8,24 @@ are left out, and the governed fields of a partly marked kind are withheld on ev
 yields (`withheld` says so). The registry of markable kinds is the set of `Markable` models
 (`markable_models()`), so no hand-written list can miss one.
 
+The gate holds by construction. While a request is served (`GateMiddleware`), or a task acts
+for a reader (`reading_as`: a report, a webhook body, a digest), every read of a markable
+model that names no reader passes the gate for that reader all the same: its rows are left
+out or its fields withheld, however the read was written — a list, a count, a related manager,
+a prefetch. And every instance of a markable model loaded then, by any path (a foreign key, a
+`select_related`), is withheld as it is built (`Markable.from_db`). Only a named system context
+reads everything (`system_reads`): the services, which check who may do what themselves, and
+what runs for nobody (a sweep, a load). An instance with withheld fields refuses to be saved,
+so a blanked copy can never overwrite the stored text.
+
 Copies of marked text (a trail entry quoting a milestone's title, the audit log's values of an
 object) follow their source's current marking: when a source's marking changes, every copy
 registered with `copies` is re-marked to it in the same transaction (`Markable.save`).
 """
 
-from collections.abc import Callable
+import contextlib
+import contextvars
+from collections.abc import Callable, Iterator
 
 from django.apps import apps
 from django.db import models
@@ -40,27 +52,99 @@ def marking_constraint(table: str) -> models.CheckConstraint:
     )
 
 
+# The gate's context: ("reader", a user or a request whose user is read when a query runs), or
+# ("system", why); none outside any (a worker's task, a command, the shell): the system.
+_gate: contextvars.ContextVar = contextvars.ContextVar("marking_gate", default=None)
+_SYSTEM = object()
+
+
+@contextlib.contextmanager
+def reading_as(reader) -> Iterator[None]:
+    """Read markable data inside the block as `reader` sees it (a user, or a request)."""
+    token = _gate.set(("reader", reader))
+    try:
+        yield
+    finally:
+        _gate.reset(token)
+
+
+@contextlib.contextmanager
+def system_reads(reason: str) -> Iterator[None]:
+    """Read everything inside the block, for `reason` (a service that checks its own rules)."""
+    token = _gate.set(("system", reason))
+    try:
+        yield
+    finally:
+        _gate.reset(token)
+
+
+def gate_reader():
+    """The reader every read is gated for now, `_SYSTEM` when none is."""
+    current = _gate.get()
+    if current is None or current[0] == "system":
+        return _SYSTEM
+    who = current[1]
+    if hasattr(who, "META"):  # a request: its user as authenticated by now (DRF sets it late)
+        return getattr(who, "user", None)
+    return who
+
+
+class GateMiddleware:
+    """Gate every read made while serving a request for the request's user."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with reading_as(request):
+            response = self.get_response(request)
+        if getattr(response, "streaming", False):
+            # A streamed body (an export) is read after the view returns: gate it too.
+            response.streaming_content = _gated_stream(request, response.streaming_content)
+        return response
+
+
+def _gated_stream(request, content):
+    with reading_as(request):
+        yield from content
+
+
 def _empty(field: models.Field):
     return {} if isinstance(field, models.JSONField) else ""
 
 
+# What a wholly marked row keeps when it reaches a reader outside its marking by a path the
+# queryset gate could not filter (a foreign key): who it belongs to, never what it says.
+KEPT = {"id", "marking", "side", "version", "created_at", "updated_at"}
+
+
+def _governed_fields(item) -> list[models.Field]:
+    if item.marking_governs is not None:
+        return [item._meta.get_field(name) for name in item.marking_governs]
+    return [
+        field
+        for field in item._meta.concrete_fields
+        if field.name not in KEPT and isinstance(field, models.CharField | models.TextField)
+    ]
+
+
 def withhold(item, reader) -> None:
     """Blank (in memory) the fields `item`'s marking governs if `reader` may not read them, and
-    say so in `item.withheld`."""
+    say so in `item.withheld`; the same for the markable rows selected with it."""
     from ..visibility import shows
 
+    if "marking" not in item.__dict__ and not any(
+        field.attname in item.__dict__ for field in _governed_fields(item)
+    ):
+        return  # read without its marking nor anything it governs (`only()`): nothing to hide
     item.withheld = not shows(reader, item.marking)
-    if item.withheld and item.marking_governs:
-        for name in item.marking_governs:
-            setattr(item, name, _empty(item._meta.get_field(name)))
-
-
-class _GatedIterable(models.query.ModelIterable):
-    def __iter__(self):
-        reader = self.queryset._reader
-        for item in super().__iter__():
-            withhold(item, reader)
-            yield item
+    if item.withheld:
+        for field in _governed_fields(item):
+            if field.attname in item.__dict__:
+                setattr(item, field.attname, _empty(field))
+    for related in item._state.fields_cache.values():
+        if isinstance(related, Markable) and not hasattr(related, "withheld"):
+            withhold(related, reader)
 
 
 class MarkedQuerySet(models.QuerySet):
@@ -83,26 +167,82 @@ class MarkedQuerySet(models.QuerySet):
             self.filter(condition(user)) if self.model.marking_governs is None else self._chain()
         )
         clone._reader, clone._gated = user, True
-        if clone._iterable_class is models.query.ModelIterable and self.model.marking_governs:
-            clone._iterable_class = _GatedIterable
         return clone
 
+    def _for_the_reader_now(self):
+        """This read as the gate makes it for the reader being served, if it names none."""
+        if self._gated:
+            return None
+        reader = gate_reader()
+        if reader is _SYSTEM:
+            return None
+        if self.query.is_sliced:  # sliced already (`get()` does): gate first, slice again
+            low, high = self.query.low_mark, self.query.high_mark
+            unsliced = self._chain()
+            unsliced.query.clear_limits()
+            gated = unsliced.visible_to(reader)
+            gated.query.set_limits(low, high)
+            return gated
+        return self.visible_to(reader)
+
+    def __getitem__(self, k):
+        # The gate first, then the page: a slice cannot be filtered afterwards.
+        if not self._gated and self._result_cache is None:
+            reader = gate_reader()
+            if reader is not _SYSTEM:
+                return self.visible_to(reader)[k]
+        return super().__getitem__(k)
+
+    def count(self) -> int:
+        gated = self._for_the_reader_now() if self._result_cache is None else None
+        return gated.count() if gated is not None else super().count()
+
+    def exists(self) -> bool:
+        gated = self._for_the_reader_now() if self._result_cache is None else None
+        return gated.exists() if gated is not None else super().exists()
+
+    def aggregate(self, *args, **kwargs):
+        gated = self._for_the_reader_now()
+        if gated is not None:
+            return gated.aggregate(*args, **kwargs)
+        return super().aggregate(*args, **kwargs)
+
+    def iterator(self, chunk_size=None):
+        gated = self._for_the_reader_now()
+        if gated is not None:
+            return gated.iterator(chunk_size)
+        return self._withheld(super().iterator(chunk_size))
+
+    def _withheld(self, rows):
+        """Rows as the gate's reader may read them (instances; values are checked before)."""
+        for row in rows:
+            if self._gated and isinstance(row, Markable):
+                withhold(row, self._reader)
+            yield row
+
     def _fetch_all(self):
-        # `values()` and `values_list()` after the gate keep their own iterables: they are asked
-        # for columns by name, and a partly marked kind's governed columns are refused there.
-        if (
-            self._gated
-            and self.model.marking_governs
-            and self._iterable_class is not _GatedIterable
-            and self._result_cache is None
-        ):
-            asked = set(self._fields or ())
-            if not asked or asked & set(self.model.marking_governs):
+        if self._result_cache is None:
+            gated = self._for_the_reader_now()
+            if gated is not None:
+                gated._fetch_all()
+                self._result_cache = gated._result_cache
+                self._prefetch_done = gated._prefetch_done
+                return
+        # `values()` and `values_list()` through the gate ask for columns by name: a partly
+        # marked kind's governed columns are refused there (read them as objects).
+        if self._gated and self._fields is not None and self._result_cache is None:
+            asked = set(self._fields)
+            if self.model.marking_governs and (
+                not asked or asked & set(self.model.marking_governs)
+            ):
                 raise TypeError(
                     f"{self.model.__name__}: read its marked fields through visible_to() "
                     "as objects, not as values."
                 )
+        fresh = self._result_cache is None
         super()._fetch_all()
+        if fresh and self._gated and self._fields is None:
+            list(self._withheld(self._result_cache))
 
 
 # What else copies a source's marked text, beside the trail and the audit log: each takes the
@@ -129,6 +269,11 @@ class Markable(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs) -> None:
+        if getattr(self, "withheld", False):
+            raise TypeError(
+                f"{type(self).__name__} {self.pk} was read for a reader outside its marking, "
+                "its text withheld: it cannot be saved (a service reads it afresh)."
+            )
         loaded = getattr(self, "_loaded_marking", None)
         super().save(*args, **kwargs)
         if loaded is not None and loaded != self.marking:
@@ -139,6 +284,9 @@ class Markable(models.Model):
     def from_db(cls, db, field_names, values):
         item = super().from_db(db, field_names, values)
         item._loaded_marking = item.__dict__.get("marking")
+        reader = gate_reader()
+        if reader is not _SYSTEM and "marking" in item.__dict__:
+            withhold(item, reader)
         return item
 
 

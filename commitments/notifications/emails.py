@@ -8,11 +8,13 @@ from django.utils import translation
 
 from ..choices import ReminderKind
 from ..models import Digest, Reminder
+from ..models.markings import reading_as
 
 
 def digest_render(digest: Digest, reminders: list[Reminder]) -> EmailMultiAlternatives:
     """The digest e-mail, in its recipient's language (their saved one, else English)."""
-    with translation.override(digest.recipient.language or settings.LANGUAGE_CODE):
+    recipient = digest.recipient
+    with translation.override(recipient.language or settings.LANGUAGE_CODE), reading_as(recipient):
         return _digest_render(digest, reminders)
 
 

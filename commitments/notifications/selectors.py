@@ -27,6 +27,7 @@ from django.urls import reverse
 from .. import visibility
 from ..choices import DigestState, ReminderKind, Role, Status
 from ..models import Commitment, Digest, Milestone, Reminder, ReminderPreference, User
+from ..models.markings import system_reads
 from .messages import Detail
 
 logger = logging.getLogger(__name__)
@@ -300,9 +301,11 @@ def reminders_readable(user, reminders) -> list:
         prefix, _sep, pk = reminder.item_key.partition(":")
         if prefix in reminder_item_markings and pk.isdigit():
             wanted[prefix].append(int(pk))
-    markings = {
-        prefix: reminder_item_markings[prefix](ids) for prefix, ids in wanted.items() if ids
-    }
+    # The items' markings as they stand, whoever asks: the gate is applied here, to each title.
+    with system_reads("the markings of the items reminders name"):
+        markings = {
+            prefix: reminder_item_markings[prefix](ids) for prefix, ids in wanted.items() if ids
+        }
     readable = []
     for reminder in reminders:
         prefix, _sep, pk = reminder.item_key.partition(":")

@@ -21,6 +21,7 @@ from commitments import permissions, visibility
 from commitments.choices import MilestoneState
 from commitments.models import CalendarFeedToken, Milestone, User
 from commitments.selectors import milestone_list
+from commitments.visibility import reading_as
 from declaration_tracker.core.i18n import localized
 from dialogues.choices import MeetingState
 from dialogues.models import Meeting
@@ -130,8 +131,9 @@ def calendar_feed_build(*, user: User, today: datetime.date, mine: bool = False)
     meetings of the mechanisms they lead; two queries whatever the number of rows.
     """
     permissions.require(permissions.can_read(user))
-    # In the subscriber's language: a calendar application sends none worth following.
-    with translation.override(user.language or settings.LANGUAGE_CODE):
+    # In the subscriber's language: a calendar application sends none worth following. The
+    # feed's key names its reader, not the request (which has no signed-in user).
+    with translation.override(user.language or settings.LANGUAGE_CODE), reading_as(user):
         return _calendar(user=user, today=today, mine=mine)
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.http import QueryDict
 
 from commitments.choices import MARKING_HELP, Marking
+from commitments.visibility import reading_as
 
 from . import brief, summit
 from .pdf import PDF, pdf_render
@@ -31,21 +32,23 @@ def marked(context: dict) -> dict:
 
 
 def summit_make(user, params: summit.SummitParams, fmt: str, progress: Progress = None) -> Made:
-    report = summit.summit_report(user, params, progress=progress)
-    name = f"summit-report-{report['at']:%Y-%m-%d}"
-    if params.pillar:
-        name += f"-{params.pillar}"
-    if fmt == "xlsx":
-        return Made(summit_xlsx(report), f"{name}.xlsx", XLSX)
-    return Made(pdf_render("reports/summit.html", marked(report)), f"{name}.pdf", PDF)
+    with reading_as(user):  # everything the report reads, it reads as its reader
+        report = summit.summit_report(user, params, progress=progress)
+        name = f"summit-report-{report['at']:%Y-%m-%d}"
+        if params.pillar:
+            name += f"-{params.pillar}"
+        if fmt == "xlsx":
+            return Made(summit_xlsx(report), f"{name}.xlsx", XLSX)
+        return Made(pdf_render("reports/summit.html", marked(report)), f"{name}.pdf", PDF)
 
 
 def brief_make(user, mechanism, progress: Progress = None) -> Made:
-    context = brief.mechanism_brief(user, mechanism)
-    if progress:
-        progress(0.5)
-    name = f"brief-{mechanism.slug}-{context['at']:%Y-%m-%d}.pdf"
-    return Made(pdf_render("reports/brief.html", marked(context)), name, PDF)
+    with reading_as(user):
+        context = brief.mechanism_brief(user, mechanism)
+        if progress:
+            progress(0.5)
+        name = f"brief-{mechanism.slug}-{context['at']:%Y-%m-%d}.pdf"
+        return Made(pdf_render("reports/brief.html", marked(context)), name, PDF)
 
 
 def report_make(kind: str, user_id: int, query: dict, progress: Progress = None) -> Made:

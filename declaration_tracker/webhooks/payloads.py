@@ -15,6 +15,7 @@ from django.utils import translation
 from rest_framework.request import Request
 
 from commitments.api.views import CommitmentViewSet, MilestoneViewSet
+from commitments.visibility import reading_as
 from dialogues.api.views import ActionItemViewSet, MeetingViewSet
 
 # What an event's object is, by label: the view set that serves it and its lookup field.
@@ -53,7 +54,7 @@ def represent(label: str, key: str, reader) -> dict | None:
         request=request, args=(), kwargs={lookup: key}, action="retrieve", format_kwarg=None
     )
     view.headers = {}
-    with translation.override(reader.language or settings.LANGUAGE_CODE):
+    with translation.override(reader.language or settings.LANGUAGE_CODE), reading_as(reader):
         try:
             found = view.get_object()
         except (Http404, PermissionDenied):
