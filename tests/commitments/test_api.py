@@ -657,6 +657,15 @@ def test_deleting_a_milestone_needs_the_current_etag():
     assert_error(client.get(path), 404, "not_found")
 
 
+@pytest.mark.parametrize("header", [None, '"7"', 'W/")%"'])
+def test_deleting_a_milestone_that_is_not_there_is_a_404_whatever_the_etag(header):
+    client = api_client(analyst("maritime"))
+    headers = {} if header is None else {"HTTP_IF_MATCH": header}
+
+    for path in (url("milestones", 999_999), "/api/v1/milestones/not-an-id/"):
+        assert_error(client.delete(path, **headers), 404, "not_found")
+
+
 @pytest.mark.parametrize("header", ['"abc"', "*", '"1", "2"', '"9999999999"', '"-1"'])
 def test_an_if_match_that_is_not_an_etag_is_a_412(header):
     before = snapshot(commitment("MAR-01"))
