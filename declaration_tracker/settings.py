@@ -318,6 +318,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "declaration_tracker.api.glossary.describe_everything",
+        "declaration_tracker.api.glossary.exemplify_path_parameters",
     ],
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "commitments.choices.Status",

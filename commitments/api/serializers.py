@@ -6,6 +6,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from declaration_tracker.api.serializers import (
+    OptionalChoiceField,
     StrictModelSerializer,
     StrictSerializer,
     StrictSlugRelatedField,
@@ -83,6 +84,11 @@ class OrganisationSerializer(NamedInBothLanguages, serializers.ModelSerializer):
 
 class UserBriefSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="__str__", read_only=True, help_text="Full name.")
+    side = OptionalChoiceField(
+        choices=Side.choices,
+        read_only=True,
+        help_text="The user's government (`india`, `japan`), or null for a user of neither.",
+    )
 
     class Meta:
         model = User
@@ -349,7 +355,7 @@ class CommitmentSerializer(StrictModelSerializer):
             else {
                 "username": responsible.username,
                 "name": str(responsible),
-                "side": responsible.side,
+                "side": responsible.side or None,
             },
             "status": commitment.status,
             "status_label": choice_labels(Status)[commitment.status],
@@ -510,6 +516,17 @@ class OptionalURLField(serializers.URLField):
 
 class StatusUpdateSerializer(serializers.ModelSerializer):
     author = UserBriefSerializer(read_only=True)
+    side = OptionalChoiceField(
+        choices=Side.choices,
+        read_only=True,
+        help_text="The government the entry speaks for (`india`, `japan`); null for an entry "
+        "by a user of neither side (progress from milestones, or before per-side reporting).",
+    )
+    assessment = OptionalChoiceField(
+        choices=Status.choices,
+        read_only=True,
+        help_text="The status the side reported; null for `progress` entries, which report none.",
+    )
     evidence_url = OptionalURLField(read_only=True, allow_null=True, help_text="Evidence link.")
     commitment = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
@@ -543,17 +560,12 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
                 "help_text": "Who may read the note and evidence link; the statuses "
                 "and progress it records are for both sides."
             },
-            "side": {
-                "help_text": "The government the entry speaks for (`india`, `japan`); "
-                "empty only for entries before per-side reporting by a user of no side."
-            },
             "kind": {
                 "help_text": "`report`, `confirm` (takes the other side's status), "
                 "`decline` (the awaited side answers with a status of its own), `progress` "
                 "(milestones moved progress), `shared` (before per-side reporting: one status for "
                 "both sides)."
             },
-            "assessment": {"help_text": "The status the side reported; empty for `progress`."},
             "reported_progress": {
                 "help_text": "Progress the side reported with it (no milestones), or null."
             },

@@ -74,6 +74,21 @@ class StrictModelSerializer(StrictSerializer, serializers.ModelSerializer):
     pass
 
 
+class OptionalChoiceField(serializers.ChoiceField):
+    """A choice that may be absent (a blank column): answered as null, never as "".
+
+    The schema says `nullable` with the choices' enum, which is what the field answers; a
+    generated client reads an optional enum rather than a union with a one-value "" enum.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs["allow_null"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return super().to_representation(value) if value else None
+
+
 class ErrorBodySerializer(serializers.Serializer):
     status = serializers.IntegerField(help_text="The HTTP status code.")
     code = serializers.CharField(help_text="A machine-readable code, e.g. `invalid`.")
