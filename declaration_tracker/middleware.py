@@ -4,9 +4,12 @@ from django.conf import settings
 from django.contrib.auth import middleware
 from django.utils import translation
 
+from .views import api_not_found
+
 # The API answers 401 itself (token or session); the admin has its own log-in; static files
 # and the calendar feed (a key in its URL) are reached without a session.
-OPEN_PREFIXES = ("/api/", "/admin/", "/static/", "/i18n/")
+API_PREFIX = "/api/"
+OPEN_PREFIXES = (API_PREFIX, "/admin/", "/static/", "/i18n/")
 SET_LANGUAGE = "/i18n/setlang/"
 
 # Pages whose HTML is not ours: DRF's browsable API and Swagger UI (/api/docs/) carry inline
@@ -35,6 +38,28 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         if request.path_info.startswith(INLINE_STYLE_PREFIXES) and parts.replace is None:
             parts.replace = {"style-src": [SELF, UNSAFE_INLINE]}
         return parts
+
+
+class ApiNotFoundMiddleware:
+    """A URL under /api/ that no view answers is a JSON 404 in the API's error body, also while
+    debugging, when Django would answer its HTML debug page instead of `handler404`.
+
+    Inside CommonMiddleware, so that a URL missing only its trailing slash is still redirected
+    to it. A view's own 404 (an unknown code, say) is the view's, and left alone.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and request.resolver_match is None
+            and request.path_info.startswith(API_PREFIX)
+        ):
+            return api_not_found()
+        return response
 
 
 class UserLanguageMiddleware:

@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Inside CommonMiddleware: its slash redirect still applies to a JSON 404 under /api/.
+    "declaration_tracker.middleware.ApiNotFoundMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After the user is known: their saved language beats the browser's.
@@ -321,6 +323,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "declaration_tracker.api.glossary.describe_everything",
+        "declaration_tracker.api.glossary.exemplify_path_parameters",
     ],
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "commitments.choices.Status",

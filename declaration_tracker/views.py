@@ -21,9 +21,14 @@ def _api_error(status: int, code: str, message: str) -> JsonResponse:
     )
 
 
+def api_not_found() -> JsonResponse:
+    """The API's 404 for a URL nothing answers, in the API's one error body."""
+    return _api_error(404, "not_found", "No such resource: check the URL.")
+
+
 def page_not_found(request, exception):
     if _is_api(request):
-        return _api_error(404, "not_found", "No such resource: check the URL.")
+        return api_not_found()
     return defaults.page_not_found(request, exception)
 
 

@@ -72,12 +72,46 @@ def test_a_bad_query_value_is_a_400_naming_the_parameter(
     assert message in " ".join(response.json()["error"]["fields"][parameter])
 
 
-def test_an_unknown_api_path_answers_with_the_api_error_body(client_of_analyst):
-    response = client_of_analyst.get("/api/v1/meetings/not-a-number/")
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "debugging"])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/api/v1/meetings/not-a-number/"),
+        ("get", "/api/v1/nope/"),
+        ("get", "/api/nothing"),
+        ("get", "/api/"),
+        ("post", "/api/v1/commitments/MAR-01/nope/"),
+    ],
+)
+def test_an_unknown_api_path_answers_with_the_api_error_body(
+    client_of_analyst, settings, debug, method, path
+):
+    """Whether debugging or not: Django's debug page is HTML, which no API client reads."""
+    settings.DEBUG = debug
+
+    response = getattr(client_of_analyst, method)(path)
+
+    assert_error(response, 404, "not_found")
+    assert response["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "debugging"])
+def test_an_unknown_page_outside_the_api_stays_an_html_page(settings, debug):
+    settings.DEBUG = debug
+    client = Client()
+    client.force_login(analyst("maritime"))
+
+    response = client.get("/nope/")
 
     assert response.status_code == 404
-    assert response["Content-Type"] == "application/json"
-    assert response.json()["error"]["code"] == "not_found"
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_an_api_path_missing_its_last_slash_is_still_redirected_to_it(client_of_analyst):
+    response = client_of_analyst.get("/api/v1/commitments")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/api/v1/commitments/"
 
 
 def test_stale_lists_commitments_without_a_status_update_for_90_days(client_of_analyst):

@@ -1,11 +1,14 @@
 """What the API shows of commitments and takes in. Rules live in the services."""
 
-from django.utils import translation
+from types import SimpleNamespace
+
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
-from rest_framework.reverse import reverse
 
 from declaration_tracker.api.serializers import (
+    ChoiceLabelField,
+    OptionalChoiceField,
+    RepresentedOnce,
     StrictModelSerializer,
     StrictSerializer,
     StrictSlugRelatedField,
@@ -63,7 +66,7 @@ class PillarSerializer(NamedInBothLanguages, serializers.ModelSerializer):
         ]
 
 
-class PillarBriefSerializer(serializers.ModelSerializer):
+class PillarBriefSerializer(RepresentedOnce, serializers.ModelSerializer):
     name = LocalizedField("name")
 
     class Meta:
@@ -71,7 +74,7 @@ class PillarBriefSerializer(serializers.ModelSerializer):
         fields = ["slug", "name"]
 
 
-class OrganisationSerializer(NamedInBothLanguages, serializers.ModelSerializer):
+class OrganisationSerializer(RepresentedOnce, NamedInBothLanguages, serializers.ModelSerializer):
     class Meta:
         model = Organisation
         fields = ["slug", "name", "name_en", "name_ja", "acronym", "side", "kind", "inferred"]
@@ -81,8 +84,13 @@ class OrganisationSerializer(NamedInBothLanguages, serializers.ModelSerializer):
         }
 
 
-class UserBriefSerializer(serializers.ModelSerializer):
-    name = serializers.CharField(source="__str__", read_only=True, help_text="Full name.")
+class UserBriefSerializer(RepresentedOnce, serializers.ModelSerializer):
+    name = serializers.CharField(source="*", read_only=True, help_text="Full name.")
+    side = OptionalChoiceField(
+        choices=Side.choices,
+        read_only=True,
+        help_text="The user's government (`india`, `japan`), or null for a user of neither.",
+    )
 
     class Meta:
         model = User
@@ -96,13 +104,22 @@ class UsernameField(StrictSlugRelatedField):
         super().__init__(**kwargs)
 
 
+class OptionalURLField(serializers.URLField):
+    """A link that may be absent: shown as null rather than an empty string."""
+
+    def to_representation(self, value):
+        return value or None
+
+
 class SideAssessmentSerializer(serializers.Serializer):
     """One government's own assessment of a commitment: its latest report."""
 
     status = serializers.ChoiceField(choices=Status.choices, help_text="The side's status.")
-    status_label = serializers.CharField(help_text="The side's status in words.")
+    status_label = ChoiceLabelField(
+        Status, source="status", help_text="The side's status in words."
+    )
     note = serializers.CharField(help_text="The note of the side's latest report; may be empty.")
-    evidence_url = serializers.URLField(
+    evidence_url = OptionalURLField(
         allow_null=True, help_text="The evidence link of the side's latest report, or null."
     )
     updated_at = serializers.DateTimeField(
@@ -111,17 +128,56 @@ class SideAssessmentSerializer(serializers.Serializer):
     updated_by = serializers.CharField(
         allow_null=True, help_text="Who reported it (a username); null if nobody has."
     )
-    marking = serializers.ChoiceField(
+    marking = OptionalChoiceField(
         choices=Marking.choices,
-        allow_null=True,
         help_text="The report's release marking; outside it, its note and evidence link are "
         "withheld (empty and null). Null if nobody has reported.",
     )
 
+    def __init__(self, side: str, **kwargs):
+        self.side = side
+        kwargs.update(source="*", read_only=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, commitment: Commitment) -> dict:
+        """The side's status and latest report, its note and evidence withheld outside the
+        report's marking, as the fields above write them."""
+        request = self.context.get("request")
+        report = visibility.shown(
+            commitment.side_report(self.side), request.user if request else None
+        )
+        return super().to_representation(
+            SimpleNamespace(
+                status=commitment.side_status(self.side),
+                note=report.note if report else "",
+                evidence_url=report.evidence_url if report else None,
+                updated_at=report.created_at if report else None,
+                updated_by=report.author.username if report else None,
+                marking=report.marking if report else None,
+            )
+        )
+
 
 class SidesSerializer(serializers.Serializer):
-    india = SideAssessmentSerializer(help_text="India's assessment.")
-    japan = SideAssessmentSerializer(help_text="Japan's assessment.")
+    india = SideAssessmentSerializer(Side.INDIA, help_text="India's assessment.")
+    japan = SideAssessmentSerializer(Side.JAPAN, help_text="Japan's assessment.")
+
+
+class CommitmentURLField(serializers.HyperlinkedIdentityField):
+    """A commitment's URL in the API: reversed once a request, then only the code changes."""
+
+    placeholder = "ZZZ-000"  # a code the URL pattern accepts and no URL otherwise holds
+
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def get_url(self, obj, view_name, request, format):
+        if getattr(self, "_reversed_for", None) != (request, format):
+            stand_in = Commitment(pk=0, code=self.placeholder)
+            self._pattern = super().get_url(stand_in, view_name, request, format)
+            self._reversed_for = (request, format)
+        return self._pattern.replace(self.placeholder, obj.code)
 
 
 SIDE_EXAMPLE = {
@@ -188,16 +244,12 @@ SIDE_EXAMPLE = {
     ]
 )
 class CommitmentSerializer(StrictModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:commitment-detail", lookup_field="code", read_only=True
-    )
+    url = CommitmentURLField(view_name="api:commitment-detail", lookup_field="code")
     pillar = PillarBriefSerializer(read_only=True)
     lead_organisations = OrganisationSerializer(many=True, read_only=True)
     responsible = UserBriefSerializer(read_only=True, allow_null=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
-    commitment_strength_label = serializers.CharField(
-        source="get_commitment_strength_display", read_only=True
-    )
+    status_label = ChoiceLabelField(Status, source="status")
+    commitment_strength_label = ChoiceLabelField(CommitmentStrength, source="commitment_strength")
     partners = OrganisationSerializer(many=True, read_only=True)
     inferred_fields = serializers.ListField(
         child=serializers.CharField(),
@@ -214,15 +266,19 @@ class CommitmentSerializer(StrictModelSerializer):
         help_text="The official status: agreed by both sides (a joint commitment), or the lead "
         "side's (completion and discontinuation need the other side's confirmation).",
     )
-    sides = serializers.SerializerMethodField(
-        help_text="Each government's own assessment: status, note, evidence, who and when."
+    sides = SidesSerializer(
+        source="*",
+        read_only=True,
+        help_text="Each government's own assessment: status, note, evidence, who and when.",
     )
     sides_agree = serializers.BooleanField(
         read_only=True, help_text="Whether India and Japan report the same status."
     )
-    awaiting_side = serializers.SerializerMethodField(
+    awaiting_side = OptionalChoiceField(
+        choices=Side.choices,
+        read_only=True,
         help_text="The side whose answer the official status waits for (`india`, `japan`), or "
-        "null: a proposal to close awaiting confirmation, or a joint difference of view."
+        "null: a proposal to close awaiting confirmation, or a joint difference of view.",
     )
     awaiting_since = serializers.DateTimeField(
         read_only=True, allow_null=True, help_text="Since when that side is awaited, or null."
@@ -300,146 +356,11 @@ class CommitmentSerializer(StrictModelSerializer):
         ]
         read_only_fields = fields
 
-    @property
-    def reader(self):
-        request = self.context.get("request")
-        return request.user if request is not None else None
-
-    @extend_schema_field(SidesSerializer)
-    def get_sides(self, commitment: Commitment) -> dict:
-        return sides_representation(commitment, self.reader)
-
-    @extend_schema_field(serializers.ChoiceField(choices=Side.choices, allow_null=True))
-    def get_awaiting_side(self, commitment: Commitment) -> str | None:
-        return commitment.awaiting_side or None
-
     def to_representation(self, commitment: Commitment) -> dict:
-        """The fields above, built directly: DRF's generic walk cost 8× the bare query a page.
-
-        `tests/commitments/test_api.py` checks this against DRF's own representation of the
-        same fields for every commitment, so the declared fields stay the truth.
-        """
-        pillar, responsible = commitment.pillar, commitment.responsible
-        visibility.shown(commitment, self.reader)
-        return {
-            "code": commitment.code,
-            "url": self._url(commitment),
-            "pillar": {"slug": pillar.slug, "name": localized(pillar, "name")},
-            "title": localized(commitment, "title"),
-            "title_en": commitment.title,
-            "title_ja": commitment.title_ja,
-            "description": localized(commitment, "description"),
-            "description_en": commitment.description,
-            "description_ja": commitment.description_ja,
-            "context": commitment.context,
-            "marking": commitment.marking,
-            "source_clause": commitment.source_clause,
-            "clause_part": commitment.clause_part,
-            "paragraph": commitment.paragraph,
-            "commitment_strength": commitment.commitment_strength,
-            "commitment_strength_label": choice_labels(CommitmentStrength)[
-                commitment.commitment_strength
-            ],
-            "lead_side": commitment.lead_side,
-            "lead_organisations": [_organisation(o) for o in commitment.lead_organisations.all()],
-            "partners": [_organisation(o) for o in commitment.partners.all()],
-            "inferred_fields": list(commitment.inferred_fields),
-            "responsible": None
-            if responsible is None
-            else {
-                "username": responsible.username,
-                "name": str(responsible),
-                "side": responsible.side,
-            },
-            "status": commitment.status,
-            "status_label": choice_labels(Status)[commitment.status],
-            "sides": sides_representation(commitment, self.reader),
-            "sides_agree": commitment.sides_agree,
-            "awaiting_side": commitment.awaiting_side or None,
-            "awaiting_since": _datetime(commitment.awaiting_since),
-            "priority": commitment.priority,
-            "start_date": _date(commitment.start_date),
-            "target_date": _date(commitment.target_date),
-            "progress": commitment.progress,
-            "version": commitment.version,
-            "last_status_update_at": _datetime(getattr(commitment, "last_status_update_at", None)),
-            "created_at": _datetime(commitment.created_at),
-            "updated_at": _datetime(commitment.updated_at),
-            "as_of": _datetime(getattr(commitment, "as_of", None)),
-        }
-
-    def _url(self, commitment: Commitment) -> str:
-        """The detail URL: reversed once a request, then only the code changes.
-
-        Reversed as the declared `url` field would (the request's host and API version), but
-        without building the serializer's fields, which costs more than the page's rows.
-        """
-        if not hasattr(self, "_url_pattern"):
-            self._url_pattern = reverse(
-                "api:commitment-detail",
-                kwargs={"code": URL_PLACEHOLDER},
-                request=self.context.get("request"),
-                format=self.context.get("format"),
-            )
-        return self._url_pattern.replace(URL_PLACEHOLDER, commitment.code)
-
-
-URL_PLACEHOLDER = "ZZZ-000"  # a code the URL pattern accepts and no URL otherwise holds
-
-
-def choice_labels(choices) -> dict[str, str]:
-    """Each value's label in the active language (translated once per language)."""
-    key = (choices, translation.get_language())
-    if key not in _LABELS:
-        _LABELS[key] = {value: str(label) for value, label in choices.choices}
-    return _LABELS[key]
-
-
-_LABELS: dict[tuple, dict[str, str]] = {}
-
-
-def sides_representation(commitment: Commitment, reader) -> dict:
-    """Both sides' assessments, each with its latest report's note, evidence, author and time
-    (the note and evidence withheld from a reader outside the report's marking)."""
-    labels = choice_labels(Status)
-    sides = {}
-    for side in Side.values:
-        status = commitment.side_status(side)
-        report = visibility.shown(commitment.side_report(side), reader)
-        sides[side] = {
-            "status": status,
-            "status_label": labels[status],
-            "note": report.note if report else "",
-            "evidence_url": (report.evidence_url or None) if report else None,
-            "updated_at": _datetime(report.created_at) if report else None,
-            "updated_by": report.author.username if report else None,
-            "marking": report.marking if report else None,
-        }
-    return sides
-
-
-def _organisation(o: Organisation) -> dict:
-    return {
-        "slug": o.slug,
-        "name": localized(o, "name"),
-        "name_en": o.name,
-        "name_ja": o.name_ja,
-        "acronym": o.acronym,
-        "side": o.side,
-        "kind": o.kind,
-        "inferred": o.inferred,
-    }
-
-
-def _date(value) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def _datetime(value) -> str | None:
-    return None if value is None else _DATETIME.to_representation(value)
-
-
-_DATETIME = serializers.DateTimeField()  # DRF's format and time zone, for the fields above
+        """The declared fields, with the context withheld outside its marking."""
+        request = self.context.get("request")
+        visibility.shown(commitment, request.user if request else None)
+        return super().to_representation(commitment)
 
 
 class CommitmentWriteSerializer(StrictModelSerializer):
@@ -501,15 +422,19 @@ class CommitmentUpdateSerializer(CommitmentWriteSerializer):
         ]
 
 
-class OptionalURLField(serializers.URLField):
-    """A link that may be absent: shown as null rather than an empty string."""
-
-    def to_representation(self, value):
-        return value or None
-
-
 class StatusUpdateSerializer(serializers.ModelSerializer):
     author = UserBriefSerializer(read_only=True)
+    side = OptionalChoiceField(
+        choices=Side.choices,
+        read_only=True,
+        help_text="The government the entry speaks for (`india`, `japan`); null for an entry "
+        "by a user of neither side (progress from milestones, or before per-side reporting).",
+    )
+    assessment = OptionalChoiceField(
+        choices=Status.choices,
+        read_only=True,
+        help_text="The status the side reported; null for `progress` entries, which report none.",
+    )
     evidence_url = OptionalURLField(read_only=True, allow_null=True, help_text="Evidence link.")
     commitment = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
@@ -543,17 +468,12 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
                 "help_text": "Who may read the note and evidence link; the statuses "
                 "and progress it records are for both sides."
             },
-            "side": {
-                "help_text": "The government the entry speaks for (`india`, `japan`); "
-                "empty only for entries before per-side reporting by a user of no side."
-            },
             "kind": {
                 "help_text": "`report`, `confirm` (takes the other side's status), "
                 "`decline` (the awaited side answers with a status of its own), `progress` "
                 "(milestones moved progress), `shared` (before per-side reporting: one status for "
                 "both sides)."
             },
-            "assessment": {"help_text": "The status the side reported; empty for `progress`."},
             "reported_progress": {
                 "help_text": "Progress the side reported with it (no milestones), or null."
             },

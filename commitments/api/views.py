@@ -266,8 +266,8 @@ class MilestoneViewSet(SwitchablePaginationMixin, ServiceWriteMixin, viewsets.Mo
         )
 
     def destroy(self, request, *args, **kwargs):
+        # The milestone first, as an update finds it: a missing one is a 404 whatever If-Match.
+        milestone = self.get_object()
         version = expected_version(request, required=True)
-        services.milestone_delete(
-            milestone=self.get_object(), actor=request.user, expected_version=version
-        )
+        services.milestone_delete(milestone=milestone, actor=request.user, expected_version=version)
         return Response(status=status.HTTP_204_NO_CONTENT)

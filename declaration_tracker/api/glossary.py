@@ -111,3 +111,19 @@ def describe_everything(result, generator, request, public):
                 if not parameter.get("description") and parameter["name"] in GLOSSARY:
                     parameter["description"] = GLOSSARY[parameter["name"]]
     return result
+
+
+# An example for each path parameter that names one object, so the schema's readers (and
+# schemathesis' example phase) reach a real one.
+PATH_EXAMPLES = {"code": "MAR-01"}
+
+
+def exemplify_path_parameters(result, generator, request, public):
+    """Give path parameters without an example the one in PATH_EXAMPLES."""
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []):
+                name = parameter["name"]
+                if parameter["in"] == "path" and name in PATH_EXAMPLES:
+                    parameter.setdefault("example", PATH_EXAMPLES[name])
+    return result

@@ -1,3 +1,5 @@
+from django.db import models
+from django.utils import translation
 from rest_framework import serializers
 
 
@@ -74,6 +76,44 @@ class StrictModelSerializer(StrictSerializer, serializers.ModelSerializer):
     pass
 
 
+class OptionalChoiceField(serializers.ChoiceField):
+    """A choice that may be absent (a blank column): answered as null, never as "".
+
+    The schema says `nullable` with the choices' enum, which is what the field answers; a
+    generated client reads an optional enum rather than a union with a one-value "" enum.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs["allow_null"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return super().to_representation(value) if value else None
+
+
+class ChoiceLabelField(serializers.CharField):
+    """A choice's label in the request's language, from the value at `source`."""
+
+    def __init__(self, choices: type[models.Choices], **kwargs):
+        self.choices_class = choices
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value) -> str:
+        return choice_labels(self.choices_class)[value]
+
+
+def choice_labels(choices: type[models.Choices]) -> dict[str, str]:
+    """Each value's label in the active language (translated once per language)."""
+    key = (choices, translation.get_language())
+    if key not in _LABELS:
+        _LABELS[key] = {value: str(label) for value, label in choices.choices}
+    return _LABELS[key]
+
+
+_LABELS: dict[tuple, dict[str, str]] = {}
+
+
 class ErrorBodySerializer(serializers.Serializer):
     status = serializers.IntegerField(help_text="The HTTP status code.")
     code = serializers.CharField(help_text="A machine-readable code, e.g. `invalid`.")
@@ -87,3 +127,15 @@ class ErrorBodySerializer(serializers.Serializer):
 
 class ErrorSerializer(serializers.Serializer):
     error = ErrorBodySerializer()
+
+
+# A serializer mixin for reference rows that many objects of one response share (an
+# organisation, a pillar, a user): each row is represented once, by the declared fields, and
+# the representation reused for the rest of the response. (A comment, not a docstring: the
+# schema takes a serializer's description from the first docstring of its classes.)
+class RepresentedOnce:
+    def to_representation(self, instance):
+        represented = self.__dict__.setdefault("_represented", {})
+        if instance.pk not in represented:
+            represented[instance.pk] = super().to_representation(instance)
+        return dict(represented[instance.pk])

@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 from commitments import history
 from commitments.choices import CommitmentStrength, LeadSide, Side, Status, TrailKind
 from commitments.selectors import pillar_choices
+from declaration_tracker.api.serializers import OptionalChoiceField
 
 from .figures import dashboard_figures_cached
 from .trend import trend_cached
@@ -112,9 +113,19 @@ class ActivityItem(serializers.Serializer):
     title = serializers.CharField()
     at = serializers.DateTimeField()
     author = serializers.CharField()
-    side = serializers.CharField(help_text="The side the entry speaks for; may be empty.")
-    kind = serializers.ChoiceField(choices=TrailKind.choices)
-    assessment = serializers.CharField(help_text="The status the side reported; may be empty.")
+    side = OptionalChoiceField(
+        choices=Side.choices,
+        help_text="The side the entry speaks for; null for an entry by a user of neither side.",
+    )
+    kind = serializers.ChoiceField(
+        choices=TrailKind.choices,
+        help_text="What the entry records: `report`, `confirm`, `decline`, `progress` (from "
+        "milestones) or `shared` (before per-side reporting).",
+    )
+    assessment = OptionalChoiceField(
+        choices=Status.choices,
+        help_text="The status the side reported; null for `progress` entries, which report none.",
+    )
     from_status = serializers.ChoiceField(
         choices=Status.choices, help_text="The official status before."
     )
