@@ -429,7 +429,7 @@ def test_the_javascript_catalogue_serves_the_charts_words_in_japanese(client):
 
 
 def test_the_calendar_feed_speaks_its_subscribers_language():
-    from declaration_tracker.calendar.feed import calendar_feed_build
+    from calendar_feed.feed import calendar_feed_build
 
     reader = analyst("maritime", side="japan", language="ja")
     services.milestone_create(
