@@ -12,6 +12,12 @@ COPY pyproject.toml README.md ./
 COPY declaration_tracker ./declaration_tracker
 COPY commitments ./commitments
 COPY dialogues ./dialogues
+COPY webhooks ./webhooks
+COPY reports ./reports
+COPY calendar_feed ./calendar_feed
+COPY dashboard ./dashboard
+COPY declaration ./declaration
+COPY markings ./markings
 RUN pip install .
 COPY . .
 COPY --from=static /app/node_modules ./node_modules

@@ -326,7 +326,7 @@ def reports_once(db_prefix: str) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     from commitments.models import User
-    from declaration_tracker.reports import brief, making, summit
+    from reports import brief, making, summit
 
     manager = User.objects.get(username="manager")
     params = summit.SummitParams(at=None, since=summit.last_summit(), pillar=None)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from django.db import connection
 
-from declaration_tracker.dashboard.figures import dashboard_invalidate
+from dashboard.figures import dashboard_invalidate
 
 PROBE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 

@@ -19,7 +19,6 @@ from . import permissions, services, visibility
 from .audit import admin as audit_admin  # noqa: F401
 from .forms import MarkingField
 from .models import (
-    CalendarFeedToken,
     Commitment,
     Declaration,
     Milestone,
@@ -347,19 +346,3 @@ class UserAdmin(BaseUserAdmin):
     ]
     list_filter = ["side", "groups", "is_staff", "is_superuser", "is_active"]
     filter_horizontal = [*BaseUserAdmin.filter_horizontal, "pillars"]
-
-
-@admin.register(CalendarFeedToken)
-class CalendarFeedTokenAdmin(admin.ModelAdmin):
-    """Who subscribes to the calendar; delete a row to revoke that feed URL."""
-
-    list_display = ["user", "created_at"]
-    search_fields = ["user__username", "user__first_name", "user__last_name"]
-    fields = ["user", "created_at"]
-    readonly_fields = ["user", "created_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

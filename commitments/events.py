@@ -1,6 +1,6 @@
 """The events the services of commitments and dialogues emit (`declaration_tracker.core.events`).
 
-Their types are the ones webhooks carry (`WebhookEventType`), with the `change` each delivers:
+Their types (`EventType`) are the ones webhooks carry, with the `change` each delivers:
 `{"status": [before, after]}` for the official status, `{"side", "status", "kind"}` for a
 side's report, `{"fields": [...]}` (sorted field names) for a created or changed item, and for
 an action item `{"action": "created" | "changed", "fields": [...]}`. Every write also emits
@@ -9,11 +9,25 @@ an action item `{"action": "created" | "changed", "fields": [...]}`. Every write
 
 from collections.abc import Iterable
 
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
 from declaration_tracker.core.events import Event
 
-from .models import WebhookEventType
 
-T = WebhookEventType
+class EventType(models.TextChoices):
+    COMMITMENT_STATUS_CHANGED = "commitment.status_changed", _("Official status changed")
+    COMMITMENT_SIDE_REPORTED = "commitment.side_reported", _("A side reported")
+    COMMITMENT_CHANGED = "commitment.changed", _("Commitment changed")
+    MILESTONE_CREATED = "milestone.created", _("Milestone added")
+    MILESTONE_CHANGED = "milestone.changed", _("Milestone changed")
+    MILESTONE_COMPLETED = "milestone.completed", _("Milestone completed")
+    MEETING_CREATED = "meeting.created", _("Meeting added")
+    MEETING_CHANGED = "meeting.changed", _("Meeting changed")
+    ACTION_ITEM_CHANGED = "action_item.changed", _("Action item added or changed")
+
+
+T = EventType
 
 # The event an item's changed fields make, by its kind (a status report's marking makes none).
 CHANGED = {

@@ -217,7 +217,7 @@ def commitments_load(*, data: dict[str, Any], report: LoadReport, force: bool = 
     """Load or refresh the declaration, its pillars, organisations and commitments.
 
     The data file's other parts (dialogue mechanisms) are loaded by their own apps, with what
-    this returns; `declaration_tracker.declaration.loading` loads the whole file.
+    this returns; `declaration.loading` loads the whole file.
     """
     declaration_data_check(data)
     meta = data["declaration"]

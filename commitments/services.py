@@ -21,13 +21,11 @@ from .audit import record as audit_record
 from .choices import Marking, Side, Status, TrailKind, counterpart
 from .events import T, item_changed
 from .models import (
-    CalendarFeedToken,
     Commitment,
     Declaration,
     Milestone,
     StatusUpdate,
     User,
-    calendar_feed_key_new,
 )
 
 COMMITMENT_EDITABLE_FIELDS = frozenset(
@@ -600,24 +598,6 @@ def commitment_create(*, actor: User, **fields: Any) -> Commitment:
         commitment.lead_organisations.set(organisations)
         emit(figures_changed(actor))
     return commitment
-
-
-def calendar_token_rotate(*, user: User) -> CalendarFeedToken:
-    """Give the user a new calendar feed key; the URL with the old one stops working."""
-    permissions.require(
-        permissions.can_read(user), _("Only users with a role may subscribe to the calendar.")
-    )
-    token, _created = CalendarFeedToken.objects.update_or_create(
-        user=user,
-        defaults={"key": calendar_feed_key_new(), "created_at": timezone.now()},
-        create_defaults={"key": calendar_feed_key_new()},
-    )
-    return token
-
-
-def calendar_token_revoke(*, user: User) -> None:
-    """Delete the user's calendar feed key, so the feed URL stops working."""
-    CalendarFeedToken.objects.filter(user=user).delete()
 
 
 @acting_as("actor")

@@ -10,9 +10,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "declaration_tracker.settings")
 app = Celery("declaration_tracker")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-app.autodiscover_tasks(
-    ["commitments.notifications", "declaration_tracker.reports", "declaration_tracker.webhooks"]
-)
+app.autodiscover_tasks(["commitments.notifications"])
 
 
 @worker_ready.connect

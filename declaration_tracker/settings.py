@@ -74,7 +74,13 @@ INSTALLED_APPS = [
     "axes",
     "commitments",
     "dialogues",
-    "declaration_tracker",
+    # The features, each above both apps (README, "How it is built").
+    "webhooks",
+    "reports",
+    "calendar_feed",
+    "dashboard",
+    "declaration",
+    "markings",
 ]
 
 MIDDLEWARE = [

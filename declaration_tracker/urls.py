@@ -3,10 +3,10 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 
-from .dashboard.views import dashboard
-from .declaration.views import declaration_reader
-from .markings.views import marking_set
-from .reports.views import mechanism_brief
+from dashboard.views import dashboard
+from declaration.views import declaration_reader
+from markings.views import marking_set
+from reports.views import mechanism_brief
 
 admin.site.site_header = _("India–Japan declaration tracker")
 admin.site.site_title = _("Declaration tracker")
@@ -20,8 +20,8 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("dialogues/<slug:slug>/brief.pdf", mechanism_brief, name="mechanism-brief"),
     path("dialogues/", include("dialogues.urls")),
-    path("reports/", include("declaration_tracker.reports.urls")),
-    path("webhooks/", include("declaration_tracker.webhooks.urls")),
+    path("reports/", include("reports.urls")),
+    path("webhooks/", include("webhooks.urls")),
     path("", dashboard, name="dashboard"),
     path("declaration/", declaration_reader, name="declaration"),
     path("markings/<str:kind>/<int:pk>/", marking_set, name="marking-set"),

@@ -5,7 +5,7 @@ import pytest
 from commitments.loading import declaration_data_read
 from commitments.models import Commitment
 from commitments.services import roles_sync
-from declaration_tracker.declaration.loading import declaration_load
+from declaration.loading import declaration_load
 from tests import check_services
 
 # As the run was started, before any test package could change it (tests/browser/ allows ORM

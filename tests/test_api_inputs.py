@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from commitments import services
+from calendar_feed.services import calendar_token_rotate
 from commitments.models import Commitment, Milestone, StatusUpdate
 from dialogues.models import ActionItem, Meeting
 from tests.api_base import (
@@ -406,7 +406,7 @@ def test_a_date_at_the_end_of_the_calendar_leaves_the_calendar_feed_working(writ
         "milestones": {**MILESTONE, "due_date": "9999-12-31"},
         "meetings": {**MEETING, "date": "9999-12-31"},
     }[write]
-    token = services.calendar_token_rotate(user=viewer())
+    token = calendar_token_rotate(user=viewer())
 
     recorded = writer.post(url(write), body)
     feed = APIClient(raise_request_exception=False).get(

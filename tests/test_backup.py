@@ -31,7 +31,7 @@ def test_dumpdata_then_loaddata_into_an_empty_database_restores_everything(
     declaration_data, tmp_path
 ):
     from commitments.services import roles_sync
-    from declaration_tracker.declaration.loading import declaration_load
+    from declaration.loading import declaration_load
 
     declaration_load(data=declaration_data)
     roles_sync()

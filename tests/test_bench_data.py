@@ -17,7 +17,7 @@ from bench.data import (
 from commitments.choices import Role, Side, Status
 from commitments.models import Commitment, Milestone, StatusUpdate, User
 from commitments.services import commitment_progress_from_milestones
-from declaration_tracker.dashboard.figures import dashboard_figures_cached
+from dashboard.figures import dashboard_figures_cached
 from dialogues.models import ActionItem, DialogueMechanism, Meeting
 from tests.factories import manager
 

@@ -10,16 +10,18 @@ from django.test import RequestFactory
 
 from commitments import services
 from commitments.choices import Marking, Side, Status
-from commitments.models import Commitment, Organisation, WebhookEvent, WebhookEventType
-from declaration_tracker.dashboard.figures import dashboard_figures, dashboard_figures_cached
-from declaration_tracker.declaration.loading import declaration_load
-from declaration_tracker.webhooks import services as webhook_services
+from commitments.events import EventType
+from commitments.models import Commitment, Organisation
+from dashboard.figures import dashboard_figures, dashboard_figures_cached
+from declaration.loading import declaration_load
 from dialogues import services as dialogue_services
 from dialogues.choices import ActionItemState, MeetingState
 from dialogues.models import DialogueMechanism
 from tests.api_base import make_action_item, make_meeting, make_milestone
 from tests.commitments.test_history import report
 from tests.factories import analyst, commitment, days, manager
+from webhooks import services as webhook_services
+from webhooks.models import WebhookEvent
 
 pytestmark = pytest.mark.usefixtures("loaded")
 
@@ -38,7 +40,7 @@ def people(settings):
     webhook_services.subscription_create(
         actor=found["manager"],
         url="http://127.0.0.1:9/hook",
-        events=list(WebhookEventType.values),
+        events=list(EventType.values),
     )
     return found
 

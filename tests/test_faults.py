@@ -48,7 +48,7 @@ from tests.settings import tracker_caches
 
 smtp_server = delivery.smtp_server  # the SMTP server of the delivery tests, as a fixture here
 
-ANALYST = "analyst"  # the demo analyst of India: defence and maritime (declaration_tracker.demo)
+ANALYST = "analyst"  # the demo analyst of India: defence and maritime (declaration.demo)
 PASSWORD = "fault-test-pass-2025"
 CODE = "MAR-01"
 SCALE = 1  # bench.http serves the database PREFIX + scale: here tracker_1

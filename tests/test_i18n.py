@@ -88,7 +88,8 @@ def test_every_string_marked_for_translation_is_in_the_catalogue(tmp_path):
     """makemessages over a copy of the source finds nothing the committed catalogue lacks."""
     root = Path(settings.BASE_DIR)
     copy = tmp_path / "tree"
-    for part in ("commitments", "dialogues", "declaration_tracker", "templates", "static/js"):
+    apps = ("commitments", "dialogues", "webhooks", "reports", "calendar_feed", "dashboard")
+    for part in (*apps, "declaration", "markings", "declaration_tracker", "templates", "static/js"):
         shutil.copytree(root / part, copy / part, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(root / "locale", copy / "locale")
     shutil.copy(root / "manage.py", copy / "manage.py")
@@ -429,7 +430,7 @@ def test_the_javascript_catalogue_serves_the_charts_words_in_japanese(client):
 
 
 def test_the_calendar_feed_speaks_its_subscribers_language():
-    from declaration_tracker.calendar.feed import calendar_feed_build
+    from calendar_feed.feed import calendar_feed_build
 
     reader = analyst("maritime", side="japan", language="ja")
     services.milestone_create(

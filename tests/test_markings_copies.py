@@ -10,13 +10,14 @@ from django.utils import timezone
 
 from commitments import services, visibility
 from commitments.choices import Marking, Side
-from commitments.models import AuditEvent, Milestone, StatusUpdate, WebhookEvent
+from commitments.models import AuditEvent, Milestone, StatusUpdate
 from commitments.models.markings import Markable, MarkedQuerySet, markable_models
-from declaration_tracker.webhooks import delivery
-from declaration_tracker.webhooks import services as webhook_services
 from tests.api_base import api_client
 from tests.factories import analyst, commitment, days, manager
 from tests.webhooks.receiver import Receiver
+from webhooks import delivery
+from webhooks import services as webhook_services
+from webhooks.models import WebhookEvent
 
 pytestmark = pytest.mark.usefixtures("loaded")
 

@@ -10,16 +10,18 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from commitments import services as commitment_services
-from commitments.models import ReminderPreference, StatusUpdate, WebhookEvent, WebhookEventType
+from commitments.events import EventType
+from commitments.models import ReminderPreference, StatusUpdate
 from commitments.notifications.services import reminder_preference_set
 from commitments.selectors import owner_candidates
-from declaration_tracker.webhooks import services as webhook_services
 from dialogues import services as dialogue_services
 from dialogues.choices import ActionItemState
 from dialogues.models import DialogueMechanism
 from dialogues.selectors import mechanism_list, mechanisms_overdue
 from tests.api_base import api_client, make_action_item, make_meeting
 from tests.factories import UserFactory, analyst, commitment, manager, superuser
+from webhooks import services as webhook_services
+from webhooks.models import WebhookEvent
 
 pytestmark = pytest.mark.usefixtures("loaded")
 
@@ -248,7 +250,7 @@ def _outcomes(client, ways: dict, *, done_before: bool, completed_on) -> dict:
     webhook_services.subscription_create(
         actor=manager(username="hook-owner"),
         url="http://127.0.0.1:9/hook",
-        events=list(WebhookEventType.values),
+        events=list(EventType.values),
     )
     user = analyst("maritime", is_staff=True)
     found = {}

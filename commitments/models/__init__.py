@@ -4,19 +4,11 @@ from .audit import AuditEvent
 from .commitments import Commitment, Milestone
 from .declaration import Declaration, Pillar
 from .notifications import Digest, Reminder, ReminderPreference
-from .reports import ReportJob
 from .trail import StatusUpdate
-from .users import CalendarFeedToken, Organisation, User, calendar_feed_key_new, validate_time_zone
-from .webhooks import (
-    WebhookDelivery,
-    WebhookEvent,
-    WebhookEventType,
-    WebhookSubscription,
-)
+from .users import Organisation, User, validate_time_zone
 
 __all__ = [
     "AuditEvent",
-    "CalendarFeedToken",
     "Commitment",
     "Declaration",
     "Digest",
@@ -25,13 +17,7 @@ __all__ = [
     "Pillar",
     "Reminder",
     "ReminderPreference",
-    "ReportJob",
     "StatusUpdate",
     "User",
-    "WebhookDelivery",
-    "WebhookEvent",
-    "WebhookEventType",
-    "WebhookSubscription",
-    "calendar_feed_key_new",
     "validate_time_zone",
 ]

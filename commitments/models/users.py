@@ -1,6 +1,5 @@
-"""Organisations of either side, the people who use the tracker, and their calendar feeds."""
+"""Organisations of either side and the people who use the tracker."""
 
-import secrets
 import zoneinfo
 
 from django.conf import settings
@@ -124,32 +123,3 @@ class User(AbstractUser):
             return zoneinfo.ZoneInfo(self.time_zone or DEFAULT_TIME_ZONES[Side.INDIA])
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             return zoneinfo.ZoneInfo(DEFAULT_TIME_ZONES[Side.INDIA])
-
-
-def calendar_feed_key_new() -> str:
-    """Return a fresh, unguessable key for a calendar feed URL."""
-    return secrets.token_urlsafe(32)
-
-
-class CalendarFeedToken(models.Model):
-    """The secret in a user's calendar feed URL; delete the row or rotate the key to revoke it.
-
-    Calendar applications cannot send headers, so the key travels in the URL and reads the
-    feed only: it is not an API token.
-    """
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        on_delete=models.CASCADE,
-        related_name="calendar_feed_token",
-    )
-    key = models.CharField(_("key"), max_length=64, unique=True, default=calendar_feed_key_new)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("calendar feed token")
-        verbose_name_plural = _("calendar feed tokens")
-
-    def __str__(self) -> str:
-        return str(self.user)

@@ -4,10 +4,10 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from declaration_tracker.calendar.api import CalendarFeedView, CalendarTokenView
-from declaration_tracker.dashboard.api import DashboardView, TrendView
-from declaration_tracker.markings.api import MarkingChangeView
-from declaration_tracker.webhooks.api import WebhookSubscriptionViewSet
+from calendar_feed.api import CalendarFeedView, CalendarTokenView
+from dashboard.api import DashboardView, TrendView
+from markings.api import MarkingChangeView
+from webhooks.api import WebhookSubscriptionViewSet
 
 webhooks = SimpleRouter()
 webhooks.register("webhooks", WebhookSubscriptionViewSet, basename="webhook")

@@ -1,6 +1,8 @@
 """Database helpers both databases have (PostgreSQL, and SQLite for the zero-configuration
-default): an aggregate joining text values, and triggers that make a table append-only."""
+default): an aggregate joining text values, triggers that make a table append-only, and the
+content types of models moved between apps."""
 
+from django.db import migrations
 from django.db.models import Aggregate, CharField
 
 
@@ -121,3 +123,24 @@ def append_only_operations(
         lambda apps, editor: run(apps, editor, remove),
         elidable=False,
     )
+
+
+def content_types_move(*, models: list[str], from_app: str, to_app: str) -> migrations.RunPython:
+    """An operation that relabels the content types of `models` (lower-case names) moved from
+    one app to another, so that the permissions, and the audit events, naming them follow; the
+    reverse puts them back. A database with no such rows yet (a new one) has nothing to do; a
+    model whose new label has a row already keeps both as they are."""
+
+    def relabel(source: str, target: str):
+        def run(apps, schema_editor):
+            types = apps.get_model("contenttypes", "ContentType").objects.using(
+                schema_editor.connection.alias
+            )
+            taken = types.filter(app_label=target).values_list("model", flat=True)
+            types.filter(app_label=source, model__in=models).exclude(model__in=list(taken)).update(
+                app_label=target
+            )
+
+        return run
+
+    return migrations.RunPython(relabel(from_app, to_app), relabel(to_app, from_app))

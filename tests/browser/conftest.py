@@ -16,8 +16,8 @@ from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, s
 from commitments.loading import declaration_data_read
 from commitments.models import Commitment
 from commitments.services import roles_sync
-from declaration_tracker.declaration.loading import declaration_load
-from declaration_tracker.demo import demo_seed
+from declaration.demo import demo_seed
+from declaration.loading import declaration_load
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -11,9 +11,11 @@ from django.urls import reverse
 from icalendar import Calendar
 from rest_framework.test import APIClient
 
+from calendar_feed.models import CalendarFeedToken
+from calendar_feed.services import calendar_token_rotate
 from commitments import services
 from commitments.choices import Role
-from commitments.models import CalendarFeedToken, Milestone
+from commitments.models import Milestone
 from dialogues import services as dialogue_services
 from dialogues.choices import MeetingState
 from dialogues.models import DialogueMechanism, Meeting
@@ -43,7 +45,7 @@ def reader():
 
 @pytest.fixture
 def key(reader) -> str:
-    return services.calendar_token_rotate(user=reader).key
+    return calendar_token_rotate(user=reader).key
 
 
 def mechanism(slug: str = "nsa-consultations") -> DialogueMechanism:
@@ -232,7 +234,7 @@ def test_a_key_stops_working_when_its_user_loses_every_role(reader, key):
 def test_a_superuser_without_a_role_reads_the_feed():
     boss = superuser()
 
-    assert fetch(services.calendar_token_rotate(user=boss).key).status_code == 200
+    assert fetch(calendar_token_rotate(user=boss).key).status_code == 200
 
 
 def test_the_key_endpoint_needs_api_credentials(api):
@@ -335,12 +337,12 @@ def test_text_with_commas_semicolons_newlines_and_non_ascii_survives_the_parser(
 def test_the_admin_lists_feed_keys_read_only_without_showing_them(client, reader, key):
     client.force_login(superuser())
 
-    listing = client.get(reverse("admin:commitments_calendarfeedtoken_changelist"))
+    listing = client.get(reverse("admin:calendar_feed_calendarfeedtoken_changelist"))
 
     assert listing.status_code == 200
     assert str(reader).encode() in listing.content
     assert key.encode() not in listing.content
-    assert client.get(reverse("admin:commitments_calendarfeedtoken_add")).status_code == 403
+    assert client.get(reverse("admin:calendar_feed_calendarfeedtoken_add")).status_code == 403
     token = CalendarFeedToken.objects.get(user=reader)
-    change = client.get(reverse("admin:commitments_calendarfeedtoken_change", args=[token.pk]))
+    change = client.get(reverse("admin:calendar_feed_calendarfeedtoken_change", args=[token.pk]))
     assert key.encode() not in change.content

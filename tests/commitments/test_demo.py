@@ -11,7 +11,7 @@ from django.test import RequestFactory
 
 from commitments.choices import MilestoneState, Role, Side
 from commitments.models import Commitment, Declaration, Milestone, StatusUpdate, User
-from declaration_tracker.demo import DEMO_MARK
+from declaration.demo import DEMO_MARK
 from dialogues.models import ActionItem, DialogueMechanism, Meeting
 
 pytestmark = pytest.mark.usefixtures("loaded")

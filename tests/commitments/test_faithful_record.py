@@ -13,7 +13,7 @@ from commitments import services
 from commitments.choices import CommitmentStrength, OrganisationSide
 from commitments.loading import declaration_data_check
 from commitments.models import Commitment, Organisation, User
-from declaration_tracker.declaration.loading import declaration_load
+from declaration.loading import declaration_load
 from dialogues.choices import Cadence
 from dialogues.models import DialogueMechanism
 from dialogues.selectors import mechanism_list, mechanisms_overdue

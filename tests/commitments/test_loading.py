@@ -21,7 +21,7 @@ from commitments.models import (
     Pillar,
     StatusUpdate,
 )
-from declaration_tracker.declaration.loading import declaration_load
+from declaration.loading import declaration_load
 from dialogues.models import DialogueMechanism
 from tests.factories import agreed, analyst, commitment, days, superuser
 

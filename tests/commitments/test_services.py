@@ -242,7 +242,7 @@ def test_managers_reassign_owners_but_do_not_edit_the_substance():
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_on_separate_connections_one_wins(declaration_data):
-    from declaration_tracker.declaration.loading import declaration_load
+    from declaration.loading import declaration_load
 
     declaration_load(data=declaration_data)
     services.roles_sync()

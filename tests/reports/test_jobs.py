@@ -6,8 +6,9 @@ import re
 import pytest
 
 from commitments.choices import Side
-from commitments.models import Commitment, ReportJob
-from declaration_tracker.reports import jobs
+from commitments.models import Commitment
+from reports import jobs
+from reports.models import ReportJob
 from tests.commitments.test_reminder_delivery import broker, wait_until, worker_in_this_process
 from tests.factories import manager
 from tests.pdfs import pdf_words, workbook_cells

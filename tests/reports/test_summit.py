@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from commitments import services
 from commitments.choices import Marking, Side, Status
 from commitments.models import Commitment, Milestone, Pillar
-from declaration_tracker.reports import summit
+from reports import summit
 from tests.commitments.test_history import frozen, report
 from tests.factories import analyst, commitment, manager, viewer
 from tests.pdfs import pdf_pages, pdf_text, pdf_words, squeezed, workbook_cells

@@ -11,10 +11,7 @@ import pytest
 
 from commitments import services
 from commitments.choices import Side, Status
-from commitments.models import WebhookDelivery, WebhookEvent
 from declaration_tracker.celery import app
-from declaration_tracker.webhooks import services as webhook_services
-from declaration_tracker.webhooks.tasks import webhooks_deliver
 from tests.commitments.test_reminder_delivery import (
     broker_url_swapped,
     celery_worker,
@@ -24,6 +21,9 @@ from tests.factories import analyst, commitment, manager
 from tests.services_private import stop_process
 from tests.test_faults import redis_server
 from tests.webhooks.receiver import Receiver
+from webhooks import services as webhook_services
+from webhooks.models import WebhookDelivery, WebhookEvent
+from webhooks.tasks import webhooks_deliver
 
 __all__ = ["redis_server"]  # the fixture, used by name
 

@@ -11,9 +11,6 @@ from django.utils import timezone
 
 from commitments import services
 from commitments.choices import Marking, Side, Status
-from commitments.models import WebhookDelivery, WebhookEvent, WebhookSubscription
-from declaration_tracker.webhooks import delivery
-from declaration_tracker.webhooks import services as webhook_services
 from dialogues import services as dialogue_services
 from dialogues.choices import MeetingState
 from dialogues.models import DialogueMechanism
@@ -21,6 +18,9 @@ from tests.api_base import api_client
 from tests.commitments.test_history import report as history_report
 from tests.factories import analyst, commitment, days, manager, viewer
 from tests.webhooks.receiver import Receiver
+from webhooks import delivery
+from webhooks import services as webhook_services
+from webhooks.models import WebhookDelivery, WebhookEvent, WebhookSubscription
 
 pytestmark = pytest.mark.usefixtures("loaded")
 
@@ -332,7 +332,7 @@ def test_a_host_resolving_to_an_internal_address_is_refused_at_delivery(settings
 
 def test_a_refusal_and_a_good_target_are_told_apart(settings):
     """The check can pass: an outside address is allowed, an inside one is not."""
-    from declaration_tracker.webhooks import safety
+    from webhooks import safety
 
     settings.TRACKER_WEBHOOKS_ALLOW_LOOPBACK = False
     assert safety.address_refusal("93.184.215.14") is None
