@@ -192,7 +192,8 @@ class Meter:
         return wrapper
 
     def patches(self) -> list:
-        selectors = self.modules["selectors"]
+        from declaration_tracker.core import registry
+
         found = [
             mock.patch.object(
                 self.modules[module], name, self.wrap(name, getattr(self.modules[module], name))
@@ -201,9 +202,9 @@ class Meter:
         ]
         sources = [
             self.wrap(f"{source.__name__}_candidates", source)
-            for source in selectors.reminder_sources
+            for source in registry.reminder_sources
         ]
-        found.append(mock.patch.object(selectors, "reminder_sources", sources))
+        found.append(mock.patch.object(registry, "reminder_sources", sources))
         return found
 
     def total(self, name: str) -> tuple[float, int]:

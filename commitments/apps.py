@@ -16,7 +16,17 @@ class CommitmentsConfig(AppConfig):
 
         post_migrate.connect(_sync_roles, sender=self, weak=False)
         audit.connect()
+        self._register_reminder_sources()
         self._invalidate_reference_lists_on_writes()
+
+    @staticmethod
+    def _register_reminder_sources() -> None:
+        from declaration_tracker.core import registry
+
+        from .notifications import selectors
+
+        registry.add(registry.reminder_sources, *selectors.OWN_SOURCES)
+        registry.reminder_item_markings["milestone"] = selectors.milestone_markings
 
     @staticmethod
     def _invalidate_reference_lists_on_writes() -> None:

@@ -1,7 +1,6 @@
 """Reads that several edges share: the API, the browser UI, exports and reminders."""
 
 import datetime
-from collections.abc import Callable
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -124,12 +123,6 @@ def status_counts(field: str = "status") -> dict:
     """Conditional counts of commitments per status (in `field`), as aggregates named
     `n_<status>`."""
     return {f"n_{s}": Count("id", filter=Q(**{field: s})) for s in Status.values}
-
-
-# Sections of the commitment page that apps above this one fill in (dialogues adds the
-# commitment's action items): each takes the commitment and the reader (whose release
-# markings it honours) and returns context for the page.
-commitment_page_sections: list[Callable[[Commitment, User], dict]] = []
 
 
 def owner_candidates(*, keep: tuple[int | None, ...] = ()) -> QuerySet[User]:

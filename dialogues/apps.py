@@ -8,15 +8,15 @@ class DialoguesConfig(AppConfig):
 
     def ready(self) -> None:
         """Add what dialogues contribute to the commitments app, which does not import them."""
-        from commitments.notifications.selectors import reminder_item_markings, reminder_sources
-        from commitments.selectors import commitment_page_sections
+        from declaration_tracker.core import registry
 
         from . import reminders
         from .selectors import action_items_of_commitment
 
-        for source in (reminders.action_item_reminders, reminders.mechanism_reminders):
-            if source not in reminder_sources:
-                reminder_sources.append(source)
-        reminder_item_markings["action"] = reminders.action_item_markings
-        if action_items_of_commitment not in commitment_page_sections:
-            commitment_page_sections.append(action_items_of_commitment)
+        registry.add(
+            registry.reminder_sources,
+            reminders.action_item_reminders,
+            reminders.mechanism_reminders,
+        )
+        registry.reminder_item_markings["action"] = reminders.action_item_markings
+        registry.add(registry.page_sections, action_items_of_commitment)

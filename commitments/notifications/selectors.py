@@ -24,6 +24,8 @@ from django.db.models import Max
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 
+from declaration_tracker.core import registry
+
 from .. import visibility
 from ..choices import DigestState, ReminderKind, Role, Status
 from ..models import Commitment, Digest, Milestone, Reminder, ReminderPreference, User
@@ -273,23 +275,13 @@ def awaiting_confirmation_reminders(audience: Audience) -> list[Candidate]:
     return found
 
 
-# Where reminders come from: each source takes an audience and returns what is due for it.
-# Apps above this one add theirs (dialogues: action items and dialogue mechanisms).
-reminder_sources: list[Callable[[Audience], list[Candidate]]] = [
-    milestone_reminders,
-    stale_commitment_reminders,
-    awaiting_confirmation_reminders,
-]
+# The commitments app's own reminder sources (`registry.reminder_sources`; dialogues adds its).
+OWN_SOURCES = (milestone_reminders, stale_commitment_reminders, awaiting_confirmation_reminders)
 
 
-# The markings of the items reminders name, by the prefix of their key (`milestone:12`):
-# each takes ids and returns {id: marking}. Apps above this one add theirs (dialogues: action
-# items). Keys of other kinds (commitments, mechanisms) name nothing marked.
-reminder_item_markings: dict[str, Callable[[list[int]], dict[int, str]]] = {
-    "milestone": lambda ids: dict(
-        Milestone.objects.filter(pk__in=ids).values_list("pk", "marking")
-    ),
-}
+def milestone_markings(ids: list[int]) -> dict[int, str]:
+    """The markings of the milestones reminders name (`milestone:<id>`)."""
+    return dict(Milestone.objects.filter(pk__in=ids).values_list("pk", "marking"))
 
 
 def reminders_readable(user, reminders) -> list:
@@ -299,17 +291,19 @@ def reminders_readable(user, reminders) -> list:
     wanted: dict[str, list[int]] = defaultdict(list)
     for reminder in reminders:
         prefix, _sep, pk = reminder.item_key.partition(":")
-        if prefix in reminder_item_markings and pk.isdigit():
+        if prefix in registry.reminder_item_markings and pk.isdigit():
             wanted[prefix].append(int(pk))
     # The items' markings as they stand, whoever asks: the gate is applied here, to each title.
     with system_reads("the markings of the items reminders name"):
         markings = {
-            prefix: reminder_item_markings[prefix](ids) for prefix, ids in wanted.items() if ids
+            prefix: registry.reminder_item_markings[prefix](ids)
+            for prefix, ids in wanted.items()
+            if ids
         }
     readable = []
     for reminder in reminders:
         prefix, _sep, pk = reminder.item_key.partition(":")
-        if prefix in reminder_item_markings:
+        if prefix in registry.reminder_item_markings:
             marking = markings.get(prefix, {}).get(int(pk)) if pk.isdigit() else None
             if marking is not None and not visibility.shows(user, marking):
                 continue
@@ -321,7 +315,7 @@ def reminders_due(now: datetime.datetime) -> list[Candidate]:
     """Every reminder the policy says is due at `now`, claimed or not."""
     found: list[Candidate] = []
     for audience in audiences(now):
-        for source in reminder_sources:
+        for source in registry.reminder_sources:
             found += source(audience)
     return found
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from declaration_tracker.core import registry
 from declaration_tracker.core.versioning import StaleVersionError
 from declaration_tracker.core.views import (
     form_add_errors,
@@ -189,7 +190,7 @@ def confirmable(
 def _page(request, commitment: Commitment, **extra):
     """The whole commitment page: the live part and what only a full load shows."""
     context = _live_context(request, commitment, **extra)
-    for section in selectors.commitment_page_sections:
+    for section in registry.page_sections:
         context.update(section(commitment, request.user))
     return render(request, "commitments/commitment_detail.html", context | _fixed(commitment))
 

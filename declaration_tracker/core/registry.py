@@ -1,0 +1,31 @@
+"""What the apps contribute to one another, in one place.
+
+A lower layer reads these; a higher one adds to them in its `AppConfig.ready()`, so imports
+still point down only (`commitments` never imports `dialogues`). The markable kinds are not
+listed here: they are the `Markable` models themselves (`markable_models()`), so none can be
+forgotten; the audited models are the audit log's own configuration
+(`commitments/audit/recording.py`).
+"""
+
+from collections.abc import Callable
+
+# Where reminders come from: each takes an audience and returns what is due for it
+# (commitments: milestones, quiet commitments, awaited confirmations; dialogues: action items
+# and dialogue mechanisms).
+reminder_sources: list[Callable] = []
+
+# The markings of the items reminders name, by the prefix of their key (`milestone:12`): each
+# takes ids and returns {id: marking}. Keys of other kinds name nothing marked.
+reminder_item_markings: dict[str, Callable] = {}
+
+# Sections of a commitment's page filled in by apps above commitments (dialogues: its action
+# items): each takes the commitment and the reader (whose markings it honours) and returns
+# context for the page.
+page_sections: list[Callable] = []
+
+
+def add(registry: list, *contributions: Callable) -> None:
+    """Add contributions once, however often `ready()` runs."""
+    for contribution in contributions:
+        if contribution not in registry:
+            registry.append(contribution)
