@@ -4,6 +4,7 @@ for the user who asked (and only them) for a day."""
 import datetime
 import logging
 
+from celery import current_app
 from django.db import transaction
 from django.utils import timezone, translation
 
@@ -14,13 +15,12 @@ log = logging.getLogger(__name__)
 KEPT_FOR = datetime.timedelta(days=1)
 # A job "being made" for this long was lost with its worker: the redelivered task takes it.
 LOST_AFTER = datetime.timedelta(minutes=15)
+TASK = "reports.report_job_run"  # the worker's task (reports/tasks.py) that makes a job
 
 
 def report_job_start(user, *, kind: str, params: dict) -> ReportJob:
     """Queue a report for `user` (in the active language); the same report already queued or
     being made for them is reused rather than made twice."""
-    from .tasks import report_job_run
-
     expired = ReportJob.objects.filter(created_at__lt=timezone.now() - KEPT_FOR)
     expired.delete()
     language = translation.get_language() or "en"
@@ -34,7 +34,8 @@ def report_job_start(user, *, kind: str, params: dict) -> ReportJob:
     if waiting is not None:
         return waiting
     job = ReportJob.objects.create(requested_by=user, kind=kind, params=params, language=language)
-    transaction.on_commit(lambda: report_job_run.delay(str(job.pk)))
+    # By the task's name, so that the service and the task module do not import each other.
+    transaction.on_commit(lambda: current_app.send_task(TASK, args=[str(job.pk)]))
     return job
 
 
@@ -54,7 +55,7 @@ def _claim(job_id) -> ReportJob | None:
         return job
 
 
-def report_job_run(job_id) -> None:
+def report_job_make(job_id) -> None:
     """Make the job's report (idempotent: a job made or being made is left alone)."""
     job = _claim(job_id)
     if job is None:

@@ -71,11 +71,11 @@ def test_the_workbook_too_and_a_job_runs_once(client, broker, small_inline):
     job_url = client.get("/reports/summit.xlsx")["Location"]
     job = ReportJob.objects.get()
 
-    jobs.report_job_run(job.pk)
+    jobs.report_job_make(job.pk)
     made = ReportJob.objects.get()
     assert made.state == ReportJob.State.DONE and made.filename.endswith(".xlsx")
     first = bytes(made.content)
-    jobs.report_job_run(job.pk)  # a redelivered task finds it made and leaves it
+    jobs.report_job_make(job.pk)  # a redelivered task finds it made and leaves it
     assert ReportJob.objects.get().finished_at == made.finished_at
     cells = workbook_cells(first)
     assert len(cells["All commitments"]) == 2 + Commitment.objects.count()
