@@ -61,7 +61,7 @@ def render(key: str, params: dict) -> str:
     return ""
 
 
-def shown(reminder) -> str:
+def detail_rendered(reminder) -> str:
     """A reminder's detail in the active language; as recorded if it has no key."""
     if reminder.detail_message:
         return render(reminder.detail_message, reminder.detail_params)

@@ -126,9 +126,9 @@ def trail_note(entry) -> str:
 @register.filter
 def reminder_detail(reminder) -> str:
     """A reminder's detail in the reader's language."""
-    from ..notifications.messages import shown
+    from ..notifications.messages import detail_rendered
 
-    return shown(reminder)
+    return detail_rendered(reminder)
 
 
 @register.filter
