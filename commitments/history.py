@@ -33,8 +33,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from access.choices import Side
+
 from . import sides
-from .choices import ASSESSMENT_KINDS, MilestoneState, Side, Status, TrailKind
+from .choices import ASSESSMENT_KINDS, MilestoneState, Status, TrailKind
 from .models import AuditEvent, Commitment, Declaration, Milestone, StatusUpdate
 
 ASSESSED = [str(kind) for kind in ASSESSMENT_KINDS]

@@ -11,14 +11,16 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access import permissions, visibility
+from access.choices import Marking, Side, counterpart
 from declaration_tracker.core.events import Event, emit, figures_changed, snapshot
 from declaration_tracker.core.events import changed as fields_changed
 from declaration_tracker.core.versioning import lock_for_write, versioned_save
 
-from . import permissions, selectors, sides, trail_messages, visibility
+from . import selectors, sides, trail_messages
 from .audit import acting_as
 from .audit import record as audit_record
-from .choices import Marking, Side, Status, TrailKind, counterpart
+from .choices import Status, TrailKind
 from .events import T, item_changed
 from .models import (
     Commitment,

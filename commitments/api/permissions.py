@@ -2,7 +2,7 @@
 
 from rest_framework import permissions as drf
 
-from .. import permissions
+from access import permissions
 
 
 class TrackerPermission(drf.BasePermission):

@@ -24,10 +24,12 @@ from django.db.models import Max
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 
-from .. import visibility
-from ..choices import DigestState, ReminderKind, Role, Status
+from access import visibility
+from access.choices import Role
+from access.markings import system_reads
+
+from ..choices import DigestState, ReminderKind, Status
 from ..models import Commitment, Digest, Milestone, Reminder, ReminderPreference, User
-from ..models.markings import system_reads
 from .messages import Detail
 
 logger = logging.getLogger(__name__)

@@ -15,8 +15,9 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from access.choices import Side
 from commitments import services
-from commitments.choices import CLOSING_STATUSES, LeadSide, Side, Status, TrailKind
+from commitments.choices import CLOSING_STATUSES, LeadSide, Status, TrailKind
 from commitments.models import StatusUpdate
 from tests import racing, scratch
 from tests.factories import analyst, commitment, days, led_by, superuser
