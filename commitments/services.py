@@ -17,7 +17,7 @@ from declaration_tracker.core.events import Event, emit, figures_changed, snapsh
 from declaration_tracker.core.events import changed as fields_changed
 from declaration_tracker.core.versioning import lock_for_write, versioned_save
 
-from . import selectors, sides, trail_messages
+from . import official_status, selectors, trail_messages
 from .audit import acting_as
 from .audit import record as audit_record
 from .choices import Status, TrailKind
@@ -167,8 +167,9 @@ def status_update_create(
 
     The author reports for their own side (a superuser for either, naming it). The entry
     appended to the trail records the side, the status it reports and the official status
-    before and after (`commitments.sides` decides it). Without milestones, progress follows
-    the official assessment: a report's progress applies once its status is the official one.
+    before and after (`commitments.official_status` decides it). Without milestones, progress
+    follows the official assessment: a report's progress applies once its status is the official
+    one.
 
     `expected_version=None` appends to the trail whatever the current version: the entry
     records the from → to it actually applied, so nothing is overwritten unseen.
@@ -278,11 +279,11 @@ def _record_report(
     """Apply one side's report to a locked commitment and append it to the trail."""
     other = counterpart(side)
     before = {s: commitment.side_status(s) for s in Side.values}
-    kind = sides.report_kind(
+    kind = official_status.report_kind(
         side=side, status=status, before=before, awaiting=commitment.awaiting_side
     )
     after = before | {side: status}
-    outcome = sides.resolve(
+    outcome = official_status.resolve(
         lead_side=commitment.lead_side,
         official=commitment.status,
         india=after[Side.INDIA],
