@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from .choices import Role, Side
 
-# A pillar or its id. Neither the pillar nor the user model is imported: access lies below
-# commitments, which defines them.
-PillarRef = Model | int
+# A pillar, its id, or None (no pillar). Neither the pillar nor the user model is imported:
+# access lies below commitments, which defines them.
+PillarRef = Model | int | None
 
 # The model permissions each role's group holds, by app label. Writes are further limited to
 # assigned pillars by the object-level checks below.
@@ -97,7 +97,7 @@ def can_edit_pillar(user, pillar: PillarRef) -> bool:
     """Say whether the user may write commitments, milestones and dialogue records of a pillar."""
     if is_superuser(user):
         return True
-    pillar_id = pillar if isinstance(pillar, int) else pillar.pk
+    pillar_id = pillar.pk if isinstance(pillar, Model) else pillar
     return is_analyst(user) and pillar_id in assigned_pillar_ids(user)
 
 
