@@ -40,15 +40,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from commitments.choices import (
-    DEFAULT_TIME_ZONES,
-    LeadSide,
-    Priority,
-    Role,
-    Side,
-    Status,
-    TrailKind,
-)
+from access.choices import Role, Side
+from commitments.choices import DEFAULT_TIME_ZONES, LeadSide, Priority, Status, TrailKind
 from commitments.models import (
     Commitment,
     Declaration,

@@ -12,7 +12,7 @@ from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from commitments import permissions
+from access import permissions
 from declaration_tracker.api.serializers import ErrorSerializer
 
 from . import services

@@ -17,11 +17,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from icalendar import Calendar, Event, vDuration
 
-from commitments import permissions, visibility
+from access import permissions, visibility
+from access.visibility import reading_as
 from commitments.choices import MilestoneState
 from commitments.models import Milestone, User
 from commitments.selectors import milestone_list
-from commitments.visibility import reading_as
 from declaration_tracker.core.i18n import localized
 from dialogues.choices import MeetingState
 from dialogues.models import Meeting

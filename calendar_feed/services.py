@@ -3,7 +3,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from commitments import permissions
+from access import permissions
 from commitments.models import User
 
 from .models import CalendarFeedToken, calendar_feed_key_new

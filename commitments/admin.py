@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from access import permissions, visibility
 from declaration_tracker.core.admin import (
     ReadOnlyInline,
     ServiceAdmin,
@@ -12,7 +13,7 @@ from declaration_tracker.core.admin import (
     changed_fields,
 )
 
-from . import permissions, services, visibility
+from . import services
 
 # The notifications' and the audit log's admin live in their packages; importing them here
 # registers them (the admin site autodiscovers `commitments.admin`).
@@ -63,7 +64,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 class Marked:
     """An admin or inline showing only the rows whose release marking the user may read
-    (`commitments.visibility`): the admin is one more way in, and honours markings too."""
+    (`access.visibility`): the admin is one more way in, and honours markings too."""
 
     def get_queryset(self, request):
         return visibility.visible(super().get_queryset(request), request.user)

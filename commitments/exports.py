@@ -5,9 +5,9 @@ from collections.abc import Iterator
 from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 
+from access.choices import Side
 from declaration_tracker.core.db import Joined
 
-from .choices import Side
 from .models import Commitment
 
 COLUMNS = (

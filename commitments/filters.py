@@ -11,14 +11,16 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from access import visibility
+from access.choices import Side
 from declaration_tracker.api.filters import (
     IntegerFilter,
     StrictBooleanFilter,
     UpdatedSinceFilter,
 )
 
-from . import history, selectors, visibility
-from .choices import CommitmentStrength, LeadSide, MilestoneState, Priority, Side, Status
+from . import history, selectors
+from .choices import CommitmentStrength, LeadSide, MilestoneState, Priority, Status
 from .models import Commitment, Milestone, Pillar, User
 from .selectors import stale_condition
 

@@ -4,10 +4,11 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from access import visibility
+from access.choices import Marking, Side
 from declaration_tracker.core.forms import VersionField
 
-from . import visibility
-from .choices import Marking, Side, Status
+from .choices import Status
 from .models import Milestone
 from .selectors import owner_candidates
 

@@ -13,9 +13,9 @@ from stored snapshots that could drift.
   past commitment has `as_of` set; nothing is ever saved from it.
 - `milestones_as_of` undoes the milestone changes recorded after `at`.
 
-The rule for who is awaited is `sides.resolve`'s, applied to the assessments the trail
-reports: after the latest assessed entry nothing changes either side's view, so the views at
-that entry are the views at `at`.
+The rule for who is awaited is `official_status.resolve`'s, applied to the assessments the
+trail reports: after the latest assessed entry nothing changes either side's view, so the views
+at that entry are the views at `at`.
 """
 
 import dataclasses
@@ -33,8 +33,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from . import sides
-from .choices import ASSESSMENT_KINDS, MilestoneState, Side, Status, TrailKind
+from access.choices import Side
+
+from . import official_status
+from .choices import ASSESSMENT_KINDS, MilestoneState, Status, TrailKind
 from .models import AuditEvent, Commitment, Declaration, Milestone, StatusUpdate
 
 ASSESSED = [str(kind) for kind in ASSESSMENT_KINDS]
@@ -150,11 +152,11 @@ PAST_SIDES_AGREE = Q(past_india=F("past_japan"))
 
 def awaited(*, lead_side: str, india: str, japan: str, reporter: str | None) -> str:
     """The side awaited when the sides' assessments are `india` and `japan` and `reporter`
-    made the latest report (`sides.resolve`; its awaited side does not depend on the official
-    status)."""
+    made the latest report (`official_status.resolve`; its awaited side does not depend on the
+    official status)."""
     if india == japan or not reporter:
         return ""
-    outcome = sides.resolve(
+    outcome = official_status.resolve(
         lead_side=lead_side, official="", india=india, japan=japan, reporter=reporter
     )
     return outcome.awaiting

@@ -6,10 +6,11 @@ from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import translation
 
+from access import visibility
+from access.choices import Role, Side
 from declaration_tracker.core.cache import REFERENCE, cached
 
-from . import visibility
-from .choices import Role, Side, Status
+from .choices import Status
 from .models import Commitment, Milestone, Organisation, Pillar, StatusUpdate, User
 
 COMMITMENT_SEARCH_FIELDS = ("code", "title", "description", "context", "source_clause")

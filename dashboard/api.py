@@ -5,8 +5,9 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from access.choices import Side
 from commitments import history
-from commitments.choices import CommitmentStrength, LeadSide, Side, Status, TrailKind
+from commitments.choices import CommitmentStrength, LeadSide, Status, TrailKind
 from commitments.selectors import pillar_choices
 from declaration_tracker.api.serializers import OptionalChoiceField
 

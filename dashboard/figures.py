@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from commitments import history, trail_messages, visibility
-from commitments.choices import CommitmentStrength, LeadSide, MilestoneState, Side, Status
+from access import visibility
+from access.choices import Side
+from commitments import history, trail_messages
+from commitments.choices import CommitmentStrength, LeadSide, MilestoneState, Status
 from commitments.models import Commitment, Milestone, Pillar
 from commitments.selectors import (
     milestone_list,

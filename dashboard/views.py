@@ -1,7 +1,7 @@
 from django.shortcuts import render
 from django.utils import timezone
 
-from commitments.permissions import require_reader
+from access.permissions import require_reader
 from commitments.views.past import with_as_of
 
 from .figures import dashboard_figures_cached

@@ -7,8 +7,10 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from commitments import permissions, services
-from commitments.choices import Marking, Role, Side, Status
+from access import permissions
+from access.choices import Marking, Role, Side
+from commitments import services
+from commitments.choices import Status
 from commitments.models import Commitment, Organisation, Pillar, User
 from dialogues import services as dialogue_services
 from dialogues.choices import ActionItemState, MeetingState

@@ -2,9 +2,9 @@
 
 from django.shortcuts import render
 
+from access.permissions import require_reader
 from commitments.declaration_layout import declaration_layout
 from commitments.models import Commitment, Declaration
-from commitments.permissions import require_reader
 from dialogues.models import DialogueMechanism
 
 

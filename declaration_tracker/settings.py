@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "csp",
     "axes",
+    # Who may do what and the release-marking gate: below commitments, no models.
+    "access",
     "commitments",
     "dialogues",
     # The features, each above both apps (README, "How it is built").
@@ -98,8 +100,8 @@ MIDDLEWARE = [
     "declaration_tracker.middleware.UserLanguageMiddleware",
     "commitments.audit.AuditMiddleware",
     # Every read of markable data while serving a request passes the release-marking gate
-    # for the request's user (`commitments.models.markings`).
-    "commitments.visibility.GateMiddleware",
+    # for the request's user (`access.markings`).
+    "access.visibility.GateMiddleware",
     "declaration_tracker.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -125,7 +127,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "commitments.context_processors.tracker",
+                "access.context_processors.tracker",
                 "commitments.notifications.context_processors.notifications",
             ],
         },
@@ -145,7 +147,7 @@ AUTH_USER_MODEL = "commitments.User"
 # django-axes first: it refuses a locked-out log-in before the password is even checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "commitments.auth.UserBackend",
+    "access.auth.UserBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -333,7 +335,7 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "commitments.choices.Status",
-        "SideEnum": "commitments.choices.Side",
+        "SideEnum": "access.choices.Side",
         "OrganisationSideEnum": "commitments.choices.OrganisationSide",
         "TrailKindEnum": "commitments.choices.TrailKind",
         "MilestoneStateEnum": "commitments.choices.MilestoneState",

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from commitments import permissions
+from access import permissions
 from commitments.admin import Marked, MarkedForm
 from declaration_tracker.core.admin import (
     ReadOnlyInline,

@@ -1,7 +1,7 @@
 import django_filters
 from django.db.models import Q
 
-from commitments import visibility
+from access import visibility
 from commitments.models import Commitment, User
 from declaration_tracker.api.filters import (
     IntegerFilter,

@@ -7,14 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from commitments.choices import Side
+from access.choices import Side
+from access.markings import Markable, MarkedQuerySet, marking_constraint, marking_field
 from commitments.models import Commitment, Declaration, Organisation, Pillar
-from commitments.models.markings import (
-    Markable,
-    MarkedQuerySet,
-    marking_constraint,
-    marking_field,
-)
 from declaration_tracker.core.i18n import localized
 from declaration_tracker.core.models import FromDataFile, Versioned
 

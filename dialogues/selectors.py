@@ -5,7 +5,7 @@ import datetime
 from django.db.models import F, Max, Min, Q, QuerySet
 from django.db.models.functions import Coalesce
 
-from commitments import visibility
+from access import visibility
 from declaration_tracker.core.i18n import in_japanese
 
 from .choices import MeetingState

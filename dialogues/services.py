@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from commitments import permissions, visibility
+from access import permissions, visibility
 from commitments.audit import acting_as
 from commitments.events import T, item_changed
 from commitments.models import User

@@ -17,7 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from commitments import permissions, visibility
+from access import permissions, visibility
 from commitments.models import Commitment, User
 from commitments.selectors import owner_candidates
 from declaration_tracker.core.views import form_add_errors, form_write, is_htmx

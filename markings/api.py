@@ -6,8 +6,9 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from commitments import permissions, services
-from commitments.choices import Marking
+from access import permissions
+from access.choices import Marking
+from commitments import services
 from declaration_tracker.api.serializers import StrictSerializer
 
 from .kinds import kinds, markable_item, pillar_of

@@ -3,8 +3,8 @@ read, and the pillar it is in."""
 
 from django.http import Http404
 
-from commitments import visibility
-from commitments.models.markings import markable_kinds
+from access import visibility
+from access.markings import markable_kinds
 
 
 def kinds() -> list[str]:

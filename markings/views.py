@@ -7,8 +7,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from commitments import permissions, services
-from commitments.choices import Marking
+from access import permissions
+from access.choices import Marking
+from commitments import services
 
 from .kinds import markable_item, pillar_of
 

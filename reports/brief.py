@@ -12,7 +12,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from commitments import visibility
+from access import visibility
 from commitments.models import Commitment
 from declaration_tracker.core.i18n import localized
 from dialogues.choices import ActionItemState, MeetingState

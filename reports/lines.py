@@ -14,8 +14,10 @@ from collections import defaultdict
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from commitments import history, visibility
-from commitments.choices import MARKING_REACH, Marking, MilestoneState, Status
+from access import visibility
+from access.choices import MARKING_REACH, Marking
+from commitments import history
+from commitments.choices import MilestoneState, Status
 from commitments.models import Commitment, Milestone, StatusUpdate
 
 

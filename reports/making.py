@@ -6,8 +6,8 @@ from collections.abc import Callable
 from django.contrib.auth import get_user_model
 from django.http import QueryDict
 
-from commitments.choices import MARKING_HELP, Marking
-from commitments.visibility import reading_as
+from access.choices import MARKING_HELP, Marking
+from access.visibility import reading_as
 
 from . import brief, summit
 from .pdf import PDF, pdf_render

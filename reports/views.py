@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
-from commitments.permissions import require_reader
+from access.permissions import require_reader
 from commitments.views.past import bad_parameter
 from declaration_tracker.core.views import is_htmx
 

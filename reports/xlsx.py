@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from commitments.choices import Marking, Side
+from access.choices import Marking, Side
 from declaration_tracker.core.i18n import localized
 from declaration_tracker.core.tabular import spreadsheet_safe
 

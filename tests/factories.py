@@ -3,7 +3,7 @@ import datetime
 import factory
 from django.contrib.auth.models import Group
 
-from commitments.choices import Role, Side
+from access.choices import Role, Side
 from commitments.models import Commitment, Pillar, User
 
 

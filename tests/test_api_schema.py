@@ -20,8 +20,9 @@ from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis import checks
 
+from access.choices import Marking, Side
 from commitments import services
-from commitments.choices import Marking, Side, Status, TrailKind
+from commitments.choices import Status, TrailKind
 from commitments.models import AuditEvent, Milestone, Organisation
 from dialogues import services as dialogue_services
 from dialogues.choices import MeetingState

@@ -10,11 +10,12 @@ from django.core.management import CommandError
 from django.utils import timezone
 
 import bench.data
+from access.choices import Role, Side
 from bench.data import (
     SYNTHETIC_MARK,
     USERNAME_PREFIX,
 )
-from commitments.choices import Role, Side, Status
+from commitments.choices import Status
 from commitments.models import Commitment, Milestone, StatusUpdate, User
 from commitments.services import commitment_progress_from_milestones
 from dashboard.figures import dashboard_figures_cached

@@ -8,8 +8,9 @@ import pytest
 from django.contrib.admin.sites import site
 from django.test import RequestFactory
 
+from access.choices import Marking, Side
 from commitments import services
-from commitments.choices import Marking, Side, Status
+from commitments.choices import Status
 from commitments.events import EventType
 from commitments.models import Commitment, Organisation
 from dashboard.figures import dashboard_figures, dashboard_figures_cached

@@ -6,10 +6,11 @@ item can never be saved over the stored one."""
 import pytest
 from rest_framework.test import APIClient
 
+from access.choices import Marking, Side
+from access.markings import reading_as, system_reads
 from commitments import services
-from commitments.choices import Marking, Side, Status
+from commitments.choices import Status
 from commitments.models import Commitment, Milestone
-from commitments.models.markings import reading_as, system_reads
 from dialogues import services as dialogue_services
 from dialogues.choices import MeetingState
 from dialogues.models import DialogueMechanism

@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FEATURES = ("webhooks", "reports", "calendar_feed", "dashboard", "declaration", "markings")
-APPS = ("commitments", "dialogues", *FEATURES)
+APPS = ("access", "commitments", "dialogues", *FEATURES)
 PACKAGES = ("declaration_tracker", *APPS, "bench")
 # The project package's wiring; its `core` and `api` lie below every app.
 WIRING = tuple(
@@ -139,16 +139,17 @@ def test_the_cycle_finder_finds_a_cycle():
     ("below", "above"),
     [
         ("declaration_tracker.core", (*APPS, "declaration_tracker", "bench")),
+        ("access", ("commitments", "dialogues", *FEATURES, *WIRING, "bench")),
         ("commitments", ("dialogues", *FEATURES, *WIRING, "bench")),
         ("dialogues", (*FEATURES, *WIRING, "bench")),
         *[(f, (*(other for other in FEATURES if other != f), *WIRING, "bench")) for f in FEATURES],
     ],
 )
 def test_imports_point_one_way(below, above):
-    """The core uses no app (nor the rest of the project package); commitments never imports
-    dialogues, nor either of them a feature, not even inside a function; no feature imports
-    another, nor any of them the project's wiring; nothing the tracker runs imports the
-    benchmarks."""
+    """The core uses no app (nor the rest of the project package); access never imports
+    commitments, commitments never imports dialogues, nor any of them a feature, not even inside
+    a function; no feature imports another, nor any of them the project's wiring; nothing the
+    tracker runs imports the benchmarks."""
     offending = []
     for module in MODULES:
         if module != below and not module.startswith(below + "."):
@@ -206,7 +207,7 @@ def test_every_part_of_the_project_package_has_a_layer():
     layered = set().union(*_layers())
 
     assert parts <= layered, sorted(parts - layered)
-    assert {"commitments", "dialogues", *FEATURES, "declaration_tracker.core"} <= layered
+    assert {"access", "commitments", "dialogues", *FEATURES, "declaration_tracker.core"} <= layered
 
 
 # --- what the docs cite --------------------------------------------------------------------------
@@ -229,7 +230,7 @@ def _missing_path(path: str, test: str | None) -> bool:
 
 
 def _missing_module(dotted: str) -> bool:
-    """`a.b.c` is a module, or a name defined in one (`commitments.auth.UserBackend`)."""
+    """`a.b.c` is a module, or a name defined in one (`access.auth.UserBackend`)."""
     parts = dotted.split(".")
     for cut in range(len(parts), 0, -1):
         base = ROOT.joinpath(*parts[:cut])
@@ -264,6 +265,6 @@ def test_a_cited_file_or_module_that_is_not_there_is_found():
     assert _missing_path("tests/test_layout.py", "test_no_such_thing")
     assert not _missing_path("tests/test_layout.py", "test_the_import_layers_hold")
     assert _missing_module("commitments.no_such_module")
-    assert _missing_module("commitments.auth.NoSuchBackend")
-    assert not _missing_module("commitments.auth.UserBackend")
+    assert _missing_module("access.auth.NoSuchBackend")
+    assert not _missing_module("access.auth.UserBackend")
     assert not _missing_module("declaration_tracker.core")

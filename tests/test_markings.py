@@ -4,8 +4,10 @@ what each reader then sees of it; and that every change of a marking is audited.
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from commitments import services, visibility
-from commitments.choices import Marking, Status
+from access import visibility
+from access.choices import Marking
+from commitments import services
+from commitments.choices import Status
 from commitments.models import AuditEvent, Milestone, StatusUpdate
 from dialogues import services as dialogue_services
 from dialogues.models import DialogueMechanism

@@ -8,10 +8,11 @@ from django.apps import apps
 from django.test import Client
 from django.utils import timezone
 
-from commitments import services, visibility
-from commitments.choices import Marking, Side
+from access import visibility
+from access.choices import Marking, Side
+from access.markings import Markable, MarkedQuerySet, markable_models
+from commitments import services
 from commitments.models import AuditEvent, Milestone, StatusUpdate
-from commitments.models.markings import Markable, MarkedQuerySet, markable_models
 from tests.api_base import api_client
 from tests.factories import analyst, commitment, days, manager
 from tests.webhooks.receiver import Receiver

@@ -22,9 +22,10 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from access.choices import Marking
 from calendar_feed.models import CalendarFeedToken
 from commitments import services
-from commitments.choices import Marking, Status
+from commitments.choices import Status
 from commitments.models import Commitment, Reminder, User
 from commitments.notifications import emails, selectors
 from commitments.notifications import services as reminder_services

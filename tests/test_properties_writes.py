@@ -31,12 +31,13 @@ from django.utils.html import escape
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from access.choices import Role
 from commitments.api.serializers import (
     CommitmentUpdateSerializer,
     MilestoneSerializer,
     StatusUpdateCreateSerializer,
 )
-from commitments.choices import LeadSide, Priority, Role, Status
+from commitments.choices import LeadSide, Priority, Status
 from commitments.models import Commitment, Milestone, StatusUpdate, User
 from dialogues.api.serializers import ActionItemSerializer, MeetingSerializer
 from dialogues.choices import ActionItemState, MeetingState

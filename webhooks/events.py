@@ -12,7 +12,7 @@ import logging
 
 from django.db import transaction
 
-from commitments import visibility
+from access import visibility
 from commitments.events import EventType
 from declaration_tracker.core import events
 

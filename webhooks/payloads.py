@@ -14,8 +14,8 @@ from django.http import Http404, HttpRequest
 from django.utils import translation
 from rest_framework.request import Request
 
+from access.visibility import reading_as
 from commitments.api.views import CommitmentViewSet, MilestoneViewSet
-from commitments.visibility import reading_as
 from dialogues.api.views import ActionItemViewSet, MeetingViewSet
 
 # What an event's object is, by label: the view set that serves it and its lookup field.
@@ -70,7 +70,7 @@ def sources_readable(label: str, key: str, reader) -> bool:
     from django.apps import apps
     from django.contrib.contenttypes.models import ContentType
 
-    from commitments import visibility
+    from access import visibility
     from commitments.models import AuditEvent
 
     model = apps.get_model(label)

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from commitments import permissions
+from access import permissions
 from commitments.events import EventType
 from commitments.models import User
 

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
-from commitments.permissions import require_reader
+from access.permissions import require_reader
 from declaration_tracker.core.views import page_size
 
 from . import services

@@ -1,8 +1,8 @@
-"""The API's gate: the role rules of commitments.permissions, as a DRF permission class."""
+"""The API's gate: the role rules of access.permissions, as a DRF permission class."""
 
 from rest_framework import permissions as drf
 
-from .. import permissions
+from access import permissions
 
 
 class TrackerPermission(drf.BasePermission):

@@ -5,6 +5,8 @@ from types import SimpleNamespace
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from access import visibility
+from access.choices import Marking, Side
 from declaration_tracker.api.serializers import (
     ChoiceLabelField,
     OptionalChoiceField,
@@ -15,8 +17,7 @@ from declaration_tracker.api.serializers import (
 )
 from declaration_tracker.core.i18n import localized
 
-from .. import visibility
-from ..choices import CommitmentStrength, Marking, MilestoneState, Side, Status
+from ..choices import CommitmentStrength, MilestoneState, Status
 from ..models import Commitment, Milestone, Organisation, Pillar, StatusUpdate, User
 
 LOCALIZED = (

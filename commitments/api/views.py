@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
+from access import permissions, visibility
 from declaration_tracker.api.pagination import (
     PAGINATION_PARAMETERS,
     PageNumberPagination,
@@ -26,7 +27,7 @@ from declaration_tracker.api.versioning import (
 )
 from declaration_tracker.core.tabular import csv_lines
 
-from .. import history, permissions, selectors, services, visibility
+from .. import history, selectors, services
 from ..exports import COLUMNS, commitment_rows
 from ..filters import CommitmentFilter, MilestoneFilter
 from ..models import Organisation, Pillar

@@ -2,7 +2,8 @@
 
 from django.contrib import admin
 
-from .. import visibility
+from access import visibility
+
 from ..models import AuditEvent
 
 

@@ -3,7 +3,8 @@
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 
-from .. import permissions, visibility
+from access import permissions, visibility
+
 from ..api.permissions import TrackerPermission
 from ..models import AuditEvent
 from .filters import AuditEventFilter

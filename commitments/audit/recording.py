@@ -21,9 +21,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
-from ..choices import Marking
+from access.choices import Marking
+from access.markings import system_reads
+
 from ..models import AuditEvent
-from ..models.markings import system_reads
 
 # Audited models and the fields whose changes are recorded. Many-to-many fields are recorded
 # as lists of names. Versions and timestamps are left out: each event has its own time.
@@ -216,7 +217,7 @@ def _commitment_code(instance) -> str:
 
 def _event_marking(instance) -> str:
     """The object's marking now: who may read the event's values. Its earlier events follow
-    every re-marking (`commitments.models.markings.copies_follow`)."""
+    every re-marking (`access.markings.copies_follow`)."""
     return getattr(instance, "marking", Marking.BILATERAL)
 
 

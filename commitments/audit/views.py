@@ -4,9 +4,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from access import permissions, visibility
 from declaration_tracker.core.views import list_params
 
-from .. import permissions, visibility
 from .filters import AuditEventFilter
 from .selectors import audit_event_list
 

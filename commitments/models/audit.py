@@ -6,9 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from access.markings import marking_field
 from declaration_tracker.core.models import AppendOnly, AppendOnlyQuerySet
-
-from .markings import marking_field
 
 
 class AuditEventQuerySet(AppendOnlyQuerySet):

@@ -11,19 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from access.choices import Side
+from access.markings import Markable, MarkedQuerySet, marking_constraint, marking_field
 from declaration_tracker.core.i18n import localized
 from declaration_tracker.core.models import FromDataFile, Versioned
 
-from ..choices import (
-    CommitmentStrength,
-    LeadSide,
-    MilestoneState,
-    Priority,
-    Side,
-    Status,
-)
+from ..choices import CommitmentStrength, LeadSide, MilestoneState, Priority, Status
 from .declaration import Declaration, Pillar
-from .markings import Markable, MarkedQuerySet, marking_constraint, marking_field
 from .users import Organisation
 
 

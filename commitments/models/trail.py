@@ -6,11 +6,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from access.choices import Side
+from access.markings import Markable, MarkedQuerySet, marking_constraint, marking_field
 from declaration_tracker.core.models import AppendOnly, AppendOnlyQuerySet
 
-from ..choices import Side, Status, TrailKind
+from ..choices import Status, TrailKind
 from .commitments import Commitment
-from .markings import Markable, MarkedQuerySet, marking_constraint, marking_field
 
 
 class StatusUpdateQuerySet(MarkedQuerySet, AppendOnlyQuerySet):

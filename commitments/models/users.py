@@ -9,9 +9,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from access.choices import Side
 from declaration_tracker.core.i18n import localized
 
-from ..choices import DEFAULT_TIME_ZONES, OrganisationKind, OrganisationSide, Side
+from ..choices import DEFAULT_TIME_ZONES, OrganisationKind, OrganisationSide
 from .declaration import Pillar
 
 

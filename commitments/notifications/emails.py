@@ -6,9 +6,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from access.markings import reading_as
+
 from ..choices import ReminderKind
 from ..models import Digest, Reminder
-from ..models.markings import reading_as
 
 
 def digest_render(digest: Digest, reminders: list[Reminder]) -> EmailMultiAlternatives:

@@ -8,7 +8,7 @@ import datetime
 from django.utils import formats
 from django.utils.translation import gettext, ngettext
 
-from ..choices import Side
+from access.choices import Side
 
 
 @dataclasses.dataclass(frozen=True)

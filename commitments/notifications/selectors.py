@@ -24,12 +24,13 @@ from django.db.models import Max
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 
+from access import visibility
+from access.choices import Role
+from access.markings import system_reads
 from declaration_tracker.core import registry
 
-from .. import visibility
-from ..choices import DigestState, ReminderKind, Role, Status
+from ..choices import DigestState, ReminderKind, Status
 from ..models import Commitment, Digest, Milestone, Reminder, ReminderPreference, User
-from ..models.markings import system_reads
 from .messages import Detail
 
 logger = logging.getLogger(__name__)

@@ -11,12 +11,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from access.permissions import require_reader
 from declaration_tracker.core.timezones import local_today
 from declaration_tracker.core.views import form_add_errors
 
 from ..choices import ReminderKind
 from ..models import Digest, Reminder, ReminderPreference
-from ..permissions import require_reader
 from .forms import ReminderPreferenceForm
 from .selectors import reminders_readable
 from .services import reminder_preference_set

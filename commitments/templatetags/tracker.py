@@ -1,9 +1,10 @@
 from django import template
 
+from access.choices import MARKING_HELP, Marking, Side, counterpart
 from declaration_tracker.core.i18n import is_translation, localized
 
 from ..audit.recording import value_labels
-from ..choices import MARKING_HELP, Marking, MilestoneState, Side, Status, counterpart
+from ..choices import MilestoneState, Status
 
 register = template.Library()
 
@@ -88,7 +89,7 @@ def marking(value: str):
 @register.inclusion_tag("includes/marking_control.html", takes_context=True)
 def marking_control(context, kind: str, item, pillar_id: int):
     """The item's marking, and a small form to change it for those who may."""
-    from .. import permissions, visibility
+    from access import permissions, visibility
 
     request = context["request"]
     user = request.user

@@ -11,6 +11,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from access import permissions, visibility
+from access.choices import Side, counterpart
 from declaration_tracker.core import registry
 from declaration_tracker.core.versioning import StaleVersionError
 from declaration_tracker.core.views import (
@@ -21,8 +23,8 @@ from declaration_tracker.core.views import (
     page_size,
 )
 
-from .. import history, permissions, selectors, services, visibility
-from ..choices import CommitmentStrength, LeadSide, Priority, Side, Status, counterpart
+from .. import history, selectors, services
+from ..choices import CommitmentStrength, LeadSide, Priority, Status
 from ..declaration_layout import clause_spans
 from ..filters import CommitmentFilter
 from ..forms import AssessmentConfirmForm, MilestoneForm, StatusUpdateForm

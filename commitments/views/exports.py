@@ -6,10 +6,10 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 
+from access import permissions
 from declaration_tracker.core.tabular import csv_lines, spreadsheet_safe
 from declaration_tracker.core.views import list_params
 
-from .. import permissions
 from ..exports import COLUMNS, commitment_rows
 from .commitments import filtered_commitments
 

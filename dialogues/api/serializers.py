@@ -1,7 +1,7 @@
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from commitments import visibility
+from access import visibility
 from commitments.api.serializers import (
     NamedInBothLanguages,
     OrganisationSerializer,

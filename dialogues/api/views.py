@@ -2,7 +2,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 
-from commitments import visibility
+from access import visibility
 from declaration_tracker.api.pagination import PAGINATION_PARAMETERS, SwitchablePaginationMixin
 from declaration_tracker.api.versioning import IF_MATCH, ServiceWriteMixin
 

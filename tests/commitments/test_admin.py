@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from commitments.choices import Side, Status
+from access.choices import Side
+from commitments.choices import Status
 from commitments.models import StatusUpdate
 from tests.factories import analyst, commitment, india_led, manager, viewer
 

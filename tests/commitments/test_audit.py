@@ -4,8 +4,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, connection, transaction
 
+from access.choices import Role
 from commitments import services
-from commitments.choices import Priority, Role, Status
+from commitments.choices import Priority, Status
 from commitments.models import AuditEvent, Milestone, Pillar
 from declaration_tracker.core.versioning import StaleVersionError
 from dialogues import services as dialogue_services

@@ -11,10 +11,10 @@ from django.urls import reverse
 from icalendar import Calendar
 from rest_framework.test import APIClient
 
+from access.choices import Role
 from calendar_feed.models import CalendarFeedToken
 from calendar_feed.services import calendar_token_rotate
 from commitments import services
-from commitments.choices import Role
 from commitments.models import Milestone
 from dialogues import services as dialogue_services
 from dialogues.choices import MeetingState

@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 from django.db import models
 from django.test import RequestFactory
 
-from commitments.choices import MilestoneState, Role, Side
+from access.choices import Role, Side
+from commitments.choices import MilestoneState
 from commitments.models import Commitment, Declaration, Milestone, StatusUpdate, User
 from declaration.demo import DEMO_MARK
 from dialogues.models import ActionItem, DialogueMechanism, Meeting

@@ -17,8 +17,9 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from access.choices import Marking, Side
 from commitments import history, services
-from commitments.choices import LeadSide, Marking, MilestoneState, Side, Status
+from commitments.choices import LeadSide, MilestoneState, Status
 from commitments.models import Commitment, Milestone
 from tests.api_base import api_client, url
 from tests.commitments.test_sides import REPORTS, reference

@@ -3,8 +3,8 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group
 
-from commitments import permissions
-from commitments.choices import Role
+from access import permissions
+from access.choices import Role
 from commitments.models import Pillar
 from tests.factories import analyst, manager, superuser, viewer
 

@@ -27,7 +27,8 @@ from django.conf import settings
 from django.core import mail
 from django.db import connection
 
-from commitments.choices import DigestState, ReminderKind, Side
+from access.choices import Side
+from commitments.choices import DigestState, ReminderKind
 from commitments.models import Digest, Milestone, Reminder, User
 from commitments.notifications import selectors, services, tasks
 from commitments.notifications.tasks import digest_send_task

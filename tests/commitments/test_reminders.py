@@ -16,7 +16,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import resolve
 
-from commitments.choices import DigestState, ReminderKind, Side, Status
+from access.choices import Side
+from commitments.choices import DigestState, ReminderKind, Status
 from commitments.models import (
     Commitment,
     Digest,

@@ -1,9 +1,9 @@
 """Two governments on one record: each side's assessment and the official status agreed by both.
 
-Service tests for every path of the rule (`commitments.sides`), a property test of random
-sequences of reports against a reference model written from the rule's words, the trail
-replaying to the state it left, two processes reporting at the same instant, and the
-migration that gave existing data its two sides.
+Service tests for every path of the rule (`commitments.official_status`), a property test of
+random sequences of reports against a reference model written from the rule's words, the trail
+replaying to the state it left, two processes reporting at the same instant, and the migration
+that gave existing data its two sides.
 """
 
 import json
@@ -15,8 +15,9 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from access.choices import Side
 from commitments import services
-from commitments.choices import CLOSING_STATUSES, LeadSide, Side, Status, TrailKind
+from commitments.choices import CLOSING_STATUSES, LeadSide, Status, TrailKind
 from commitments.models import StatusUpdate
 from tests import racing, scratch
 from tests.factories import analyst, commitment, days, led_by, superuser
@@ -304,7 +305,7 @@ def assert_trail_replays(code: str) -> None:
     """The trail, replayed through the rule in version order, ends in the commitment's state:
     each entry's official status follows on from the one before, and the sides' assessments
     and the awaited side are what the entries say."""
-    from commitments.sides import resolve
+    from commitments.official_status import resolve
 
     target = commitment(code)
     views = {INDIA: Status.NOT_STARTED, JAPAN: Status.NOT_STARTED}

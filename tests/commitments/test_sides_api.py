@@ -3,7 +3,8 @@ one's side, confirming, the filters, the dashboard's counts and the OpenAPI sche
 
 import pytest
 
-from commitments.choices import Side, Status
+from access.choices import Side
+from commitments.choices import Status
 from tests.api_base import api_client, assert_error, url
 from tests.factories import analyst, commitment, superuser, viewer
 from tests.test_api_schema import SCHEMA_DOCUMENT

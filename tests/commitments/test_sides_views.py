@@ -6,8 +6,9 @@ import re
 import pytest
 from django.urls import reverse
 
+from access.choices import Side
 from commitments import services
-from commitments.choices import Side, Status
+from commitments.choices import Status
 from tests.factories import analyst, commitment, led_by, manager, superuser, viewer
 
 pytestmark = pytest.mark.usefixtures("loaded")

@@ -2,8 +2,9 @@
 
 import pytest
 
+from access.choices import Marking, Side
 from commitments import services
-from commitments.choices import Marking, Side, Status
+from commitments.choices import Status
 from dialogues import services as dialogue_services
 from dialogues.choices import MeetingState
 from dialogues.models import DialogueMechanism

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from commitments.choices import Side
+from access.choices import Side
 from commitments.models import Commitment
 from reports import jobs
 from reports.models import ReportJob

@@ -7,8 +7,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from access.choices import Marking, Side
 from commitments import services
-from commitments.choices import Marking, Side, Status
+from commitments.choices import Status
 from commitments.models import Commitment, Milestone, Pillar
 from reports import summit
 from tests.commitments.test_history import frozen, report

@@ -9,8 +9,9 @@ import uuid
 
 import pytest
 
+from access.choices import Side
 from commitments import services
-from commitments.choices import Side, Status
+from commitments.choices import Status
 from declaration_tracker.celery import app
 from tests.commitments.test_reminder_delivery import (
     broker_url_swapped,

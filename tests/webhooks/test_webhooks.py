@@ -9,8 +9,9 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
+from access.choices import Marking, Side
 from commitments import services
-from commitments.choices import Marking, Side, Status
+from commitments.choices import Status
 from dialogues import services as dialogue_services
 from dialogues.choices import MeetingState
 from dialogues.models import DialogueMechanism

@@ -1,5 +1,6 @@
 """Signing in and loading the signed-in user: one query brings the user, roles and pillars."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import CharField
 from django.db.models.functions import Cast
@@ -7,7 +8,6 @@ from django.db.models.functions import Cast
 from declaration_tracker.core.db import Joined
 
 from . import permissions
-from .models import User
 
 
 def _split(joined: str | None) -> list[str]:
@@ -22,7 +22,8 @@ class UserBackend(ModelBackend):
 
     def get_user(self, user_id):
         user = (
-            User._default_manager.annotate(
+            get_user_model()
+            ._default_manager.annotate(
                 role_names=Joined("groups__name", distinct=True),
                 pillar_ids=Joined(Cast("pillars__id", CharField()), distinct=True),
             )

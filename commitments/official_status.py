@@ -13,7 +13,9 @@ a reference model; a past state is reproduced by replaying the trail through it.
 
 from dataclasses import dataclass
 
-from .choices import CLOSING_STATUSES, LeadSide, Side, TrailKind, counterpart
+from access.choices import Side, counterpart
+
+from .choices import CLOSING_STATUSES, LeadSide, TrailKind
 
 
 @dataclass(frozen=True)

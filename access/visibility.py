@@ -22,7 +22,7 @@ from django.db.models import Q, QuerySet
 
 from . import permissions
 from .choices import MARKING_REACH, MARKING_SIDE, NATIONAL_MARKING, Marking, Role, Side
-from .models.markings import GateMiddleware, marked_fields, reading_as, system_reads, withhold
+from .markings import GateMiddleware, marked_fields, reading_as, system_reads, withhold
 
 __all__ = ["GateMiddleware", "reading_as", "system_reads"]
 

@@ -4,12 +4,17 @@ Everyone who is signed in and holds a role reads everything. Analysts write in t
 assigned to them; managers reassign owners and export; superusers do anything.
 """
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from .choices import Role, Side
-from .models import Pillar, User
+
+# A pillar, its id, or None (no pillar). Neither the pillar nor the user model is imported:
+# access lies below commitments, which defines them.
+PillarRef = Model | int | None
 
 # The model permissions each role's group holds, by app label. Writes are further limited to
 # assigned pillars by the object-level checks below.
@@ -45,7 +50,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
 }
 
 
-def roles_of(user: User | AnonymousUser) -> frozenset[str]:
+def roles_of(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
     """Return the role names the user holds, cached on the user object for the request."""
     if not user.is_authenticated or not user.is_active:
         return frozenset()
@@ -56,13 +61,13 @@ def roles_of(user: User | AnonymousUser) -> frozenset[str]:
     return cached
 
 
-def remember(user: User, *, roles, pillar_ids) -> None:
+def remember(user: AbstractBaseUser, *, roles, pillar_ids) -> None:
     """Cache what `roles_of` and `assigned_pillar_ids` would load (see `auth.UserBackend`)."""
     user._tracker_roles = frozenset(roles) & set(Role.values)
     user._tracker_pillar_ids = frozenset(pillar_ids)
 
 
-def assigned_pillar_ids(user: User | AnonymousUser) -> frozenset[int]:
+def assigned_pillar_ids(user: AbstractBaseUser | AnonymousUser) -> frozenset[int]:
     if not user.is_authenticated:
         return frozenset()
     cached = getattr(user, "_tracker_pillar_ids", None)
@@ -88,11 +93,11 @@ def is_manager(user) -> bool:
     return is_superuser(user) or Role.MANAGER in roles_of(user)
 
 
-def can_edit_pillar(user, pillar: Pillar | int) -> bool:
+def can_edit_pillar(user, pillar: PillarRef) -> bool:
     """Say whether the user may write commitments, milestones and dialogue records of a pillar."""
     if is_superuser(user):
         return True
-    pillar_id = pillar.pk if isinstance(pillar, Pillar) else pillar
+    pillar_id = pillar.pk if isinstance(pillar, Model) else pillar
     return is_analyst(user) and pillar_id in assigned_pillar_ids(user)
 
 
@@ -103,7 +108,7 @@ def can_report_for(user, side: str) -> bool:
     return is_superuser(user) or (is_analyst(user) and bool(side) and user.side == side)
 
 
-def report_sides(user, pillar: Pillar | int) -> list[str]:
+def report_sides(user, pillar: PillarRef) -> list[str]:
     """The sides whose assessment the user may report on a commitment of `pillar`."""
     if not can_edit_pillar(user, pillar):
         return []
@@ -128,7 +133,7 @@ def require(allowed: bool, message: str | None = None) -> None:
         raise PermissionDenied(message or _("You do not have permission to do this."))
 
 
-def require_edit_pillar(user, pillar: Pillar | int) -> None:
+def require_edit_pillar(user, pillar: PillarRef) -> None:
     require(
         can_edit_pillar(user, pillar),
         _("Only an analyst assigned to this pillar may change it."),

@@ -32,7 +32,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import Marking
+from .choices import Marking
 
 
 def marking_field(what) -> models.CharField:
@@ -131,7 +131,7 @@ def _governed_fields(item) -> list[models.Field]:
 def withhold(item, reader) -> None:
     """Blank (in memory) the fields `item`'s marking governs if `reader` may not read them, and
     say so in `item.withheld`; the same for the markable rows selected with it."""
-    from ..visibility import shows
+    from .visibility import shows
 
     if "marking" not in item.__dict__ and not any(
         field.attname in item.__dict__ for field in _governed_fields(item)
@@ -161,7 +161,7 @@ class MarkedQuerySet(models.QuerySet):
     def visible_to(self, user):
         """What `user` may read: a wholly marked kind's rows they may not read left out; a partly
         marked kind's governed fields withheld on each instance."""
-        from ..visibility import condition
+        from .visibility import condition
 
         clone = (
             self.filter(condition(user)) if self.model.marking_governs is None else self._chain()

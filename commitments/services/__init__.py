@@ -1,0 +1,46 @@
+"""Writes and business rules for commitments. The admin, UI, API and tasks all call these.
+
+One module per concern; every service is importable from here (`services.milestone_create`).
+"""
+
+from .commitments import (
+    COMMITMENT_EDITABLE_FIELDS,
+    COMMITMENT_OWNER_FIELDS,
+    commitment_create,
+    commitment_update,
+    owner_check,
+)
+from .markings import marking_change
+from .milestones import (
+    MILESTONE_COMPLETION,
+    MILESTONE_EDITABLE_FIELDS,
+    commitment_progress_from_milestones,
+    milestone_complete,
+    milestone_create,
+    milestone_delete,
+    milestone_reopen,
+    milestone_update,
+)
+from .reports import assessment_confirm, report_side, status_update_create
+from .roles import roles_sync
+
+__all__ = [
+    "COMMITMENT_EDITABLE_FIELDS",
+    "COMMITMENT_OWNER_FIELDS",
+    "MILESTONE_COMPLETION",
+    "MILESTONE_EDITABLE_FIELDS",
+    "assessment_confirm",
+    "commitment_create",
+    "commitment_progress_from_milestones",
+    "commitment_update",
+    "marking_change",
+    "milestone_complete",
+    "milestone_create",
+    "milestone_delete",
+    "milestone_reopen",
+    "milestone_update",
+    "owner_check",
+    "report_side",
+    "roles_sync",
+    "status_update_create",
+]

@@ -1,0 +1,131 @@
+"""Writing a commitment: its details, its owners, a commitment beyond the declaration."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from access import permissions, visibility
+from access.choices import Marking
+from declaration_tracker.core.events import changed as fields_changed
+from declaration_tracker.core.events import emit, figures_changed, snapshot
+from declaration_tracker.core.versioning import lock_for_write, versioned_save
+
+from .. import selectors
+from ..audit import acting_as
+from ..events import item_changed
+from ..models import Commitment, Declaration, User
+
+COMMITMENT_EDITABLE_FIELDS = frozenset(
+    {
+        "title",
+        "description",
+        "context",
+        "marking",
+        "priority",
+        "lead_side",
+        "start_date",
+        "target_date",
+    }
+)
+
+
+def owner_check(
+    owner: User | None, *, current_owner_id: int | None = None, marking: str | None = None
+) -> None:
+    """Refuse an owner who may not own a milestone or an action item (`owner_candidates`), or
+    who could not read it under its `marking`."""
+    if owner is None:
+        return
+    if marking is not None and not visibility.shows(owner, marking):
+        message = _("%(user)s cannot own this: they may not read an item marked %(marking)s.")
+        raise ValidationError(
+            {"owner": message % {"user": owner, "marking": Marking(marking).label}}
+        )
+    if owner.pk == current_owner_id:
+        return
+    if not selectors.owner_candidates().filter(pk=owner.pk).exists():
+        message = _("%(user)s cannot own this: they have no role in the tracker.")
+        raise ValidationError({"owner": message % {"user": owner}})
+
+
+COMMITMENT_OWNER_FIELDS = frozenset({"responsible", "lead_organisations"})
+
+
+@acting_as("actor")
+def commitment_update(
+    *, commitment: Commitment, actor: User, expected_version: int, **changes: Any
+) -> Commitment:
+    """Change a commitment's details or owners. Status and progress change via status updates."""
+    unknown = set(changes) - COMMITMENT_EDITABLE_FIELDS - COMMITMENT_OWNER_FIELDS
+    if unknown:
+        raise ValidationError(
+            {field: _("This field cannot be changed here.") for field in sorted(unknown)}
+        )
+    if set(changes) & COMMITMENT_EDITABLE_FIELDS:
+        permissions.require_edit_pillar(actor, commitment.pillar_id)
+    if set(changes) & COMMITMENT_OWNER_FIELDS:
+        permissions.require(
+            permissions.can_reassign_owners(actor)
+            or permissions.can_edit_pillar(actor, commitment.pillar_id),
+            _("Only a manager or an analyst of this pillar may reassign owners."),
+        )
+    with transaction.atomic():
+        current = lock_for_write(commitment, expected_version)
+        if "marking" in changes:
+            visibility.marking_check(actor, changes["marking"], current=current.marking, origin="")
+        before = snapshot(current, [*changes.keys() - {"lead_organisations"}, "inferred_fields"])
+        # A value a user sets is theirs, no longer the tracker's inference.
+        current.inferred_fields = [f for f in current.inferred_fields if f not in changes]
+        organisations = changes.pop("lead_organisations", None)
+        for field, value in changes.items():
+            setattr(current, field, value)
+        versioned_save(current)
+        fields = fields_changed(current, before)
+        if organisations is not None:
+            held = set(current.lead_organisations.values_list("pk", flat=True))
+            current.lead_organisations.set(organisations)
+            if held != {getattr(o, "pk", o) for o in organisations}:
+                fields.append("lead_organisations")
+        emit(item_changed(current, fields, actor), figures_changed(actor))
+        if current.start_date:
+            early = current.milestones.filter(due_date__lt=current.start_date)
+            if early.exists():
+                # The message names a milestone only to a reader of its marking.
+                named = early.visible_to(actor).first()
+                message = (
+                    _("Milestone “%(title)s” is due before this start date.")
+                    % {"title": named.title}
+                    if named is not None
+                    else _("A milestone you cannot read is due before this start date.")
+                )
+                raise ValidationError({"start_date": message})
+    return current
+
+
+@acting_as("actor")
+def commitment_create(*, actor: User, **fields: Any) -> Commitment:
+    """Add a commitment beyond those loaded from the declaration (its clause must be verbatim)."""
+    pillar = fields["pillar"]
+    permissions.require_edit_pillar(actor, pillar.pk)
+    organisations = fields.pop("lead_organisations", [])
+    with transaction.atomic():
+        commitment = Commitment(**fields)
+        if not commitment.declaration_id:
+            commitment.declaration = Declaration.objects.order_by("-date").first()
+        paragraphs = commitment.declaration.paragraphs if commitment.declaration else []
+        number = commitment.paragraph or 0
+        if not (1 <= number <= len(paragraphs)) or (
+            commitment.source_clause not in paragraphs[number - 1]
+        ):
+            raise ValidationError(
+                {
+                    "source_clause": _("Quote the declaration verbatim from paragraph %(n)s.")
+                    % {"n": number}
+                }
+            )
+        versioned_save(commitment)
+        commitment.lead_organisations.set(organisations)
+        emit(figures_changed(actor))
+    return commitment

@@ -1,0 +1,49 @@
+"""Giving any markable item another release marking."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from access import permissions, visibility
+from declaration_tracker.core.events import emit, figures_changed
+from declaration_tracker.core.versioning import lock_for_write, versioned_save
+
+from ..audit import acting_as
+from ..audit import record as audit_record
+from ..events import item_changed
+from ..models import StatusUpdate, User
+
+
+@acting_as("actor")
+def marking_change(
+    *, item, actor: User, marking: str, pillar_id: int, expected_version: int | None = None
+):
+    """Give an item another release marking: tighter by its editors (or a manager), looser
+    only by a manager of the side whose marking it carries (`visibility.marking_check`).
+
+    Works for every markable row: commitments (their added context), milestones, status
+    reports, meetings (their outcome) and action items. A status report's marking is the one
+    column of the trail that may change; the change is written to the audit log like any.
+    """
+    permissions.require(visibility.shows(actor, item.marking))
+    visibility.marking_check(
+        actor, marking, current=item.marking, origin=visibility.item_side(item)
+    )
+    loosening = visibility.reach(marking) > visibility.reach(item.marking)
+    if not loosening:
+        permissions.require(
+            permissions.can_edit_pillar(actor, pillar_id) or permissions.is_manager(actor),
+            _("Only an analyst of this pillar or a manager may restrict this item."),
+        )
+    with transaction.atomic():
+        current = lock_for_write(item, expected_version if hasattr(item, "version") else None)
+        if current.marking == marking:
+            return current
+        before = current.marking
+        current.marking = marking
+        if isinstance(current, StatusUpdate):
+            current.save(update_fields=["marking"])
+            audit_record(current, {"marking": [before, marking]})
+        else:
+            versioned_save(current)
+        emit(item_changed(current, ["marking"], actor), figures_changed(actor))
+    return current

@@ -1,0 +1,223 @@
+"""Milestones, and the progress they roll up into their commitment."""
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from access import permissions, visibility
+from access.choices import Marking
+from declaration_tracker.core.events import Event, emit, figures_changed, snapshot
+from declaration_tracker.core.events import changed as fields_changed
+from declaration_tracker.core.versioning import lock_for_write, versioned_save
+
+from .. import trail_messages
+from ..audit import acting_as
+from ..choices import TrailKind
+from ..events import T, item_changed
+from ..models import Commitment, Milestone, User
+from .commitments import owner_check
+from .reports import _append  # the trail's append: a milestone's progress is recorded there
+
+MILESTONE_EDITABLE_FIELDS = frozenset(
+    {"title", "due_date", "owner", "weight", "completed_on", "marking"}
+)
+
+
+# A milestone getting a completion date is done, losing it reopened: (was done, is done) → the
+# trail's message.
+MILESTONE_COMPLETION = {(False, True): "milestone_done", (True, False): "milestone_reopened"}
+
+
+def commitment_progress_from_milestones(commitment: Commitment) -> int | None:
+    """Return progress as the completed share of milestone weight, or None without milestones."""
+    totals = commitment.milestones.aggregate(
+        total=Sum("weight"), done=Sum("weight", filter=models.Q(completed_on__isnull=False))
+    )
+    if not totals["total"]:
+        return None
+    return round(100 * (totals["done"] or 0) / totals["total"])
+
+
+def _milestones_changed(
+    commitment: Commitment, *, actor: User, reason: str, milestone: Milestone, milestone_id: int
+) -> Commitment:
+    """Roll milestone progress up into the (locked) commitment, recording any change; the
+    entry quotes the milestone, so it carries the milestone's marking, and follows it."""
+    progress = commitment_progress_from_milestones(commitment)
+    if progress is None or progress == commitment.progress:
+        versioned_save(commitment)
+    else:
+        _append(
+            commitment,
+            author=actor,
+            side=actor.side,
+            kind=TrailKind.PROGRESS,
+            status=commitment.status,
+            progress=progress,
+            note=trail_messages.english(
+                reason,
+                params := {"old": commitment.progress, "new": progress, "title": milestone.title},
+            ),
+            message=reason,
+            message_params=params,
+            marking=milestone.marking,
+            source_milestone=milestone_id,
+        )
+        emit(item_changed(commitment, ["progress"], actor))
+    return commitment
+
+
+@acting_as("actor")
+def milestone_create(
+    *,
+    commitment: Commitment,
+    actor: User,
+    title: str,
+    due_date: datetime.date,
+    owner: User | None = None,
+    weight: int = 1,
+    completed_on: datetime.date | None = None,
+    marking: str = Marking.BILATERAL,
+) -> Milestone:
+    permissions.require_edit_pillar(actor, commitment.pillar_id)
+    visibility.marking_check(actor, marking)
+    owner_check(owner, marking=marking)
+    with transaction.atomic():
+        locked = lock_for_write(commitment, None)
+        milestone = Milestone(
+            commitment=locked,
+            title=title,
+            due_date=due_date,
+            owner=owner,
+            weight=weight,
+            completed_on=completed_on,
+            marking=marking,
+            side=actor.side,
+        )
+        milestone.full_clean()
+        milestone.save()
+        emit(Event(T.MILESTONE_CREATED, milestone, {}, actor))
+        _milestones_changed(
+            locked,
+            actor=actor,
+            reason="milestone_added",
+            milestone=milestone,
+            milestone_id=milestone.pk,
+        )
+        emit(figures_changed(actor))
+    return milestone
+
+
+@acting_as("actor")
+def milestone_update(
+    *, milestone: Milestone, actor: User, expected_version: int, **changes: Any
+) -> Milestone:
+    unknown = set(changes) - MILESTONE_EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError(
+            {field: _("This field cannot be changed here.") for field in sorted(unknown)}
+        )
+    if "marking" in changes:
+        visibility.marking_check(
+            actor, changes["marking"], current=milestone.marking, origin=milestone.side
+        )
+    if "owner" in changes or "marking" in changes:
+        owner_check(
+            changes.get("owner", milestone.owner),
+            current_owner_id=milestone.owner_id,
+            marking=changes.get("marking", milestone.marking),
+        )
+    return _milestone_write(
+        milestone,
+        actor=actor,
+        expected_version=expected_version,
+        changes=changes,
+        reason="milestone_changed",
+    )
+
+
+@acting_as("actor")
+def milestone_complete(
+    *,
+    milestone: Milestone,
+    actor: User,
+    expected_version: int,
+    completed_on: datetime.date | None = None,
+) -> Milestone:
+    return _milestone_write(
+        milestone,
+        actor=actor,
+        expected_version=expected_version,
+        changes={"completed_on": completed_on or timezone.localdate()},
+        reason="milestone_done",
+    )
+
+
+@acting_as("actor")
+def milestone_reopen(*, milestone: Milestone, actor: User, expected_version: int) -> Milestone:
+    return _milestone_write(
+        milestone,
+        actor=actor,
+        expected_version=expected_version,
+        changes={"completed_on": None},
+        reason="milestone_reopened",
+    )
+
+
+def _milestone_write(
+    milestone: Milestone, *, actor: User, expected_version: int, changes: dict, reason: str
+) -> Milestone:
+    permissions.require_edit_pillar(actor, milestone.commitment.pillar_id)
+    permissions.require(visibility.shows(actor, milestone.marking))
+    with transaction.atomic():
+        commitment = lock_for_write(milestone.commitment, None)
+        current = lock_for_write(milestone, expected_version)
+        before = snapshot(current, changes)
+        for field, value in changes.items():
+            setattr(current, field, value)
+        current.commitment = commitment
+        versioned_save(current)
+        # Done or reopened is that, whichever service set or cleared the date.
+        completion = MILESTONE_COMPLETION.get(
+            (bool(before.get("completed_on", current.completed_on)), bool(current.completed_on))
+        )
+        reason = completion or reason
+        fields = fields_changed(current, before)
+        if completion == "milestone_done":
+            emit(Event(T.MILESTONE_COMPLETED, current, {"fields": fields}, actor))
+        else:
+            emit(item_changed(current, fields, actor))
+        _milestones_changed(
+            commitment, actor=actor, reason=reason, milestone=current, milestone_id=current.pk
+        )
+        emit(figures_changed(actor))
+    return current
+
+
+@acting_as("actor")
+def milestone_delete(*, milestone: Milestone, actor: User, expected_version: int) -> None:
+    permissions.require_edit_pillar(actor, milestone.commitment.pillar_id)
+    permissions.require(visibility.shows(actor, milestone.marking))
+    with transaction.atomic():
+        commitment = lock_for_write(milestone.commitment, None)
+        current = lock_for_write(milestone, expected_version)
+        milestone_id = current.pk
+        current.delete()
+        progress = commitment_progress_from_milestones(commitment)
+        if progress is None:
+            # Without milestones, progress is kept as it was until set by hand.
+            versioned_save(commitment)
+        else:
+            _milestones_changed(
+                commitment,
+                actor=actor,
+                reason="milestone_removed",
+                milestone=current,
+                milestone_id=milestone_id,
+            )
+        emit(figures_changed(actor))

@@ -1,0 +1,263 @@
+"""The status trail: each side's reports, confirmations, and appending an entry."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from access import permissions, visibility
+from access.choices import Marking, Side, counterpart
+from declaration_tracker.core.events import Event, emit, figures_changed
+from declaration_tracker.core.versioning import lock_for_write, versioned_save
+
+from .. import official_status
+from ..audit import acting_as
+from ..choices import Status
+from ..events import T, item_changed
+from ..models import Commitment, StatusUpdate, User
+
+
+def report_side(author: User, side: str | None) -> str:
+    """The side a report speaks for: the one asked for, else the author's own."""
+    side = side or author.side
+    if not side:
+        raise ValidationError({"side": _("Say which side this report is for: india or japan.")})
+    if side not in Side.values:
+        message = _("“%(side)s” is not a side; choose india or japan.")
+        raise ValidationError({"side": message % {"side": side}})
+    return side
+
+
+@acting_as("author")
+def status_update_create(
+    *,
+    commitment: Commitment,
+    author: User,
+    status: str,
+    note: str,
+    expected_version: int | None,
+    evidence_url: str = "",
+    progress: int | None = None,
+    side: str | None = None,
+    marking: str = Marking.BILATERAL,
+) -> StatusUpdate:
+    """Report one side's assessment of a commitment and derive the official status from both.
+
+    The author reports for their own side (a superuser for either, naming it). The entry
+    appended to the trail records the side, the status it reports and the official status
+    before and after (`commitments.official_status` decides it). Without milestones, progress
+    follows the official assessment: a report's progress applies once its status is the official
+    one.
+
+    `expected_version=None` appends to the trail whatever the current version: the entry
+    records the from → to it actually applied, so nothing is overwritten unseen.
+    """
+    return _report_write(
+        commitment=commitment,
+        author=author,
+        side=side,
+        status=status,
+        note=note,
+        evidence_url=evidence_url,
+        progress=progress,
+        expected_version=expected_version,
+        marking=marking,
+    )
+
+
+@acting_as("author")
+def assessment_confirm(
+    *,
+    commitment: Commitment,
+    author: User,
+    note: str,
+    expected_version: int | None,
+    side: str | None = None,
+    marking: str = Marking.BILATERAL,
+) -> StatusUpdate:
+    """Confirm the other side's assessment: report its status for one's own side, with a note."""
+    return _report_write(
+        commitment=commitment,
+        author=author,
+        side=side,
+        status=None,
+        note=note,
+        evidence_url="",
+        progress=None,
+        expected_version=expected_version,
+        marking=marking,
+    )
+
+
+def _report_write(
+    *,
+    commitment: Commitment,
+    author: User,
+    side: str | None,
+    status: str | None,
+    note: str,
+    evidence_url: str,
+    progress: int | None,
+    expected_version: int | None,
+    marking: str,
+) -> StatusUpdate:
+    """Check and write one side's report; `status=None` confirms the other side's status."""
+    permissions.require_edit_pillar(author, commitment.pillar_id)
+    side = report_side(author, side)
+    permissions.require_report_for(author, side)
+    visibility.marking_check(author, marking)
+    errors: dict[str, str] = {}
+    note = (note or "").strip()
+    if not note:
+        errors["note"] = _("A note is required: say why the status is what it is.")
+    if status is not None and status not in Status.values:
+        errors["status"] = _("“%(status)s” is not a status; choose one of %(choices)s.") % {
+            "status": status,
+            "choices": ", ".join(Status.values),
+        }
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = lock_for_write(commitment, expected_version)
+        if status is None:
+            status = current.side_status(counterpart(side))
+            if status == current.side_status(side):
+                message = _("Both sides already report “%(status)s”: nothing awaits confirmation.")
+                raise ValidationError({"status": message % {"status": Status(status).label}})
+        has_milestones = current.milestones.exists()
+        if progress is not None and has_milestones:
+            raise ValidationError(
+                {"progress": _("Progress is derived from the milestones of this commitment.")}
+            )
+        return _record_report(
+            current,
+            author=author,
+            side=side,
+            status=status,
+            note=note,
+            evidence_url=evidence_url or "",
+            progress=progress,
+            has_milestones=has_milestones,
+            marking=marking,
+        )
+
+
+def _record_report(
+    commitment: Commitment,
+    *,
+    author: User,
+    side: str,
+    status: str,
+    note: str,
+    evidence_url: str,
+    progress: int | None,
+    has_milestones: bool,
+    marking: str,
+) -> StatusUpdate:
+    """Apply one side's report to a locked commitment and append it to the trail."""
+    other = counterpart(side)
+    before = {s: commitment.side_status(s) for s in Side.values}
+    kind = official_status.report_kind(
+        side=side, status=status, before=before, awaiting=commitment.awaiting_side
+    )
+    after = before | {side: status}
+    outcome = official_status.resolve(
+        lead_side=commitment.lead_side,
+        official=commitment.status,
+        india=after[Side.INDIA],
+        japan=after[Side.JAPAN],
+        reporter=side,
+    )
+    new_progress = commitment.progress
+    if not has_milestones and status == outcome.official:
+        # Without milestones, progress is the official assessment's: this report's, else (on a
+        # confirmation) the progress the other side proposed with the status now agreed.
+        other_report = commitment.side_report(other)
+        proposed = (
+            other_report.reported_progress
+            if other_report is not None and other_report.assessment == status
+            else None
+        )
+        if progress is not None:
+            new_progress = progress
+        elif outcome.official != commitment.status and proposed is not None:
+            new_progress = proposed
+        elif outcome.official != commitment.status and outcome.official == Status.COMPLETED:
+            new_progress = 100
+    entry = _append(
+        commitment,
+        author=author,
+        side=side,
+        kind=kind,
+        assessment=status,
+        reported_progress=progress,
+        status=outcome.official,
+        progress=new_progress,
+        note=note,
+        evidence_url=evidence_url,
+        marking=marking,
+        save=False,
+    )
+    setattr(commitment, f"{side}_status", status)
+    setattr(commitment, f"{side}_report", entry)
+    # Awaited since the latest report that left the sides apart.
+    commitment.awaiting_side = outcome.awaiting
+    commitment.awaiting_since = entry.created_at if outcome.awaiting else None
+    versioned_save(commitment)
+    reported = {"side": side, "status": status, "kind": kind}
+    emit(Event(T.COMMITMENT_SIDE_REPORTED, commitment, reported, author))
+    if entry.from_status != entry.to_status:
+        official = {"status": [entry.from_status, entry.to_status]}
+        emit(Event(T.COMMITMENT_STATUS_CHANGED, commitment, official, author))
+    progress = ["progress"] if entry.from_progress != entry.to_progress else []
+    emit(item_changed(commitment, progress, author), figures_changed(author))
+    return entry
+
+
+def _append(
+    commitment: Commitment,
+    *,
+    author: User,
+    side: str,
+    kind: str,
+    status: str,
+    progress: int,
+    note: str,
+    assessment: str = "",
+    reported_progress: int | None = None,
+    evidence_url: str = "",
+    marking: str = Marking.BILATERAL,
+    message: str = "",
+    message_params: dict | None = None,
+    source_milestone: int | None = None,
+    save: bool = True,
+) -> StatusUpdate:
+    """Append an entry to a locked commitment's trail and move its official status and progress.
+
+    With `save=False` the caller saves the commitment, after setting what else the entry
+    changes (a side's assessment)."""
+    entry = StatusUpdate(
+        commitment=commitment,
+        author=author,
+        side=side,
+        kind=kind,
+        assessment=assessment,
+        reported_progress=reported_progress,
+        from_status=commitment.status,
+        to_status=status,
+        from_progress=commitment.progress,
+        to_progress=progress,
+        note=note,
+        evidence_url=evidence_url,
+        marking=marking,
+        message=message,
+        message_params=message_params or {},
+        source_milestone=source_milestone,
+        version=commitment.version + 1,
+    )
+    entry.full_clean(exclude=["commitment", "author"])
+    entry.save()
+    commitment.status = status
+    commitment.progress = progress
+    if save:
+        versioned_save(commitment)
+    return entry
