@@ -297,7 +297,7 @@ def copies_follow(source) -> int:
     trail's entries the tracker wrote quoting a milestone ("milestone “…” added")."""
     from django.contrib.contenttypes.models import ContentType
 
-    audit_event = apps.get_model("commitments", "AuditEvent")
+    audit_event = apps.get_model("audit", "AuditEvent")
     status_update = apps.get_model("commitments", "StatusUpdate")
     marking = source.marking
     changed = (

@@ -14,10 +14,6 @@ from declaration_tracker.core.admin import (
 )
 
 from . import services
-
-# The notifications' and the audit log's admin live in their packages; importing them here
-# registers them (the admin site autodiscovers `commitments.admin`).
-from .audit import admin as audit_admin  # noqa: F401
 from .forms import MarkingField
 from .models import (
     Commitment,
@@ -28,6 +24,9 @@ from .models import (
     StatusUpdate,
     User,
 )
+
+# The notifications' admin lives in their package; importing it here registers it (the admin
+# site autodiscovers `commitments.admin`).
 from .notifications import admin as notifications_admin  # noqa: F401
 
 

@@ -8,14 +8,12 @@ class CommitmentsConfig(AppConfig):
     verbose_name = "Commitments"
 
     def ready(self) -> None:
-        from . import audit
         from .services import roles_sync
 
         def _sync_roles(sender, using="default", **kwargs):
             roles_sync(using=using)
 
         post_migrate.connect(_sync_roles, sender=self, weak=False)
-        audit.connect()
         self._register_reminder_sources()
         self._invalidate_reference_lists_on_writes()
 

@@ -34,10 +34,11 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from access.choices import Side
+from audit.models import AuditEvent
 
 from . import official_status
 from .choices import ASSESSMENT_KINDS, MilestoneState, Status, TrailKind
-from .models import AuditEvent, Commitment, Declaration, Milestone, StatusUpdate
+from .models import Commitment, Declaration, Milestone, StatusUpdate
 
 ASSESSED = [str(kind) for kind in ASSESSMENT_KINDS]
 CLOSED = [Status.COMPLETED, Status.DISCONTINUED]

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from .audit import views as audit
+from audit import views as audit
+
 from .notifications import views as notifications
 from .views import commitments, exports
 

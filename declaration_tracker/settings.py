@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "axes",
     # Who may do what and the release-marking gate: below commitments, no models.
     "access",
+    # The audit log: below commitments, naming the models it audits by label.
+    "audit",
     "commitments",
     "dialogues",
     # The features, each above both apps (README, "How it is built").
@@ -98,7 +100,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After the user is known: their saved language beats the browser's.
     "declaration_tracker.middleware.UserLanguageMiddleware",
-    "commitments.audit.AuditMiddleware",
+    "audit.recording.AuditMiddleware",
     # Every read of markable data while serving a request passes the release-marking gate
     # for the request's user (`access.markings`).
     "access.visibility.GateMiddleware",

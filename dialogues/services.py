@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import permissions, visibility
-from commitments.audit import acting_as
+from audit.recording import acting_as
 from commitments.events import T, item_changed
 from commitments.models import User
 from commitments.services import owner_check

@@ -14,8 +14,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from audit.models import AuditEvent
 from commitments import services
-from commitments.models import AuditEvent, User
+from commitments.models import User
 from dialogues import services as dialogue_services
 from dialogues.models import DialogueMechanism
 from tests.factories import analyst, commitment, days, manager, superuser, viewer

@@ -21,9 +21,10 @@ from rest_framework.authtoken.models import Token
 from schemathesis import checks
 
 from access.choices import Marking, Side
+from audit.models import AuditEvent
 from commitments import services
 from commitments.choices import Status, TrailKind
-from commitments.models import AuditEvent, Milestone, Organisation
+from commitments.models import Milestone, Organisation
 from dialogues import services as dialogue_services
 from dialogues.choices import MeetingState
 from dialogues.models import ActionItem, Meeting

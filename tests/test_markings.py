@@ -6,9 +6,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from access import visibility
 from access.choices import Marking
+from audit.models import AuditEvent
 from commitments import services
 from commitments.choices import Status
-from commitments.models import AuditEvent, Milestone, StatusUpdate
+from commitments.models import Milestone, StatusUpdate
 from dialogues import services as dialogue_services
 from dialogues.models import DialogueMechanism
 from tests.api_base import api_client, assert_error, url

@@ -11,8 +11,9 @@ from django.utils import timezone
 from access import visibility
 from access.choices import Marking, Side
 from access.markings import Markable, MarkedQuerySet, markable_models
+from audit.models import AuditEvent
 from commitments import services
-from commitments.models import AuditEvent, Milestone, StatusUpdate
+from commitments.models import Milestone, StatusUpdate
 from tests.api_base import api_client
 from tests.factories import analyst, commitment, days, manager
 from tests.webhooks.receiver import Receiver
@@ -190,7 +191,7 @@ def test_a_frozen_webhook_body_is_not_sent_again_once_its_reader_may_not_read_it
 
 
 def test_every_model_with_a_marking_is_markable_and_gated():
-    copies = {"commitments.auditevent"}  # the audit log: a copy, following its object
+    copies = {"audit.auditevent"}  # the audit log: a copy, following its object
     for model in apps.get_models():
         names = {field.name for field in model._meta.get_fields()}
         if "marking" not in names or model._meta.label_lower in copies:

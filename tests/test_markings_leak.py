@@ -294,8 +294,9 @@ def urls(planted: dict, prefix: str) -> list[str]:
         f"/api/v1/commitments/{objects['code']}/?as_of={today}",
         f"/api/v1/audit-events/?commitment={objects['code']}",
     ]
-    for model in ("milestone", "statusupdate", "auditevent", "commitment"):
+    for model in ("milestone", "statusupdate", "commitment"):
         found.append(reverse(f"admin:commitments_{model}_changelist"))
+    found.append(reverse("admin:audit_auditevent_changelist"))
     for model in ("meeting", "actionitem"):
         found.append(reverse(f"admin:dialogues_{model}_changelist"))
     found += [

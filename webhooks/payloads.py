@@ -71,7 +71,7 @@ def sources_readable(label: str, key: str, reader) -> bool:
     from django.contrib.contenttypes.models import ContentType
 
     from access import visibility
-    from commitments.models import AuditEvent
+    from audit.models import AuditEvent
 
     model = apps.get_model(label)
     lookup = "code" if label == "commitments.commitment" else "pk"

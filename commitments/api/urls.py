@@ -1,6 +1,7 @@
 from rest_framework.routers import SimpleRouter
 
-from ..audit.api import AuditEventViewSet
+from audit.api import AuditEventViewSet
+
 from . import views
 
 router = SimpleRouter()

@@ -1,6 +1,5 @@
 """The commitments app's models, one module per concern."""
 
-from .audit import AuditEvent
 from .commitments import Commitment, Milestone
 from .declaration import Declaration, Pillar
 from .notifications import Digest, Reminder, ReminderPreference
@@ -8,7 +7,6 @@ from .trail import StatusUpdate
 from .users import Organisation, User, validate_time_zone
 
 __all__ = [
-    "AuditEvent",
     "Commitment",
     "Declaration",
     "Digest",

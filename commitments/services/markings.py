@@ -4,11 +4,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from access import permissions, visibility
+from audit.recording import acting_as
+from audit.recording import record as audit_record
 from declaration_tracker.core.events import emit, figures_changed
 from declaration_tracker.core.versioning import lock_for_write, versioned_save
 
-from ..audit import acting_as
-from ..audit import record as audit_record
 from ..events import item_changed
 from ..models import StatusUpdate, User
 

@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 
 from access import permissions, visibility
 from access.choices import Marking
+from audit.recording import acting_as
 from declaration_tracker.core.events import Event, emit, figures_changed, snapshot
 from declaration_tracker.core.events import changed as fields_changed
 from declaration_tracker.core.versioning import lock_for_write, versioned_save
 
 from .. import trail_messages
-from ..audit import acting_as
 from ..choices import TrailKind
 from ..events import T, item_changed
 from ..models import Commitment, Milestone, User

@@ -6,11 +6,11 @@ from django.utils.translation import gettext as _
 
 from access import permissions, visibility
 from access.choices import Marking, Side, counterpart
+from audit.recording import acting_as
 from declaration_tracker.core.events import Event, emit, figures_changed
 from declaration_tracker.core.versioning import lock_for_write, versioned_save
 
 from .. import official_status
-from ..audit import acting_as
 from ..choices import Status
 from ..events import T, item_changed
 from ..models import Commitment, StatusUpdate, User

@@ -1,9 +1,9 @@
 from django import template
 
 from access.choices import MARKING_HELP, Marking, Side, counterpart
+from audit.recording import value_labels
 from declaration_tracker.core.i18n import is_translation, localized
 
-from ..audit.recording import value_labels
 from ..choices import MilestoneState, Status
 
 register = template.Library()

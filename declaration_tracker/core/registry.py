@@ -4,7 +4,7 @@ A lower layer reads these; a higher one adds to them in its `AppConfig.ready()`,
 still point down only (`commitments` never imports `dialogues`). The markable kinds are not
 listed here: they are the `Markable` models themselves (`markable_models()`), so none can be
 forgotten; the audited models are the audit log's own configuration
-(`commitments/audit/recording.py`).
+(`audit/recording.py`).
 """
 
 from collections.abc import Callable

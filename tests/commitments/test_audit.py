@@ -5,9 +5,10 @@ from django.contrib.auth.models import Group
 from django.db import IntegrityError, connection, transaction
 
 from access.choices import Role
+from audit.models import AuditEvent
 from commitments import services
 from commitments.choices import Priority, Status
-from commitments.models import AuditEvent, Milestone, Pillar
+from commitments.models import Milestone, Pillar
 from declaration_tracker.core.versioning import StaleVersionError
 from dialogues import services as dialogue_services
 from dialogues.choices import MeetingState
@@ -152,7 +153,7 @@ def test_role_and_pillar_changes_are_recorded_from_either_side():
     person = viewer(username="person")
     maritime = Pillar.objects.get(slug="maritime")
 
-    from commitments.audit import acting
+    from audit.recording import acting
 
     with acting(admin):
         person.groups.add(Group.objects.get(name=Role.ANALYST))
@@ -304,11 +305,9 @@ def test_the_admin_shows_events_but_offers_no_change_or_delete(client):
     event = last(commitment_code="MAR-02")
     client.force_login(superuser())
 
-    assert client.get("/admin/commitments/auditevent/").status_code == 200
-    assert client.post(f"/admin/commitments/auditevent/{event.pk}/delete/").status_code == 403
-    change = client.post(
-        f"/admin/commitments/auditevent/{event.pk}/change/", {"object_repr": "forged"}
-    )
+    assert client.get("/admin/audit/auditevent/").status_code == 200
+    assert client.post(f"/admin/audit/auditevent/{event.pk}/delete/").status_code == 403
+    change = client.post(f"/admin/audit/auditevent/{event.pk}/change/", {"object_repr": "forged"})
     assert change.status_code == 403
     assert AuditEvent.objects.get(pk=event.pk).object_repr != "forged"
 

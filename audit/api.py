@@ -1,13 +1,13 @@
 """The audit log in the API, read-only, for managers."""
 
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import permissions as drf
 from rest_framework import serializers, viewsets
 
 from access import permissions, visibility
 
-from ..api.permissions import TrackerPermission
-from ..models import AuditEvent
 from .filters import AuditEventFilter
+from .models import AuditEvent
 from .recording import KINDS
 from .selectors import audit_event_list
 
@@ -79,11 +79,13 @@ class AuditEventSerializer(serializers.ModelSerializer):
         return OBJECT_TYPES.get(f"{event.content_type.app_label}.{event.content_type.model}", "")
 
 
-class ManagersOnly(TrackerPermission):
+class ManagersOnly(drf.BasePermission):
+    """Managers (and superusers) with a role read the log; nobody writes it (read-only views)."""
+
     message = "The audit log is for managers."
 
     def has_permission(self, request, view) -> bool:
-        return super().has_permission(request, view) and permissions.is_manager(request.user)
+        return permissions.can_read(request.user) and permissions.is_manager(request.user)
 
 
 @extend_schema_view(

@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from access import visibility
 
-from ..models import AuditEvent
+from .models import AuditEvent
 
 
 @admin.register(AuditEvent)

@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..models import AuditEvent
+from .models import AuditEvent
 from .recording import KINDS
 
 # Each kind in words: the model's own verbose name, in the reader's language.

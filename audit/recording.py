@@ -24,7 +24,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from access.choices import Marking
 from access.markings import system_reads
 
-from ..models import AuditEvent
+from .models import AuditEvent
 
 # Audited models and the fields whose changes are recorded. Many-to-many fields are recorded
 # as lists of names. Versions and timestamps are left out: each event has its own time.

@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from ..models import AuditEvent
+from .models import AuditEvent
 
 
 def audit_event_list() -> QuerySet[AuditEvent]:

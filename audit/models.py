@@ -17,7 +17,7 @@ class AuditEventQuerySet(AppendOnlyQuerySet):
 class AuditEvent(AppendOnly):
     """One recorded change: who changed which object, when, and each field from what to what.
 
-    Written by `commitments.audit` on every save and delete of the audited models and every
+    Written by `audit.recording` on every save and delete of the audited models and every
     change of their many-to-many fields; refused any update or deletion by the ORM and, in the
     database, by a trigger.
     """
@@ -68,6 +68,7 @@ class AuditEvent(AppendOnly):
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
+        db_table = "commitments_auditevent"
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-at", "-id"]
