@@ -56,11 +56,27 @@ def run_child(call: str, *, database: str, name: str, tmp_path) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def trail_refuses_edits() -> bool:
-    """Say whether the database refuses an edit of the trail's notes (its append-only trigger)."""
+def migrate_to(targets: list[tuple[str, str]]):
+    """Migrate each app back or forth to its named migration (their post-migrate signal makes
+    the content types and permissions); return the models as they stood then."""
+    from django.core.management import call_command
+    from django.db.migrations.executor import MigrationExecutor
+
+    for app, name in targets:
+        call_command("migrate", app, name, verbosity=0)
+    return MigrationExecutor(connection).loader.project_state(targets).apps
+
+
+def refuses(statement: str) -> bool:
+    """Say whether the database refuses `statement` (an append-only table's trigger)."""
     try:
         with transaction.atomic(), connection.cursor() as edit:
-            edit.execute("UPDATE commitments_statusupdate SET note = 'edited'")
+            edit.execute(statement)
     except Exception:
         return True
     return False
+
+
+def trail_refuses_edits() -> bool:
+    """Say whether the database refuses an edit of the trail's notes (its append-only trigger)."""
+    return refuses("UPDATE commitments_statusupdate SET note = 'edited'")

@@ -43,11 +43,8 @@ def migration_child() -> None:
     and print what the current models read."""
     from django.apps import apps as current
     from django.core.management import call_command
-    from django.db.migrations.executor import MigrationExecutor
 
-    for app, name in BEFORE:  # its post-migrate signal makes the content types and permissions
-        call_command("migrate", app, name, verbosity=0)
-    old = MigrationExecutor(connection).loader.project_state(BEFORE).apps
+    old = scratch.migrate_to(BEFORE)
     ContentType = old.get_model("contenttypes", "ContentType")
     Permission = old.get_model("auth", "Permission")
     user = old.get_model("commitments", "User").objects.create(
