@@ -10,6 +10,7 @@ WORKDIR /app
 
 COPY pyproject.toml README.md ./
 COPY declaration_tracker ./declaration_tracker
+COPY access ./access
 COPY audit ./audit
 COPY commitments ./commitments
 COPY dialogues ./dialogues

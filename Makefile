@@ -104,7 +104,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/bandit --quiet --recursive --severity-level medium \
-		--exclude '*/migrations/*' audit commitments dialogues declaration_tracker \
+		--exclude '*/migrations/*' access audit commitments dialogues declaration_tracker \
 		webhooks reports calendar_feed dashboard declaration markings
 
 format: install
