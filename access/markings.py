@@ -20,12 +20,12 @@ so a blanked copy can never overwrite the stored text.
 
 Copies of marked text (a trail entry quoting a milestone's title, the audit log's values of an
 object) follow their source's current marking: when a source's marking changes, every copy
-registered with `copies` is re-marked to it in the same transaction (`Markable.save`).
+is re-marked to it in the same transaction (`Markable.save`, `copies_follow`).
 """
 
 import contextlib
 import contextvars
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from django.apps import apps
 from django.db import models
@@ -245,11 +245,6 @@ class MarkedQuerySet(models.QuerySet):
             list(self._withheld(self._result_cache))
 
 
-# What else copies a source's marked text, beside the trail and the audit log: each takes the
-# source and re-marks its copies, saying how many changed.
-copies: list[Callable] = []
-
-
 class Markable(models.Model):
     """A row with a release marking. Subclasses declare `marking = marking_field(...)`, their
     queryset derives from `MarkedQuerySet`, and:
@@ -316,8 +311,6 @@ def copies_follow(source) -> int:
             .exclude(marking=marking)
             .remark(marking)
         )
-    for copies_of in copies:
-        changed += copies_of(source)
     return changed
 
 

@@ -44,10 +44,16 @@ def commitment_progress_from_milestones(commitment: Commitment) -> int | None:
 
 
 def _milestones_changed(
-    commitment: Commitment, *, actor: User, reason: str, milestone: Milestone, milestone_id: int
+    commitment: Commitment,
+    *,
+    actor: User,
+    reason: str,
+    milestone: Milestone,
+    milestone_id: int | None = None,
 ) -> Commitment:
     """Roll milestone progress up into the (locked) commitment, recording any change; the
-    entry quotes the milestone, so it carries the milestone's marking, and follows it."""
+    entry quotes the milestone, so it carries the milestone's marking, and follows it.
+    `milestone_id` names a milestone just deleted (its instance has no pk any more)."""
     progress = commitment_progress_from_milestones(commitment)
     if progress is None or progress == commitment.progress:
         versioned_save(commitment)
@@ -66,7 +72,7 @@ def _milestones_changed(
             message=reason,
             message_params=params,
             marking=milestone.marking,
-            source_milestone=milestone_id,
+            source_milestone=milestone_id or milestone.pk,
         )
         emit(item_changed(commitment, ["progress"], actor))
     return commitment
@@ -107,7 +113,6 @@ def milestone_create(
             actor=actor,
             reason="milestone_added",
             milestone=milestone,
-            milestone_id=milestone.pk,
         )
         emit(figures_changed(actor))
     return milestone
@@ -192,9 +197,7 @@ def _milestone_write(
             emit(Event(T.MILESTONE_COMPLETED, current, {"fields": fields}, actor))
         else:
             emit(item_changed(current, fields, actor))
-        _milestones_changed(
-            commitment, actor=actor, reason=reason, milestone=current, milestone_id=current.pk
-        )
+        _milestones_changed(commitment, actor=actor, reason=reason, milestone=current)
         emit(figures_changed(actor))
     return current
 
