@@ -2,9 +2,10 @@
 
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import permissions as drf
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 
 from access import permissions, visibility
+from access.api import GatedReadOnlyModelViewSet
 
 from .filters import AuditEventFilter
 from .models import AuditEvent
@@ -97,7 +98,7 @@ class ManagersOnly(drf.BasePermission):
     ),
     retrieve=extend_schema(summary="One audit event (managers)", tags=["audit"]),
 )
-class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
+class AuditEventViewSet(GatedReadOnlyModelViewSet):
     queryset = audit_event_list()
     serializer_class = AuditEventSerializer
     permission_classes = [ManagersOnly]

@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from icalendar import Calendar, Event, vDuration
 
-from access import permissions, visibility
+from access import permissions
 from access.visibility import reading_as
 from commitments.choices import MilestoneState
 from commitments.models import Milestone, User
@@ -53,7 +53,7 @@ def calendar_feed_url(token: CalendarFeedToken) -> str:
 def calendar_milestones(*, user: User, today: datetime.date, mine: bool = False):
     """Milestones due from a year before `today` on that the user may read, the user's own only
     if `mine`."""
-    rows = visibility.visible(milestone_list(), user).filter(due_date__gte=today - HISTORY)
+    rows = milestone_list(user).filter(due_date__gte=today - HISTORY)
     if mine:
         rows = rows.filter(owner=user)
     return rows.order_by("due_date", "id")
@@ -61,7 +61,7 @@ def calendar_milestones(*, user: User, today: datetime.date, mine: bool = False)
 
 def calendar_meetings(*, user: User, today: datetime.date, mine: bool = False):
     """Meetings from a year before `today` on, of mechanisms the user leads only if `mine`."""
-    rows = meeting_list().filter(date__gte=today - HISTORY)
+    rows = meeting_list(user).filter(date__gte=today - HISTORY)
     if mine:
         rows = rows.filter(mechanism__leads=user)
     return rows.order_by("date", "id")
@@ -152,5 +152,5 @@ def _calendar(*, user: User, today: datetime.date, mine: bool) -> bytes:
     for milestone in calendar_milestones(user=user, today=today, mine=mine):
         calendar.add_component(_milestone_event(milestone, today))
     for meeting in calendar_meetings(user=user, today=today, mine=mine):
-        calendar.add_component(_meeting_event(visibility.shown(meeting, user)))
+        calendar.add_component(_meeting_event(meeting))
     return calendar.to_ical()

@@ -39,10 +39,12 @@ def commitment_search(queryset: QuerySet[Commitment], text: str, user) -> QueryS
 SIDES_AGREE = Q(india_status=F("japan_status"))
 
 
-def commitment_list() -> QuerySet[Commitment]:
-    """Commitments with everything a list row shows, in a constant number of queries."""
+def commitment_list(reader) -> QuerySet[Commitment]:
+    """Commitments as `reader` may read them, with everything a list row shows, in a constant
+    number of queries."""
     return (
-        Commitment.objects.select_related(
+        Commitment.objects.visible_to(reader)
+        .select_related(
             "pillar",
             "responsible",
             "india_report__author",
@@ -64,12 +66,14 @@ def commitment_list() -> QuerySet[Commitment]:
     )
 
 
-def milestone_list() -> QuerySet[Milestone]:
-    return Milestone.objects.select_related("commitment__pillar", "owner")
+def milestone_list(reader) -> QuerySet[Milestone]:
+    """The milestones `reader` may read."""
+    return Milestone.objects.visible_to(reader).select_related("commitment__pillar", "owner")
 
 
-def status_update_list() -> QuerySet[StatusUpdate]:
-    return StatusUpdate.objects.select_related("author", "commitment")
+def status_update_list(reader) -> QuerySet[StatusUpdate]:
+    """Status updates, their notes and evidence withheld where `reader` may not read them."""
+    return StatusUpdate.objects.visible_to(reader).select_related("author", "commitment")
 
 
 def side_counts() -> dict:

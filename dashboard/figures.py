@@ -182,7 +182,7 @@ def dashboard_figures(
         stale = stale.filter(stale_condition(today))
     stale = stale.order_by("updated_at", "pk")
     recent = (
-        status_update_list().select_related("commitment__pillar").order_by("-created_at", "-id")
+        status_update_list(user).select_related("commitment__pillar").order_by("-created_at", "-id")
     )
     if at:
         recent = recent.filter(created_at__lte=at)
@@ -279,7 +279,7 @@ def dashboard_figures(
                 "withheld": u.withheld,
                 "link": _detail_link(u.commitment.code, **past),
             }
-            for u in visibility.shown_all(recent[:ITEMS], user)
+            for u in recent[:ITEMS]
         ],
         "dialogues_overdue": [
             mechanism | {"link": reverse("dialogue-detail", args=[mechanism["slug"]])}
@@ -298,12 +298,12 @@ def _milestones(user, today: datetime.date, due_by: datetime.date) -> dict:
     first few of each."""
     open_ = Q(completed_on__isnull=True)
     # Open milestones due by the horizon: the partial index on open milestones' due dates.
-    readable = visibility.visible(Milestone.objects.all(), user)
+    readable = Milestone.objects.visible_to(user)
     counts = readable.filter(open_, due_date__lte=due_by).aggregate(
         overdue=Count("id", filter=Q(due_date__lt=today)),
         due=Count("id", filter=Q(due_date__gte=today)),
     )
-    milestones = visibility.visible(milestone_list(), user)
+    milestones = milestone_list(user)
     overdue = milestones.filter(Milestone.state_condition(MilestoneState.OVERDUE, today))
     due = milestones.filter(open_, due_date__gte=today, due_date__lte=due_by)
     return {

@@ -5,7 +5,6 @@ import datetime
 from django.db.models import F, Max, Min, Q, QuerySet
 from django.db.models.functions import Coalesce
 
-from access import visibility
 from declaration_tracker.core.i18n import in_japanese
 
 from .choices import MeetingState
@@ -61,17 +60,19 @@ def mechanisms_overdue(today: datetime.date, *, past: bool = False) -> list[dict
     return sorted(overdue, key=lambda m: (m["next_due"], m["name"]))
 
 
-def meeting_list() -> QuerySet[Meeting]:
-    return Meeting.objects.select_related("mechanism__pillar")
+def meeting_list(reader) -> QuerySet[Meeting]:
+    """Meetings, their outcomes withheld where `reader` may not read them."""
+    return Meeting.objects.visible_to(reader).select_related("mechanism__pillar")
 
 
-def action_item_list() -> QuerySet[ActionItem]:
-    return ActionItem.objects.select_related("meeting__mechanism__pillar", "owner", "commitment")
+def action_item_list(reader) -> QuerySet[ActionItem]:
+    """The action items `reader` may read."""
+    return ActionItem.objects.visible_to(reader).select_related(
+        "meeting__mechanism__pillar", "owner", "commitment"
+    )
 
 
 def action_items_of_commitment(commitment, user) -> dict:
     """The commitment page's section on dialogues: the action items that advance it, those the
     reader may see."""
-    return {
-        "action_items": visibility.visible(action_item_list().filter(commitment=commitment), user)
-    }
+    return {"action_items": action_item_list(user).filter(commitment=commitment)}

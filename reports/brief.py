@@ -12,7 +12,6 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from access import visibility
 from commitments.models import Commitment
 from declaration_tracker.core.i18n import localized
 from dialogues.choices import ActionItemState, MeetingState
@@ -29,10 +28,10 @@ def mechanism_get(slug: str) -> DialogueMechanism:
     )
 
 
-def linked_commitments(mechanism: DialogueMechanism):
+def linked_commitments(mechanism: DialogueMechanism, user):
     """The commitments a brief covers: the one reinforcing the mechanism first, then those of
     its pillar and those its action items advance, by code."""
-    advanced = action_item_list().filter(meeting__mechanism=mechanism, commitment__isnull=False)
+    advanced = action_item_list(user).filter(meeting__mechanism=mechanism, commitment__isnull=False)
     condition = Q(pillar=mechanism.pillar_id) | Q(
         pk__in=advanced.values("commitment_id").order_by()
     )
@@ -50,11 +49,10 @@ def mechanism_brief(user, mechanism: DialogueMechanism) -> dict:
     """The brief's contents for `user`, today."""
     at = timezone.now()
     today = timezone.localdate()
-    meetings = meeting_list().filter(mechanism=mechanism)
+    meetings = meeting_list(user).filter(mechanism=mechanism)
     last = (
         meetings.filter(state=MeetingState.HELD, date__lte=today).order_by("-date", "-id").first()
     )
-    visibility.shown(last, user)
     planned = (
         meetings.filter(state=MeetingState.PLANNED, date__gte=today).order_by("date", "id").first()
     )
@@ -62,16 +60,13 @@ def mechanism_brief(user, mechanism: DialogueMechanism) -> dict:
     next_date = planned.date if planned else due
     since = last.date if last else mechanism.declaration.date
     items = list(
-        visibility.visible(
-            action_item_list()
-            .filter(meeting__mechanism=mechanism, state=ActionItemState.OPEN)
-            .order_by("due_date", "id"),
-            user,
-        )
+        action_item_list(user)
+        .filter(meeting__mechanism=mechanism, state=ActionItemState.OPEN)
+        .order_by("due_date", "id")
     )
     for item in items:
         item.overdue = item.is_overdue(today)
-    lines = commitment_lines(linked_commitments(mechanism), user, at=at, since=since)
+    lines = commitment_lines(linked_commitments(mechanism, user), user, at=at, since=since)
     horizon = next_date or today + datetime.timedelta(days=90)
     due_before = sorted(
         (

@@ -51,7 +51,8 @@ def mechanism_brief(request, slug: str):
     """The pre-meeting brief of a dialogue mechanism, as PDF."""
     require_reader(request)
     mechanism = brief.mechanism_get(slug)
-    if brief.linked_commitments(mechanism).count() > settings.TRACKER_REPORT_INLINE_MAX:
+    linked = brief.linked_commitments(mechanism, request.user)
+    if linked.count() > settings.TRACKER_REPORT_INLINE_MAX:
         job = jobs.report_job_start(request.user, kind="brief_pdf", params={"slug": slug})
         return redirect("report-job", job.pk)
     return _file(brief_make(request.user, mechanism))

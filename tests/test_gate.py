@@ -109,3 +109,109 @@ def test_an_instance_read_with_its_text_withheld_cannot_be_saved(world):
     with pytest.raises(TypeError):
         blanked.save()
     assert Commitment.objects.get(code=CODE[Side.INDIA]).context == "GATE-INDIA-context"
+
+
+# --- the base views and serializers: the gate without the request's context ---------------
+
+
+def _project_views():
+    """Every view class the project's URL map serves: DRF's and Django's class-based views."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found = set()
+
+    def walk(patterns):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns)
+            elif isinstance(entry, URLPattern):
+                view = getattr(entry.callback, "cls", None) or getattr(
+                    entry.callback, "view_class", None
+                )
+                if view is not None:
+                    found.add(view)
+
+    walk(get_resolver("declaration_tracker.urls").url_patterns)
+    return found
+
+
+def test_every_view_with_a_queryset_derives_from_the_gated_bases():
+    """A new view set or list/detail view built on anything else fails here (its reads would
+    be gated only by the request's context)."""
+    from access.views import GatedViewMixin
+
+    views = _project_views()
+    with_queryset = {view for view in views if hasattr(view, "get_queryset")}
+    assert len(with_queryset) >= 8  # the commitments', dialogues', audit's and webhooks' sets
+    assert [v.__qualname__ for v in with_queryset if not issubclass(v, GatedViewMixin)] == []
+
+
+def test_every_serializer_of_a_markable_model_withholds_what_its_reader_may_not_read():
+    import importlib
+
+    from rest_framework import serializers
+
+    from access.api import MarkedSerializerMixin
+    from access.markings import Markable
+
+    for module in ("commitments.api.serializers", "dialogues.api.serializers", "audit.api"):
+        importlib.import_module(module)
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    markable = [
+        s
+        for s in subclasses(serializers.ModelSerializer)
+        if s.__module__.split(".")[0] in ("commitments", "dialogues", "audit", "webhooks")
+        and issubclass(getattr(getattr(s, "Meta", None), "model", object), Markable)
+    ]
+    assert len(markable) >= 5
+    assert [s.__qualname__ for s in markable if not issubclass(s, MarkedSerializerMixin)] == []
+
+
+@pytest.mark.parametrize("side", [Side.INDIA, Side.JAPAN])
+def test_a_view_set_overriding_get_queryset_carelessly_is_gated_by_its_base(world, side):
+    """Outside any request's context (the system reads everything), a view set built on the
+    gated base that returns `Milestone.objects.all()` from its own `get_queryset()` still
+    gives each side only what it may read."""
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from access.api import GatedReadOnlyModelViewSet
+
+    class Careless(GatedReadOnlyModelViewSet):
+        def get_queryset(self):
+            return Milestone.objects.all()
+
+    other = Side.JAPAN if side == Side.INDIA else Side.INDIA
+    view = Careless()
+    view.request = Request(APIRequestFactory().get("/"))
+    view.request.user = world[side]
+    with system_reads("the test: no request's context"):
+        titles = set(view.get_queryset().values_list("title", flat=True))
+        assert Milestone.objects.filter(title=f"GATE-{other.upper()}-milestone").exists()
+    assert f"GATE-{side.upper()}-milestone" in titles
+    assert f"GATE-{other.upper()}-milestone" not in titles
+
+
+@pytest.mark.parametrize("side", [Side.INDIA, Side.JAPAN])
+def test_a_serializer_withholds_an_instance_read_for_the_system(world, side):
+    """A meeting read by a service (for the system) and represented for a reader: its outcome
+    is withheld from the other side, and shown to its own."""
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from dialogues.api.serializers import MeetingSerializer
+    from dialogues.models import Meeting
+
+    other = Side.JAPAN if side == Side.INDIA else Side.INDIA
+    request = Request(APIRequestFactory().get("/"))
+    for reader, expected in ((world[side], True), (world[other], False)):
+        request.user = reader
+        with system_reads("the test: a service's read"):
+            meeting = Meeting.objects.get(outcome_summary=f"GATE-{side.upper()}-outcome")
+        data = MeetingSerializer(meeting, context={"request": request}).data
+        assert (data["outcome_summary"] == f"GATE-{side.upper()}-outcome") is expected

@@ -143,8 +143,9 @@ def test_the_export_reads_every_commitment_in_one_query_whatever_the_chunks():
     from commitments.exports import commitment_rows
     from commitments.selectors import commitment_list
 
+    reader = manager(username="exporter", side="japan")
     with CaptureQueriesContext(connection) as captured:
-        rows = list(commitment_rows(commitment_list(), chunk_size=10))
+        rows = list(commitment_rows(commitment_list(reader), chunk_size=10))
 
     assert len(rows) == 62
     assert len(captured) == 1

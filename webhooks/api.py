@@ -3,11 +3,12 @@ secret, and "send again"."""
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework import permissions as drf
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from access.api import GatedGenericViewSet
 from commitments.events import EventType
 from commitments.models import User
 from declaration_tracker.api.serializers import StrictModelSerializer, StrictSerializer
@@ -154,7 +155,7 @@ class WebhookSubscriptionViewSet(
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
+    GatedGenericViewSet,
 ):
     queryset = WebhookSubscription.objects.none()  # the type of `id`, for the schema
     serializer_class = SubscriptionSerializer

@@ -6,6 +6,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_sc
 from rest_framework import serializers
 
 from access import visibility
+from access.api import MarkedSerializerMixin
 from access.choices import Marking, Side
 from declaration_tracker.api.serializers import (
     ChoiceLabelField,
@@ -244,7 +245,7 @@ SIDE_EXAMPLE = {
         )
     ]
 )
-class CommitmentSerializer(StrictModelSerializer):
+class CommitmentSerializer(MarkedSerializerMixin, StrictModelSerializer):
     url = CommitmentURLField(view_name="api:commitment-detail", lookup_field="code")
     pillar = PillarBriefSerializer(read_only=True)
     lead_organisations = OrganisationSerializer(many=True, read_only=True)
@@ -357,14 +358,8 @@ class CommitmentSerializer(StrictModelSerializer):
         ]
         read_only_fields = fields
 
-    def to_representation(self, commitment: Commitment) -> dict:
-        """The declared fields, with the context withheld outside its marking."""
-        request = self.context.get("request")
-        visibility.shown(commitment, request.user if request else None)
-        return super().to_representation(commitment)
 
-
-class CommitmentWriteSerializer(StrictModelSerializer):
+class CommitmentWriteSerializer(MarkedSerializerMixin, StrictModelSerializer):
     """Details and owners. Status and progress change only through status updates."""
 
     refused_fields = {
@@ -423,7 +418,7 @@ class CommitmentUpdateSerializer(CommitmentWriteSerializer):
         ]
 
 
-class StatusUpdateSerializer(serializers.ModelSerializer):
+class StatusUpdateSerializer(MarkedSerializerMixin, serializers.ModelSerializer):
     author = UserBriefSerializer(read_only=True)
     side = OptionalChoiceField(
         choices=Side.choices,
@@ -556,7 +551,7 @@ class AssessmentConfirmSerializer(StrictSerializer):
         OpenApiExample("Mark it done", request_only=True, value={"completed_on": "2027-02-20"}),
     ]
 )
-class MilestoneSerializer(StrictModelSerializer):
+class MilestoneSerializer(MarkedSerializerMixin, StrictModelSerializer):
     commitment = StrictSlugRelatedField(
         slug_field="code", queryset=Commitment.objects.all(), help_text="Commitment code."
     )

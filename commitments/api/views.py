@@ -7,12 +7,13 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from access import permissions, visibility
+from access import permissions
+from access.api import GatedGenericViewSet, GatedModelViewSet, GatedReadOnlyModelViewSet
 from declaration_tracker.api.pagination import (
     PAGINATION_PARAMETERS,
     PageNumberPagination,
@@ -30,7 +31,7 @@ from declaration_tracker.core.tabular import csv_lines
 from .. import history, selectors, services
 from ..exports import COLUMNS, commitment_rows
 from ..filters import CommitmentFilter, MilestoneFilter
-from ..models import Organisation, Pillar
+from ..models import Commitment, Milestone, Organisation, Pillar
 from . import serializers as s
 
 
@@ -38,7 +39,7 @@ from . import serializers as s
     list=extend_schema(summary="List the six pillars", tags=["reference"]),
     retrieve=extend_schema(summary="One pillar, by slug", tags=["reference"]),
 )
-class PillarViewSet(viewsets.ReadOnlyModelViewSet):
+class PillarViewSet(GatedReadOnlyModelViewSet):
     serializer_class = s.PillarSerializer
     lookup_field = "slug"
     pagination_class = None
@@ -54,7 +55,7 @@ class PillarViewSet(viewsets.ReadOnlyModelViewSet):
     list=extend_schema(summary="List organisations on both sides", tags=["reference"]),
     retrieve=extend_schema(summary="One organisation, by slug", tags=["reference"]),
 )
-class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
+class OrganisationViewSet(GatedReadOnlyModelViewSet):
     queryset = Organisation.objects.all()
     serializer_class = s.OrganisationSerializer
     lookup_field = "slug"
@@ -100,9 +101,13 @@ class CommitmentViewSet(
     ServiceWriteMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
+    GatedGenericViewSet,
 ):
-    queryset = selectors.commitment_list()
+    queryset = Commitment.objects.none()  # the model, for the schema
+
+    def get_queryset(self):
+        return selectors.commitment_list(self.request.user)
+
     serializer_class = s.CommitmentSerializer
     create_serializer_class = s.CommitmentWriteSerializer
     update_serializer_class = s.CommitmentUpdateSerializer
@@ -179,11 +184,12 @@ class CommitmentViewSet(
         if request.method == "GET":
             paginator = PageNumberPagination()
             page = paginator.paginate_queryset(
-                selectors.status_update_list().filter(commitment=commitment), request, view=self
+                selectors.status_update_list(request.user).filter(commitment=commitment),
+                request,
+                view=self,
             )
-            entries = visibility.shown_all(page, request.user)
             return paginator.get_paginated_response(
-                s.StatusUpdateSerializer(entries, many=True).data
+                s.StatusUpdateSerializer(page, many=True, context={"request": request}).data
             )
         serializer = s.StatusUpdateCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -193,8 +199,11 @@ class CommitmentViewSet(
             expected_version=expected_version(request, required=False),
             **serializer.validated_data,
         )
-        self.tag(selectors.commitment_list().get(pk=commitment.pk))
-        return Response(s.StatusUpdateSerializer(entry).data, status=status.HTTP_201_CREATED)
+        self.tag(selectors.commitment_list(request.user).get(pk=commitment.pk))
+        return Response(
+            s.StatusUpdateSerializer(entry, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(
         summary="Confirm the other side's assessment",
@@ -223,8 +232,11 @@ class CommitmentViewSet(
             expected_version=expected_version(request, required=False),
             **serializer.validated_data,
         )
-        self.tag(selectors.commitment_list().get(pk=commitment.pk))
-        return Response(s.StatusUpdateSerializer(entry).data, status=status.HTTP_201_CREATED)
+        self.tag(selectors.commitment_list(request.user).get(pk=commitment.pk))
+        return Response(
+            s.StatusUpdateSerializer(entry, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 @extend_schema_view(
@@ -241,12 +253,12 @@ class CommitmentViewSet(
     ),
     destroy=extend_schema(summary="Remove a milestone", parameters=[IF_MATCH]),
 )
-class MilestoneViewSet(SwitchablePaginationMixin, ServiceWriteMixin, viewsets.ModelViewSet):
-    queryset = selectors.milestone_list()
+class MilestoneViewSet(SwitchablePaginationMixin, ServiceWriteMixin, GatedModelViewSet):
+    queryset = Milestone.objects.none()  # the model, for the schema
 
     def get_queryset(self):
         """Only the milestones the reader may see: another's is a 404, as if none existed."""
-        return visibility.visible(super().get_queryset(), self.request.user)
+        return selectors.milestone_list(self.request.user)
 
     serializer_class = s.MilestoneSerializer
     update_serializer_class = s.MilestoneUpdateSerializer

@@ -47,7 +47,9 @@ PAGE_SIZES = (25, 50, 100, 200, 500)
 def filtered_commitments(request, params: QueryDict):
     """The commitments a list URL names, and its filter set (bound, with any errors); search
     and milestone filters see only what the user may read."""
-    filterset = CommitmentFilter(params, queryset=selectors.commitment_list(), request=request)
+    filterset = CommitmentFilter(
+        params, queryset=selectors.commitment_list(request.user), request=request
+    )
     queryset = filterset.qs if filterset.is_valid() else Commitment.objects.none()
     return queryset, filterset
 
@@ -103,18 +105,15 @@ def commitment_list(request):
     )
 
 
-def _commitment(code: str) -> Commitment:
-    return get_object_or_404(selectors.commitment_list(), code=code)
+def _commitment(request, code: str) -> Commitment:
+    return get_object_or_404(selectors.commitment_list(request.user), code=code)
 
 
 def _live_context(request, commitment: Commitment, **extra) -> dict:
     """Everything the updatable part of a commitment page shows, in a fixed number of queries."""
     user = request.user
-    visibility.shown(commitment, user)
     milestones = list(
-        visibility.visible(commitment.milestones.select_related("owner"), user).order_by(
-            "due_date", "id"
-        )
+        commitment.milestones.visible_to(user).select_related("owner").order_by("due_date", "id")
     )
     today = timezone.localdate()
     for milestone in milestones:
@@ -128,9 +127,7 @@ def _live_context(request, commitment: Commitment, **extra) -> dict:
         "commitment": commitment,
         "sides": side_panels(commitment, user),
         "milestones": milestones,
-        "trail": visibility.shown_all(
-            selectors.status_update_list().filter(commitment=commitment), user
-        ),
+        "trail": selectors.status_update_list(user).filter(commitment=commitment),
         "can_edit": can_edit,
         "report_sides": report_sides,
         "own_side": own,
@@ -218,23 +215,22 @@ def commitment_detail(request, code: str):
     permissions.require_reader(request)
     if request.as_of:
         return _past_page(request, code, request.as_of)
-    return _page(request, _commitment(code))
+    return _page(request, _commitment(request, code))
 
 
 def _past_page(request, code: str, at):
     """The page as it stood at `at`: official status, both sides' assessments and latest
     reports, progress, milestones and their states, and the trail up to then; no forms."""
     user = request.user
-    commitment = get_object_or_404(history.past(selectors.commitment_list(), at), code=code)
-    visibility.shown(commitment, user)
+    commitment = get_object_or_404(history.past(selectors.commitment_list(user), at), code=code)
     milestones = visibility.readable(history.milestones_as_of([commitment.pk], at), user)
-    trail = selectors.status_update_list().filter(commitment=commitment, created_at__lte=at)
+    trail = selectors.status_update_list(user).filter(commitment=commitment, created_at__lte=at)
     context = {
         "commitment": commitment,
         "as_of": at,
         "sides": side_panels(commitment, user),
         "milestones": milestones,
-        "trail": visibility.shown_all(trail, user),
+        "trail": trail,
         "can_edit": False,
         "report_sides": [],
         "confirm": None,
@@ -253,7 +249,7 @@ def _answer(request, commitment: Commitment, **extra):
 def _done(request, commitment: Commitment, message: str):
     messages.success(request, message)
     if is_htmx(request):
-        return _answer(request, _commitment(commitment.code))
+        return _answer(request, _commitment(request, commitment.code))
     return redirect("commitment-detail", code=commitment.code)
 
 
@@ -261,19 +257,16 @@ def conflict_since(commitment: Commitment, seen_version: int, user) -> dict:
     """What changed on a commitment since the user loaded it at `seen_version`."""
     return {
         "seen_version": seen_version,
-        "entries": visibility.shown_all(
-            selectors.status_update_list()
-            .filter(commitment=commitment, version__gt=seen_version)
-            .order_by("created_at", "id"),
-            user,
-        ),
+        "entries": selectors.status_update_list(user)
+        .filter(commitment=commitment, version__gt=seen_version)
+        .order_by("created_at", "id"),
     }
 
 
 @require_POST
 def status_update(request, code: str):
     permissions.require_reader(request)
-    commitment = _commitment(code)
+    commitment = _commitment(request, code)
     permissions.require_edit_pillar(request.user, commitment.pillar_id)
     has_milestones = commitment.milestones.exists()
     form = StatusUpdateForm(
@@ -300,7 +293,7 @@ def status_update(request, code: str):
             expected_version=data["version"],
             marking=data["marking"],
         ),
-        reload=lambda: _commitment(code),
+        reload=lambda: _commitment(request, code),
         rebuild=lambda retry, _fresh: StatusUpdateForm(
             retry, has_milestones=has_milestones, sides=sides, user=request.user
         ),
@@ -336,7 +329,7 @@ def _refused(request, commitment: Commitment, written, shown):
 @require_POST
 def assessment_confirm(request, code: str):
     permissions.require_reader(request)
-    commitment = _commitment(code)
+    commitment = _commitment(request, code)
     permissions.require_edit_pillar(request.user, commitment.pillar_id)
     sides = permissions.report_sides(request.user, commitment.pillar_id)
     form = AssessmentConfirmForm(request.POST, sides=sides, user=request.user)
@@ -360,7 +353,7 @@ def assessment_confirm(request, code: str):
             expected_version=data["version"],
             marking=data["marking"],
         ),
-        reload=lambda: _commitment(code),
+        reload=lambda: _commitment(request, code),
         rebuild=lambda retry, _fresh: AssessmentConfirmForm(retry, sides=sides, user=request.user),
     )
     refused = _refused(request, commitment, written, again)
@@ -382,7 +375,7 @@ def assessment_confirm(request, code: str):
 @require_POST
 def milestone_add(request, code: str):
     permissions.require_reader(request)
-    commitment = _commitment(code)
+    commitment = _commitment(request, code)
     permissions.require_edit_pillar(request.user, commitment.pillar_id)
     form = MilestoneForm(request.POST, user=request.user)
     if form.is_valid():
@@ -404,9 +397,7 @@ def milestone_add(request, code: str):
 
 def _milestone(request, commitment: Commitment, pk: int) -> Milestone:
     milestone = (
-        visibility.visible(Milestone.objects.select_related("owner"), request.user)
-        .filter(pk=pk)
-        .first()
+        Milestone.objects.visible_to(request.user).select_related("owner").filter(pk=pk).first()
     )
     if milestone is None or milestone.commitment_id != commitment.pk:
         raise Http404("No such milestone on this commitment.")
@@ -417,7 +408,7 @@ def _milestone(request, commitment: Commitment, pk: int) -> Milestone:
 @require_http_methods(["GET", "POST"])
 def milestone_edit(request, code: str, pk: int):
     permissions.require_reader(request)
-    commitment = _commitment(code)
+    commitment = _commitment(request, code)
     milestone = _milestone(request, commitment, pk)
     permissions.require_edit_pillar(request.user, commitment.pillar_id)
     form = MilestoneForm(request.POST or None, instance=milestone, user=request.user)
@@ -457,7 +448,7 @@ def milestone_edit(request, code: str, pk: int):
 @require_POST
 def milestone_done(request, code: str, pk: int):
     permissions.require_reader(request)
-    commitment = _commitment(code)
+    commitment = _commitment(request, code)
     milestone = _milestone(request, commitment, pk)
     permissions.require_edit_pillar(request.user, commitment.pillar_id)
     try:
@@ -478,7 +469,7 @@ def milestone_done(request, code: str, pk: int):
             % {"title": milestone.title},
         )
         if is_htmx(request):
-            return _answer(request, _commitment(code))
+            return _answer(request, _commitment(request, code))
         return redirect("commitment-detail", code=code)
     return _done(
         request, commitment, gettext("“%(title)s” marked done.") % {"title": milestone.title}

@@ -1,7 +1,7 @@
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from access import visibility
+from access.api import MarkedSerializerMixin
 from commitments.api.serializers import (
     NamedInBothLanguages,
     OrganisationSerializer,
@@ -93,7 +93,7 @@ class DialogueMechanismSerializer(NamedInBothLanguages, serializers.ModelSeriali
         )
     ]
 )
-class MeetingSerializer(StrictModelSerializer):
+class MeetingSerializer(MarkedSerializerMixin, StrictModelSerializer):
     mechanism = StrictSlugRelatedField(
         slug_field="slug", queryset=DialogueMechanism.objects.all(), help_text="Mechanism slug."
     )
@@ -123,12 +123,6 @@ class MeetingSerializer(StrictModelSerializer):
             },
         }
 
-    def to_representation(self, meeting: Meeting) -> dict:
-        request = self.context.get("request")
-        if request is not None:
-            visibility.shown(meeting, request.user)
-        return super().to_representation(meeting)
-
 
 class MeetingUpdateSerializer(MeetingSerializer):
     mechanism = serializers.SlugRelatedField(slug_field="slug", read_only=True)
@@ -150,7 +144,7 @@ class MeetingUpdateSerializer(MeetingSerializer):
         OpenApiExample("Close it", request_only=True, value={"state": "done"}),
     ]
 )
-class ActionItemSerializer(StrictModelSerializer):
+class ActionItemSerializer(MarkedSerializerMixin, StrictModelSerializer):
     meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.all())
     owner = UsernameField(required=False, allow_null=True, help_text="A username.")
     commitment = StrictSlugRelatedField(

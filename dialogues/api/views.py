@@ -1,13 +1,13 @@
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
 
-from access import visibility
+from access.api import GatedReadOnlyModelViewSet, GatedWritableViewSet
 from declaration_tracker.api.pagination import PAGINATION_PARAMETERS, SwitchablePaginationMixin
 from declaration_tracker.api.versioning import IF_MATCH, ServiceWriteMixin
 
 from .. import selectors, services
 from ..filters import ActionItemFilter, DialogueMechanismFilter, MeetingFilter
+from ..models import ActionItem, Meeting
 from . import serializers as s
 
 
@@ -15,7 +15,7 @@ from . import serializers as s
     list=extend_schema(summary="List the dialogue mechanisms, with overdue flags"),
     retrieve=extend_schema(summary="One dialogue mechanism, by slug"),
 )
-class DialogueMechanismViewSet(viewsets.ReadOnlyModelViewSet):
+class DialogueMechanismViewSet(GatedReadOnlyModelViewSet):
     serializer_class = s.DialogueMechanismSerializer
     lookup_field = "slug"
     pagination_class = None
@@ -31,15 +31,7 @@ class DialogueMechanismViewSet(viewsets.ReadOnlyModelViewSet):
         return {**super().get_serializer_context(), "today": timezone.localdate()}
 
 
-class _WritableViewSet(
-    SwitchablePaginationMixin,
-    ServiceWriteMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class _WritableViewSet(SwitchablePaginationMixin, ServiceWriteMixin, GatedWritableViewSet):
     pass
 
 
@@ -57,7 +49,11 @@ class _WritableViewSet(
     ),
 )
 class MeetingViewSet(_WritableViewSet):
-    queryset = selectors.meeting_list()
+    queryset = Meeting.objects.none()  # the model, for the schema
+
+    def get_queryset(self):
+        return selectors.meeting_list(self.request.user)
+
     serializer_class = s.MeetingSerializer
     update_serializer_class = s.MeetingUpdateSerializer
     filterset_class = MeetingFilter
@@ -94,11 +90,11 @@ class MeetingViewSet(_WritableViewSet):
     ),
 )
 class ActionItemViewSet(_WritableViewSet):
-    queryset = selectors.action_item_list()
+    queryset = ActionItem.objects.none()  # the model, for the schema
 
     def get_queryset(self):
         """Only the action items the reader may see: another's is a 404, as if none existed."""
-        return visibility.visible(super().get_queryset(), self.request.user)
+        return selectors.action_item_list(self.request.user)
 
     serializer_class = s.ActionItemSerializer
     update_serializer_class = s.ActionItemUpdateSerializer
