@@ -12,6 +12,7 @@ COPY pyproject.toml README.md ./
 COPY declaration_tracker ./declaration_tracker
 COPY access ./access
 COPY audit ./audit
+COPY notifications ./notifications
 COPY commitments ./commitments
 COPY dialogues ./dialogues
 COPY webhooks ./webhooks

@@ -104,8 +104,8 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/bandit --quiet --recursive --severity-level medium \
-		--exclude '*/migrations/*' access audit commitments dialogues declaration_tracker \
-		webhooks reports calendar_feed dashboard declaration markings
+		--exclude '*/migrations/*' access audit notifications commitments dialogues \
+		declaration_tracker webhooks reports calendar_feed dashboard declaration markings
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -289,7 +289,7 @@ def sweep_once(now: str, db_prefix: str) -> dict:
     from django.db import connection
 
     from bench.reminders import sweep
-    from commitments.models import Digest, Reminder
+    from notifications.models import Digest, Reminder
 
     name = connection.settings_dict["NAME"]
     if not name.startswith(db_prefix):

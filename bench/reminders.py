@@ -165,7 +165,7 @@ class Meter:
     )
 
     def __init__(self, connection):
-        from commitments.notifications import selectors, services
+        from notifications import selectors, services
 
         self.connection = connection
         self.modules = {"selectors": selectors, "services": services}
@@ -220,7 +220,7 @@ def sweep(now: datetime.datetime) -> dict:
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
-    from commitments.notifications import services
+    from notifications import services
 
     reset_queries()  # the query log keeps 9,000 entries at most: start each count afresh
     meter = Meter(connection)
@@ -254,7 +254,7 @@ def send(digest_ids: list[int]) -> dict:
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext, override_settings
 
-    from commitments.notifications import services
+    from notifications import services
 
     mail.outbox = []
     seconds, queries, outcomes = [], [], Counter()
@@ -280,7 +280,7 @@ def send(digest_ids: list[int]) -> dict:
 
 
 def run_size(size: int, args: argparse.Namespace) -> dict:
-    from commitments.notifications import selectors
+    from notifications import selectors
 
     audience_set(size)
     audiences = selectors.audiences(args.now)

@@ -25,10 +25,6 @@ from .models import (
     User,
 )
 
-# The notifications' admin lives in their package; importing it here registers it (the admin
-# site autodiscovers `commitments.admin`).
-from .notifications import admin as notifications_admin  # noqa: F401
-
 
 @admin.register(Declaration)
 class DeclarationAdmin(admin.ModelAdmin):

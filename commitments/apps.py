@@ -21,10 +21,10 @@ class CommitmentsConfig(AppConfig):
     def _register_reminder_sources() -> None:
         from declaration_tracker.core import registry
 
-        from .notifications import selectors
+        from . import reminders
 
-        registry.add(registry.reminder_sources, *selectors.OWN_SOURCES)
-        registry.reminder_item_markings["milestone"] = selectors.milestone_markings
+        registry.add(registry.reminder_sources, *reminders.OWN_SOURCES)
+        registry.reminder_item_markings["milestone"] = reminders.milestone_markings
 
     @staticmethod
     def _invalidate_reference_lists_on_writes() -> None:

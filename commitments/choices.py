@@ -3,6 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from access.choices import Side
 
+# The reminders' choices live in the notifications app (below this one); re-exported here so
+# that `commitments.choices` still names them.
+from notifications.choices import DigestState, ReminderKind  # noqa: F401
+
 
 class OrganisationSide(models.TextChoices):
     """Whose a body is: one government's, or neither (a multilateral body, a framework)."""
@@ -101,21 +105,3 @@ class MilestoneState(models.TextChoices):
 
 
 DEFAULT_TIME_ZONES = {Side.INDIA: "Asia/Kolkata", Side.JAPAN: "Asia/Tokyo"}
-
-
-class ReminderKind(models.TextChoices):
-    """What a reminder is about; a digest groups its items in this order."""
-
-    OVERDUE = "overdue", _("Overdue")
-    DUE_TODAY = "due_today", _("Due today")
-    DUE_SOON = "due_soon", _("Due soon")
-    AWAITING = "awaiting", _("Awaiting your confirmation")
-    STALE = "stale", _("No status update for a long time")
-    ESCALATION = "escalation", _("Escalation: overdue for over a week")
-    MECHANISM = "mechanism", _("Dialogue meeting overdue")
-
-
-class DigestState(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    SENT = "sent", _("Sent")
-    SKIPPED = "skipped", _("Skipped")

@@ -2,7 +2,6 @@ from django.urls import path
 
 from audit import views as audit
 
-from .notifications import views as notifications
 from .views import commitments, exports
 
 urlpatterns = [
@@ -28,10 +27,4 @@ urlpatterns = [
         name="milestone-done",
     ),
     path("audit/", audit.audit_log, name="audit-log"),
-    path("notifications/", notifications.notification_list, name="notifications"),
-    path(
-        "notifications/preferences/",
-        notifications.reminder_preferences,
-        name="reminder-preferences",
-    ),
 ]

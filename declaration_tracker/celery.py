@@ -9,8 +9,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "declaration_tracker.settings")
 
 app = Celery("declaration_tracker")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+# Each installed app's `tasks` module: notifications.tasks (the reminder sweep and the digests,
+# still named "commitments.…"), reports.tasks, webhooks.tasks.
 app.autodiscover_tasks()
-app.autodiscover_tasks(["commitments.notifications"])
 
 
 @worker_ready.connect

@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "access",
     # The audit log: below commitments, naming the models it audits by label.
     "audit",
+    # Deadline reminders and their digests: below commitments, which adds its reminder sources.
+    "notifications",
     "commitments",
     "dialogues",
     # The features, each above both apps (README, "How it is built").
@@ -130,7 +132,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "access.context_processors.tracker",
-                "commitments.notifications.context_processors.notifications",
+                "notifications.context_processors.notifications",
             ],
         },
     },

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", dashboard, name="dashboard"),
     path("declaration/", declaration_reader, name="declaration"),
     path("markings/<str:kind>/<int:pk>/", marking_set, name="marking-set"),
+    path("", include("notifications.urls")),
     path("", include("commitments.urls")),
 ]
 

@@ -1,12 +1,12 @@
-"""Reminders about dialogues, for the commitments app's reminder sweep: action items coming
+"""Reminders about dialogues, for the notifications app's reminder sweep: action items coming
 due or overdue, and mechanisms whose cadence lapsed with no meeting planned. Registered as
 reminder sources when the app is ready (`DialoguesConfig.ready`)."""
 
 from django.urls import reverse
 
-from commitments.choices import ReminderKind
-from commitments.notifications.messages import Detail
-from commitments.notifications.selectors import (
+from notifications.choices import ReminderKind
+from notifications.messages import Detail
+from notifications.selectors import (
     Audience,
     Candidate,
     deadline_candidates,

@@ -22,9 +22,11 @@ from django.conf import settings
 from django.test import Client
 
 from bench.http import HOST, Server, child_env, fetch, log_in
-from commitments.choices import DigestState, Status
-from commitments.models import Commitment, Reminder, StatusUpdate
-from commitments.notifications import selectors, tasks
+from commitments.choices import Status
+from commitments.models import Commitment, StatusUpdate
+from notifications import selectors, tasks
+from notifications.choices import DigestState
+from notifications.models import Reminder
 from tests import racing
 from tests.api_base import api_client, assert_error
 from tests.commitments import test_reminder_delivery as delivery

@@ -21,12 +21,12 @@ from django.utils import translation
 from commitments import services
 from commitments.choices import Status
 from commitments.models import Commitment, Organisation, User
-from commitments.notifications import emails
-from commitments.notifications import selectors as reminder_selectors
-from commitments.notifications import services as reminder_services
 from dialogues import services as dialogue_services
 from dialogues.choices import MeetingState
 from dialogues.models import DialogueMechanism
+from notifications import emails
+from notifications import selectors as reminder_selectors
+from notifications import services as reminder_services
 from tests.api_base import api_client, url
 from tests.factories import analyst, commitment, days, manager, superuser
 from tests.test_access_matrix import concrete, routes
@@ -88,7 +88,15 @@ def test_every_string_marked_for_translation_is_in_the_catalogue(tmp_path):
     """makemessages over a copy of the source finds nothing the committed catalogue lacks."""
     root = Path(settings.BASE_DIR)
     copy = tmp_path / "tree"
-    apps = ("commitments", "dialogues", "webhooks", "reports", "calendar_feed", "dashboard")
+    apps = (
+        "notifications",
+        "commitments",
+        "dialogues",
+        "webhooks",
+        "reports",
+        "calendar_feed",
+        "dashboard",
+    )
     for part in (*apps, "declaration", "markings", "declaration_tracker", "templates", "static/js"):
         shutil.copytree(root / part, copy / part, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(root / "locale", copy / "locale")

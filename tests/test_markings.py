@@ -263,8 +263,8 @@ def test_a_meetings_outcome_is_withheld_but_the_meeting_is_shared(client, people
 
 
 def test_a_reminder_of_an_item_since_marked_for_the_other_side_drops_out(client, people):
-    from commitments.models import Digest, Reminder
     from declaration_tracker.core.timezones import local_today
+    from notifications.models import Digest, Reminder
 
     japan = people["jp_analyst"]
     item = milestone(people["in_analyst"], marking=BI)

@@ -26,12 +26,13 @@ from access.choices import Marking
 from calendar_feed.models import CalendarFeedToken
 from commitments import services
 from commitments.choices import Status
-from commitments.models import Commitment, Reminder, User
-from commitments.notifications import emails, selectors
-from commitments.notifications import services as reminder_services
+from commitments.models import Commitment, User
 from dialogues import services as dialogue_services
 from dialogues.choices import MeetingState
 from dialogues.models import DialogueMechanism
+from notifications import emails, selectors
+from notifications import services as reminder_services
+from notifications.models import Reminder
 from tests.factories import UserFactory, analyst, commitment, days, manager
 from tests.pdfs import pdf_words
 from tests.test_access_matrix import concrete, routes

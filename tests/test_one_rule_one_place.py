@@ -11,13 +11,14 @@ from django.urls import reverse
 
 from commitments import services as commitment_services
 from commitments.events import EventType
-from commitments.models import ReminderPreference, StatusUpdate
-from commitments.notifications.services import reminder_preference_set
+from commitments.models import StatusUpdate
 from commitments.selectors import owner_candidates
 from dialogues import services as dialogue_services
 from dialogues.choices import ActionItemState
 from dialogues.models import DialogueMechanism
 from dialogues.selectors import mechanism_list, mechanisms_overdue
+from notifications.models import ReminderPreference
+from notifications.services import reminder_preference_set
 from tests.api_base import api_client, make_action_item, make_meeting
 from tests.factories import UserFactory, analyst, commitment, manager, superuser
 from webhooks import services as webhook_services

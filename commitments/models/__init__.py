@@ -2,19 +2,15 @@
 
 from .commitments import Commitment, Milestone
 from .declaration import Declaration, Pillar
-from .notifications import Digest, Reminder, ReminderPreference
 from .trail import StatusUpdate
 from .users import Organisation, User, validate_time_zone
 
 __all__ = [
     "Commitment",
     "Declaration",
-    "Digest",
     "Milestone",
     "Organisation",
     "Pillar",
-    "Reminder",
-    "ReminderPreference",
     "StatusUpdate",
     "User",
     "validate_time_zone",

@@ -127,7 +127,7 @@ def trail_note(entry) -> str:
 @register.filter
 def reminder_detail(reminder) -> str:
     """A reminder's detail in the reader's language."""
-    from ..notifications.messages import detail_rendered
+    from notifications.messages import detail_rendered
 
     return detail_rendered(reminder)
 

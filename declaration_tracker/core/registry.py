@@ -9,9 +9,9 @@ forgotten; the audited models are the audit log's own configuration
 
 from collections.abc import Callable
 
-# Where reminders come from: each takes an audience and returns what is due for it
-# (commitments: milestones, quiet commitments, awaited confirmations; dialogues: action items
-# and dialogue mechanisms).
+# Where reminders come from, for the notifications app's sweep: each takes an audience and
+# returns what is due for it (commitments: milestones, quiet commitments, awaited
+# confirmations; dialogues: action items and dialogue mechanisms).
 reminder_sources: list[Callable] = []
 
 # The markings of the items reminders name, by the prefix of their key (`milestone:12`): each

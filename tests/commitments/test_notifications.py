@@ -8,10 +8,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
-from commitments.choices import DigestState, ReminderKind
-from commitments.models import Digest, Reminder, ReminderPreference, User
-from commitments.notifications.context_processors import notifications
+from commitments.models import User
 from declaration_tracker.core.timezones import local_today
+from notifications.choices import DigestState, ReminderKind
+from notifications.context_processors import notifications
+from notifications.models import Digest, Reminder, ReminderPreference
 from tests.factories import analyst, viewer
 
 pytestmark = pytest.mark.usefixtures("loaded")

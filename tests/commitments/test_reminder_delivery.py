@@ -28,11 +28,12 @@ from django.core import mail
 from django.db import connection
 
 from access.choices import Side
-from commitments.choices import DigestState, ReminderKind
-from commitments.models import Digest, Milestone, Reminder, User
-from commitments.notifications import selectors, services, tasks
-from commitments.notifications.tasks import digest_send_task
+from commitments.models import Milestone, User
 from declaration_tracker.celery import app
+from notifications import selectors, services, tasks
+from notifications.choices import DigestState, ReminderKind
+from notifications.models import Digest, Reminder
+from notifications.tasks import digest_send_task
 from tests.factories import UserFactory, commitment
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("loaded")]

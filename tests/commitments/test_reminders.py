@@ -17,19 +17,13 @@ from django.core.management.base import CommandError
 from django.urls import resolve
 
 from access.choices import Side
-from commitments.choices import DigestState, ReminderKind, Status
-from commitments.models import (
-    Commitment,
-    Digest,
-    Milestone,
-    Reminder,
-    ReminderPreference,
-    StatusUpdate,
-    User,
-)
-from commitments.notifications import emails, selectors, services
+from commitments.choices import Status
+from commitments.models import Commitment, Milestone, StatusUpdate, User
 from dialogues.choices import ActionItemState, MeetingState
 from dialogues.models import ActionItem, DialogueMechanism, Meeting
+from notifications import emails, selectors, services
+from notifications.choices import DigestState, ReminderKind
+from notifications.models import Digest, Reminder, ReminderPreference
 from tests.factories import UserFactory, commitment, manager
 
 pytestmark = pytest.mark.usefixtures("loaded")

@@ -1,11 +1,12 @@
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from commitments.models import Digest, User
-from commitments.notifications import selectors, services
+from notifications import selectors, services
+from notifications.models import Digest
 
 
 class Command(BaseCommand):
@@ -51,7 +52,7 @@ class Command(BaseCommand):
 
     def _preview(self, instant: datetime.datetime) -> None:
         due = selectors.reminders_unclaimed(selectors.reminders_due(instant))
-        users = User.objects.in_bulk({c.recipient_id for c in due})
+        users = get_user_model().objects.in_bulk({c.recipient_id for c in due})
         if not due:
             self.stdout.write(f"Nothing is due at {instant.isoformat()}.")
             return

@@ -8,8 +8,8 @@ from django.utils import translation
 
 from access.markings import reading_as
 
-from ..choices import ReminderKind
-from ..models import Digest, Reminder
+from .choices import ReminderKind
+from .models import Digest, Reminder
 
 
 def digest_render(digest: Digest, reminders: list[Reminder]) -> EmailMultiAlternatives:

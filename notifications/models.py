@@ -1,11 +1,14 @@
-"""Reminders: each user's preferences, the daily digest, and the log claiming each reminder once."""
+"""Reminders: each user's preferences, the daily digest, and the log claiming each reminder once.
+
+The models moved here from `commitments` by state-only migrations (commitments 0021,
+notifications 0001): their tables keep their names (`commitments_reminder` and so on)."""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import DigestState, ReminderKind
+from .choices import DigestState, ReminderKind
 
 
 class ReminderPreference(models.Model):
@@ -27,6 +30,7 @@ class ReminderPreference(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
+        db_table = "commitments_reminderpreference"
         verbose_name = _("reminder preference")
         verbose_name_plural = _("reminder preferences")
 
@@ -51,6 +55,7 @@ class Digest(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
+        db_table = "commitments_digest"
         verbose_name = _("reminder digest")
         verbose_name_plural = _("reminder digests")
         ordering = ["-day", "recipient_id"]
@@ -97,6 +102,7 @@ class Reminder(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
+        db_table = "commitments_reminder"
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
         ordering = ["-day", "kind", "title"]

@@ -5,7 +5,7 @@ import functools
 from declaration_tracker.core.cache import NOTIFICATIONS, cached
 from declaration_tracker.core.timezones import local_today
 
-from ..models import Reminder
+from .models import Reminder
 from .selectors import reminders_readable
 
 BADGE_SECONDS = 600  # a badge is recounted at least this often, and after every sweep

@@ -14,6 +14,7 @@ import logging
 import smtplib
 from collections import defaultdict
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
@@ -22,10 +23,10 @@ from django.utils.translation import gettext as _
 
 from declaration_tracker.core.cache import NOTIFICATIONS, invalidate
 
-from ..choices import DigestState, ReminderKind
-from ..models import Digest, Reminder, ReminderPreference, User
 from . import selectors
+from .choices import DigestState, ReminderKind
 from .emails import digest_render
+from .models import Digest, Reminder, ReminderPreference
 from .selectors import Candidate, policy, reminders_due, reminders_unclaimed
 
 logger = logging.getLogger(__name__)
@@ -171,7 +172,7 @@ def _digest_send_locked(digest_id: int) -> str:
 
 @transaction.atomic
 def reminder_preference_set(
-    *, user: User, kinds: list[str], lead_days: list[int], email: bool
+    *, user: AbstractBaseUser, kinds: list[str], lead_days: list[int], email: bool
 ) -> ReminderPreference:
     """Save a user's reminder choices: the kinds wanted, lead days (1-60, none for the
     tracker's default), and whether to e-mail the digest. The form and the admin both call it.

@@ -15,9 +15,9 @@ from access.permissions import require_reader
 from declaration_tracker.core.timezones import local_today
 from declaration_tracker.core.views import form_add_errors
 
-from ..choices import ReminderKind
-from ..models import Digest, Reminder, ReminderPreference
+from .choices import ReminderKind
 from .forms import ReminderPreferenceForm
+from .models import Digest, Reminder, ReminderPreference
 from .selectors import reminders_readable
 from .services import reminder_preference_set
 

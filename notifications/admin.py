@@ -4,8 +4,8 @@ from django.contrib import admin
 
 from declaration_tracker.core.admin import ReadOnlyInline, ServiceAdmin
 
-from ..choices import ReminderKind
-from ..models import Digest, Reminder, ReminderPreference
+from .choices import ReminderKind
+from .models import Digest, Reminder, ReminderPreference
 from .services import reminder_preference_set
 
 

@@ -19,19 +19,18 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import Group
-from django.db.models import Max
-from django.db.models.functions import Coalesce, TruncDate
-from django.urls import reverse
 
 from access import visibility
 from access.choices import Role
 from access.markings import system_reads
 from declaration_tracker.core import registry
 
-from ..choices import DigestState, ReminderKind, Status
-from ..models import Commitment, Digest, Milestone, Reminder, ReminderPreference, User
+from .choices import DigestState, ReminderKind
 from .messages import Detail
+from .models import Digest, Reminder, ReminderPreference
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +60,7 @@ class Audience:
     """The recipients of one time zone whose local day has reached the send hour."""
 
     day: datetime.date
-    users: dict[int, User]
+    users: dict[int, AbstractBaseUser]
     preferences: dict[int, ReminderPreference]
 
     def lead_days(self, user_id: int) -> list[int]:
@@ -75,6 +74,7 @@ class Audience:
 
 def audiences(now: datetime.datetime) -> list[Audience]:
     """Group active users by time zone, keeping those whose local time has reached the hour."""
+    User = get_user_model()
     found = []
     zones = User.objects.filter(is_active=True).values_list("time_zone", flat=True).distinct()
     for zone in zones:
@@ -104,9 +104,10 @@ def _managers_by_pillar(user_ids: Iterable[int]) -> dict[int, set[int]]:
     if group is None:
         return {}
     managers = defaultdict(set)
-    rows = User.pillars.through.objects.filter(
-        user_id__in=list(user_ids), user__groups=group
-    ).values_list("pillar_id", "user_id")
+    assignments = get_user_model().pillars.through
+    rows = assignments.objects.filter(user_id__in=list(user_ids), user__groups=group).values_list(
+        "pillar_id", "user_id"
+    )
     for pillar_id, user_id in rows:
         managers[pillar_id].add(user_id)
     return managers
@@ -170,119 +171,6 @@ def deadline_candidates(
                 if recipient is not None and recipient != owner:
                     add(recipient, ReminderKind.ESCALATION, named, detail)
     return found
-
-
-def milestone_reminders(audience: Audience) -> list[Candidate]:
-    """Milestones due soon, due today, overdue, or to escalate."""
-    rows = Milestone.objects.filter(
-        completed_on__isnull=True, due_date__in=deadline_dates(audience)
-    ).values(
-        "id",
-        "marking",
-        "title",
-        "due_date",
-        "owner_id",
-        "commitment__code",
-        "commitment__responsible_id",
-        "commitment__pillar_id",
-    )
-    return deadline_candidates(
-        audience,
-        rows,
-        item=lambda row: (
-            f"milestone:{row['id']}",
-            f"{row['commitment__code']}: {row['title']}",
-            commitment_path(row["commitment__code"]),
-        ),
-        pillar_id=lambda row: row["commitment__pillar_id"],
-    )
-
-
-def commitment_path(code: str) -> str:
-    return reverse("commitment-detail", args=[code])
-
-
-def stale_commitment_reminders(audience: Audience) -> list[Candidate]:
-    """Commitments with no status update for a while, to their responsible users."""
-    rules = policy()
-    stale = settings.TRACKER_STALE_AFTER_DAYS
-    every = rules["repeat_every_days"]
-    tz = next(iter(audience.users.values())).tzinfo
-    days = [audience.day - datetime.timedelta(days=stale + k) for k in range(0, 3660, every)]
-    rows = (
-        Commitment.objects.filter(responsible_id__in=audience.users.keys())
-        .exclude(status__in=[Status.COMPLETED, Status.DISCONTINUED])
-        .annotate(
-            last_day=TruncDate(Coalesce(Max("status_updates__created_at"), "created_at"), tzinfo=tz)
-        )
-        .filter(last_day__in=days)
-        .values("code", "title", "responsible_id", "last_day")
-    )
-    return [
-        Candidate(
-            row["responsible_id"],
-            audience.day,
-            ReminderKind.STALE,
-            f"commitment:{row['code']}",
-            f"{row['code']}: {row['title']}",
-            Detail("stale", {"since": row["last_day"].isoformat()}),
-            commitment_path(row["code"]),
-        )
-        for row in rows
-        if audience.wants(row["responsible_id"], ReminderKind.STALE)
-    ]
-
-
-def awaiting_confirmation_reminders(audience: Audience) -> list[Candidate]:
-    """Commitments whose official status waits for a side's answer: after a few days, then
-    weekly, to the awaited side's analysts of the pillar and the commitment's responsible user.
-    """
-    rules = policy()
-    first, every = rules.get("awaiting_after_days", 3), rules["repeat_every_days"]
-    tz = next(iter(audience.users.values())).tzinfo
-    days = [audience.day - datetime.timedelta(days=first + k) for k in range(0, 3660, every)]
-    rows = list(
-        Commitment.objects.exclude(awaiting_side="")
-        .annotate(since_day=TruncDate("awaiting_since", tzinfo=tz))
-        .filter(since_day__in=days)
-        .values("code", "title", "pillar_id", "responsible_id", "awaiting_side", "since_day")
-    )
-    if not rows:
-        return []
-    analysts = defaultdict(set)  # (pillar, side) → the audience's analysts there
-    for pillar_id, user_id, side in User.pillars.through.objects.filter(
-        user_id__in=list(audience.users), user__groups__name=Role.ANALYST
-    ).values_list("pillar_id", "user_id", "user__side"):
-        analysts[pillar_id, side].add(user_id)
-    found = []
-    for row in rows:
-        detail = Detail(
-            "awaiting", {"side": row["awaiting_side"], "since": row["since_day"].isoformat()}
-        )
-        recipients = {row["responsible_id"], *analysts[row["pillar_id"], row["awaiting_side"]]}
-        for recipient in sorted(r for r in recipients if r is not None):
-            if audience.wants(recipient, ReminderKind.AWAITING):
-                found.append(
-                    Candidate(
-                        recipient,
-                        audience.day,
-                        ReminderKind.AWAITING,
-                        f"awaiting:{row['code']}",
-                        f"{row['code']}: {row['title']}",
-                        detail,
-                        commitment_path(row["code"]),
-                    )
-                )
-    return found
-
-
-# The commitments app's own reminder sources (`registry.reminder_sources`; dialogues adds its).
-OWN_SOURCES = (milestone_reminders, stale_commitment_reminders, awaiting_confirmation_reminders)
-
-
-def milestone_markings(ids: list[int]) -> dict[int, str]:
-    """The markings of the milestones reminders name (`milestone:<id>`)."""
-    return dict(Milestone.objects.filter(pk__in=ids).values_list("pk", "marking"))
 
 
 def reminders_readable(user, reminders) -> list:

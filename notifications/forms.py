@@ -7,8 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import ReminderKind
-from ..models import ReminderPreference
+from .choices import ReminderKind
+from .models import ReminderPreference
 from .services import LEAD_DAYS_MAX, LEAD_DAYS_MIN
 
 WHOLE_NUMBER = re.compile(r"\d{1,3}")
