@@ -89,6 +89,8 @@ def test_every_string_marked_for_translation_is_in_the_catalogue(tmp_path):
     root = Path(settings.BASE_DIR)
     copy = tmp_path / "tree"
     apps = (
+        "access",
+        "audit",
         "notifications",
         "commitments",
         "dialogues",

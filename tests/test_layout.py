@@ -273,3 +273,10 @@ def test_a_cited_file_or_module_that_is_not_there_is_found():
     assert _missing_module("access.auth.NoSuchBackend")
     assert not _missing_module("access.auth.UserBackend")
     assert not _missing_module("declaration_tracker.core")
+
+
+def test_the_domain_app_stays_small_enough_to_read():
+    """`commitments/` holds at most 16 flat modules; what grows past that becomes a package
+    split by concern (as `services/`, `views/`, `models/`) or an app of its own."""
+    flat = sorted(path.name for path in (ROOT / "commitments").glob("*.py"))
+    assert len(flat) <= 16, flat
