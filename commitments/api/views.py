@@ -181,24 +181,24 @@ class CommitmentViewSet(
             page = paginator.paginate_queryset(
                 selectors.status_update_list().filter(commitment=commitment), request, view=self
             )
-            entries = visibility.shown_all(page, request.user)
+            updates = visibility.shown_all(page, request.user)
             return paginator.get_paginated_response(
-                s.StatusUpdateSerializer(entries, many=True).data
+                s.StatusUpdateSerializer(updates, many=True).data
             )
         serializer = s.StatusUpdateCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        entry = services.status_update_create(
+        update = services.status_update_create(
             commitment=commitment,
             author=request.user,
             expected_version=expected_version(request, required=False),
             **serializer.validated_data,
         )
         self.tag(selectors.commitment_list().get(pk=commitment.pk))
-        return Response(s.StatusUpdateSerializer(entry).data, status=status.HTTP_201_CREATED)
+        return Response(s.StatusUpdateSerializer(update).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Confirm the other side's assessment",
-        description="One action for the counterpart: report the other side's status as one's "
+        description="One action for the counterpart: give the other side's status as one's "
         "own, with a note, so that the sides agree. A 400 if they already do. Declining is "
         "POSTing a different status to status-updates/.",
         parameters=[IF_MATCH_OPTIONAL],
@@ -217,14 +217,14 @@ class CommitmentViewSet(
         commitment = self.get_object()
         serializer = s.AssessmentConfirmSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        entry = services.assessment_confirm(
+        update = services.assessment_confirm(
             commitment=commitment,
             author=request.user,
             expected_version=expected_version(request, required=False),
             **serializer.validated_data,
         )
         self.tag(selectors.commitment_list().get(pk=commitment.pk))
-        return Response(s.StatusUpdateSerializer(entry).data, status=status.HTTP_201_CREATED)
+        return Response(s.StatusUpdateSerializer(update).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(
