@@ -2,7 +2,7 @@
 
 A markable model derives from `Markable` and says what its marking governs: the whole row
 (`marking_governs = None`: a milestone, an action item) or some of its fields (a status
-report's note and evidence link, a meeting's outcome, a commitment's added context). Its
+update's note and evidence link, a meeting's outcome, a commitment's added context). Its
 queryset's `visible_to(user)` is the gate: rows of a wholly marked kind the reader may not read
 are left out, and the governed fields of a partly marked kind are withheld on every instance it
 yields (`withheld` says so). The registry of markable kinds is the set of `Markable` models
@@ -18,7 +18,7 @@ reads everything (`system_reads`): the services, which check who may do what the
 what runs for nobody (a sweep, a load). An instance with withheld fields refuses to be saved,
 so a blanked copy can never overwrite the stored text.
 
-Copies of marked text (a trail entry quoting a milestone's title, the audit log's values of an
+Copies of marked text (a status update quoting a milestone's title, the audit log's values of an
 object) follow their source's current marking: when a source's marking changes, every copy
 is re-marked to it in the same transaction (`Markable.save`, `copies_follow`).
 """
@@ -289,7 +289,7 @@ def copies_follow(source) -> int:
     """Re-mark every copy of `source`'s text with its current marking; how many changed.
 
     The copies: the audit log's events of the source (its values before and after), and the
-    trail's entries the tracker wrote quoting a milestone ("milestone “…” added")."""
+    status updates the tracker wrote quoting a milestone ("milestone “…” added")."""
     from django.contrib.contenttypes.models import ContentType
 
     audit_event = apps.get_model("audit", "AuditEvent")

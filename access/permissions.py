@@ -101,18 +101,19 @@ def can_edit_pillar(user, pillar: PillarRef) -> bool:
     return is_analyst(user) and pillar_id in assigned_pillar_ids(user)
 
 
-def can_report_for(user, side: str) -> bool:
-    """Say whether the user may report a side's assessment: their own side (a superuser, any).
+def can_update_status_for(user, side: str) -> bool:
+    """Say whether the user may add a status update for a side (give that side's assessment):
+    their own side (a superuser, any).
 
     Whether they may write in the commitment's pillar is `can_edit_pillar`'s to say."""
     return is_superuser(user) or (is_analyst(user) and bool(side) and user.side == side)
 
 
-def report_sides(user, pillar: PillarRef) -> list[str]:
-    """The sides whose assessment the user may report on a commitment of `pillar`."""
+def status_sides(user, pillar: PillarRef) -> list[str]:
+    """The sides the user may add a status update for on a commitment of `pillar`."""
     if not can_edit_pillar(user, pillar):
         return []
-    return [side for side in Side.values if can_report_for(user, side)]
+    return [side for side in Side.values if can_update_status_for(user, side)]
 
 
 def can_edit_any(user) -> bool:
@@ -140,9 +141,9 @@ def require_edit_pillar(user, pillar: PillarRef) -> None:
     )
 
 
-def require_report_for(user, side: str) -> None:
+def require_status_for(user, side: str) -> None:
     require(
-        can_report_for(user, side),
+        can_update_status_for(user, side),
         _("An analyst reports their own government's assessment only."),
     )
 

@@ -10,7 +10,7 @@ What a marking governs differs by object, and so does what a reader outside it g
 
 - a milestone or an action item: the whole row; outside, it does not exist (lists leave it
   out, counts do not count it, its URL is a 404);
-- a status report: its note and evidence link; the statuses and progress it records stay
+- a status update: its note and evidence link; the statuses and progress it records stay
   visible to both sides, which the agreed official status needs;
 - a meeting: its outcome summary; a commitment: the context added to it; an audit event: the
   values it recorded of a marked object.
@@ -81,7 +81,8 @@ RESTRICTED = "restricted"
 def shown(item, user):
     """`item` as `user` may read it: the fields its marking governs blanked (in memory only)
     when they may not, and `item.withheld` saying so. For an item read without the gate (a
-    report reached through its commitment); a queryset's `visible_to(user)` does this itself."""
+    status update reached through its commitment); a queryset's `visible_to(user)` does this
+    itself."""
     if item is None:
         return None
     withhold(item, user)
@@ -121,7 +122,7 @@ def reach(marking: str) -> int:
 
 
 def item_side(item) -> str:
-    """The government an item comes from: a report's side, the side of whoever added a
+    """The government an item comes from: a status update's side, the side of whoever added a
     milestone, meeting or action item; none for a commitment (both sides' record)."""
     return getattr(item, "side", "") or ""
 

@@ -24,7 +24,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
     )
     object_type = serializers.SerializerMethodField(
         help_text="`commitment`, `milestone`, `dialogue_mechanism`, `meeting`, `action_item`, "
-        "`user` or `status_update` (a report's marking changed)."
+        "`user` or `status_update` (a status update's marking changed)."
     )
     restricted = serializers.SerializerMethodField(
         help_text="True when the object's release marking is outside the reader's: the values "

@@ -104,7 +104,7 @@ def _kind(label: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", label.split(".")[1]).lower()
 
 
-# Each audited kind of object → its content type, as `app_label.model`. Status reports are
+# Each audited kind of object → its content type, as `app_label.model`. Status updates are
 # the trail's own record; the log has only the changes of their marking, which the service
 # writes (`record`).
 KINDS = {_kind(label): label.lower() for label in AUDITED} | {
@@ -239,7 +239,7 @@ def _record(instance, action: str, changes: dict[str, list]) -> None:
 
 
 def record(instance, changes: dict[str, list]) -> None:
-    """Record a change a service makes outside the model signals (a report's marking)."""
+    """Record a change a service makes outside the model signals (a status update's marking)."""
     _record(instance, AuditEvent.Action.CHANGED, changes)
 
 

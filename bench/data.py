@@ -310,9 +310,9 @@ class Generator:
         self.written["status updates"] = insert_counted(
             StatusUpdate,
             (
-                entry
+                update
                 for commitment, chain in zip(commitments, chains, strict=True)
-                for entry in self.trail(commitment, *chain)
+                for update in self.trail(commitment, *chain)
             ),
         )
 
@@ -357,7 +357,7 @@ class Generator:
                 commitment_id=commitment.pk,
                 author_id=author,
                 created_at=when,
-                # One status for both sides, as the trail was before per-side reporting: the
+                # One status for both sides, as the trail was before per-side assessments: the
                 # load does not need two governments' exchanges, and stays consistent.
                 kind=TrailKind.SHARED,
                 assessment=to_status,

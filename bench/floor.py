@@ -14,9 +14,9 @@ middleware like every page, so a request needs the session cookie of a signed-in
 - CSV: every commitment as CSV, streamed from a server-side cursor.
 
 The commitment fields are the row's own plus its pillar's and responsible user's (joins);
-lead organisations and the latest trail entry, which the tracker's pages add, are left out, and
-so are the fields a release marking governs (a commitment's added context, a report's note):
-the gate refuses them as values, and the floor reads nothing as objects.
+lead organisations and the latest status update, which the tracker's pages add, are left out,
+and so are the fields a release marking governs (a commitment's added context, a status
+update's note): the gate refuses them as values, and the floor reads nothing as objects.
 """
 
 import csv

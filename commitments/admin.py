@@ -278,13 +278,13 @@ class StatusUpdateForm(MarkedForm, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if "to_progress" in self.fields:  # not on the read-only view of an entry
+        if "to_progress" in self.fields:  # not on the read-only view of a status update
             self.fields["to_progress"].required = False
 
 
 @admin.register(StatusUpdate)
 class StatusUpdateAdmin(Marked, ServiceAdmin):
-    """The trail: entries are added through the service, and never edited or deleted."""
+    """The trail: status updates are added through the service, and never edited or deleted."""
 
     form = StatusUpdateForm
     list_display = [

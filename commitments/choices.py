@@ -76,7 +76,8 @@ CLOSING_STATUSES = (Status.COMPLETED, Status.DISCONTINUED)
 
 
 class TrailKind(models.TextChoices):
-    """What a trail entry records."""
+    """What a status update records. The plain kind, a side giving its assessment, keeps the
+    stored value "report"."""
 
     REPORT = "report", _("Assessment reported")
     CONFIRM = "confirm", _("Assessment confirmed")
@@ -85,7 +86,7 @@ class TrailKind(models.TextChoices):
     SHARED = "shared", _("Before per-side reporting")
 
 
-# The kinds that set the reporting side's assessment.
+# The kinds that set the assessment of the status update's side.
 ASSESSMENT_KINDS = (TrailKind.REPORT, TrailKind.CONFIRM, TrailKind.DECLINE)
 
 

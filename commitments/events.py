@@ -2,9 +2,9 @@
 
 Their types (`EventType`) are the ones webhooks carry, with the `change` each delivers:
 `{"status": [before, after]}` for the official status, `{"side", "status", "kind"}` for a
-side's report, `{"fields": [...]}` (sorted field names) for a created or changed item, and for
-an action item `{"action": "created" | "changed", "fields": [...]}`. Every write also emits
-`FIGURES_CHANGED` (`figures_changed`).
+side's status update (`commitment.side_reported`), `{"fields": [...]}` (sorted field names) for
+a created or changed item, and for an action item `{"action": "created" | "changed", "fields":
+[...]}`. Every write also emits `FIGURES_CHANGED` (`figures_changed`).
 """
 
 from collections.abc import Iterable
@@ -29,7 +29,7 @@ class EventType(models.TextChoices):
 
 T = EventType
 
-# The event an item's changed fields make, by its kind (a status report's marking makes none).
+# The event an item's changed fields make, by its kind (a status update's marking makes none).
 CHANGED = {
     "commitments.commitment": T.COMMITMENT_CHANGED,
     "commitments.milestone": T.MILESTONE_CHANGED,

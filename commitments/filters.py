@@ -123,7 +123,7 @@ class CommitmentFilter(django_filters.FilterSet):
         method="filter_sides_agree",
         label="Sides agree",
         help_text="`false`: only commitments whose two sides' assessments differ; `true`: only "
-        "those where India and Japan report the same status.",
+        "those where India and Japan give the same status.",
     )
     awaiting_side = django_filters.ChoiceFilter(
         choices=Side.choices,

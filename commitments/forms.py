@@ -54,7 +54,8 @@ def offer_markings(
 
 
 class StatusUpdateForm(forms.Form):
-    """One side's report. `sides` are those the user may report for: with one, it is implied."""
+    """One side's status update. `sides` are those the user may update the status for: with one,
+    it is implied."""
 
     side = forms.ChoiceField(label=_("Reporting for"), choices=Side.choices, required=False)
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
@@ -109,8 +110,8 @@ class AssessmentConfirmForm(forms.Form):
 
 
 def side_field(form: forms.Form, sides) -> None:
-    """Offer the sides the user may report for; a single one travels hidden. A forged other
-    side is the service's to refuse (403), not a form error."""
+    """Offer the sides the user may update the status for; a single one travels hidden. A forged
+    other side is the service's to refuse (403), not a form error."""
     field = form.fields["side"]
     offered = [(value, label) for value, label in Side.choices if value in sides]
     if len(offered) == 1:

@@ -1,7 +1,7 @@
 """The past, reproduced: what the tracker showed at any instant since the declaration.
 
 Everything is derived from the append-only trail (official status, progress, each side's
-assessment and latest report, who was awaited) and from the append-only audit log (a
+assessment and latest status update, who was awaited) and from the append-only audit log (a
 milestone's title, dates, owner and marking then, and the milestones since removed), never
 from stored snapshots that could drift.
 
@@ -9,13 +9,13 @@ from stored snapshots that could drift.
 - `past(queryset, at)` annotates commitments with their state at `at` (correlated subqueries
   on the trail's (commitment, created_at) index, so filters and sorts work in SQL) and, when
   the rows are read, puts that state in place of the current one: the official status,
-  progress, both sides' assessments and latest reports, the side awaited and since when. A
+  progress, both sides' assessments and latest status updates, the side awaited and since when. A
   past commitment has `as_of` set; nothing is ever saved from it.
 - `milestones_as_of` undoes the milestone changes recorded after `at`.
 
-The rule for who is awaited is `official_status.resolve`'s, applied to the assessments the
-trail reports: after the latest assessed entry nothing changes either side's view, so the views
-at that entry are the views at `at`.
+The rule for who is awaited is `official_status.resolve`'s, applied to the assessments in the
+trail: after the latest status update with an assessment nothing changes either side's view, so
+the views at that status update are the views at `at`.
 """
 
 import dataclasses
@@ -109,16 +109,16 @@ def as_of_parse(value: str | None, *, now: datetime.datetime | None = None):
 
 
 def _latest(at: datetime.datetime, field: str, condition: Q | None = None) -> Subquery:
-    """`field` of the commitment's latest trail entry at `at` (matching `condition`)."""
-    entries = StatusUpdate.objects.filter(commitment=OuterRef("pk"), created_at__lte=at)
+    """`field` of the commitment's latest status update at `at` (matching `condition`)."""
+    updates = StatusUpdate.objects.filter(commitment=OuterRef("pk"), created_at__lte=at)
     if condition is not None:
-        entries = entries.filter(condition)
-    return Subquery(entries.order_by("-created_at", "-version").values(field)[:1])
+        updates = updates.filter(condition)
+    return Subquery(updates.order_by("-created_at", "-version").values(field)[:1])
 
 
 def _view(at: datetime.datetime, side: str):
-    """A side's assessment at `at`: its latest report, or the shared status written before
-    per-side reporting if that is later; not started before either."""
+    """A side's assessment at `at`: its latest status update's, or the shared status written
+    before per-side assessments if that is later; not started before either."""
     said = Q(kind__in=ASSESSED, side=side) | Q(kind=TrailKind.SHARED)
     return Coalesce(_latest(at, "assessment", said), Value(Status.NOT_STARTED))
 
@@ -133,10 +133,10 @@ def past_annotations(at: datetime.datetime) -> dict:
         "past_last_update": _latest(at, "created_at"),
         "past_india": _view(at, Side.INDIA),
         "past_japan": _view(at, Side.JAPAN),
-        "past_india_report": _latest(at, "id", Q(kind__in=ASSESSED, side=Side.INDIA)),
-        "past_japan_report": _latest(at, "id", Q(kind__in=ASSESSED, side=Side.JAPAN)),
-        "past_reporter": _latest(at, "side", assessed),
-        "past_reported_at": _latest(at, "created_at", assessed),
+        "past_india_update": _latest(at, "id", Q(kind__in=ASSESSED, side=Side.INDIA)),
+        "past_japan_update": _latest(at, "id", Q(kind__in=ASSESSED, side=Side.JAPAN)),
+        "past_updating_side": _latest(at, "side", assessed),
+        "past_assessed_at": _latest(at, "created_at", assessed),
     }
 
 
@@ -151,55 +151,55 @@ PAST_FIELDS = {
 PAST_SIDES_AGREE = Q(past_india=F("past_japan"))
 
 
-def awaited(*, lead_side: str, india: str, japan: str, reporter: str | None) -> str:
-    """The side awaited when the sides' assessments are `india` and `japan` and `reporter`
-    made the latest report (`official_status.resolve`; its awaited side does not depend on the
-    official status)."""
-    if india == japan or not reporter:
+def awaited(*, lead_side: str, india: str, japan: str, updating_side: str | None) -> str:
+    """The side awaited when the sides' assessments are `india` and `japan` and `updating_side`
+    made the latest status update (`official_status.resolve`; its awaited side does not depend
+    on the official status)."""
+    if india == japan or not updating_side:
         return ""
     outcome = official_status.resolve(
-        lead_side=lead_side, official="", india=india, japan=japan, reporter=reporter
+        lead_side=lead_side, official="", india=india, japan=japan, updating_side=updating_side
     )
     return outcome.awaiting
 
 
 class PastIterable(ModelIterable):
     """Commitments read with `past_annotations`, given the state those annotations hold (and
-    each side's report then, in one more query for all the rows). `past()` makes a subclass
-    that knows the instant: a queryset's copies keep their iterable class."""
+    each side's latest status update then, in one more query for all the rows). `past()` makes
+    a subclass that knows the instant: a queryset's copies keep their iterable class."""
 
     at: datetime.datetime
 
     def __iter__(self):
         commitments = list(super().__iter__())
-        report_ids = {
+        update_ids = {
             pk
             for c in commitments
-            for pk in (c.past_india_report, c.past_japan_report)
+            for pk in (c.past_india_update, c.past_japan_update)
             if pk is not None
         }
-        reports = (
-            StatusUpdate.objects.select_related("author").in_bulk(report_ids) if report_ids else {}
+        updates = (
+            StatusUpdate.objects.select_related("author").in_bulk(update_ids) if update_ids else {}
         )
         for commitment in commitments:
-            past_apply(commitment, reports, self.at)
+            past_apply(commitment, updates, self.at)
         yield from commitments
 
 
-def past_apply(commitment: Commitment, reports: dict, at: datetime.datetime) -> None:
+def past_apply(commitment: Commitment, updates: dict, at: datetime.datetime) -> None:
     commitment.status = commitment.past_status
     commitment.progress = commitment.past_progress
     commitment.india_status = commitment.past_india
     commitment.japan_status = commitment.past_japan
-    commitment.india_report = reports.get(commitment.past_india_report)
-    commitment.japan_report = reports.get(commitment.past_japan_report)
+    commitment.india_report = updates.get(commitment.past_india_update)
+    commitment.japan_report = updates.get(commitment.past_japan_update)
     commitment.awaiting_side = awaited(
         lead_side=commitment.lead_side,
         india=commitment.past_india,
         japan=commitment.past_japan,
-        reporter=commitment.past_reporter,
+        updating_side=commitment.past_updating_side,
     )
-    commitment.awaiting_since = commitment.past_reported_at if commitment.awaiting_side else None
+    commitment.awaiting_since = commitment.past_assessed_at if commitment.awaiting_side else None
     commitment.last_status_update_at = commitment.past_last_update
     commitment.as_of = at
 
@@ -219,16 +219,17 @@ def is_past(queryset: QuerySet) -> bool:
 
 def past_awaiting_ids(queryset: QuerySet[Commitment], side: str) -> list[int]:
     """The ids of the commitments of a `past()` queryset that awaited `side` then."""
-    rows = queryset.values_list("pk", "lead_side", "past_india", "past_japan", "past_reporter")
+    rows = queryset.values_list("pk", "lead_side", "past_india", "past_japan", "past_updating_side")
     return [
         pk
-        for pk, lead_side, india, japan, reporter in rows
-        if awaited(lead_side=lead_side, india=india, japan=japan, reporter=reporter) == side
+        for pk, lead_side, india, japan, updating_side in rows
+        if awaited(lead_side=lead_side, india=india, japan=japan, updating_side=updating_side)
+        == side
     ]
 
 
 def past_stale_condition(at: datetime.datetime, days: int | None = None) -> Q:
-    """Open commitments (then) with no trail entry for `days` days before `at`'s day
+    """Open commitments (then) with no status update for `days` days before `at`'s day
     (counted from creation), on a `past()` queryset: as `selectors.stale_condition` today."""
     days = settings.TRACKER_STALE_AFTER_DAYS if days is None else days
     cutoff = datetime.datetime.combine(

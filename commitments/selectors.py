@@ -35,7 +35,7 @@ def commitment_search(queryset: QuerySet[Commitment], text: str, user) -> QueryS
     return queryset
 
 
-# Both governments report the same status.
+# Both governments give the same status.
 SIDES_AGREE = Q(india_status=F("japan_status"))
 
 
@@ -56,7 +56,7 @@ def commitment_list(reader) -> QuerySet[Commitment]:
         )
         .annotate(
             # A correlated subquery on the (commitment, -created_at) index: a page of 100 costs
-            # 100 index probes, where Max() over a join grouped every trail entry first.
+            # 100 index probes, where Max() over a join grouped every status update first.
             last_status_update_at=Subquery(
                 StatusUpdate.objects.filter(commitment=OuterRef("pk"))
                 .order_by("-created_at")

@@ -1,7 +1,7 @@
 """What the tracker itself writes into a commitment's trail, kept as a message key and its
 parameters, so that each reader reads it in their own language.
 
-The English is also stored in the entry's `note` (the trail's record, and what systems read
+The English is also stored in the status update's `note` (the trail's record, and what systems read
 that do not ask for a language); pages, the API and e-mails render the key in the reader's.
 """
 
@@ -27,12 +27,12 @@ def english(key: str, params: dict) -> str:
     return MESSAGES[key] % params
 
 
-def rendered(entry) -> str:
-    """The entry's note in the active language: a tracker message translated, else the note
-    its author wrote, as written. An entry withheld from its reader (`visible_to`, `shown`)
-    has neither its note nor its message's parameters: it renders empty."""
-    if getattr(entry, "withheld", False):
+def rendered(status_update) -> str:
+    """The status update's note in the active language: a tracker message translated, else the
+    note its author wrote, as written. A status update withheld from its reader (`visible_to`,
+    `shown`) has neither its note nor its message's parameters: it renders empty."""
+    if getattr(status_update, "withheld", False):
         return ""
-    if entry.message in MESSAGES and entry.message_params:
-        return gettext(MESSAGES[entry.message]) % entry.message_params
-    return entry.note
+    if status_update.message in MESSAGES and status_update.message_params:
+        return gettext(MESSAGES[status_update.message]) % status_update.message_params
+    return status_update.note

@@ -53,7 +53,7 @@ class GroupFigures(serializers.Serializer):
     progress = serializers.IntegerField(help_text="Mean progress, 0–100.")
     by_status = StatusMix()
     link = serializers.CharField()
-    sides_disagree = CountFigure(help_text="Commitments whose two sides report different statuses.")
+    sides_disagree = CountFigure(help_text="Commitments whose two sides give different statuses.")
     awaiting = AwaitingMix(
         help_text="Pending confirmations: commitments whose official status waits for a side."
     )
@@ -116,16 +116,16 @@ class ActivityItem(serializers.Serializer):
     author = serializers.CharField()
     side = OptionalChoiceField(
         choices=Side.choices,
-        help_text="The side the entry speaks for; null for an entry by a user of neither side.",
+        help_text="The side the status update speaks for; null for one by a user of neither side.",
     )
     kind = serializers.ChoiceField(
         choices=TrailKind.choices,
-        help_text="What the entry records: `report`, `confirm`, `decline`, `progress` (from "
-        "milestones) or `shared` (before per-side reporting).",
+        help_text="What the status update records: `report`, `confirm`, `decline`, `progress` "
+        "(from milestones) or `shared` (before per-side assessments).",
     )
     assessment = OptionalChoiceField(
         choices=Status.choices,
-        help_text="The status the side reported; null for `progress` entries, which report none.",
+        help_text="The status the side gave; null for `progress` status updates, which give none.",
     )
     from_status = serializers.ChoiceField(
         choices=Status.choices, help_text="The official status before."
@@ -135,7 +135,8 @@ class ActivityItem(serializers.Serializer):
     )
     to_progress = serializers.IntegerField()
     note = serializers.CharField(
-        allow_blank=True, help_text="The report's note; empty where its marking is not yours."
+        allow_blank=True,
+        help_text="The status update's note; empty where its marking is not yours.",
     )
     withheld = serializers.BooleanField(
         help_text="True when the note is outside the reader's release markings."
@@ -159,7 +160,7 @@ class DashboardSerializer(serializers.Serializer):
     )
     overall = GroupFigures()
     sides_disagree = CountFigure(
-        help_text="All commitments whose two sides report different statuses (as in `overall`)."
+        help_text="All commitments whose two sides give different statuses (as in `overall`)."
     )
     awaiting = AwaitingMix(
         help_text="All pending confirmations, per side awaited (as in `overall`)."

@@ -118,7 +118,7 @@ def _past_groups(at: datetime.datetime) -> tuple[list[dict], list[int]]:
             "past_progress",
             "past_india",
             "past_japan",
-            "past_reporter",
+            "past_updating_side",
             "is_stale",
         )
     )
@@ -133,7 +133,7 @@ def _past_groups(at: datetime.datetime) -> tuple[list[dict], list[int]]:
             lead_side=row["lead_side"],
             india=row["past_india"],
             japan=row["past_japan"],
-            reporter=row["past_reporter"],
+            updating_side=row["past_updating_side"],
         )
         group["total"] += 1
         group["progress_sum"] += row["past_progress"]

@@ -77,8 +77,9 @@ MILESTONE_PLANS = (
     ((-60, 1, True), (-30, 1, True), (1, 2, False)),
 )
 # Where the two governments' views part in the demo (maritime, where both demo analysts
-# report): (code, [(reporting user, status, note)]). Each leaves the sides apart, so that the
-# list, the dashboard and the reminders have disagreements and a pending confirmation to show.
+# update the status): (code, [(updating user, status, note)]). Each leaves the sides apart, so
+# that the list, the dashboard and the reminders have disagreements and a pending confirmation
+# to show.
 SIDE_STORIES = (
     (
         "MAR-02",
@@ -171,7 +172,7 @@ def demo_seed(*, password: str, today: datetime.date | None = None) -> dict[str,
                 )
                 counts["milestones"] += 1
             commitment.refresh_from_db()
-            # The pillar's analyst reports; the other government confirms (its analyst where
+            # The pillar's analyst gives a status; the other government confirms (its analyst where
             # one has the pillar, else the demo administrator for that side), so the sides agree.
             counterpart = users["analyst_jp"] if analyst.side == Side.INDIA else users["analyst"]
             if not permissions.can_edit_pillar(counterpart, pillar):
@@ -191,7 +192,7 @@ def demo_seed(*, password: str, today: datetime.date | None = None) -> dict[str,
                 counts["status updates"] += 1
                 commitment.refresh_from_db()
                 if commitment.india_status == commitment.japan_status:
-                    continue  # both sides already report it (the benchmark's data, say)
+                    continue  # both sides already give it (the benchmark's data, say)
                 services.assessment_confirm(
                     commitment=commitment,
                     author=counterpart,
@@ -209,11 +210,11 @@ def demo_seed(*, password: str, today: datetime.date | None = None) -> dict[str,
 def _demo_differences(users: dict[str, User]) -> int:
     """The demo's disagreements and pending confirmation, each written once."""
     written = 0
-    for code, reports in SIDE_STORIES:
+    for code, updates in SIDE_STORIES:
         commitment = Commitment.objects.get(code=code)
-        if commitment.status_updates.filter(note=f"{DEMO_MARK} {reports[0][2]}").exists():
+        if commitment.status_updates.filter(note=f"{DEMO_MARK} {updates[0][2]}").exists():
             continue
-        for username, status, note in reports:
+        for username, status, note in updates:
             services.status_update_create(
                 commitment=commitment,
                 author=users[username],
@@ -226,8 +227,8 @@ def _demo_differences(users: dict[str, User]) -> int:
 
 
 def _demo_markings(users: dict[str, User], today: datetime.date) -> int:
-    """A note for India only, a milestone for Japan only and a public report, once: what each
-    reader sees of them shows the markings at work."""
+    """A note for India only, a milestone for Japan only and a public status update, once: what
+    each reader sees of them shows the markings at work."""
     note = f"{DEMO_MARK} Internal: the berthing budget still awaits the finance ministry."
     mar01 = Commitment.objects.get(code="MAR-01")
     if mar01.status_updates.filter(note=note).exists():

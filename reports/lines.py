@@ -3,8 +3,8 @@ earlier one, and its next milestone — as one reader may see it.
 
 Both instants are reproduced from the status trail and the audit log (`commitments.history`),
 so a report for a past date says what the tracker said then. A fixed number of queries
-whatever the number of commitments: two for the states, one for the reports behind them, one
-for the trail entries since, and the milestones' own few.
+whatever the number of commitments: two for the states, one for the status updates behind
+them, one for the status updates since, and the milestones' own few.
 """
 
 import dataclasses
@@ -23,13 +23,13 @@ from commitments.models import Commitment, Milestone, StatusUpdate
 
 @dataclasses.dataclass
 class Line:
-    """A commitment as it stood at the report's instant (`commitment`, its sides' reports'
-    notes as the reader may read them) and at `since` (`then`)."""
+    """A commitment as it stood at the report's instant (`commitment`, the notes of its sides'
+    latest status updates as the reader may read them) and at `since` (`then`)."""
 
     commitment: Commitment
     then: Commitment | None
     milestones: list[Milestone]
-    entries_since: int
+    updates_since: int
 
     @property
     def next_milestone(self) -> Milestone | None:
@@ -82,8 +82,8 @@ class Line:
             said.append(
                 _("Milestones completed: %(titles)s") % {"titles": "; ".join(m.title for m in done)}
             )
-        if self.entries_since:
-            said.append(_("%(count)s trail entries") % {"count": self.entries_since})
+        if self.updates_since:
+            said.append(_("%(count)s trail entries") % {"count": self.updates_since})
         return said
 
 
@@ -106,10 +106,10 @@ def commitment_lines(
     commitments = list(history.past(queryset, at))
     ids = [c.pk for c in commitments]
     then = {}
-    entries: dict[int, int] = {}
+    updates_since: dict[int, int] = {}
     if since_at < at:
         then = {c.pk: c for c in history.past(Commitment.objects.filter(pk__in=ids), since_at)}
-        entries = dict(
+        updates_since = dict(
             StatusUpdate.objects.filter(
                 commitment_id__in=ids, created_at__gt=since_at, created_at__lte=at
             )
@@ -124,14 +124,14 @@ def commitment_lines(
     lines = []
     for commitment in commitments:
         commitment.since = since
-        for report in (commitment.india_report, commitment.japan_report):
-            visibility.shown(report, user)
+        for update in (commitment.india_report, commitment.japan_report):
+            visibility.shown(update, user)
         lines.append(
             Line(
                 commitment=commitment,
                 then=then.get(commitment.pk),
                 milestones=milestones.get(commitment.pk, []),
-                entries_since=entries.get(commitment.pk, 0),
+                updates_since=updates_since.get(commitment.pk, 0),
             )
         )
     return lines
@@ -141,9 +141,9 @@ def markings_shown(lines: list[Line]) -> set[str]:
     """The markings of what the lines show the reader: notes not withheld, milestones."""
     found = set()
     for line in lines:
-        for report in (line.commitment.india_report, line.commitment.japan_report):
-            if report is not None and not report.withheld and (report.note or report.evidence_url):
-                found.add(report.marking)
+        for update in (line.commitment.india_report, line.commitment.japan_report):
+            if update is not None and not update.withheld and (update.note or update.evidence_url):
+                found.add(update.marking)
         found.update(m.marking for m in line.milestones)
     return found
 

@@ -41,8 +41,8 @@ def _columns() -> list[tuple[str, str, int]]:
     ]
 
 
-def _note(report) -> str:
-    return report.note if report is not None else ""
+def _note(status_update) -> str:
+    return status_update.note if status_update is not None else ""
 
 
 def line_cells(line: Line) -> dict:

@@ -65,7 +65,7 @@ def nsa():
 
 def led_by(side: str, *codes: str) -> None:
     """Make commitments led by one side (all are joint in the declaration's data), so that the
-    lead side's report is official at once; tests of anything but the two-side rule use it."""
+    lead side's assessment is official at once; tests of anything but the two-side rule use it."""
     Commitment.objects.filter(code__in=codes).update(lead_side=side)
 
 
@@ -74,13 +74,13 @@ def india_led(*codes: str) -> None:
 
 
 def agreed(code: str, status: str, note: str = "Reviewed.", **kw):
-    """Both sides report `status` (India, then Japan), so it is the official status; the second
-    report, which made it official, is returned."""
+    """Both sides give `status` (India, then Japan), so it is the official status; the second
+    status update, which made it official, is returned."""
     from commitments import services
 
     author = superuser(username="both-sides")
     for side in (Side.INDIA, Side.JAPAN):
-        entry = services.status_update_create(
+        update = services.status_update_create(
             commitment=commitment(code),
             author=author,
             side=side,
@@ -89,4 +89,4 @@ def agreed(code: str, status: str, note: str = "Reviewed.", **kw):
             expected_version=None,
             **kw,
         )
-    return entry
+    return update

@@ -20,9 +20,9 @@ def page(request):
     lines += [a.title + a.description for a in ActionItem.objects.all()]
     for commitment in Commitment.objects.prefetch_related("milestones"):
         lines += [m.title for m in commitment.milestones.all()]
-        report = commitment.india_report or commitment.japan_report
-        if report is not None:  # a foreign key, followed
-            lines.append(report.note)
+        update = commitment.india_report or commitment.japan_report
+        if update is not None:  # a foreign key, followed
+            lines.append(update.note)
     for item in ActionItem.objects.select_related("commitment"):
         lines.append(item.commitment.context if item.commitment else "")
     return HttpResponse("\n".join(lines))

@@ -253,7 +253,7 @@ def test_every_url_answers_each_role_as_declared(world, role):
     assert wrong == {}, f"{role}: (got, expected)"
 
 
-# --- each government reports its own assessment: role × side × pillar ----------------------
+# --- each government gives its own assessment: role × side × pillar ------------------------
 
 SIDED_USERS = {
     "viewer": lambda side: viewer(side=side),
@@ -273,19 +273,19 @@ def sided_user(role: str, side: str):
     return SIDED_USERS[role](side)
 
 
-def may_report(role: str, side: str, for_side: str) -> bool:
+def may_update_status(role: str, side: str, for_side: str) -> bool:
     """The rule: an analyst of the pillar for their own side; a superuser for either."""
     return role == "superuser" or (role == "analyst_in" and side == for_side)
 
 
-WRITES = ("api-report", "api-confirm", "ui-report", "ui-confirm")
+WRITES = ("api-status", "api-confirm", "ui-status", "ui-confirm")
 
 
 @pytest.mark.parametrize("write", WRITES)
 @pytest.mark.parametrize("for_side", ["india", "japan"])
 @pytest.mark.parametrize("side", ["india", "japan"])
 @pytest.mark.parametrize("role", ["anonymous", "no_role", *SIDED_USERS, "superuser"])
-def test_each_side_reports_and_confirms_only_its_own_assessment(role, side, for_side, write):
+def test_each_side_gives_and_confirms_only_its_own_assessment(role, side, for_side, write):
     """MAR-01 (maritime, joint) with the sides apart: India at risk, Japan not started."""
     from commitments.choices import Status
 
@@ -316,7 +316,7 @@ def test_each_side_reports_and_confirms_only_its_own_assessment(role, side, for_
             body["status"] = Status.OFF_TRACK
         response = client.post(path, body, format="multipart")
 
-    allowed = may_report(role, side, for_side)
+    allowed = may_update_status(role, side, for_side)
     if role == "anonymous":
         expected = 401 if api else 302
     elif allowed:
@@ -328,12 +328,12 @@ def test_each_side_reports_and_confirms_only_its_own_assessment(role, side, for_
     written = commitment("MAR-01").status_updates.count() - trail
     assert written == (1 if allowed else 0)
     if allowed:
-        entry = commitment("MAR-01").status_updates.order_by("-id").first()
-        assert entry.side == for_side
+        update = commitment("MAR-01").status_updates.order_by("-id").first()
+        assert update.side == for_side
         expected_status = Status.AT_RISK if confirming and for_side == "japan" else None
         if confirming and for_side == "india":
             expected_status = Status.NOT_STARTED  # India takes Japan's status
-        assert entry.assessment == (expected_status or Status.OFF_TRACK)
+        assert update.assessment == (expected_status or Status.OFF_TRACK)
 
 
 # --- release markings: who may give which, by role and side ----------------------------------

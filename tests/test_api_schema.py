@@ -2,8 +2,8 @@
 
 No operation may answer 5xx, and every response must conform to the schema /api/schema/
 publishes (status codes, content types, headers and bodies), on data that gives the optional
-values something to show: progress entries (which report no assessment), entries and users
-of neither side, the sides apart, a side awaited, national-only and bilateral items.
+values something to show: progress status updates (which give no assessment), status updates
+and users of neither side, the sides apart, a side awaited, national-only and bilateral items.
 """
 
 import json
@@ -64,11 +64,11 @@ def varied(_varied_rows, loaded) -> None:
 def varied_rows_write() -> None:
     """Beside the declaration, the rows whose representations use every optional value.
 
-    MAR-01: milestones moving progress (progress entries, with no assessment), one added by a
-    user of neither side (an entry with no side), one for India only, and a responsible user
-    of neither side. MAR-02: the sides apart, Japan's note for Japan only, India awaited.
-    DEF-01, led by India: a completion awaiting Japan's confirmation. A held meeting of the
-    NSA consultations for Japan only, and a bilateral action item.
+    MAR-01: milestones moving progress (progress status updates, with no assessment), one added
+    by a user of neither side (a status update with no side), one for India only, and a
+    responsible user of neither side. MAR-02: the sides apart, Japan's note for Japan only,
+    India awaited. DEF-01, led by India: a completion awaiting Japan's confirmation. A held
+    meeting of the NSA consultations for Japan only, and a bilateral action item.
     """
     india = analyst(*PILLARS, username="schema-india")
     japan = analyst(*PILLARS, username="schema-japan", side=Side.JAPAN)
@@ -224,16 +224,16 @@ def schema_errors(body, component: str) -> list[str]:
     return [f"{error.json_path}: {error.message}" for error in validator.iter_errors(body)]
 
 
-def test_a_trail_with_progress_entries_reads_as_its_schema_says(varied):
+def test_a_trail_with_progress_status_updates_reads_as_its_schema_says(varied):
     response = api_client(analyst("maritime")).get(url("commitments", "MAR-01", "status-updates"))
 
     assert response.status_code == 200
-    entries = response.json()["results"]
+    updates = response.json()["results"]
     assert schema_errors(response.json(), "PaginatedStatusUpdateList") == []
-    progress = [entry for entry in entries if entry["kind"] == TrailKind.PROGRESS]
+    progress = [update for update in updates if update["kind"] == TrailKind.PROGRESS]
     assert len(progress) == 3
-    assert {entry["assessment"] for entry in progress} == {None}
-    assert {entry["side"] for entry in progress} == {"india", None}
+    assert {update["assessment"] for update in progress} == {None}
+    assert {update["side"] for update in progress} == {"india", None}
 
 
 def test_every_commitment_reads_as_its_schema_says(varied):
@@ -256,8 +256,8 @@ def test_the_dashboards_recent_activity_reads_as_its_schema_says(varied):
     assert response.status_code == 200
     assert schema_errors(response.json(), "Dashboard") == []
     activity = response.json()["recent_activity"]
-    reported = {(entry["kind"] == TrailKind.PROGRESS, entry["assessment"]) for entry in activity}
-    assert reported == {
+    given = {(update["kind"] == TrailKind.PROGRESS, update["assessment"]) for update in activity}
+    assert given == {
         (True, None),
         (False, Status.ON_TRACK),
         (False, Status.AT_RISK),

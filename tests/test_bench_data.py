@@ -123,7 +123,7 @@ def test_versions_follow_the_trail_and_progress_follows_the_milestones():
     done = total = 0
 
     for commitment in commitments:
-        trail = sorted(commitment.status_updates.all(), key=lambda entry: entry.version)
+        trail = sorted(commitment.status_updates.all(), key=lambda update: update.version)
         assert [e.version for e in trail] == list(range(2, commitment.version + 1))
         assert trail[-1].version == commitment.version
         assert (trail[0].from_status, trail[0].from_progress) == (Status.NOT_STARTED, 0)

@@ -19,7 +19,7 @@ from dialogues import services as dialogue_services
 from dialogues.choices import ActionItemState, MeetingState
 from dialogues.models import DialogueMechanism
 from tests.api_base import make_action_item, make_meeting, make_milestone
-from tests.commitments.test_history import report
+from tests.commitments.test_history import update_status
 from tests.factories import analyst, commitment, days, manager
 from webhooks import services as webhook_services
 from webhooks.models import WebhookEvent
@@ -139,7 +139,7 @@ def status_update_create(people):
 
 @case
 def assessment_confirm(people):
-    report("DEF-02", people["japan"], Status.ON_TRACK, "Begun.")
+    update_status("DEF-02", people["japan"], Status.ON_TRACK, "Begun.")
     return (
         lambda: services.assessment_confirm(
             commitment=commitment("DEF-02"),
@@ -259,16 +259,16 @@ def marking_change(people):
 
 
 @case
-def marking_change_of_a_report(people):
-    entry = report("DEF-05", people["india"], Status.ON_TRACK, "Begun.")
+def marking_change_of_a_status_update(people):
+    update = update_status("DEF-05", people["india"], Status.ON_TRACK, "Begun.")
     return (
         lambda: services.marking_change(
-            item=entry,
+            item=update,
             actor=people["india"],
             marking=Marking.INDIA_ONLY,
-            pillar_id=entry.commitment.pillar_id,
+            pillar_id=update.commitment.pillar_id,
         ),
-        [],  # the trail has no webhook event of its own but its reports
+        [],  # the trail's only webhook event is a side's status update (side_reported)
     )
 
 

@@ -257,7 +257,7 @@ def test_postgresql_crashing_mid_write_and_restarting_under_the_running_app(trac
     etag, trail = after_write["ETag"], tracker.trail()
     assert after_write.json()["version"] == read.json()["version"] + 1
 
-    # A write caught mid-way: its trail entry already appended, the commitment row's update
+    # A write caught mid-way: its status update already appended, the commitment row's update
     # held back by a lock, when PostgreSQL crashes.
     table = Commitment._meta.db_table
     answers: list[Answer] = []
@@ -303,7 +303,7 @@ def test_postgresql_crashing_mid_write_and_restarting_under_the_running_app(trac
     assert tracker.trail() == trail
     again = tracker.status_update(etag, "After the outage.")
     assert again.status_code == 201, again.content[:500]
-    assert [entry["note"] for entry in tracker.trail()][:2] == [
+    assert [update["note"] for update in tracker.trail()][:2] == [
         "After the outage.",
         "Before the outage.",
     ]
@@ -503,7 +503,7 @@ def racing_writer(code: str, username: str, expected_version: int) -> None:
     if not racing.ready():
         return
     try:
-        entry = services.status_update_create(
+        update = services.status_update_create(
             commitment=target,
             author=author,
             status=Status.AT_RISK,
@@ -513,7 +513,7 @@ def racing_writer(code: str, username: str, expected_version: int) -> None:
     except StaleVersionError:
         print(json.dumps({"outcome": "conflict"}), flush=True)
     else:
-        print(json.dumps({"outcome": "won", "version": entry.version}), flush=True)
+        print(json.dumps({"outcome": "won", "version": update.version}), flush=True)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -540,5 +540,5 @@ def test_four_processes_updating_one_commitment_at_once_one_wins(tmp_path):
     assert target.version == initial + 1
     assert target.india_status == Status.AT_RISK
     assert target.status_updates.count() == trail + 1
-    entry = target.status_updates.get(version=initial + 1)
-    assert (entry.author, entry.note) == (winner, f"From {winner.username}")
+    update = target.status_updates.get(version=initial + 1)
+    assert (update.author, update.note) == (winner, f"From {winner.username}")

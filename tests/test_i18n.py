@@ -183,7 +183,7 @@ def english_left(page: str, *, names: set[str]) -> list[str]:
 
 @pytest.fixture
 def japanese_world():
-    """A Japanese analyst and manager, with a milestone, a report, a meeting and an action
+    """A Japanese analyst and manager, with a milestone, a status update, a meeting and an action
     item written in Japanese, so that any English left on a page is the interface's."""
     reader = analyst("maritime", "dialogue", side="japan", language="ja", username="kenji")
     boss = manager(side="japan", language="ja", username="hanako", is_staff=True)

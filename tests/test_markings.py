@@ -113,8 +113,8 @@ def test_an_owner_must_be_able_to_read_what_they_own(people):
     assert milestone(people["in_analyst"], marking=BI, owner=people["jp_analyst"]).owner
 
 
-def test_a_reports_marking_changes_without_touching_the_trail_otherwise(people):
-    report = services.status_update_create(
+def test_a_status_updates_marking_changes_without_touching_the_trail_otherwise(people):
+    update = services.status_update_create(
         commitment=commitment("MAR-02"),
         author=people["in_analyst"],
         status=Status.AT_RISK,
@@ -124,16 +124,16 @@ def test_a_reports_marking_changes_without_touching_the_trail_otherwise(people):
     )
 
     services.marking_change(
-        item=report,
+        item=update,
         actor=people["in_manager"],
         marking=BI,
-        pillar_id=report.commitment.pillar_id,
+        pillar_id=update.commitment.pillar_id,
     )
 
-    stored = StatusUpdate.objects.get(pk=report.pk)
-    assert (stored.marking, stored.note, stored.assessment) == (BI, report.note, Status.AT_RISK)
+    stored = StatusUpdate.objects.get(pk=update.pk)
+    assert (stored.marking, stored.note, stored.assessment) == (BI, update.note, Status.AT_RISK)
     event = AuditEvent.objects.filter(content_type__model="statusupdate").get()
-    # The event follows the report's marking now: made bilateral by India, both sides read it.
+    # The event follows the status update's marking now: made bilateral by India, both read it.
     assert (event.changes, event.marking, event.commitment_code) == (
         {"marking": [IN, BI]},
         BI,
@@ -144,7 +144,7 @@ def test_a_reports_marking_changes_without_touching_the_trail_otherwise(people):
         stored.save()
 
 
-def test_a_report_shows_its_statuses_to_both_sides_but_its_note_only_to_its_readers(people):
+def test_a_status_update_shows_its_statuses_to_both_sides_but_its_note_only_to_its_readers(people):
     services.status_update_create(
         commitment=commitment("MAR-03"),
         author=people["in_analyst"],
@@ -162,8 +162,8 @@ def test_a_report_shows_its_statuses_to_both_sides_but_its_note_only_to_its_read
     assert (japan["sides"]["india"]["note"], japan["sides"]["india"]["evidence_url"]) == ("", None)
     assert india["sides"]["india"]["note"] == "Only for India."
     trail = api_client(people["jp_analyst"]).get(url("commitments", "MAR-03", "status-updates"))
-    entry = trail.json()["results"][0]
-    assert (entry["assessment"], entry["note"], entry["marking"]) == ("off_track", "", IN)
+    update = trail.json()["results"][0]
+    assert (update["assessment"], update["note"], update["marking"]) == ("off_track", "", IN)
 
 
 def test_the_api_takes_a_marking_on_every_write_and_refuses_an_unknown_one(people):
@@ -186,12 +186,12 @@ def test_the_api_takes_a_marking_on_every_write_and_refuses_an_unknown_one(peopl
         format="json",
     )
     assert made.status_code == 201 and made.json()["marking"] == IN
-    report = client.post(
+    refused = client.post(
         url("commitments", "MAR-01", "status-updates"),
         {"status": "on_track", "note": "x", "marking": "nope"},
         format="json",
     )
-    assert_error(report, 400, "invalid", fields=["marking"])
+    assert_error(refused, 400, "invalid", fields=["marking"])
     assert not StatusUpdate.objects.filter(commitment__code="MAR-01").exists()
 
 
@@ -310,8 +310,8 @@ def test_only_its_own_side_makes_a_shared_item_national(people):
         pillar_id=japanese.commitment.pillar_id,
     )
     assert Milestone.objects.get(pk=japanese.pk).marking == JP
-    # A report is its side's: the other side cannot make it its own.
-    report = services.status_update_create(
+    # A status update is its side's: the other side cannot make it its own.
+    update = services.status_update_create(
         commitment=commitment("MAR-05"),
         author=people["jp_analyst"],
         status=Status.ON_TRACK,
@@ -320,8 +320,8 @@ def test_only_its_own_side_makes_a_shared_item_national(people):
     )
     with pytest.raises(PermissionDenied):
         services.marking_change(
-            item=report,
+            item=update,
             actor=people["in_manager"],
             marking=IN,
-            pillar_id=report.commitment.pillar_id,
+            pillar_id=update.commitment.pillar_id,
         )

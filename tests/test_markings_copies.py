@@ -1,5 +1,5 @@
 """One rule for copies of marked text: a reader sees a copy only under its source's current
-marking. The trail's entries quoting a milestone, the audit log's values, a validation message,
+marking. The status updates quoting a milestone, the audit log's values, a validation message,
 a webhook body already frozen: each follows a re-marking at once, in both directions (India →
 Japan and Japan → India). And one registry: every markable model passes the gate."""
 
@@ -80,8 +80,8 @@ def test_tightening_a_milestone_withdraws_every_copy_of_its_title_from_the_other
 
     assert f"COPY-{side}-TITLE" not in trail_of(other["manager"], "MAR-01")
     assert f"COPY-{side}-TITLE" in trail_of(own["manager"], "MAR-01")
-    entry = StatusUpdate.objects.get(source_milestone=milestone.pk)
-    assert entry.marking == NATIONAL[side]
+    update = StatusUpdate.objects.get(source_milestone=milestone.pk)
+    assert update.marking == NATIONAL[side]
     assert set(
         AuditEvent.objects.filter(
             content_type__model="milestone", object_id=str(milestone.pk)

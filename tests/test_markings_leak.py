@@ -1,6 +1,6 @@
 """Release markings hold on every path: no reader finds text marked for another government.
 
-A unique sentinel string is planted in every markable field (a status report's note and
+A unique sentinel string is planted in every markable field (a status update's note and
 evidence link, a milestone's title, a meeting's outcome, an action item's title and
 description, a commitment's added context) once as `india_only`, once as `bilateral` and once
 as `public`. Then every URL in the URL configuration (pages, the API, exports, the calendar
@@ -75,7 +75,7 @@ def world():
         Commitment.objects.filter(code=code).update(
             context=sentinel(prefix, "context", n), marking=marking, responsible=author
         )
-        report = services.status_update_create(
+        status_update = services.status_update_create(
             commitment=commitment(code),
             author=author,
             status=Status.AT_RISK,
@@ -123,7 +123,7 @@ def world():
         planted[prefix] = {
             "n": n,
             "code": code,
-            "report": report,
+            "status_update": status_update,
             "milestone": milestone,
             "meeting": meeting,
             "item": item,
@@ -152,7 +152,7 @@ def _tightened_later(users, mechanism) -> dict:
         expected_version=commitment(code).version,
         context=sentinel("TI", "context", n),
     )
-    report = services.status_update_create(
+    status_update = services.status_update_create(
         commitment=commitment(code),
         author=author,
         status=Status.AT_RISK,
@@ -192,7 +192,7 @@ def _tightened_later(users, mechanism) -> dict:
         commitment=commitment(code),
     )
     pillar = commitment(code).pillar_id
-    for thing in (commitment(code), report, milestone, done, meeting, item):
+    for thing in (commitment(code), status_update, milestone, done, meeting, item):
         services.marking_change(
             item=type(thing).objects.get(pk=thing.pk),
             actor=india,
@@ -202,7 +202,7 @@ def _tightened_later(users, mechanism) -> dict:
     return {
         "n": n,
         "code": code,
-        "report": report,
+        "status_update": status_update,
         "milestone": milestone,
         "meeting": meeting,
         "item": item,
@@ -302,7 +302,7 @@ def urls(planted: dict, prefix: str) -> list[str]:
         found.append(reverse(f"admin:dialogues_{model}_changelist"))
     found += [
         reverse("admin:commitments_milestone_change", args=[objects["milestone"].pk]),
-        reverse("admin:commitments_statusupdate_change", args=[objects["report"].pk]),
+        reverse("admin:commitments_statusupdate_change", args=[objects["status_update"].pk]),
         reverse("admin:dialogues_meeting_change", args=[objects["meeting"].pk]),
         reverse("admin:dialogues_actionitem_change", args=[objects["item"].pk]),
         reverse("admin:commitments_commitment_change", args=[commitment(objects["code"]).pk]),

@@ -1,5 +1,5 @@
 """The migration that makes copies follow their source's marking (commitments 0018), from the
-previous head on a populated database: no row is lost, the trail's entries find the milestone
+previous head on a populated database: no row is lost, the status updates find the milestone
 they quote, and every copy takes its source's marking now."""
 
 import json

@@ -266,12 +266,12 @@ def _outcomes(client, ways: dict, *, done_before: bool, completed_on) -> dict:
         write(client, user, milestone, completed_on)
         milestone.refresh_from_db()
         assert (milestone.completed_on is not None) == (completed_on is not None)
-        entry = StatusUpdate.objects.filter(commitment__code=code).latest("created_at", "id")
+        update = StatusUpdate.objects.filter(commitment__code=code).latest("created_at", "id")
         events = WebhookEvent.objects.filter(
             object_label="commitments.milestone", object_pk=str(milestone.pk)
         )
         event = events.latest("created_at", "id")
-        found[way] = (entry.message, event.type)
+        found[way] = (update.message, event.type)
     return found
 
 

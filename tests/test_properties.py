@@ -58,7 +58,7 @@ def test_a_status_update_is_stored_as_typed_or_refused_naming_the_field(note, st
     target = commitment("MAR-01")
     before = (target.status, target.version, StatusUpdate.objects.filter(commitment=target).count())
     try:
-        entry = services.status_update_create(
+        update = services.status_update_create(
             commitment=target,
             author=analyst("maritime"),
             status=status,
@@ -71,8 +71,8 @@ def test_a_status_update_is_stored_as_typed_or_refused_naming_the_field(note, st
         after = (target.status, target.version, target.status_updates.count())
         assert after == before
     else:
-        assert entry.note == note.strip()
-        assert StatusUpdate.objects.get(pk=entry.pk).note == note.strip()
+        assert update.note == note.strip()
+        assert StatusUpdate.objects.get(pk=update.pk).note == note.strip()
 
 
 @SETTINGS
@@ -81,7 +81,7 @@ def test_a_valid_status_update_is_stored_as_typed(note, status):
     target = commitment("MAR-01")
     version, trail = target.version, target.status_updates.count()
 
-    entry = services.status_update_create(
+    update = services.status_update_create(
         commitment=target,
         author=analyst("maritime"),
         status=status,
@@ -92,7 +92,7 @@ def test_a_valid_status_update_is_stored_as_typed(note, status):
     target.refresh_from_db()
     assert (target.india_status, target.version) == (status, version + 1)
     assert target.status_updates.count() == trail + 1
-    stored = StatusUpdate.objects.get(pk=entry.pk)
+    stored = StatusUpdate.objects.get(pk=update.pk)
     assert (stored.side, stored.assessment, stored.note, stored.version) == (
         "india",
         status,

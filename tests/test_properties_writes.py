@@ -9,7 +9,7 @@ in the wrong format — beside values that make sense. Whatever comes:
 - the API answers 2xx or 4xx, never 5xx; a 4xx is the one error body and names only fields
   the endpoint has (or the client sent); a page answers the form again with its errors beside
   the fields, or moves on;
-- a refusal changes nothing: no row, no version, no trail entry;
+- a refusal changes nothing: no row, no version, no status update;
 - an accepted write stores the text as sent, less surrounding white space (the documented
   stripping), and the page that shows it shows it escaped.
 

@@ -51,8 +51,8 @@ API_PAGES = [
 
 
 def grow(rounds: int) -> None:
-    """Add milestones, both sides' reports, meetings and action items over maritime and
-    dialogue: every commitment page and list row then shows two sides' latest reports."""
+    """Add milestones, both sides' status updates, meetings and action items over maritime and
+    dialogue: every commitment page and list row then shows two sides' latest status updates."""
     author = superuser()
     japan = analyst("maritime", username="grow-jp", side="japan")
     mechanism = DialogueMechanism.objects.get(slug="coast-guard-commandant-meetings")

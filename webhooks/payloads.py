@@ -65,7 +65,7 @@ def represent(label: str, key: str, reader) -> dict | None:
 def sources_readable(label: str, key: str, reader) -> bool:
     """Say whether `reader` may still read every marked source an event's body quotes, under
     its current marking: the object (a commitment's added context, a meeting's outcome, a
-    milestone or an action item) and a commitment's two sides' latest reports. An object gone
+    milestone or an action item) and a commitment's two sides' latest status updates. An object gone
     since is judged by the marking its last audit event carries, which followed it."""
     from django.apps import apps
     from django.contrib.contenttypes.models import ContentType
@@ -87,5 +87,5 @@ def sources_readable(label: str, key: str, reader) -> bool:
         return last is None or visibility.shows(reader, last.marking)
     sources = [found]
     if label == "commitments.commitment":
-        sources += [report for report in (found.india_report, found.japan_report) if report]
+        sources += [update for update in (found.india_report, found.japan_report) if update]
     return all(visibility.shows(reader, source.marking) for source in sources)

@@ -114,26 +114,28 @@ class OptionalURLField(serializers.URLField):
 
 
 class SideAssessmentSerializer(serializers.Serializer):
-    """One government's own assessment of a commitment: its latest report."""
+    """One government's own assessment of a commitment: from its latest status update."""
 
     status = serializers.ChoiceField(choices=Status.choices, help_text="The side's status.")
     status_label = ChoiceLabelField(
         Status, source="status", help_text="The side's status in words."
     )
-    note = serializers.CharField(help_text="The note of the side's latest report; may be empty.")
+    note = serializers.CharField(
+        help_text="The note of the side's latest status update; may be empty."
+    )
     evidence_url = OptionalURLField(
-        allow_null=True, help_text="The evidence link of the side's latest report, or null."
+        allow_null=True, help_text="The evidence link of the side's latest status update, or null."
     )
     updated_at = serializers.DateTimeField(
-        allow_null=True, help_text="When the side last reported; null if it never has."
+        allow_null=True, help_text="When the side last updated its status; null if it never has."
     )
     updated_by = serializers.CharField(
-        allow_null=True, help_text="Who reported it (a username); null if nobody has."
+        allow_null=True, help_text="Who wrote that status update (a username); null if nobody has."
     )
     marking = OptionalChoiceField(
         choices=Marking.choices,
-        help_text="The report's release marking; outside it, its note and evidence link are "
-        "withheld (empty and null). Null if nobody has reported.",
+        help_text="The status update's release marking; outside it, its note and evidence link "
+        "are withheld (empty and null). Null if the side has no status update.",
     )
 
     def __init__(self, side: str, **kwargs):
@@ -142,20 +144,20 @@ class SideAssessmentSerializer(serializers.Serializer):
         super().__init__(**kwargs)
 
     def to_representation(self, commitment: Commitment) -> dict:
-        """The side's status and latest report, its note and evidence withheld outside the
-        report's marking, as the fields above write them."""
+        """The side's status and latest status update, its note and evidence withheld outside
+        the status update's marking, as the fields above write them."""
         request = self.context.get("request")
-        report = visibility.shown(
-            commitment.side_report(self.side), request.user if request else None
+        update = visibility.shown(
+            commitment.side_status_update(self.side), request.user if request else None
         )
         return super().to_representation(
             SimpleNamespace(
                 status=commitment.side_status(self.side),
-                note=report.note if report else "",
-                evidence_url=report.evidence_url if report else None,
-                updated_at=report.created_at if report else None,
-                updated_by=report.author.username if report else None,
-                marking=report.marking if report else None,
+                note=update.note if update else "",
+                evidence_url=update.evidence_url if update else None,
+                updated_at=update.created_at if update else None,
+                updated_by=update.author.username if update else None,
+                marking=update.marking if update else None,
             )
         )
 
@@ -260,7 +262,7 @@ class CommitmentSerializer(MarkedSerializerMixin, StrictModelSerializer):
         "some of `lead_side`, `lead_organisations`, `priority`, `start_date`, `target_date`.",
     )
     last_status_update_at = serializers.DateTimeField(
-        read_only=True, allow_null=True, help_text="When the trail last had an entry."
+        read_only=True, allow_null=True, help_text="When the trail last had a status update."
     )
     status = serializers.ChoiceField(
         choices=Status.choices,
@@ -274,7 +276,7 @@ class CommitmentSerializer(MarkedSerializerMixin, StrictModelSerializer):
         help_text="Each government's own assessment: status, note, evidence, who and when.",
     )
     sides_agree = serializers.BooleanField(
-        read_only=True, help_text="Whether India and Japan report the same status."
+        read_only=True, help_text="Whether India's and Japan's assessments are the same status."
     )
     awaiting_side = OptionalChoiceField(
         choices=Side.choices,
@@ -423,13 +425,13 @@ class StatusUpdateSerializer(MarkedSerializerMixin, serializers.ModelSerializer)
     side = OptionalChoiceField(
         choices=Side.choices,
         read_only=True,
-        help_text="The government the entry speaks for (`india`, `japan`); null for an entry "
-        "by a user of neither side (progress from milestones, or before per-side reporting).",
+        help_text="The government the status update speaks for (`india`, `japan`); null for one "
+        "by a user of neither side (progress from milestones, or before per-side assessments).",
     )
     assessment = OptionalChoiceField(
         choices=Status.choices,
         read_only=True,
-        help_text="The status the side reported; null for `progress` entries, which report none.",
+        help_text="The status the side gave; null for `progress` status updates, which give none.",
     )
     evidence_url = OptionalURLField(read_only=True, allow_null=True, help_text="Evidence link.")
     commitment = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -457,7 +459,7 @@ class StatusUpdateSerializer(MarkedSerializerMixin, serializers.ModelSerializer)
         read_only_fields = fields
         extra_kwargs = {
             "note": {
-                "help_text": "Why the status is what it is; empty where the entry's "
+                "help_text": "Why the status is what it is; empty where the status update's "
                 "`marking` is outside the reader's."
             },
             "marking": {
@@ -465,16 +467,16 @@ class StatusUpdateSerializer(MarkedSerializerMixin, serializers.ModelSerializer)
                 "and progress it records are for both sides."
             },
             "kind": {
-                "help_text": "`report`, `confirm` (takes the other side's status), "
-                "`decline` (the awaited side answers with a status of its own), `progress` "
-                "(milestones moved progress), `shared` (before per-side reporting: one status for "
-                "both sides)."
+                "help_text": "`report` (a side gives its assessment), `confirm` (takes the other "
+                "side's status), `decline` (the awaited side answers with a status of its own), "
+                "`progress` (milestones moved progress), `shared` (before per-side assessments: "
+                "one status for both sides)."
             },
             "reported_progress": {
-                "help_text": "Progress the side reported with it (no milestones), or null."
+                "help_text": "Progress the side gave with it (no milestones), or null."
             },
-            "from_status": {"help_text": "The official status before this entry."},
-            "to_status": {"help_text": "The official status after this entry."},
+            "from_status": {"help_text": "The official status before this status update."},
+            "to_status": {"help_text": "The official status after this status update."},
         }
 
 
@@ -495,13 +497,13 @@ class StatusUpdateCreateSerializer(StrictSerializer):
     status = serializers.ChoiceField(
         choices=Status.choices,
         help_text="The side's status. The official status follows when both sides agree (or, "
-        "led by one side, from the lead side's report).",
+        "led by one side, from the lead side's assessment).",
     )
     side = serializers.ChoiceField(
         choices=Side.choices,
         required=False,
-        help_text="The side reported for; defaults to the author's side. An analyst reports "
-        "for their own side only (another side is a 403).",
+        help_text="The side the status update is for; defaults to the author's side. An analyst "
+        "updates the status for their own side only (another side is a 403).",
     )
     note = serializers.CharField(
         max_length=5000, help_text="Why the status is what it is. Required."

@@ -193,7 +193,7 @@ class CommitmentViewSet(
             )
         serializer = s.StatusUpdateCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        entry = services.status_update_create(
+        update = services.status_update_create(
             commitment=commitment,
             author=request.user,
             expected_version=expected_version(request, required=False),
@@ -201,13 +201,13 @@ class CommitmentViewSet(
         )
         self.tag(selectors.commitment_list(request.user).get(pk=commitment.pk))
         return Response(
-            s.StatusUpdateSerializer(entry, context={"request": request}).data,
+            s.StatusUpdateSerializer(update, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
         )
 
     @extend_schema(
         summary="Confirm the other side's assessment",
-        description="One action for the counterpart: report the other side's status as one's "
+        description="One action for the counterpart: give the other side's status as one's "
         "own, with a note, so that the sides agree. A 400 if they already do. Declining is "
         "POSTing a different status to status-updates/.",
         parameters=[IF_MATCH_OPTIONAL],
@@ -226,7 +226,7 @@ class CommitmentViewSet(
         commitment = self.get_object()
         serializer = s.AssessmentConfirmSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        entry = services.assessment_confirm(
+        update = services.assessment_confirm(
             commitment=commitment,
             author=request.user,
             expected_version=expected_version(request, required=False),
@@ -234,7 +234,7 @@ class CommitmentViewSet(
         )
         self.tag(selectors.commitment_list(request.user).get(pk=commitment.pk))
         return Response(
-            s.StatusUpdateSerializer(entry, context={"request": request}).data,
+            s.StatusUpdateSerializer(update, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
         )
 

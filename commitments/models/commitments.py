@@ -98,8 +98,9 @@ class Commitment(Markable, FromDataFile, Versioned):
         default=Status.NOT_STARTED,
         help_text=_("Derived from both sides' assessments; never typed."),
     )
-    # Each side's own assessment: its status, and its latest report in the trail (note,
-    # evidence, who and when). Written only by the assessment services, with the trail entry.
+    # Each side's own assessment: its status, and its latest status update in the trail (note,
+    # evidence, who and when; the fields keep their old names, `india_report` and
+    # `japan_report`). Written only by the status-update services, with the status update.
     india_status = models.CharField(
         _("India's assessment"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
     )
@@ -221,7 +222,8 @@ class Commitment(Markable, FromDataFile, Versioned):
     def side_status(self, side: str) -> str:
         return getattr(self, f"{side}_status")
 
-    def side_report(self, side: str):
+    def side_status_update(self, side: str):
+        """The side's latest status update (`india_report`, `japan_report`), or None."""
         return getattr(self, f"{side}_report")
 
     def clean(self) -> None:

@@ -19,7 +19,9 @@ class StatusUpdateQuerySet(MarkedQuerySet, AppendOnlyQuerySet):
 
 
 class StatusUpdate(Markable, AppendOnly):
-    """One entry of a commitment's append-only trail of status and progress changes."""
+    """One status update: a dated record on a commitment's append-only trail of status and
+    progress changes (a side's assessment, progress, note and evidence, or a change the tracker
+    wrote)."""
 
     what = "The status trail"
     mutable_fields = ("marking",)
@@ -131,7 +133,8 @@ class StatusUpdate(Markable, AppendOnly):
                 condition=Q(kind__in=TrailKind.values), name="statusupdate_kind_valid"
             ),
             marking_constraint("statusupdate"),
-            # A report speaks for one side and says its status; a progress entry says none.
+            # A status update of kind report, confirm or decline speaks for one side and gives
+            # its assessment; one of kind progress gives none.
             models.CheckConstraint(
                 condition=Q(kind="progress", assessment="")
                 | Q(kind="shared", assessment__in=Status.values)
@@ -152,5 +155,5 @@ class StatusUpdate(Markable, AppendOnly):
         return f"{self.commitment.code}: {self.from_status} → {self.to_status}"
 
     @property
-    def is_assessment(self) -> bool:
+    def gives_assessment(self) -> bool:
         return self.kind in ("report", "confirm", "decline")

@@ -21,8 +21,8 @@ from .milestones import (
     milestone_reopen,
     milestone_update,
 )
-from .reports import assessment_confirm, report_side, status_update_create
 from .roles import roles_sync
+from .status_updates import assessment_confirm, status_update_create, status_update_side
 
 __all__ = [
     "COMMITMENT_EDITABLE_FIELDS",
@@ -40,7 +40,7 @@ __all__ = [
     "milestone_reopen",
     "milestone_update",
     "owner_check",
-    "report_side",
     "roles_sync",
     "status_update_create",
+    "status_update_side",
 ]

@@ -21,7 +21,7 @@ def marking_change(
     only by a manager of the side whose marking it carries (`visibility.marking_check`).
 
     Works for every markable row: commitments (their added context), milestones, status
-    reports, meetings (their outcome) and action items. A status report's marking is the one
+    updates, meetings (their outcome) and action items. A status update's marking is the one
     column of the trail that may change; the change is written to the audit log like any.
     """
     permissions.require(visibility.shows(actor, item.marking))

@@ -21,7 +21,7 @@ from ..choices import TrailKind
 from ..events import T, item_changed
 from ..models import Commitment, Milestone, User
 from .commitments import owner_check
-from .reports import _append  # the trail's append: a milestone's progress is recorded there
+from .status_updates import _append  # the trail's append: a milestone's progress is recorded there
 
 MILESTONE_EDITABLE_FIELDS = frozenset(
     {"title", "due_date", "owner", "weight", "completed_on", "marking"}
@@ -52,7 +52,7 @@ def _milestones_changed(
     milestone_id: int | None = None,
 ) -> Commitment:
     """Roll milestone progress up into the (locked) commitment, recording any change; the
-    entry quotes the milestone, so it carries the milestone's marking, and follows it.
+    status update quotes the milestone, so it carries the milestone's marking, and follows it.
     `milestone_id` names a milestone just deleted (its instance has no pk any more)."""
     progress = commitment_progress_from_milestones(commitment)
     if progress is None or progress == commitment.progress:

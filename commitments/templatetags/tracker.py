@@ -117,11 +117,11 @@ def marking_control(context, kind: str, item, pillar_id: int):
 
 
 @register.filter
-def trail_note(entry) -> str:
-    """A trail entry's note in the reader's language where the tracker wrote it."""
+def trail_note(status_update) -> str:
+    """A status update's note in the reader's language where the tracker wrote it."""
     from ..trail_messages import rendered
 
-    return rendered(entry)
+    return rendered(status_update)
 
 
 @register.filter

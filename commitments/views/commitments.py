@@ -119,9 +119,9 @@ def _live_context(request, commitment: Commitment, **extra) -> dict:
     for milestone in milestones:
         milestone.current_state = milestone.state_on(today)
     can_edit = permissions.can_edit_pillar(request.user, commitment.pillar_id)
-    report_sides = permissions.report_sides(request.user, commitment.pillar_id)
-    own = report_sides[0] if report_sides else None
-    if request.user.side in report_sides:
+    status_sides = permissions.status_sides(request.user, commitment.pillar_id)
+    own = status_sides[0] if status_sides else None
+    if request.user.side in status_sides:
         own = request.user.side
     context = {
         "commitment": commitment,
@@ -129,7 +129,7 @@ def _live_context(request, commitment: Commitment, **extra) -> dict:
         "milestones": milestones,
         "trail": selectors.status_update_list(user).filter(commitment=commitment),
         "can_edit": can_edit,
-        "report_sides": report_sides,
+        "status_sides": status_sides,
         "own_side": own,
         "own_side_label": Side(own).label if own else "",
         "status_form": StatusUpdateForm(
@@ -139,10 +139,10 @@ def _live_context(request, commitment: Commitment, **extra) -> dict:
                 "version": commitment.version,
             },
             has_milestones=commitment.milestones.exists(),
-            sides=report_sides,
+            sides=status_sides,
             user=user,
         ),
-        "confirm": confirmable(commitment, report_sides, own, user),
+        "confirm": confirmable(commitment, status_sides, own, user),
         "milestone_form": MilestoneForm(user=user),
     }
     context.update(extra)
@@ -150,14 +150,14 @@ def _live_context(request, commitment: Commitment, **extra) -> dict:
 
 
 def side_panels(commitment: Commitment, user) -> list[dict]:
-    """Both sides' assessments, India first, each with its latest report (its note and evidence
-    withheld from a reader outside its marking)."""
+    """Both sides' assessments, India first, each with its latest status update (its note and
+    evidence withheld from a reader outside its marking)."""
     return [
         {
             "side": side,
             "label": label,
             "status": commitment.side_status(side),
-            "report": visibility.shown(commitment.side_report(side), user),
+            "status_update": visibility.shown(commitment.side_status_update(side), user),
             "awaited": commitment.awaiting_side == side,
         }
         for side, label in Side.choices
@@ -165,7 +165,7 @@ def side_panels(commitment: Commitment, user) -> list[dict]:
 
 
 def confirmable(
-    commitment: Commitment, report_sides: list[str], own: str | None, user
+    commitment: Commitment, status_sides: list[str], own: str | None, user
 ) -> dict | None:
     """The confirmation the user can give on this page: their side taking the other's status.
 
@@ -181,7 +181,7 @@ def confirmable(
         "other_label": Side(other).label,
         "status": commitment.side_status(other),
         "form": AssessmentConfirmForm(
-            initial={"side": own, "version": commitment.version}, sides=report_sides, user=user
+            initial={"side": own, "version": commitment.version}, sides=status_sides, user=user
         ),
     }
 
@@ -220,7 +220,7 @@ def commitment_detail(request, code: str):
 
 def _past_page(request, code: str, at):
     """The page as it stood at `at`: official status, both sides' assessments and latest
-    reports, progress, milestones and their states, and the trail up to then; no forms."""
+    status updates, progress, milestones and their states, and the trail up to then; no forms."""
     user = request.user
     commitment = get_object_or_404(history.past(selectors.commitment_list(user), at), code=code)
     milestones = visibility.readable(history.milestones_as_of([commitment.pk], at), user)
@@ -232,7 +232,7 @@ def _past_page(request, code: str, at):
         "milestones": milestones,
         "trail": trail,
         "can_edit": False,
-        "report_sides": [],
+        "status_sides": [],
         "confirm": None,
     }
     return render(request, "commitments/commitment_detail.html", context | _fixed(commitment))
@@ -257,7 +257,7 @@ def conflict_since(commitment: Commitment, seen_version: int, user) -> dict:
     """What changed on a commitment since the user loaded it at `seen_version`."""
     return {
         "seen_version": seen_version,
-        "entries": selectors.status_update_list(user)
+        "status_updates": selectors.status_update_list(user)
         .filter(commitment=commitment, version__gt=seen_version)
         .order_by("created_at", "id"),
     }
@@ -272,13 +272,13 @@ def status_update(request, code: str):
     form = StatusUpdateForm(
         request.POST,
         has_milestones=has_milestones,
-        sides=permissions.report_sides(request.user, commitment.pillar_id),
+        sides=permissions.status_sides(request.user, commitment.pillar_id),
         user=request.user,
     )
     if not form.is_valid():
         return _answer(request, commitment, status_form=form)
     data = form.cleaned_data
-    sides = permissions.report_sides(request.user, commitment.pillar_id)
+    sides = permissions.status_sides(request.user, commitment.pillar_id)
     written = form_write(
         request,
         form,
@@ -301,12 +301,12 @@ def status_update(request, code: str):
     refused = _refused(request, commitment, written, lambda form, _c: {"status_form": form})
     if refused:
         return refused
-    entry = written.saved
+    update = written.saved
     return _done(
         request,
         commitment,
         gettext("%(side)s's assessment of %(code)s recorded.")
-        % {"side": Side(entry.side).label, "code": commitment.code},
+        % {"side": Side(update.side).label, "code": commitment.code},
     )
 
 
@@ -331,7 +331,7 @@ def assessment_confirm(request, code: str):
     permissions.require_reader(request)
     commitment = _commitment(request, code)
     permissions.require_edit_pillar(request.user, commitment.pillar_id)
-    sides = permissions.report_sides(request.user, commitment.pillar_id)
+    sides = permissions.status_sides(request.user, commitment.pillar_id)
     form = AssessmentConfirmForm(request.POST, sides=sides, user=request.user)
 
     def again(confirm_form, current):
@@ -359,14 +359,14 @@ def assessment_confirm(request, code: str):
     refused = _refused(request, commitment, written, again)
     if refused:
         return refused
-    entry = written.saved
+    update = written.saved
     return _done(
         request,
         commitment,
         gettext("%(side)s confirmed %(other)s's assessment of %(code)s.")
         % {
-            "side": Side(entry.side).label,
-            "other": Side(counterpart(entry.side)).label,
+            "side": Side(update.side).label,
+            "other": Side(counterpart(update.side)).label,
             "code": commitment.code,
         },
     )

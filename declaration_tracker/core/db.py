@@ -101,7 +101,7 @@ def append_only_operations(
     """A migration's RunPython that adds the triggers to `table` (and removes them backwards).
 
     With `lift`, the other way round: a migration that must fill in a column of existing
-    entries, or whose table SQLite rebuilds, lifts the triggers first and puts them back
+    rows, or whose table SQLite rebuilds, lifts the triggers first and puts them back
     (without `lift`) as its last step. With `mutable`, an UPDATE that changes only those
     columns is let through (SQLite's trigger names the other columns, as the table has them
     at that point of the migrations).

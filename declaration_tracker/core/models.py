@@ -27,7 +27,7 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise TypeError(f"{self.what} is append-only: deletions are refused.")
 
     def remark(self, marking: str) -> int:
-        """Give these entries another release marking, the one column they may change."""
+        """Give these rows another release marking, the one column they may change."""
         if "marking" not in self.model.mutable_fields:
             raise TypeError(f"{self.what} is append-only: its markings cannot change.")
         return models.QuerySet.update(self, marking=marking)
@@ -38,7 +38,7 @@ class AppendOnly(models.Model):
     by the trigger `declaration_tracker.core.db.append_only_operations` adds)."""
 
     what = "This table"
-    # Columns an entry may still change (its release marking); the database's trigger lets
+    # Columns a row may still change (its release marking); the database's trigger lets
     # an UPDATE of these alone through, and refuses any other.
     mutable_fields: tuple[str, ...] = ()
 
@@ -48,11 +48,11 @@ class AppendOnly(models.Model):
     def save(self, *args, **kwargs) -> None:
         changing = kwargs.get("update_fields")
         if not self._state.adding and not (changing and set(changing) <= set(self.mutable_fields)):
-            raise TypeError(f"{self.what} is append-only: an entry cannot be edited.")
+            raise TypeError(f"{self.what} is append-only: a row cannot be edited.")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise TypeError(f"{self.what} is append-only: an entry cannot be deleted.")
+        raise TypeError(f"{self.what} is append-only: a row cannot be deleted.")
 
 
 class FromDataFile(models.Model):

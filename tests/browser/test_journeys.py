@@ -60,7 +60,7 @@ def confirm_send(page: Page, button: str, note: str, note_label: str = "Note") -
 
 def test_two_analysts_carry_a_joint_commitment_to_completed_each_step_agreed(site):
     """India proposes, Japan confirms, on the same page in two browsers: the official status
-    moves only when both sides report it, and both see every step, each in their language
+    moves only when both sides give it, and both see every step, each in their language
     (the Japanese analyst reads the tracker in Japanese)."""
     india = site.page()
     site.login(india, "analyst")
@@ -99,7 +99,7 @@ def test_two_analysts_carry_a_joint_commitment_to_completed_each_step_agreed(sit
     expect(japan.locator("#current-status")).to_have_text("順調")
     expect(japan.locator("#awaiting")).to_have_count(0)
 
-    # India's page predates Japan's confirmation: the report is held back, says what changed
+    # India's page predates Japan's confirmation: the status update is held back, says what changed
     # and keeps the input; sent again, it is taken.
     status_update_send(india, "Completed", "Browser journey: port visits held.")
     expect(india.locator("#conflict")).to_contain_text("agreed in Tokyo")

@@ -107,13 +107,13 @@ def test_status_is_changed_by_adding_to_the_trail(client):
     )
 
     assert response.status_code == 302
-    entry = StatusUpdate.objects.get(commitment=target)
-    assert (entry.author, entry.side, entry.to_status) == (author, Side.INDIA, Status.AT_RISK)
+    update = StatusUpdate.objects.get(commitment=target)
+    assert (update.author, update.side, update.to_status) == (author, Side.INDIA, Status.AT_RISK)
     target.refresh_from_db()
     assert target.status == Status.AT_RISK
 
 
-def test_the_admin_reports_for_the_side_chosen_and_refuses_another_sides_analyst(client):
+def test_the_admin_updates_the_status_for_the_side_chosen_and_refuses_another_sides_analyst(client):
     target = commitment("MAR-04")
     client.force_login(analyst("maritime", is_staff=True))
 
@@ -139,19 +139,19 @@ def test_the_trail_has_no_change_or_delete_in_the_admin(client):
             "evidence_url": "",
         },
     )
-    entry = StatusUpdate.objects.get(commitment=target)
+    update = StatusUpdate.objects.get(commitment=target)
 
     delete = client.post(
-        reverse("admin:commitments_statusupdate_delete", args=[entry.pk]), {"post": "yes"}
+        reverse("admin:commitments_statusupdate_delete", args=[update.pk]), {"post": "yes"}
     )
     change = client.post(
-        reverse("admin:commitments_statusupdate_change", args=[entry.pk]),
+        reverse("admin:commitments_statusupdate_change", args=[update.pk]),
         {"commitment": target.pk, "to_status": Status.COMPLETED, "note": "x"},
     )
 
     assert delete.status_code == 403
     assert change.status_code == 403
-    assert StatusUpdate.objects.get(pk=entry.pk).assessment == Status.ON_TRACK
+    assert StatusUpdate.objects.get(pk=update.pk).assessment == Status.ON_TRACK
 
 
 def test_an_analyst_outside_the_pillar_cannot_add_a_status_update(client):

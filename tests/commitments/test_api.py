@@ -66,7 +66,7 @@ def if_match(obj) -> dict:
 
 
 def change_status(code: str, status: str, note: str = "Reviewed.", **kw):
-    """Both sides report `status`, so that it is the commitment's official status."""
+    """Both sides give `status`, so that it is the commitment's official status."""
     return agreed(code, status, note, **kw)
 
 
@@ -813,7 +813,7 @@ def test_status_is_refused_in_a_commitment_patch_with_a_pointer_to_status_update
 
 
 def test_a_status_update_changes_the_status_and_shows_in_the_trail():
-    india_led("MAR-01")  # the lead side's report is official at once
+    india_led("MAR-01")  # the lead side's assessment is official at once
     author = analyst("maritime", first_name="Asha", last_name="Rao")
     client = api_client(author)
     etag = client.get(COMMITMENT)["ETag"]
@@ -829,25 +829,37 @@ def test_a_status_update_changes_the_status_and_shows_in_the_trail():
     )
 
     assert response.status_code == 201
-    entry = response.json()
-    assert (entry["commitment"], entry["from_status"], entry["to_status"]) == (
+    status_update = response.json()
+    assert (
+        status_update["commitment"],
+        status_update["from_status"],
+        status_update["to_status"],
+    ) == (
         "MAR-01",
         "not_started",
         "at_risk",
     )
-    assert entry["author"] == {"username": author.username, "name": "Asha Rao", "side": "india"}
-    assert (entry["side"], entry["kind"], entry["assessment"]) == ("india", "report", "at_risk")
-    assert entry["note"] == "Port calls postponed."
-    assert entry["evidence_url"] == "https://example.org/minutes"
-    assert response["ETag"] == f'"{entry["version"]}"' != etag
+    assert status_update["author"] == {
+        "username": author.username,
+        "name": "Asha Rao",
+        "side": "india",
+    }
+    assert (status_update["side"], status_update["kind"], status_update["assessment"]) == (
+        "india",
+        "report",
+        "at_risk",
+    )
+    assert status_update["note"] == "Port calls postponed."
+    assert status_update["evidence_url"] == "https://example.org/minutes"
+    assert response["ETag"] == f'"{status_update["version"]}"' != etag
     shown = client.get(COMMITMENT)
     assert shown.json()["status"] == "at_risk"
     assert shown.json()["status_label"] == "At risk"
-    assert shown.json()["last_status_update_at"] == entry["created_at"]
+    assert shown.json()["last_status_update_at"] == status_update["created_at"]
     assert shown["ETag"] == response["ETag"]
     trail = client.get(STATUS_UPDATE).json()
     assert trail["count"] == 1
-    assert trail["results"] == [entry]
+    assert trail["results"] == [status_update]
 
 
 def test_a_status_update_with_a_stale_if_match_is_refused():
@@ -941,7 +953,7 @@ def test_a_viewer_may_not_export_csv():
 def test_the_dashboard_counts_what_the_data_holds():
     change_status("MAR-01", Status.AT_RISK, "Port calls postponed.")
     change_status("MAR-02", Status.ON_TRACK, "On plan.", progress=70)
-    # India alone reports MAR-04 off track: the sides disagree and Japan is awaited.
+    # India alone gives MAR-04 as off track: the sides disagree and Japan is awaited.
     services.status_update_create(
         commitment=commitment("MAR-04"),
         author=analyst("maritime"),

@@ -46,7 +46,7 @@ def test_a_status_change_records_who_and_each_field_before_and_after():
     }
 
 
-def test_a_report_awaiting_the_other_side_records_the_sides_assessment_and_who_is_awaited():
+def test_a_status_update_awaiting_the_other_side_records_the_assessment_and_who_is_awaited():
     author = analyst("maritime", username="ana")
     target = commitment("MAR-01")  # joint: the official status waits for Japan
 

@@ -170,5 +170,5 @@ def test_the_demo_has_a_few_disagreements_and_a_pending_confirmation_on_maritime
         "MAR-05": ("completed", "not_started", "japan"),
     }
     assert Commitment.objects.get(code="MAR-05").status == "not_started"  # proposed only
-    # Everywhere else the other government confirmed each demo report.
+    # Everywhere else the other government confirmed each demo status update.
     assert not Commitment.objects.exclude(code__in=apart).exclude(awaiting_side="").exists()

@@ -2,10 +2,10 @@
 
 A history is built at known instants (time frozen with time-machine while each step is
 written through the services), then every field the issue names is read back as of instants
-between the steps: official status, both sides' assessments and latest reports, progress,
+between the steps: official status, both sides' assessments and latest status updates, progress,
 the side awaited and since when, milestones' titles, dates and states, the overdue figures,
 and the list filters that depend on them. A property test compares the past state after any
-sequence of reports with the reference model of `test_sides`.
+sequence of status updates with the reference model of `test_sides`.
 """
 
 import datetime
@@ -22,7 +22,7 @@ from commitments import history, services
 from commitments.choices import LeadSide, MilestoneState, Status
 from commitments.models import Commitment, Milestone
 from tests.api_base import api_client, url
-from tests.commitments.test_sides import REPORTS, reference
+from tests.commitments.test_sides import UPDATES, reference
 from tests.factories import analyst, commitment, led_by, manager
 
 pytestmark = pytest.mark.usefixtures("loaded")
@@ -39,7 +39,7 @@ def frozen(day: str, hour: int = 10):
     return time_machine.travel(at(day, hour), tick=False)
 
 
-def report(code, author, status, note, **kw):
+def update_status(code, author, status, note, **kw):
     return services.status_update_create(
         commitment=commitment(code),
         author=author,
@@ -73,9 +73,9 @@ def story(people):
     """MAR-01 (joint) from the declaration to today, one step at a known instant each."""
     india, japan = people[INDIA], people[JAPAN]
     with frozen("2025-09-10"):
-        report("MAR-01", india, Status.ON_TRACK, "IN-A: liaison officers named.")
+        update_status("MAR-01", india, Status.ON_TRACK, "IN-A: liaison officers named.")
     with frozen("2025-10-01"):
-        report("MAR-01", japan, Status.ON_TRACK, "JP-A: agreed.")
+        update_status("MAR-01", japan, Status.ON_TRACK, "JP-A: agreed.")
         add_milestone(india, "Survey ports", datetime.date(2025, 12, 1))
         add_milestone(india, "Sign arrangement", datetime.date(2026, 2, 1))
     with frozen("2025-12-15"):
@@ -87,7 +87,7 @@ def story(people):
             completed_on=datetime.date(2025, 12, 10),
         )
     with frozen("2026-02-10"):
-        report("MAR-01", japan, Status.AT_RISK, "JP-B: the arrangement is late.")
+        update_status("MAR-01", japan, Status.AT_RISK, "JP-B: the arrangement is late.")
     with frozen("2026-04-01"):
         sign = milestone("Sign arrangement")
         services.milestone_update(
@@ -99,7 +99,7 @@ def story(people):
         )
     with frozen("2026-05-01"):
         add_milestone(japan, "Joint exercise", datetime.date(2026, 9, 1))
-        report("MAR-01", india, Status.AT_RISK, "IN-B: we agree it is late.")
+        update_status("MAR-01", india, Status.AT_RISK, "IN-B: we agree it is late.")
     with frozen("2026-07-01"):
         exercise = milestone("Joint exercise")
         services.milestone_delete(
@@ -146,7 +146,7 @@ def test_the_present_read_through_the_past_is_the_present(story):
         assert c.india_report_id == current[c.pk].india_report_id
 
 
-def test_each_sides_latest_report_then_and_since_when_a_side_was_awaited(story):
+def test_each_sides_latest_status_update_then_and_since_when_a_side_was_awaited(story):
     c = past_commitment("MAR-01", "2026-03-31")
 
     assert c.india_report.note.startswith("IN-A")
@@ -160,10 +160,10 @@ def test_each_sides_latest_report_then_and_since_when_a_side_was_awaited(story):
     assert before.awaiting_since is None
 
 
-def test_a_date_time_as_of_falls_between_two_entries_of_the_same_day(story):
+def test_a_date_time_as_of_falls_between_two_status_updates_of_the_same_day(story):
     assert past_commitment("MAR-01", "2025-09-10T09:59:59Z").india_status == Status.NOT_STARTED
     assert past_commitment("MAR-01", "2025-09-10T10:00:00Z").india_status == Status.ON_TRACK
-    # An offset is honoured: 10:30 in Tokyo is 01:30 UTC, before the report.
+    # An offset is honoured: 10:30 in Tokyo is 01:30 UTC, before the status update.
     assert past_commitment("MAR-01", "2025-09-10T10:30:00+09:00").india_status == Status.NOT_STARTED
 
 
@@ -367,7 +367,7 @@ def test_the_list_and_dashboard_pages_as_of(client, story):
 def test_the_past_honours_markings_including_those_tightened_since(client, people):
     india, japan = people[INDIA], people[JAPAN]
     with frozen("2025-10-01"):
-        report("MAR-01", india, Status.ON_TRACK, "NATIONAL-NOTE", marking=Marking.INDIA_ONLY)
+        update_status("MAR-01", india, Status.ON_TRACK, "NATIONAL-NOTE", marking=Marking.INDIA_ONLY)
         add_milestone(india, "LATER-RESTRICTED", datetime.date(2026, 1, 1))
     with frozen("2025-11-01"):
         m = milestone("LATER-RESTRICTED")
@@ -387,14 +387,14 @@ def test_the_past_honours_markings_including_those_tightened_since(client, peopl
         assert ("LATER-RESTRICTED" in dashboard.content.decode()) is sees
 
 
-# --- any sequence of reports, read back at every instant ------------------------------------------
+# --- any sequence of status updates, read back at every instant -----------------------------------
 
 
 @hypothesis_settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(lead_side=st.sampled_from(LeadSide.values), reports=REPORTS)
-def test_the_past_after_any_sequence_of_reports_is_the_reference_models(lead_side, reports):
+@given(lead_side=st.sampled_from(LeadSide.values), updates=UPDATES)
+def test_the_past_after_any_sequence_of_status_updates_is_the_reference_models(lead_side, updates):
     authors = {
         INDIA: analyst("maritime", username="past-in", side=INDIA),
         JAPAN: analyst("maritime", username="past-jp", side=JAPAN),
@@ -402,17 +402,17 @@ def test_the_past_after_any_sequence_of_reports_is_the_reference_models(lead_sid
     start = at("2025-09-01")
     with transaction.atomic():
         led_by(lead_side, "MAR-01")
-        for n, (side, status) in enumerate(reports):
+        for n, (side, status) in enumerate(updates):
             with time_machine.travel(start + datetime.timedelta(days=n), tick=False):
-                report("MAR-01", authors[side], status, f"{side} says {status}")
-        for n in range(len(reports) + 1):
+                update_status("MAR-01", authors[side], status, f"{side} says {status}")
+        for n in range(len(updates) + 1):
             instant = start + datetime.timedelta(days=n, seconds=-1)
             past = history.past(Commitment.objects.filter(code="MAR-01"), instant).get()
-            official, india, japan, awaiting = reference(lead_side, reports[:n])
+            official, india, japan, awaiting = reference(lead_side, updates[:n])
             assert (past.status, past.india_status, past.japan_status, past.awaiting_side) == (
                 official,
                 india,
                 japan,
                 awaiting,
-            ), reports[:n]
+            ), updates[:n]
         transaction.set_rollback(True)

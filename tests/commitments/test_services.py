@@ -27,11 +27,11 @@ def change_status(target: Commitment, author, status=Status.ON_TRACK, note="Agre
 
 
 def test_status_changes_only_through_the_trail():
-    india_led("MAR-01")  # the lead side's report is official at once
+    india_led("MAR-01")  # the lead side's assessment is official at once
     target = commitment("MAR-01")
     author = analyst("maritime")
 
-    entry = change_status(
+    update = change_status(
         target,
         author,
         Status.AT_RISK,
@@ -41,12 +41,12 @@ def test_status_changes_only_through_the_trail():
 
     target.refresh_from_db()
     assert target.status == Status.AT_RISK
-    assert target.version == entry.version == 2
-    assert (entry.from_status, entry.to_status) == (Status.NOT_STARTED, Status.AT_RISK)
-    assert entry.author == author
-    assert entry.note == "Port calls postponed."
-    assert entry.evidence_url == "https://example.org/minutes"
-    assert list(target.status_updates.all()) == [entry]
+    assert target.version == update.version == 2
+    assert (update.from_status, update.to_status) == (Status.NOT_STARTED, Status.AT_RISK)
+    assert update.author == author
+    assert update.note == "Port calls postponed."
+    assert update.evidence_url == "https://example.org/minutes"
+    assert list(target.status_updates.all()) == [update]
 
 
 def test_a_status_update_without_a_note_or_with_an_unknown_status_writes_nothing():
@@ -78,17 +78,17 @@ def test_a_stale_version_is_refused_and_the_newer_change_kept():
 
 
 def test_the_trail_cannot_be_edited_or_deleted():
-    entry = change_status(commitment("MAR-03"), analyst("maritime"))
+    update = change_status(commitment("MAR-03"), analyst("maritime"))
 
-    entry.note = "Rewritten history."
+    update.note = "Rewritten history."
     with pytest.raises(TypeError):
-        entry.save()
+        update.save()
     with pytest.raises(TypeError):
-        entry.delete()
+        update.delete()
     with pytest.raises(TypeError):
-        StatusUpdate.objects.filter(pk=entry.pk).update(note="Rewritten history.")
+        StatusUpdate.objects.filter(pk=update.pk).update(note="Rewritten history.")
     with pytest.raises(TypeError):
-        StatusUpdate.objects.filter(pk=entry.pk).delete()
+        StatusUpdate.objects.filter(pk=update.pk).delete()
 
 
 @pytest.mark.parametrize(
@@ -99,16 +99,16 @@ def test_the_trail_cannot_be_edited_or_deleted():
     ],
 )
 def test_the_database_itself_refuses_to_edit_the_trail(sql):
-    entry = change_status(commitment("MAR-03"), analyst("maritime"))
+    update = change_status(commitment("MAR-03"), analyst("maritime"))
 
     with (
         pytest.raises(IntegrityError, match="append-only"),
         transaction.atomic(),
         connection.cursor() as cursor,
     ):
-        cursor.execute(sql, [entry.pk])
+        cursor.execute(sql, [update.pk])
 
-    assert StatusUpdate.objects.get(pk=entry.pk).note == "Agreed plan."
+    assert StatusUpdate.objects.get(pk=update.pk).note == "Agreed plan."
 
 
 def test_progress_rolls_up_from_milestone_weights_and_is_recorded():

@@ -1,8 +1,8 @@
 """Two governments on one record: each side's assessment and the official status agreed by both.
 
 Service tests for every path of the rule (`commitments.official_status`), a property test of
-random sequences of reports against a reference model written from the rule's words, the trail
-replaying to the state it left, two processes reporting at the same instant, and the migration
+random sequences of status updates against a reference model written from the rule's words, the
+trail replaying to the state it left, two processes updating at the same instant, and the migration
 that gave existing data its two sides.
 """
 
@@ -37,7 +37,7 @@ def japan():
     return analyst("maritime", username="kenji", side=JAPAN)
 
 
-def report(code, author, status, note="Reviewed.", **kw):
+def update_status(code, author, status, note="Reviewed.", **kw):
     return services.status_update_create(
         commitment=commitment(code),
         author=author,
@@ -65,14 +65,14 @@ def state(code: str) -> tuple:
 def test_the_lead_sides_assessment_is_official_at_once(india, japan):
     led_by(JAPAN, "MAR-01")
 
-    entry = report("MAR-01", japan, Status.AT_RISK, "Funding delayed.")
+    update = update_status("MAR-01", japan, Status.AT_RISK, "Funding delayed.")
 
     assert state("MAR-01") == (Status.AT_RISK, Status.NOT_STARTED, Status.AT_RISK, "")
-    assert (entry.side, entry.kind, entry.assessment) == (JAPAN, TrailKind.REPORT, "at_risk")
-    assert (entry.from_status, entry.to_status) == (Status.NOT_STARTED, Status.AT_RISK)
+    assert (update.side, update.kind, update.assessment) == (JAPAN, TrailKind.REPORT, "at_risk")
+    assert (update.from_status, update.to_status) == (Status.NOT_STARTED, Status.AT_RISK)
     assert not commitment("MAR-01").sides_agree
     # The counterpart's different view is shown, and changes nothing official.
-    report("MAR-01", india, Status.ON_TRACK, "We see no delay.")
+    update_status("MAR-01", india, Status.ON_TRACK, "We see no delay.")
     assert state("MAR-01") == (Status.AT_RISK, Status.ON_TRACK, Status.AT_RISK, "")
 
 
@@ -81,10 +81,10 @@ def test_closing_a_lead_side_commitment_is_proposed_until_the_other_side_confirm
     india, japan, closing
 ):
     led_by(INDIA, "MAR-02")
-    report("MAR-02", india, Status.ON_TRACK, "Under way.")
-    report("MAR-02", japan, Status.ON_TRACK, "Under way.")
+    update_status("MAR-02", india, Status.ON_TRACK, "Under way.")
+    update_status("MAR-02", japan, Status.ON_TRACK, "Under way.")
 
-    proposal = report("MAR-02", india, closing, "Done on our side.")
+    proposal = update_status("MAR-02", india, closing, "Done on our side.")
 
     target = commitment("MAR-02")
     assert state("MAR-02") == (Status.ON_TRACK, closing, Status.ON_TRACK, JAPAN)
@@ -107,15 +107,15 @@ def test_closing_a_lead_side_commitment_is_proposed_until_the_other_side_confirm
 
 def test_declining_a_proposal_keeps_the_official_status_and_awaits_the_proposer(india, japan):
     led_by(INDIA, "MAR-03")
-    report("MAR-03", india, Status.COMPLETED, "Done.")
+    update_status("MAR-03", india, Status.COMPLETED, "Done.")
 
-    decline = report("MAR-03", japan, Status.AT_RISK, "Our part is not finished.")
+    decline = update_status("MAR-03", japan, Status.AT_RISK, "Our part is not finished.")
 
     assert decline.kind == TrailKind.DECLINE
     assert (decline.from_status, decline.to_status) == (Status.NOT_STARTED, Status.NOT_STARTED)
     assert state("MAR-03") == (Status.NOT_STARTED, Status.COMPLETED, Status.AT_RISK, INDIA)
     # The lead answers by withdrawing the proposal: its new assessment is official at once.
-    report("MAR-03", india, Status.AT_RISK, "Agreed, not finished.")
+    update_status("MAR-03", india, Status.AT_RISK, "Agreed, not finished.")
     assert state("MAR-03") == (Status.AT_RISK, Status.AT_RISK, Status.AT_RISK, "")
 
 
@@ -125,21 +125,21 @@ def test_declining_a_proposal_keeps_the_official_status_and_awaits_the_proposer(
 def test_a_joint_commitment_moves_only_when_both_sides_agree(india, japan):
     assert commitment("MAR-04").lead_side == LeadSide.JOINT
 
-    first = report("MAR-04", india, Status.ON_TRACK, "Plan agreed in Delhi.")
+    first = update_status("MAR-04", india, Status.ON_TRACK, "Plan agreed in Delhi.")
 
     assert state("MAR-04") == (Status.NOT_STARTED, Status.ON_TRACK, Status.NOT_STARTED, JAPAN)
     assert first.to_status == Status.NOT_STARTED
     assert commitment("MAR-04").awaiting_since == first.created_at
 
-    second = report("MAR-04", japan, Status.ON_TRACK, "Plan agreed in Tokyo.")
+    second = update_status("MAR-04", japan, Status.ON_TRACK, "Plan agreed in Tokyo.")
 
     assert second.kind == TrailKind.CONFIRM
     assert state("MAR-04") == (Status.ON_TRACK, Status.ON_TRACK, Status.ON_TRACK, "")
 
     # A difference of view later: the official status stays at the last agreed one.
-    report("MAR-04", japan, Status.OFF_TRACK, "Vessel availability lapsed.")
+    update_status("MAR-04", japan, Status.OFF_TRACK, "Vessel availability lapsed.")
     assert state("MAR-04") == (Status.ON_TRACK, Status.ON_TRACK, Status.OFF_TRACK, INDIA)
-    report("MAR-04", india, Status.AT_RISK, "At risk, not off track.")
+    update_status("MAR-04", india, Status.AT_RISK, "At risk, not off track.")
     assert state("MAR-04") == (Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK, JAPAN)
     confirm("MAR-04", japan)
     assert state("MAR-04") == (Status.AT_RISK, Status.AT_RISK, Status.AT_RISK, "")
@@ -156,7 +156,7 @@ def test_two_analysts_carry_a_joint_commitment_from_not_started_to_completed(ind
     ]
     officials = []
     for author, status in steps:
-        report("MAR-05", author, status)
+        update_status("MAR-05", author, status)
         officials.append(commitment("MAR-05").status)
 
     assert officials == [
@@ -172,22 +172,23 @@ def test_two_analysts_carry_a_joint_commitment_from_not_started_to_completed(ind
 
 
 def test_progress_without_milestones_follows_the_official_assessment(india, japan):
-    report("MAR-06", india, Status.ON_TRACK, "Forty per cent.", progress=40)
+    update_status("MAR-06", india, Status.ON_TRACK, "Forty per cent.", progress=40)
     assert commitment("MAR-06").progress == 0  # proposed, not agreed
 
     confirm("MAR-06", japan)  # takes India's status and the progress proposed with it
 
     assert (commitment("MAR-06").status, commitment("MAR-06").progress) == (Status.ON_TRACK, 40)
-    report("MAR-06", japan, Status.ON_TRACK, "Now half.", progress=50)  # agreed status: applies
+    # The agreed status: its progress applies.
+    update_status("MAR-06", japan, Status.ON_TRACK, "Now half.", progress=50)
     assert commitment("MAR-06").progress == 50
 
 
-def test_progress_from_milestones_is_unchanged_by_reports(india, japan):
+def test_progress_from_milestones_is_unchanged_by_status_updates(india, japan):
     services.milestone_create(
         commitment=commitment("MAR-07"), actor=india, title="Step", due_date=days(5)
     )
     with pytest.raises(ValidationError) as error:
-        report("MAR-07", india, Status.ON_TRACK, progress=50)
+        update_status("MAR-07", india, Status.ON_TRACK, progress=50)
     assert "progress" in error.value.message_dict
     services.milestone_create(
         commitment=commitment("MAR-07"),
@@ -196,33 +197,33 @@ def test_progress_from_milestones_is_unchanged_by_reports(india, japan):
         due_date=days(5),
         completed_on=days(0),
     )
-    entry = commitment("MAR-07").status_updates.order_by("-version").first()
-    assert (entry.kind, entry.side, entry.to_progress) == (TrailKind.PROGRESS, JAPAN, 50)
-    assert entry.assessment == ""
+    update = commitment("MAR-07").status_updates.order_by("-version").first()
+    assert (update.kind, update.side, update.to_progress) == (TrailKind.PROGRESS, JAPAN, 50)
+    assert update.assessment == ""
 
 
-# --- who may report for which side -------------------------------------------------------------
+# --- who may update the status for which side -------------------------------------------------
 
 
-def test_an_analyst_reports_for_their_own_side_only(india):
+def test_an_analyst_updates_the_status_for_their_own_side_only(india):
     with pytest.raises(PermissionDenied):
-        report("MAR-01", india, Status.AT_RISK, side=JAPAN)
+        update_status("MAR-01", india, Status.AT_RISK, side=JAPAN)
     with pytest.raises(PermissionDenied):
         confirm("MAR-01", india, side=JAPAN)
     assert not StatusUpdate.objects.filter(commitment__code="MAR-01").exists()
 
 
-def test_a_superuser_reports_for_either_side_and_must_name_one_without_a_side():
+def test_a_superuser_updates_either_sides_status_and_must_name_one_without_a_side():
     admin = superuser(side="")
     with pytest.raises(ValidationError) as error:
-        report("MAR-01", admin, Status.AT_RISK)
+        update_status("MAR-01", admin, Status.AT_RISK)
     assert "side" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
-        report("MAR-01", admin, Status.AT_RISK, side="korea")
+        update_status("MAR-01", admin, Status.AT_RISK, side="korea")
     assert "side" in error.value.message_dict
 
-    report("MAR-01", admin, Status.AT_RISK, side=JAPAN)
-    report("MAR-01", admin, Status.AT_RISK, side=INDIA)
+    update_status("MAR-01", admin, Status.AT_RISK, side=JAPAN)
+    update_status("MAR-01", admin, Status.AT_RISK, side=INDIA)
 
     assert state("MAR-01") == (Status.AT_RISK, Status.AT_RISK, Status.AT_RISK, "")
 
@@ -235,21 +236,21 @@ def test_confirming_when_the_sides_already_agree_is_refused_and_writes_nothing(j
     assert not StatusUpdate.objects.filter(commitment__code="MAR-01").exists()
 
 
-# --- the awaited side after any sequence of reports: a reference model ----------------------
+# --- the awaited side after any sequence of status updates: a reference model ---------------
 
 
-def reference(lead_side: str, reports: list[tuple[str, str]]) -> tuple[str, str, str, str]:
+def reference(lead_side: str, updates: list[tuple[str, str]]) -> tuple[str, str, str, str]:
     """The rule, as the declaration's follow-up states it, replayed over the whole history.
 
     The official status is the status at the latest moment the rule let it move: for a joint
-    commitment, the latest report after which both sides reported the same status; for one led
-    by a side, the latest report after which the lead's status was not a closing one, or both
-    sides agreed. The awaited side: while the sides differ in a way that holds the official
-    status back, the one whose latest report is not the newest.
+    commitment, the latest status update after which both sides gave the same status; for one
+    led by a side, the latest status update after which the lead's status was not a closing one,
+    or both sides agreed. The awaited side: while the sides differ in a way that holds the
+    official status back, the one whose latest status update is not the newest.
     """
     views = {INDIA: Status.NOT_STARTED, JAPAN: Status.NOT_STARTED}
     official = Status.NOT_STARTED
-    for side, status in reports:
+    for side, status in updates:
         views[side] = status
         agree = views[INDIA] == views[JAPAN]
         if agree:
@@ -259,12 +260,12 @@ def reference(lead_side: str, reports: list[tuple[str, str]]) -> tuple[str, str,
     held_back = views[INDIA] != views[JAPAN] and (
         lead_side == LeadSide.JOINT or views[lead_side] in CLOSING_STATUSES
     )
-    newest = reports[-1][0] if reports else None
+    newest = updates[-1][0] if updates else None
     awaiting = (JAPAN if newest == INDIA else INDIA) if held_back else ""
     return (official, views[INDIA], views[JAPAN], awaiting)
 
 
-REPORTS = st.lists(
+UPDATES = st.lists(
     st.tuples(st.sampled_from([INDIA, JAPAN]), st.sampled_from(Status.values)),
     min_size=1,
     max_size=12,
@@ -274,18 +275,18 @@ REPORTS = st.lists(
 @hypothesis_settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(lead_side=st.sampled_from(LeadSide.values), reports=REPORTS)
-def test_any_sequence_of_reports_ends_where_the_reference_model_says(lead_side, reports):
+@given(lead_side=st.sampled_from(LeadSide.values), updates=UPDATES)
+def test_any_sequence_of_status_updates_ends_where_the_reference_model_says(lead_side, updates):
     authors = {
         INDIA: analyst("maritime", username="ref-in", side=INDIA),
         JAPAN: analyst("maritime", username="ref-jp", side=JAPAN),
     }
     with transaction.atomic():
         led_by(lead_side, "MAR-01")
-        for n, (side, status) in enumerate(reports, start=1):
-            report("MAR-01", authors[side], status, f"{side} says {status}")
-            # After every report, not only the last: the awaited side is right all along.
-            assert state("MAR-01") == reference(lead_side, reports[:n]), reports[:n]
+        for n, (side, status) in enumerate(updates, start=1):
+            update_status("MAR-01", authors[side], status, f"{side} says {status}")
+            # After every status update, not only the last: the awaited side is right all along.
+            assert state("MAR-01") == reference(lead_side, updates[:n]), updates[:n]
         assert_trail_replays("MAR-01")
         transaction.set_rollback(True)
 
@@ -295,37 +296,37 @@ def test_any_sequence_of_reports_ends_where_the_reference_model_says(lead_side, 
 def test_the_reference_model_is_not_the_rule_restated_it_tells_a_wrong_implementation(
     lead_side,
 ):
-    """The model can fail: against an 'official is the latest report' rule it disagrees."""
-    reports = [(INDIA, Status.ON_TRACK), (JAPAN, Status.COMPLETED)]
+    """The model can fail: against an 'official is the latest status' rule it disagrees."""
+    updates = [(INDIA, Status.ON_TRACK), (JAPAN, Status.COMPLETED)]
     last_writer_wins = (Status.COMPLETED, Status.ON_TRACK, Status.COMPLETED, "")
-    assert reference(lead_side, reports) != last_writer_wins
+    assert reference(lead_side, updates) != last_writer_wins
 
 
 def assert_trail_replays(code: str) -> None:
     """The trail, replayed through the rule in version order, ends in the commitment's state:
-    each entry's official status follows on from the one before, and the sides' assessments
-    and the awaited side are what the entries say."""
+    each status update's official status follows on from the one before, and the sides'
+    assessments and the awaited side are what the status updates say."""
     from commitments.official_status import resolve
 
     target = commitment(code)
     views = {INDIA: Status.NOT_STARTED, JAPAN: Status.NOT_STARTED}
     official, awaiting, version = Status.NOT_STARTED, "", 1
-    for entry in target.status_updates.order_by("version"):
-        assert entry.version == version + 1, "a gap or a repeat in the trail"
-        assert entry.from_status == official
-        version = entry.version
-        if entry.kind in (TrailKind.REPORT, TrailKind.CONFIRM, TrailKind.DECLINE):
-            views[entry.side] = entry.assessment
+    for update in target.status_updates.order_by("version"):
+        assert update.version == version + 1, "a gap or a repeat in the trail"
+        assert update.from_status == official
+        version = update.version
+        if update.kind in (TrailKind.REPORT, TrailKind.CONFIRM, TrailKind.DECLINE):
+            views[update.side] = update.assessment
             outcome = resolve(
                 lead_side=target.lead_side,
                 official=official,
                 india=views[INDIA],
                 japan=views[JAPAN],
-                reporter=entry.side,
+                updating_side=update.side,
             )
-            assert entry.to_status == outcome.official
+            assert update.to_status == outcome.official
             awaiting = outcome.awaiting
-        official = entry.to_status
+        official = update.to_status
     assert (target.status, target.india_status, target.japan_status, target.awaiting_side) == (
         official,
         views[INDIA],
@@ -335,26 +336,26 @@ def assert_trail_replays(code: str) -> None:
     assert target.version == version
 
 
-# --- both sides reporting at the same instant -------------------------------------------------
+# --- both sides updating at the same instant --------------------------------------------------
 
 
-def racing_reporter(code: str, username: str, status: str) -> None:
-    """In a child process: wait for `go`, then report as the API does without If-Match
-    (appending whatever the current version)."""
+def racing_updater(code: str, username: str, status: str) -> None:
+    """In a child process: wait for `go`, then add a status update as the API does without
+    If-Match (appending whatever the current version)."""
     from commitments.models import User
 
     target = commitment(code)
     author = User.objects.get(username=username)
     if not racing.ready():
         return
-    entry = services.status_update_create(
+    update = services.status_update_create(
         commitment=target,
         author=author,
         status=status,
         note=f"From {username}",
         expected_version=None,
     )
-    print(json.dumps({"version": entry.version, "side": entry.side}), flush=True)
+    print(json.dumps({"version": update.version, "side": update.side}), flush=True)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -363,19 +364,17 @@ def racing_reporter(code: str, username: str, status: str) -> None:
     [(Status.ON_TRACK, Status.ON_TRACK), (Status.AT_RISK, Status.ON_TRACK)],
     ids=["same view", "different views"],
 )
-def test_both_sides_reporting_at_the_same_instant_lose_nothing(
-    tmp_path, india_status, japan_status
-):
+def test_both_sides_updating_at_the_same_instant_lose_nothing(tmp_path, india_status, japan_status):
     code = "MAR-06"
     target = commitment(code)
     initial, trail = target.version, target.status_updates.count()
-    reporters = [
+    updaters = [
         (analyst("maritime", side=INDIA), india_status),
         (analyst("maritime", side=JAPAN), japan_status),
     ]
-    child = "import tests.commitments.test_sides as t; t.racing_reporter"
+    child = "import tests.commitments.test_sides as t; t.racing_updater"
     outcomes = racing.race(
-        [f"{child}({code!r}, {user.username!r}, {str(status)!r})" for user, status in reporters],
+        [f"{child}({code!r}, {user.username!r}, {str(status)!r})" for user, status in updaters],
         row=target,
         tmp_path=tmp_path,
     )
@@ -389,7 +388,7 @@ def test_both_sides_reporting_at_the_same_instant_lose_nothing(
         assert (target.status, target.awaiting_side) == (india_status, "")
         assert second.kind == TrailKind.CONFIRM
     else:
-        # Whoever the lock let in second made the newest report: the other side is awaited.
+        # Whoever the lock let in second made the newest status update: the other side is awaited.
         assert target.status == Status.NOT_STARTED
         assert target.awaiting_side == (JAPAN if second.side == INDIA else INDIA)
     assert_trail_replays(code)
@@ -402,7 +401,7 @@ BEFORE_SIDES = ("commitments", "0008_loaded_values")
 
 def migration_child() -> None:
     """In a child process on a scratch database: migrate to the schema before per-side
-    reporting, write a commitment and its trail with that schema's models, migrate forward and
+    assessments, write a commitment and its trail with that schema's models, migrate forward and
     print what the data became."""
     from django.core.management import call_command
     from django.db.migrations.executor import MigrationExecutor

@@ -1,5 +1,5 @@
-"""The two sides through the REST API: `sides`, `sides_agree`, `awaiting_side`, reporting for
-one's side, confirming, the filters, the dashboard's counts and the OpenAPI schema."""
+"""The two sides through the REST API: `sides`, `sides_agree`, `awaiting_side`, status updates
+for one's side, confirming, the filters, the dashboard's counts and the OpenAPI schema."""
 
 import pytest
 
@@ -49,7 +49,7 @@ def test_a_commitment_shows_both_sides_whether_they_agree_and_who_is_awaited(ind
         None,
     )
 
-    entry = india.post(
+    update = india.post(
         TRAIL,
         {"status": "at_risk", "note": "Berths.", "evidence_url": "https://example.org/m"},
         format="json",
@@ -62,13 +62,13 @@ def test_a_commitment_shows_both_sides_whether_they_agree_and_who_is_awaited(ind
         "status_label": "At risk",
         "note": "Berths.",
         "evidence_url": "https://example.org/m",
-        "updated_at": entry["created_at"],
+        "updated_at": update["created_at"],
         "updated_by": "asha",
         "marking": "bilateral",
     }
     assert after["sides"]["japan"]["status"] == "not_started"
     assert (after["sides_agree"], after["awaiting_side"]) == (False, "japan")
-    assert after["awaiting_since"] == entry["created_at"]
+    assert after["awaiting_since"] == update["created_at"]
     listed = api_client(viewer()).get(url("commitments"), {"search": "MAR-01"}).json()
     row = next(r for r in listed["results"] if r["code"] == "MAR-01")
     assert {k: row[k] for k in ("sides", "sides_agree", "awaiting_side")} == {
@@ -105,7 +105,7 @@ def test_two_analysts_carry_a_joint_commitment_to_completed_through_the_api(indi
     ]
 
 
-def test_reporting_for_the_other_side_is_a_403_and_an_unknown_side_a_400(india):
+def test_a_status_update_for_the_other_side_is_a_403_and_an_unknown_side_a_400(india):
     refused = india.post(TRAIL, {"status": "at_risk", "note": "x", "side": "japan"}, format="json")
     assert_error(refused, 403, "permission_denied")
 

@@ -43,7 +43,7 @@ def section(html: str, element_id: str) -> str:
     return html[match.start() : html.index(f"</{tag}>", match.start())]
 
 
-def report(author, status, code="MAR-01", note="Reviewed."):
+def update_status(author, status, code="MAR-01", note="Reviewed."):
     return services.status_update_create(
         commitment=commitment(code), author=author, status=status, note=note, expected_version=None
     )
@@ -52,7 +52,7 @@ def report(author, status, code="MAR-01", note="Reviewed."):
 def test_the_page_shows_both_sides_side_by_side_the_official_status_and_who_is_awaited(
     client, india
 ):
-    entry = report(india, Status.AT_RISK, note="Berths not confirmed.")
+    update = update_status(india, Status.AT_RISK, note="Berths not confirmed.")
 
     html = page(client, viewer(side=Side.JAPAN))
 
@@ -62,7 +62,7 @@ def test_the_page_shows_both_sides_side_by_side_the_official_status_and_who_is_a
     assert "Berths not confirmed." in india_panel and "Asha" in india_panel
     assert "Not started" in japan_panel and "Not reported yet." in japan_panel
     banner = section(html, "awaiting")
-    day = f"{entry.created_at:%-d %b %Y}"
+    day = f"{update.created_at:%-d %b %Y}"
     assert f"Awaiting Japan's confirmation since {day}" in banner
     assert 'id="sides-disagree"' in html
     # A viewer has neither form.
@@ -72,7 +72,7 @@ def test_the_page_shows_both_sides_side_by_side_the_official_status_and_who_is_a
 def test_each_analyst_gets_their_own_sides_form_and_the_other_a_confirm_button(
     client, india, japan
 ):
-    report(india, Status.AT_RISK)
+    update_status(india, Status.AT_RISK)
 
     india_page = page(client, india)
     japan_page = page(client, japan)
@@ -82,7 +82,7 @@ def test_each_analyst_gets_their_own_sides_form_and_the_other_a_confirm_button(
     assert "Report Japan's assessment" in section(japan_page, "status-form")
     assert 'name="side" value="japan"' in japan_page
     assert "Confirm India's assessment" in section(japan_page, "confirm-form")
-    # No control reports for the other side.
+    # No control gives a status for the other side.
     assert 'value="japan"' not in india_page.replace('id="side-japan"', "")
     assert 'name="side" value="india"' not in japan_page
 
@@ -98,7 +98,7 @@ def test_a_superuser_chooses_the_side_in_the_form(client):
 def test_confirming_in_the_browser_makes_the_status_official_and_shows_in_the_trail(
     client, india, japan
 ):
-    report(india, Status.ON_TRACK, note="Plan agreed.")
+    update_status(india, Status.ON_TRACK, note="Plan agreed.")
     client.force_login(japan)
 
     response = client.post(
@@ -121,7 +121,7 @@ def test_confirming_in_the_browser_makes_the_status_official_and_shows_in_the_tr
 def test_a_confirmation_without_a_note_is_refused_beside_the_field_and_saves_nothing(
     client, india, japan
 ):
-    report(india, Status.ON_TRACK)
+    update_status(india, Status.ON_TRACK)
     client.force_login(japan)
 
     response = client.post(
@@ -136,8 +136,8 @@ def test_a_confirmation_without_a_note_is_refused_beside_the_field_and_saves_not
     assert commitment().status_updates.count() == 1
 
 
-def test_declining_in_the_browser_reports_the_own_sides_status(client, india, japan):
-    report(india, Status.COMPLETED)
+def test_declining_in_the_browser_gives_the_own_sides_status(client, india, japan):
+    update_status(india, Status.COMPLETED)
     client.force_login(japan)
 
     client.post(
@@ -156,10 +156,10 @@ def test_declining_in_the_browser_reports_the_own_sides_status(client, india, ja
 
 
 def test_the_list_shows_and_filters_disagreements_and_who_is_awaited(client, india, japan):
-    report(india, Status.AT_RISK, code="MAR-01")
-    report(japan, Status.OFF_TRACK, code="MAR-02")
+    update_status(india, Status.AT_RISK, code="MAR-01")
+    update_status(japan, Status.OFF_TRACK, code="MAR-02")
     led_by(Side.INDIA, "MAR-03")
-    report(india, Status.ON_TRACK, code="MAR-03")  # led by India: apart, nobody awaited
+    update_status(india, Status.ON_TRACK, code="MAR-03")  # led by India: apart, nobody awaited
     client.force_login(manager())
 
     def listed(query):
@@ -182,8 +182,8 @@ def test_the_list_shows_and_filters_disagreements_and_who_is_awaited(client, ind
 def test_the_dashboard_counts_disagreements_and_pending_confirmations_with_links(
     client, india, japan
 ):
-    report(india, Status.AT_RISK, code="MAR-01")
-    report(japan, Status.OFF_TRACK, code="MAR-02")
+    update_status(india, Status.AT_RISK, code="MAR-01")
+    update_status(japan, Status.OFF_TRACK, code="MAR-02")
     client.force_login(manager())
 
     html = client.get("/").content.decode()  # links keep their &amp;

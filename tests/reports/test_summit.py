@@ -12,7 +12,7 @@ from commitments import services
 from commitments.choices import Status
 from commitments.models import Commitment, Milestone, Pillar
 from reports import summit
-from tests.commitments.test_history import frozen, report
+from tests.commitments.test_history import frozen, update_status
 from tests.factories import analyst, commitment, manager, viewer
 from tests.pdfs import pdf_pages, pdf_text, pdf_words, squeezed, workbook_cells
 
@@ -32,14 +32,14 @@ def people():
 
 @pytest.fixture
 def history(people):
-    """MAR-01: India reports on track on 1 Oct 2025, Japan agrees on 1 Nov 2025 (official),
-    then on 1 Mar 2026 India reports it at risk with an India-only note; a bilateral milestone
+    """MAR-01: India gives on track on 1 Oct 2025, Japan agrees on 1 Nov 2025 (official),
+    then on 1 Mar 2026 India gives at risk with an India-only note; a bilateral milestone
     due 1 Jun 2026."""
     india, japan = people["in_analyst"], people["jp_analyst"]
     with frozen("2025-10-01"):
-        report("MAR-01", india, Status.ON_TRACK, "IN-BILATERAL-NOTE ports surveyed")
+        update_status("MAR-01", india, Status.ON_TRACK, "IN-BILATERAL-NOTE ports surveyed")
     with frozen("2025-11-01"):
-        report("MAR-01", japan, Status.ON_TRACK, "JP-BILATERAL-NOTE agreed")
+        update_status("MAR-01", japan, Status.ON_TRACK, "JP-BILATERAL-NOTE agreed")
         services.milestone_create(
             commitment=commitment("MAR-01"),
             actor=india,
@@ -47,7 +47,7 @@ def history(people):
             due_date=datetime.date(2026, 6, 1),
         )
     with frozen("2026-03-01"):
-        report(
+        update_status(
             "MAR-01",
             india,
             Status.AT_RISK,

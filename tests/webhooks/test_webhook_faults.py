@@ -63,7 +63,7 @@ def subscribed(settings):
     app.control.purge()
 
 
-def report(note: str) -> None:
+def update_status(note: str) -> None:
     services.status_update_create(
         commitment=commitment("MAR-01"),
         author=analyst("maritime", username=f"fault-in-{uuid.uuid4().hex[:6]}", side=Side.INDIA),
@@ -95,7 +95,7 @@ def test_a_worker_killed_mid_delivery_loses_nothing_and_the_receiver_gets_it_onc
     try:
         subscribed(receiver)
         workers.append(webhook_worker(log_path))
-        report("Sent while the worker dies.")  # committed: the worker is nudged at once
+        update_status("Sent while the worker dies.")  # committed: the worker is nudged at once
         wait_until(receiver.stalled.is_set, timeout=30, what="a delivery held", log_path=log_path)
         workers[0].kill()  # mid-delivery: the request is out, no answer recorded
         workers[0].wait(timeout=10)
@@ -133,11 +133,11 @@ def test_redis_dying_loses_no_event_and_sends_none_twice(subscribed, redis_serve
         with broker_url_swapped(redis_server.url(0)):
             subscribed(receiver)
             workers.append(webhook_worker(log_path))
-            report("Before Redis dies.")
+            update_status("Before Redis dies.")
             wait_until(delivered, timeout=30, what="the first event", log_path=log_path)
 
             redis_server.kill()
-            report("While Redis is down.")  # the nudge is lost; the outbox keeps the event
+            update_status("While Redis is down.")  # the nudge is lost; the outbox keeps the event
             assert WebhookEvent.objects.filter(state=WebhookEvent.State.PENDING).count() == 1
 
             redis_server.start()  # back, and empty

@@ -16,7 +16,7 @@ from dialogues import services as dialogue_services
 from dialogues.choices import MeetingState
 from dialogues.models import DialogueMechanism
 from tests.api_base import api_client
-from tests.commitments.test_history import report as history_report
+from tests.commitments.test_history import update_status as history_update_status
 from tests.factories import analyst, commitment, days, manager, viewer
 from tests.webhooks.receiver import Receiver
 from webhooks import delivery
@@ -75,8 +75,8 @@ def deliver_all() -> None:
         pass
 
 
-def report(code, author, status, note="Reported.", **kw):
-    return history_report(code, author, status, note, **kw)
+def update_status(code, author, status, note="Reported.", **kw):
+    return history_update_status(code, author, status, note, **kw)
 
 
 # --- subscribing ------------------------------------------------------------------------------
@@ -173,8 +173,8 @@ def test_every_event_type_reaches_the_receiver_signed_and_verified(loopback, rec
     india, japan = people["in_analyst"], people["jp_analyst"]
     subscribe(receiver, people["in_manager"])
 
-    report("MAR-01", india, Status.ON_TRACK)  # side_reported
-    report("MAR-01", japan, Status.ON_TRACK)  # side_reported, status_changed (agreed)
+    update_status("MAR-01", india, Status.ON_TRACK)  # side_reported
+    update_status("MAR-01", japan, Status.ON_TRACK)  # side_reported, status_changed (agreed)
     milestone = services.milestone_create(
         commitment=commitment("MAR-01"), actor=india, title="Survey ports", due_date=days(30)
     )
@@ -226,7 +226,7 @@ def test_every_event_type_reaches_the_receiver_signed_and_verified(loopback, rec
 def test_a_rolled_back_change_sends_nothing(loopback, receiver, people):
     subscribe(receiver, people["in_manager"])
     with pytest.raises(RuntimeError), transaction.atomic():
-        report("MAR-01", people["in_analyst"], Status.AT_RISK)
+        update_status("MAR-01", people["in_analyst"], Status.AT_RISK)
         assert WebhookEvent.objects.count() == 1
         raise RuntimeError("undo")
     assert WebhookEvent.objects.count() == 0
@@ -236,7 +236,7 @@ def test_a_rolled_back_change_sends_nothing(loopback, receiver, people):
 
 def test_only_the_types_subscribed_to(loopback, receiver, people):
     subscribe(receiver, people["in_manager"], events=["milestone.created"])
-    report("MAR-01", people["in_analyst"], Status.AT_RISK)
+    update_status("MAR-01", people["in_analyst"], Status.AT_RISK)
     services.milestone_create(
         commitment=commitment("MAR-01"), actor=people["in_analyst"], title="S", due_date=days(3)
     )
@@ -248,7 +248,7 @@ def test_failures_are_retried_with_one_webhook_id_then_logged_and_delivered(loop
     receiver = Receiver(answers=(500, 503, 200)).start()
     try:
         subscribe(receiver, people["in_manager"], events=["commitment.side_reported"])
-        report("MAR-01", people["in_analyst"], Status.AT_RISK)
+        update_status("MAR-01", people["in_analyst"], Status.AT_RISK)
         deliver_all()
     finally:
         receiver.stop()
@@ -269,7 +269,7 @@ def test_after_the_last_retry_the_event_is_failed_and_send_again_queues_it(loopb
         subscription = subscribe(
             receiver, people["in_manager"], events=["commitment.side_reported"]
         )
-        report("MAR-01", people["in_analyst"], Status.AT_RISK)
+        update_status("MAR-01", people["in_analyst"], Status.AT_RISK)
         deliver_all()
         event = WebhookEvent.objects.get()
         assert (event.state, event.attempts) == (WebhookEvent.State.FAILED, 4)  # 1 + 3 retries
@@ -298,7 +298,7 @@ def test_a_receiver_down_for_days_is_disabled_and_its_owner_told(
         url="http://127.0.0.1:9/nothing-listens",
         failing_since=timezone.now() - datetime.timedelta(days=4),
     )
-    report("MAR-01", people["in_analyst"], Status.AT_RISK)
+    update_status("MAR-01", people["in_analyst"], Status.AT_RISK)
     with django_capture_on_commit_callbacks(execute=True):
         deliver_all()
     subscription.refresh_from_db()
@@ -322,7 +322,7 @@ def test_a_host_resolving_to_an_internal_address_is_refused_at_delivery(settings
         )
         # As if "localhost" were an outside name that a DNS answer pointed inside.
         settings.TRACKER_WEBHOOKS_ALLOW_LOOPBACK = False
-        report("MAR-01", people["in_analyst"], Status.AT_RISK)
+        update_status("MAR-01", people["in_analyst"], Status.AT_RISK)
         deliver_all()
     finally:
         receiver.stop()
@@ -353,7 +353,9 @@ def test_events_carry_only_what_the_reader_may_read(loopback, people):
         subscribe(indian, people["in_manager"])
         jp = subscribe(japanese, people["jp_manager"])
         india = people["in_analyst"]
-        report("MAR-01", india, Status.AT_RISK, "HOOK-NATIONAL-NOTE", marking=Marking.INDIA_ONLY)
+        update_status(
+            "MAR-01", india, Status.AT_RISK, "HOOK-NATIONAL-NOTE", marking=Marking.INDIA_ONLY
+        )
         services.milestone_create(
             commitment=commitment("MAR-01"),
             actor=india,
@@ -403,7 +405,7 @@ def test_the_managers_page_shows_the_log_and_sends_again(loopback, people, clien
         subscription = subscribe(
             receiver, people["in_manager"], events=["commitment.side_reported"]
         )
-        report("MAR-01", people["in_analyst"], Status.AT_RISK)
+        update_status("MAR-01", people["in_analyst"], Status.AT_RISK)
         deliver_all()
         client.force_login(people["in_manager"])
         listing = client.get("/webhooks/").content.decode()

@@ -1,4 +1,4 @@
-"""The status trail: each side's reports, confirmations, and appending an entry."""
+"""The trail: each side's status updates and confirmations, and appending a status update."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,8 +16,8 @@ from ..events import T, item_changed
 from ..models import Commitment, StatusUpdate, User
 
 
-def report_side(author: User, side: str | None) -> str:
-    """The side a report speaks for: the one asked for, else the author's own."""
+def status_update_side(author: User, side: str | None) -> str:
+    """The side a status update speaks for: the one asked for, else the author's own."""
     side = side or author.side
     if not side:
         raise ValidationError({"side": _("Say which side this report is for: india or japan.")})
@@ -40,18 +40,18 @@ def status_update_create(
     side: str | None = None,
     marking: str = Marking.BILATERAL,
 ) -> StatusUpdate:
-    """Report one side's assessment of a commitment and derive the official status from both.
+    """Give one side's assessment of a commitment and derive the official status from both.
 
-    The author reports for their own side (a superuser for either, naming it). The entry
-    appended to the trail records the side, the status it reports and the official status
-    before and after (`commitments.official_status` decides it). Without milestones, progress
-    follows the official assessment: a report's progress applies once its status is the official
-    one.
+    The author writes for their own side (a superuser for either, naming it). The status update
+    appended to the trail records the side, its assessment and the official status before and
+    after (`commitments.official_status` decides it). Without milestones, progress follows the
+    official assessment: a status update's progress applies once its assessment is the official
+    status.
 
-    `expected_version=None` appends to the trail whatever the current version: the entry
-    records the from → to it actually applied, so nothing is overwritten unseen.
+    `expected_version=None` appends to the trail whatever the current version: the status
+    update records the from → to it actually applied, so nothing is overwritten unseen.
     """
-    return _report_write(
+    return _status_update_write(
         commitment=commitment,
         author=author,
         side=side,
@@ -74,8 +74,8 @@ def assessment_confirm(
     side: str | None = None,
     marking: str = Marking.BILATERAL,
 ) -> StatusUpdate:
-    """Confirm the other side's assessment: report its status for one's own side, with a note."""
-    return _report_write(
+    """Confirm the other side's assessment: give its status as one's own side's, with a note."""
+    return _status_update_write(
         commitment=commitment,
         author=author,
         side=side,
@@ -88,7 +88,7 @@ def assessment_confirm(
     )
 
 
-def _report_write(
+def _status_update_write(
     *,
     commitment: Commitment,
     author: User,
@@ -100,10 +100,10 @@ def _report_write(
     expected_version: int | None,
     marking: str,
 ) -> StatusUpdate:
-    """Check and write one side's report; `status=None` confirms the other side's status."""
+    """Check and write one side's status update; `status=None` confirms the other side's."""
     permissions.require_edit_pillar(author, commitment.pillar_id)
-    side = report_side(author, side)
-    permissions.require_report_for(author, side)
+    side = status_update_side(author, side)
+    permissions.require_status_for(author, side)
     visibility.marking_check(author, marking)
     errors: dict[str, str] = {}
     note = (note or "").strip()
@@ -128,7 +128,7 @@ def _report_write(
             raise ValidationError(
                 {"progress": _("Progress is derived from the milestones of this commitment.")}
             )
-        return _record_report(
+        return _status_update_record(
             current,
             author=author,
             side=side,
@@ -141,7 +141,7 @@ def _report_write(
         )
 
 
-def _record_report(
+def _status_update_record(
     commitment: Commitment,
     *,
     author: User,
@@ -153,10 +153,10 @@ def _record_report(
     has_milestones: bool,
     marking: str,
 ) -> StatusUpdate:
-    """Apply one side's report to a locked commitment and append it to the trail."""
+    """Apply one side's status update to a locked commitment and append it to the trail."""
     other = counterpart(side)
     before = {s: commitment.side_status(s) for s in Side.values}
-    kind = official_status.report_kind(
+    kind = official_status.status_update_kind(
         side=side, status=status, before=before, awaiting=commitment.awaiting_side
     )
     after = before | {side: status}
@@ -165,16 +165,16 @@ def _record_report(
         official=commitment.status,
         india=after[Side.INDIA],
         japan=after[Side.JAPAN],
-        reporter=side,
+        updating_side=side,
     )
     new_progress = commitment.progress
     if not has_milestones and status == outcome.official:
-        # Without milestones, progress is the official assessment's: this report's, else (on a
-        # confirmation) the progress the other side proposed with the status now agreed.
-        other_report = commitment.side_report(other)
+        # Without milestones, progress is the official assessment's: this status update's, else
+        # (on a confirmation) the progress the other side proposed with the status now agreed.
+        other_update = commitment.side_status_update(other)
         proposed = (
-            other_report.reported_progress
-            if other_report is not None and other_report.assessment == status
+            other_update.reported_progress
+            if other_update is not None and other_update.assessment == status
             else None
         )
         if progress is not None:
@@ -183,7 +183,7 @@ def _record_report(
             new_progress = proposed
         elif outcome.official != commitment.status and outcome.official == Status.COMPLETED:
             new_progress = 100
-    entry = _append(
+    update = _append(
         commitment,
         author=author,
         side=side,
@@ -198,19 +198,19 @@ def _record_report(
         save=False,
     )
     setattr(commitment, f"{side}_status", status)
-    setattr(commitment, f"{side}_report", entry)
-    # Awaited since the latest report that left the sides apart.
+    setattr(commitment, f"{side}_report", update)  # the field of the side's latest status update
+    # Awaited since the latest status update that left the sides apart.
     commitment.awaiting_side = outcome.awaiting
-    commitment.awaiting_since = entry.created_at if outcome.awaiting else None
+    commitment.awaiting_since = update.created_at if outcome.awaiting else None
     versioned_save(commitment)
-    reported = {"side": side, "status": status, "kind": kind}
-    emit(Event(T.COMMITMENT_SIDE_REPORTED, commitment, reported, author))
-    if entry.from_status != entry.to_status:
-        official = {"status": [entry.from_status, entry.to_status]}
+    assessed = {"side": side, "status": status, "kind": kind}
+    emit(Event(T.COMMITMENT_SIDE_REPORTED, commitment, assessed, author))
+    if update.from_status != update.to_status:
+        official = {"status": [update.from_status, update.to_status]}
         emit(Event(T.COMMITMENT_STATUS_CHANGED, commitment, official, author))
-    progress = ["progress"] if entry.from_progress != entry.to_progress else []
+    progress = ["progress"] if update.from_progress != update.to_progress else []
     emit(item_changed(commitment, progress, author), figures_changed(author))
-    return entry
+    return update
 
 
 def _append(
@@ -231,11 +231,12 @@ def _append(
     source_milestone: int | None = None,
     save: bool = True,
 ) -> StatusUpdate:
-    """Append an entry to a locked commitment's trail and move its official status and progress.
+    """Append a status update to a locked commitment's trail and move its official status and
+    progress.
 
-    With `save=False` the caller saves the commitment, after setting what else the entry
+    With `save=False` the caller saves the commitment, after setting what else the status update
     changes (a side's assessment)."""
-    entry = StatusUpdate(
+    update = StatusUpdate(
         commitment=commitment,
         author=author,
         side=side,
@@ -254,10 +255,10 @@ def _append(
         source_milestone=source_milestone,
         version=commitment.version + 1,
     )
-    entry.full_clean(exclude=["commitment", "author"])
-    entry.save()
+    update.full_clean(exclude=["commitment", "author"])
+    update.save()
     commitment.status = status
     commitment.progress = progress
     if save:
         versioned_save(commitment)
-    return entry
+    return update
