@@ -19,6 +19,8 @@ def run_child(call: str, *, database: str, name: str, tmp_path) -> dict:
     module, function = call.rsplit(".", 1)
     if database == "postgresql":
         options = connection.settings_dict
+        # One scratch database per test database, so two runs on one server never share it.
+        name = f"{name}__{options['NAME']}"[:63]
         admin = psycopg2.connect(
             host=options["HOST"] or "127.0.0.1",
             port=options["PORT"] or 5432,
