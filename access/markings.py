@@ -131,13 +131,13 @@ def _governed_fields(item) -> list[models.Field]:
 def withhold(item, reader) -> None:
     """Blank (in memory) the fields `item`'s marking governs if `reader` may not read them, and
     say so in `item.withheld`; the same for the markable rows selected with it."""
-    from .visibility import shows
+    from .visibility import may_read
 
     if "marking" not in item.__dict__ and not any(
         field.attname in item.__dict__ for field in _governed_fields(item)
     ):
         return  # read without its marking nor anything it governs (`only()`): nothing to hide
-    item.withheld = not shows(reader, item.marking)
+    item.withheld = not may_read(reader, item.marking)
     if item.withheld:
         for field in _governed_fields(item):
             if field.attname in item.__dict__:

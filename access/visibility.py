@@ -15,7 +15,8 @@ What a marking governs differs by object, and so does what a reader outside it g
 - a meeting: its outcome summary; a commitment: the context added to it; an audit event: the
   values it recorded of a marked object.
 
-Querysets are filtered with `visible()`, single values withheld with `shows()`.
+Querysets are filtered with `visible()`, single values checked with `may_read()`, an object
+read without the gate withheld with `as_read_by()`.
 """
 
 from django.db.models import Q, QuerySet
@@ -49,7 +50,7 @@ def scope(user) -> str:
     return "+".join(sorted(reader_markings(user))) or "nothing"
 
 
-def shows(user, marking: str) -> bool:
+def may_read(user, marking: str) -> bool:
     """Say whether `user` may read what `marking` governs."""
     return marking in reader_markings(user)
 
@@ -67,18 +68,18 @@ def visible(queryset: QuerySet, user, field: str = "marking") -> QuerySet:
 def readable(items, user) -> list:
     """The wholly marked objects of `items` (already read, e.g. reproduced as they stood in the
     past) that `user` may read."""
-    return [item for item in items if shows(user, item.marking)]
+    return [item for item in items if may_read(user, item.marking)]
 
 
 def withheld(user, marking: str, value, empty=""):
     """`value` if `user` may read what `marking` governs, else `empty`."""
-    return value if shows(user, marking) else empty
+    return value if may_read(user, marking) else empty
 
 
 RESTRICTED = "restricted"
 
 
-def shown(item, user):
+def as_read_by(item, user):
     """`item` as `user` may read it: the fields its marking governs blanked (in memory only)
     when they may not, and `item.withheld` saying so. For an item read without the gate (a
     status update reached through its commitment); a queryset's `visible_to(user)` does this
@@ -89,15 +90,15 @@ def shown(item, user):
     return item
 
 
-def shown_all(items, user) -> list:
-    return [shown(item, user) for item in items]
+def all_as_read_by(items, user) -> list:
+    return [as_read_by(item, user) for item in items]
 
 
-def audit_event_shown(event, user):
+def audit_event_as_read_by(event, user):
     """The event as `user` may read it: outside its marking, a wholly marked object's event
     keeps only who, when and what kind (its object and values "restricted"), and a partly
     marked one's marked values are withheld. The event is changed in memory only."""
-    if shows(user, event.marking):
+    if may_read(user, event.marking):
         event.restricted = False
         return event
     label = f"{event.content_type.app_label}.{event.content_type.model}"

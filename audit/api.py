@@ -68,7 +68,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
 
     def to_representation(self, event: AuditEvent) -> dict:
         return super().to_representation(
-            visibility.audit_event_shown(event, self.context["request"].user)
+            visibility.audit_event_as_read_by(event, self.context["request"].user)
         )
 
     @extend_schema_field(serializers.BooleanField())

@@ -21,7 +21,7 @@ def audit_log(request):
     events = filterset.qs if filterset.is_valid() else audit_event_list().none()
     page = Paginator(events, PAGE_SIZE).get_page(params.get("page"))
     for event in page:
-        visibility.audit_event_shown(event, request.user)
+        visibility.audit_event_as_read_by(event, request.user)
     without_page = params.copy()
     without_page.pop("page", None)
     return render(

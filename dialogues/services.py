@@ -49,7 +49,7 @@ ACTION_ITEM_FIELDS = frozenset(
 def _marking_check(actor: User, item, changes: dict[str, Any]) -> None:
     """The writer must read the item, and may give it only a marking they may give."""
     if item.pk:
-        permissions.require(visibility.shows(actor, item.marking))
+        permissions.require(visibility.may_read(actor, item.marking))
     if "marking" in changes:
         visibility.marking_check(
             actor,

@@ -101,7 +101,7 @@ def _mechanism_page(request, mechanism: DialogueMechanism, **extra):
     ).order_by("-date", "-id")
     context = {
         "mechanism": mechanism,
-        "meetings": visibility.shown_all(meetings, user),
+        "meetings": visibility.all_as_read_by(meetings, user),
         "can_edit": can_edit,
         "form": MeetingForm(user=user) if can_edit else None,
         "cadence_form": CadenceForm(initial={"cadence": mechanism.cadence})
@@ -193,7 +193,7 @@ def _meeting_page(request, meeting: Meeting, **extra):
     )
     for item in items:
         item.overdue = item.is_overdue(today)
-    visibility.shown(meeting, user)
+    visibility.as_read_by(meeting, user)
     can_edit = permissions.can_edit_pillar(user, meeting.mechanism.pillar_id)
     # Nobody edits an outcome they may not read: their form would blank it.
     can_edit_meeting = can_edit and not meeting.withheld

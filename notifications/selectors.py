@@ -145,7 +145,7 @@ def deadline_candidates(
 
     def add(recipient: int, kind: str, named: tuple[str, str, str], detail: Detail) -> None:
         # Nobody hears of an item they may not read (its title is in the reminder).
-        if audience.wants(recipient, kind) and visibility.shows(
+        if audience.wants(recipient, kind) and visibility.may_read(
             audience.users[recipient], row["marking"]
         ):
             key, title, path = named
@@ -194,7 +194,7 @@ def reminders_readable(user, reminders) -> list:
         prefix, _sep, pk = reminder.item_key.partition(":")
         if prefix in registry.reminder_item_markings:
             marking = markings.get(prefix, {}).get(int(pk)) if pk.isdigit() else None
-            if marking is not None and not visibility.shows(user, marking):
+            if marking is not None and not visibility.may_read(user, marking):
                 continue
         readable.append(reminder)
     return readable

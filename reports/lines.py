@@ -125,7 +125,7 @@ def commitment_lines(
     for commitment in commitments:
         commitment.since = since
         for update in (commitment.india_report, commitment.japan_report):
-            visibility.shown(update, user)
+            visibility.as_read_by(update, user)
         lines.append(
             Line(
                 commitment=commitment,

@@ -35,7 +35,7 @@ def outbox_write(event: events.Event) -> int:
             continue
         # A wholly marked object (the registry: `marking_governs` None) outside the reader's
         # markings makes no event for them at all.
-        if getattr(instance, "marking_governs", ()) is None and not visibility.shows(
+        if getattr(instance, "marking_governs", ()) is None and not visibility.may_read(
             subscription.reader, instance.marking
         ):
             continue

@@ -84,8 +84,8 @@ def sources_readable(label: str, key: str, reader) -> bool:
             .order_by("-at", "-id")
             .first()
         )
-        return last is None or visibility.shows(reader, last.marking)
+        return last is None or visibility.may_read(reader, last.marking)
     sources = [found]
     if label == "commitments.commitment":
         sources += [update for update in (found.india_report, found.japan_report) if update]
-    return all(visibility.shows(reader, source.marking) for source in sources)
+    return all(visibility.may_read(reader, source.marking) for source in sources)

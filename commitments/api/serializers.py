@@ -147,7 +147,7 @@ class SideAssessmentSerializer(serializers.Serializer):
         """The side's status and latest status update, its note and evidence withheld outside
         the status update's marking, as the fields above write them."""
         request = self.context.get("request")
-        update = visibility.shown(
+        update = visibility.as_read_by(
             commitment.side_status_update(self.side), request.user if request else None
         )
         return super().to_representation(

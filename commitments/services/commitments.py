@@ -38,7 +38,7 @@ def owner_check(
     who could not read it under its `marking`."""
     if owner is None:
         return
-    if marking is not None and not visibility.shows(owner, marking):
+    if marking is not None and not visibility.may_read(owner, marking):
         message = _("%(user)s cannot own this: they may not read an item marked %(marking)s.")
         raise ValidationError(
             {"owner": message % {"user": owner, "marking": Marking(marking).label}}

@@ -24,7 +24,7 @@ def marking_change(
     updates, meetings (their outcome) and action items. A status update's marking is the one
     column of the trail that may change; the change is written to the audit log like any.
     """
-    permissions.require(visibility.shows(actor, item.marking))
+    permissions.require(visibility.may_read(actor, item.marking))
     visibility.marking_check(
         actor, marking, current=item.marking, origin=visibility.item_side(item)
     )

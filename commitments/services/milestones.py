@@ -178,7 +178,7 @@ def _milestone_write(
     milestone: Milestone, *, actor: User, expected_version: int, changes: dict, reason: str
 ) -> Milestone:
     permissions.require_edit_pillar(actor, milestone.commitment.pillar_id)
-    permissions.require(visibility.shows(actor, milestone.marking))
+    permissions.require(visibility.may_read(actor, milestone.marking))
     with transaction.atomic():
         commitment = lock_for_write(milestone.commitment, None)
         current = lock_for_write(milestone, expected_version)
@@ -205,7 +205,7 @@ def _milestone_write(
 @acting_as("actor")
 def milestone_delete(*, milestone: Milestone, actor: User, expected_version: int) -> None:
     permissions.require_edit_pillar(actor, milestone.commitment.pillar_id)
-    permissions.require(visibility.shows(actor, milestone.marking))
+    permissions.require(visibility.may_read(actor, milestone.marking))
     with transaction.atomic():
         commitment = lock_for_write(milestone.commitment, None)
         current = lock_for_write(milestone, expected_version)

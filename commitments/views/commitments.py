@@ -157,7 +157,7 @@ def side_panels(commitment: Commitment, user) -> list[dict]:
             "side": side,
             "label": label,
             "status": commitment.side_status(side),
-            "status_update": visibility.shown(commitment.side_status_update(side), user),
+            "status_update": visibility.as_read_by(commitment.side_status_update(side), user),
             "awaited": commitment.awaiting_side == side,
         }
         for side, label in Side.choices

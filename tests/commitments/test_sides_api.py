@@ -25,12 +25,12 @@ def japan():
     return api_client(analyst("maritime", username="kenji", side=Side.JAPAN))
 
 
-def shown(code="MAR-01") -> dict:
+def as_read_by(code="MAR-01") -> dict:
     return api_client(viewer()).get(url("commitments", code)).json()
 
 
 def test_a_commitment_shows_both_sides_whether_they_agree_and_who_is_awaited(india):
-    before = shown()
+    before = as_read_by()
     assert before["sides"] == {
         side: {
             "status": "not_started",
@@ -55,7 +55,7 @@ def test_a_commitment_shows_both_sides_whether_they_agree_and_who_is_awaited(ind
         format="json",
     ).json()
 
-    after = shown()
+    after = as_read_by()
     assert after["status"] == "not_started"  # a joint commitment: not agreed yet
     assert after["sides"]["india"] == {
         "status": "at_risk",
@@ -85,13 +85,13 @@ def test_two_analysts_carry_a_joint_commitment_to_completed_through_the_api(indi
     for client, body, official, awaiting in steps:
         response = client.post(TRAIL, body, format="json")
         assert response.status_code == 201, response.content
-        assert (shown()["status"], shown()["awaiting_side"]) == (official, awaiting)
+        assert (as_read_by()["status"], as_read_by()["awaiting_side"]) == (official, awaiting)
 
     confirmed = japan.post(CONFIRM, {"note": "Confirmed at the review."}, format="json")
 
     assert confirmed.status_code == 201
     assert (confirmed.json()["kind"], confirmed.json()["side"]) == ("confirm", "japan")
-    assert (shown()["status"], shown()["progress"], shown()["sides_agree"]) == (
+    assert (as_read_by()["status"], as_read_by()["progress"], as_read_by()["sides_agree"]) == (
         "completed",
         100,
         True,
