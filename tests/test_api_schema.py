@@ -65,7 +65,8 @@ def varied_rows_write() -> None:
     """Beside the declaration, the rows whose representations use every optional value.
 
     MAR-01: milestones moving progress (progress entries, with no assessment), one added by a
-    user of neither side (an entry with no side), one for India only, and a responsible user
+    user of neither side (an entry with no side), one for India only (no entry: it makes
+    India's `internal_progress`), and a responsible user
     of neither side. MAR-02: the sides apart, Japan's note for Japan only, India awaited.
     DEF-01, led by India: a completion awaiting Japan's confirmation. A held meeting of the
     NSA consultations for Japan only, and a bilateral action item.
@@ -231,7 +232,8 @@ def test_a_trail_with_progress_entries_reads_as_its_schema_says(varied):
     entries = response.json()["results"]
     assert schema_errors(response.json(), "PaginatedStatusUpdateList") == []
     progress = [entry for entry in entries if entry["kind"] == TrailKind.PROGRESS]
-    assert len(progress) == 3
+    # The India-only milestone writes none: official progress comes from shared ones alone.
+    assert len(progress) == 2
     assert {entry["assessment"] for entry in progress} == {None}
     assert {entry["side"] for entry in progress} == {"india", None}
 
@@ -243,6 +245,8 @@ def test_every_commitment_reads_as_its_schema_says(varied):
     assert schema_errors(response.json(), "PaginatedCommitmentList") == []
     rows = {row["code"]: row for row in response.json()["results"]}
     assert rows["MAR-01"]["responsible"]["side"] is None
+    # Shared: 1 of 2 done; with India's own milestone, 1 of 3 (India's reader only).
+    assert (rows["MAR-01"]["progress"], rows["MAR-01"]["internal_progress"]) == (50, 33)
     assert rows["MAR-02"]["awaiting_side"] == "india"
     assert rows["MAR-02"]["sides"]["japan"]["note"] == ""  # Japan's only
     assert rows["DEF-01"]["awaiting_side"] == "japan"
