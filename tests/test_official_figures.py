@@ -209,6 +209,31 @@ def test_the_same_write_of_a_bilateral_milestone_is_seen_by_the_other_side(
         assert len(after["trail"]["results"]) == len(before["trail"]["results"]) + 1
 
 
+@pytest.mark.parametrize("writer_side", Side.values)
+def test_a_national_only_action_item_changes_nothing_the_other_side_observes(people, writer_side):
+    from dialogues import services as dialogue_services
+    from tests.api_base import make_meeting
+
+    other = counterpart(writer_side)
+    meeting = make_meeting()
+    writer = analyst("dialogue", username=f"fig-dlg-{writer_side}", side=writer_side)
+    since = timezone.now()
+    before = observed(people[other], people[f"{other}-hook"], since)
+    item = dialogue_services.action_item_create(
+        meeting=meeting,
+        actor=writer,
+        title="Own follow-up",
+        commitment=commitment(CODE),
+        due_date=days(-2),
+        marking=NATIONAL_MARKING[writer_side],
+    )
+    dialogue_services.action_item_update(
+        action_item=item, actor=writer, expected_version=item.version, due_date=days(5)
+    )
+    after = observed(people[other], people[f"{other}-hook"], since)
+    assert after == before
+
+
 def test_the_own_side_reads_its_internal_progress_labelled_the_other_side_never(people, client):
     india, japan = people[Side.INDIA], people[Side.JAPAN]
     add(india, "Shared done", marking=Marking.BILATERAL, done=True)
