@@ -385,8 +385,8 @@ class CommitmentWriteSerializer(MarkedSerializerMixin, StrictModelSerializer):
     refused_fields = {
         "status": "Status changes only by POSTing to this commitment's status-updates/, "
         "which keeps the trail.",
-        "progress": "Progress comes from the milestones, or (without milestones) from a "
-        "status update.",
+        "progress": "Progress comes from the shared milestones, or (without shared "
+        "milestones) from a status update.",
     }
 
     pillar = StrictSlugRelatedField(
@@ -533,7 +533,8 @@ class StatusUpdateCreateSerializer(StrictSerializer):
         min_value=0,
         max_value=100,
         required=False,
-        help_text="Only for a commitment without milestones, whose progress is set by hand.",
+        help_text="Only for a commitment without shared (public or bilateral) milestones, whose "
+        "progress is set by hand; national-only milestones never make the official progress.",
     )
     marking = serializers.ChoiceField(
         choices=Marking.choices,
