@@ -25,6 +25,9 @@ MARKING_REACH = {
     Marking.INDIA_ONLY: 1,
     Marking.JAPAN_ONLY: 1,
 }
+# What both governments read: the official figures (progress, counts, the trail's progress
+# entries, the version other readers see) are computed from items under these alone.
+SHARED_MARKINGS = (Marking.PUBLIC, Marking.BILATERAL)
 # The national marking of each side, and the side of each national marking.
 NATIONAL_MARKING = {"india": Marking.INDIA_ONLY, "japan": Marking.JAPAN_ONLY}
 MARKING_SIDE = {marking: side for side, marking in NATIONAL_MARKING.items()}

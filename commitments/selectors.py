@@ -3,11 +3,27 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Round
 from django.utils import translation
 
 from access import visibility
-from access.choices import Role, Side
+from access.choices import NATIONAL_MARKING, SHARED_MARKINGS, Role, Side
 from declaration_tracker.core.cache import REFERENCE, cached
 
 from .choices import Status
@@ -39,9 +55,63 @@ def commitment_search(queryset: QuerySet[Commitment], text: str, user) -> QueryS
 SIDES_AGREE = Q(india_status=F("japan_status"))
 
 
+def has_shared_milestones(commitment: Commitment) -> bool:
+    """Whether the commitment's official progress comes from milestones: it has shared ones
+    (national-only milestones never make the official figure; without shared ones, progress is
+    set by hand)."""
+    return commitment.milestones.filter(marking__in=SHARED_MARKINGS).exists()
+
+
+def internal_progress_annotation(reader):
+    """The progress `reader`'s own side makes of a commitment counting its national-only
+    milestones with the shared ones (a correlated subquery; null for a reader of no side, and
+    where their side has no national milestone there). Computed per reader, never stored:
+    the other side never reads it."""
+    side = getattr(reader, "side", "") if reader is not None else ""
+    if side not in Side.values:
+        return Value(None, output_field=IntegerField())
+    national = NATIONAL_MARKING[side]
+    weights = (
+        Milestone.objects.filter(
+            commitment=OuterRef("pk"), marking__in=[*SHARED_MARKINGS, national]
+        )
+        .order_by()
+        .values("commitment")
+        .annotate(
+            national_n=Count("id", filter=Q(marking=national)),
+            total=Sum("weight"),
+            done=Sum("weight", filter=Q(completed_on__isnull=False), default=0),
+        )
+        .annotate(
+            share=Case(
+                When(
+                    national_n__gt=0,
+                    then=Cast(
+                        Round(100.0 * Cast("done", FloatField()) / Cast("total", FloatField())),
+                        IntegerField(),
+                    ),
+                ),
+                default=None,
+                output_field=IntegerField(),
+            )
+        )
+        .values("share")[:1]
+    )
+    return Subquery(weights, output_field=IntegerField())
+
+
+def internal_progress(commitment: Commitment) -> int | None:
+    """The reader's side's internal progress of a commitment read by `commitment_list`: shown
+    only where it differs from the official progress, and never for a past instant."""
+    value = getattr(commitment, "internal_progress", None)
+    if value is None or getattr(commitment, "as_of", None) or value == commitment.progress:
+        return None
+    return value
+
+
 def commitment_list(reader) -> QuerySet[Commitment]:
     """Commitments as `reader` may read them, with everything a list row shows, in a constant
-    number of queries."""
+    number of queries (the reader's side's internal progress among them)."""
     return (
         Commitment.objects.visible_to(reader)
         .select_related(
@@ -61,7 +131,8 @@ def commitment_list(reader) -> QuerySet[Commitment]:
                 StatusUpdate.objects.filter(commitment=OuterRef("pk"))
                 .order_by("-created_at")
                 .values("created_at")[:1]
-            )
+            ),
+            internal_progress=internal_progress_annotation(reader),
         )
     )
 

@@ -19,6 +19,10 @@ MESSAGES = {
     "milestone_removed": gettext_noop(
         "Progress %(old)s%% → %(new)s%%: milestone “%(title)s” removed"
     ),
+    # Written once, by migration 0024: the official progress left national-only milestones out.
+    "national_excluded": gettext_noop(
+        "Progress %(old)s%% → %(new)s%%: national-only milestones no longer count in it"
+    ),
 }
 
 

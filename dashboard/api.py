@@ -86,7 +86,18 @@ class MilestoneItem(serializers.Serializer):
 
 
 class MilestoneFigures(serializers.Serializer):
-    count = serializers.IntegerField()
+    count = serializers.IntegerField(
+        help_text="The open milestones the reader may read: `shared_count` and "
+        "`national_count` together."
+    )
+    shared_count = serializers.IntegerField(
+        help_text="Of these, the shared (public and bilateral) ones: the official figure, the "
+        "same for both governments (for a reader of neither, the public ones)."
+    )
+    national_count = serializers.IntegerField(
+        help_text="Of these, the reader's own government's national-only ones, which the other "
+        "government neither reads nor counts."
+    )
     link = serializers.CharField()
     items = MilestoneItem(many=True, help_text="The first ten, soonest due first.")
 

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from access import visibility
-from access.choices import Side
+from access.choices import SHARED_MARKINGS, Side
 from commitments import history, trail_messages
 from commitments.choices import CommitmentStrength, LeadSide, MilestoneState, Status
 from commitments.models import Commitment, Milestone, Pillar
@@ -238,13 +238,19 @@ def dashboard_figures(
             for strength, label in CommitmentStrength.choices
             if strengths[strength]["total"]
         ],
+        # Counts of what the reader may read; the official (shared) figure, the same for both
+        # governments, apart from the reader's own side's national-only milestones.
         "milestones_overdue": {
             "count": milestones["overdue_count"],
+            "shared_count": milestones["overdue_count"] - milestones["overdue_national"],
+            "national_count": milestones["overdue_national"],
             "link": list_link(milestones=MilestoneState.OVERDUE, **past),
             "items": milestones["overdue"],
         },
         "milestones_due": {
             "count": milestones["due_count"],
+            "shared_count": milestones["due_count"] - milestones["due_national"],
+            "national_count": milestones["due_national"],
             "days": DUE_WITHIN_DAYS,
             "link": list_link(milestone_due_within=DUE_WITHIN_DAYS, **past),
             "items": milestones["due"],
@@ -297,11 +303,14 @@ def _milestones(user, today: datetime.date, due_by: datetime.date) -> dict:
     """Open milestones overdue and due by the horizon that `user` may read: counts and the
     first few of each."""
     open_ = Q(completed_on__isnull=True)
+    national = ~Q(marking__in=SHARED_MARKINGS)
     # Open milestones due by the horizon: the partial index on open milestones' due dates.
     readable = Milestone.objects.visible_to(user)
     counts = readable.filter(open_, due_date__lte=due_by).aggregate(
         overdue=Count("id", filter=Q(due_date__lt=today)),
         due=Count("id", filter=Q(due_date__gte=today)),
+        overdue_national=Count("id", filter=Q(due_date__lt=today) & national),
+        due_national=Count("id", filter=Q(due_date__gte=today) & national),
     )
     milestones = milestone_list(user)
     overdue = milestones.filter(Milestone.state_condition(MilestoneState.OVERDUE, today))
@@ -309,6 +318,8 @@ def _milestones(user, today: datetime.date, due_by: datetime.date) -> dict:
     return {
         "overdue_count": counts["overdue"],
         "due_count": counts["due"],
+        "overdue_national": counts["overdue_national"],
+        "due_national": counts["due_national"],
         "overdue": [_milestone(m) for m in overdue.order_by("due_date", "id")[:ITEMS]],
         "due": [_milestone(m) for m in due.order_by("due_date", "id")[:ITEMS]],
     }
@@ -340,6 +351,10 @@ def _past_milestones(user, at: datetime.datetime) -> dict:
     return {
         "overdue_count": len(states["overdue"]),
         "due_count": len(states["due"]),
+        **{
+            f"{key}_national": sum(m.marking not in SHARED_MARKINGS for m in found)
+            for key, found in states.items()
+        },
         **items,
     }
 

@@ -15,7 +15,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from access import visibility
-from access.choices import MARKING_REACH, Marking
+from access.choices import MARKING_REACH, SHARED_MARKINGS, Marking
 from commitments import history
 from commitments.choices import MilestoneState, Status
 from commitments.models import Commitment, Milestone, StatusUpdate
@@ -32,12 +32,18 @@ class Line:
     updates_since: int
 
     @property
+    def shared_milestones(self) -> list[Milestone]:
+        """The milestones both governments read: the official figures come from these alone
+        (a reader's own national-only milestones are listed, never counted in them)."""
+        return [m for m in self.milestones if m.marking in SHARED_MARKINGS]
+
+    @property
     def next_milestone(self) -> Milestone | None:
-        return next((m for m in self.milestones if not m.completed_on), None)
+        return next((m for m in self.shared_milestones if not m.completed_on), None)
 
     @property
     def overdue_milestones(self) -> list[Milestone]:
-        return [m for m in self.milestones if m.current_state == MilestoneState.OVERDUE]
+        return [m for m in self.shared_milestones if m.current_state == MilestoneState.OVERDUE]
 
     @property
     def sides_agree(self) -> bool:

@@ -65,10 +65,11 @@ def varied_rows_write() -> None:
     """Beside the declaration, the rows whose representations use every optional value.
 
     MAR-01: milestones moving progress (progress status updates, with no assessment), one added
-    by a user of neither side (a status update with no side), one for India only, and a
-    responsible user of neither side. MAR-02: the sides apart, Japan's note for Japan only,
-    India awaited. DEF-01, led by India: a completion awaiting Japan's confirmation. A held
-    meeting of the NSA consultations for Japan only, and a bilateral action item.
+    by a user of neither side (a status update with no side), one for India only (no status
+    update: it makes India's `internal_progress`), and a responsible user of neither side.
+    MAR-02: the sides apart, Japan's note for Japan only, India awaited. DEF-01, led by India:
+    a completion awaiting Japan's confirmation. A held meeting of the NSA consultations for
+    Japan only, and a bilateral action item.
     """
     india = analyst(*PILLARS, username="schema-india")
     japan = analyst(*PILLARS, username="schema-japan", side=Side.JAPAN)
@@ -231,7 +232,8 @@ def test_a_trail_with_progress_status_updates_reads_as_its_schema_says(varied):
     updates = response.json()["results"]
     assert schema_errors(response.json(), "PaginatedStatusUpdateList") == []
     progress = [update for update in updates if update["kind"] == TrailKind.PROGRESS]
-    assert len(progress) == 3
+    # The India-only milestone writes none: official progress comes from shared ones alone.
+    assert len(progress) == 2
     assert {update["assessment"] for update in progress} == {None}
     assert {update["side"] for update in progress} == {"india", None}
 
@@ -243,6 +245,8 @@ def test_every_commitment_reads_as_its_schema_says(varied):
     assert schema_errors(response.json(), "PaginatedCommitmentList") == []
     rows = {row["code"]: row for row in response.json()["results"]}
     assert rows["MAR-01"]["responsible"]["side"] is None
+    # Shared: 1 of 2 done; with India's own milestone, 1 of 3 (India's reader only).
+    assert (rows["MAR-01"]["progress"], rows["MAR-01"]["internal_progress"]) == (50, 33)
     assert rows["MAR-02"]["awaiting_side"] == "india"
     assert rows["MAR-02"]["sides"]["japan"]["note"] == ""  # Japan's only
     assert rows["DEF-01"]["awaiting_side"] == "japan"

@@ -20,6 +20,7 @@ from declaration_tracker.core.i18n import localized
 
 from ..choices import CommitmentStrength, MilestoneState, Status
 from ..models import Commitment, Milestone, Organisation, Pillar, StatusUpdate, User
+from ..selectors import internal_progress
 
 LOCALIZED = (
     "In the language the request asks for (Accept-Language: `en` or `ja`); the Japanese is "
@@ -239,6 +240,7 @@ SIDE_EXAMPLE = {
                 "start_date": "2025-08-29",
                 "target_date": "2026-08-29",
                 "progress": 40,
+                "internal_progress": None,
                 "version": 4,
                 "last_status_update_at": "2026-11-20T09:12:00Z",
                 "created_at": "2025-08-29T00:00:00Z",
@@ -310,6 +312,19 @@ class CommitmentSerializer(MarkedSerializerMixin, StrictModelSerializer):
         help_text="The release marking of the context added to it (the declaration's own text "
         "is public).",
     )
+    progress = serializers.IntegerField(
+        read_only=True,
+        help_text="The official progress, 0–100, which both governments read: the completed "
+        "share of the weight of the shared (public and bilateral) milestones, or set by hand "
+        "with a status update where there are none. National-only milestones never count in it.",
+    )
+    internal_progress = serializers.SerializerMethodField(
+        help_text="The reader's own government's internal progress, 0–100: the shared "
+        "milestones and its own national-only (`india_only` / `japan_only`) milestones counted "
+        "together. Only for a reader of that government, and only where it differs from "
+        "`progress`; null otherwise (always null for the other government, and with `as_of`). "
+        "Not part of the official record."
+    )
     as_of = serializers.DateTimeField(
         read_only=True,
         allow_null=True,
@@ -317,6 +332,10 @@ class CommitmentSerializer(MarkedSerializerMixin, StrictModelSerializer):
         "status, sides, progress, awaited side, last status update as they stood then; the "
         "other fields are today's); null for the present.",
     )
+
+    @extend_schema_field({"type": "integer", "minimum": 0, "maximum": 100, "nullable": True})
+    def get_internal_progress(self, commitment: Commitment) -> int | None:
+        return internal_progress(commitment)
 
     class Meta:
         model = Commitment
@@ -352,6 +371,7 @@ class CommitmentSerializer(MarkedSerializerMixin, StrictModelSerializer):
             "start_date",
             "target_date",
             "progress",
+            "internal_progress",
             "version",
             "last_status_update_at",
             "created_at",
@@ -367,8 +387,8 @@ class CommitmentWriteSerializer(MarkedSerializerMixin, StrictModelSerializer):
     refused_fields = {
         "status": "Status changes only by POSTing to this commitment's status-updates/, "
         "which keeps the trail.",
-        "progress": "Progress comes from the milestones, or (without milestones) from a "
-        "status update.",
+        "progress": "Progress comes from the shared milestones, or (without shared "
+        "milestones) from a status update.",
     }
 
     pillar = StrictSlugRelatedField(
@@ -515,7 +535,8 @@ class StatusUpdateCreateSerializer(StrictSerializer):
         min_value=0,
         max_value=100,
         required=False,
-        help_text="Only for a commitment without milestones, whose progress is set by hand.",
+        help_text="Only for a commitment without shared (public or bilateral) milestones, whose "
+        "progress is set by hand; national-only milestones never make the official progress.",
     )
     marking = serializers.ChoiceField(
         choices=Marking.choices,

@@ -10,7 +10,8 @@ from declaration_tracker.core.events import emit, figures_changed
 from declaration_tracker.core.versioning import lock_for_write, versioned_save
 
 from ..events import item_changed
-from ..models import StatusUpdate, User
+from ..models import Milestone, StatusUpdate, User
+from .milestones import _milestones_changed, is_shared
 
 
 @acting_as("actor")
@@ -23,6 +24,10 @@ def marking_change(
     Works for every markable row: commitments (their added context), milestones, status
     updates, meetings (their outcome) and action items. A status update's marking is the one
     column of the trail that may change; the change is written to the audit log like any.
+
+    A milestone re-marked from shared to national-only (or back) leaves (or joins) the shared
+    record: the commitment's official progress is rolled up again from the shared milestones,
+    which the other side then sees move. Between national markings nothing official moves.
     """
     permissions.require(visibility.may_read(actor, item.marking))
     visibility.marking_check(
@@ -35,6 +40,8 @@ def marking_change(
             _("Only an analyst of this pillar or a manager may restrict this item."),
         )
     with transaction.atomic():
+        # A milestone's commitment first, as the milestones' services lock them.
+        commitment = lock_for_write(item.commitment, None) if isinstance(item, Milestone) else None
         current = lock_for_write(item, expected_version if hasattr(item, "version") else None)
         if current.marking == marking:
             return current
@@ -45,5 +52,14 @@ def marking_change(
             audit_record(current, {"marking": [before, marking]})
         else:
             versioned_save(current)
+        if commitment is not None:
+            current.commitment = commitment
+            _milestones_changed(
+                commitment,
+                actor=actor,
+                reason="milestone_changed",
+                milestone=current,
+                was_shared=is_shared(before),
+            )
         emit(item_changed(current, ["marking"], actor), figures_changed(actor))
     return current

@@ -1,4 +1,15 @@
-"""Milestones, and the progress they roll up into their commitment."""
+"""Milestones, and the progress they roll up into their commitment.
+
+The commitment's progress is its official figure, read by both governments: it is rolled up
+from the shared milestones alone (public and bilateral, `SHARED_MARKINGS`). A national-only
+milestone (`india_only`, `japan_only`) changes nothing the other side can observe: adding,
+completing, re-dating, deleting or re-marking it leaves the commitment's progress, version
+(its ETag), `updated_at` and trail alone and emits no event about the commitment. Its own
+side reads it, and the progress it would make, as that side's internal progress
+(`selectors.internal_progress`). Re-marking a shared milestone national-only (or back) takes
+it out of (or into) the shared record, so the official figure moves: the trail's entry then
+carries the milestone's marking, so the other side reads the figures, not the title.
+"""
 
 import datetime
 from typing import Any
@@ -10,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import permissions, visibility
-from access.choices import Marking
+from access.choices import SHARED_MARKINGS, Marking
 from audit.recording import acting_as
 from declaration_tracker.core.events import Event, emit, figures_changed, snapshot
 from declaration_tracker.core.events import changed as fields_changed
@@ -33,14 +44,25 @@ MILESTONE_EDITABLE_FIELDS = frozenset(
 MILESTONE_COMPLETION = {(False, True): "milestone_done", (True, False): "milestone_reopened"}
 
 
-def commitment_progress_from_milestones(commitment: Commitment) -> int | None:
-    """Return progress as the completed share of milestone weight, or None without milestones."""
-    totals = commitment.milestones.aggregate(
+def is_shared(marking: str) -> bool:
+    """Whether an item under `marking` is read by both governments (counts in official figures)."""
+    return marking in SHARED_MARKINGS
+
+
+def progress_of(milestones) -> int | None:
+    """The completed share of the weight of `milestones` (a queryset), or None without any."""
+    totals = milestones.aggregate(
         total=Sum("weight"), done=Sum("weight", filter=models.Q(completed_on__isnull=False))
     )
     if not totals["total"]:
         return None
     return round(100 * (totals["done"] or 0) / totals["total"])
+
+
+def commitment_progress_from_milestones(commitment: Commitment) -> int | None:
+    """Return the official progress: the completed share of the shared milestones' weight, or
+    None without shared milestones (national-only ones never count in it)."""
+    return progress_of(commitment.milestones.filter(marking__in=SHARED_MARKINGS))
 
 
 def _milestones_changed(
@@ -49,11 +71,18 @@ def _milestones_changed(
     actor: User,
     reason: str,
     milestone: Milestone,
+    was_shared: bool,
     milestone_id: int | None = None,
 ) -> Commitment:
-    """Roll milestone progress up into the (locked) commitment, recording any change; the
-    status update quotes the milestone, so it carries the milestone's marking, and follows it.
-    `milestone_id` names a milestone just deleted (its instance has no pk any more)."""
+    """Roll the shared milestones' progress up into the (locked) commitment, recording any
+    change; the status update quotes the milestone, so it carries the milestone's marking, and
+    follows it. `milestone_id` names a milestone just deleted (its instance has no pk any more).
+
+    A milestone national-only before and after the write (`was_shared` False) is no part of
+    the shared record: the commitment is left as it is (no version, no `updated_at`, no status
+    update, no event), so the other side cannot observe the write."""
+    if not was_shared and not is_shared(milestone.marking):
+        return commitment
     progress = commitment_progress_from_milestones(commitment)
     if progress is None or progress == commitment.progress:
         versioned_save(commitment)
@@ -113,6 +142,7 @@ def milestone_create(
             actor=actor,
             reason="milestone_added",
             milestone=milestone,
+            was_shared=False,
         )
         emit(figures_changed(actor))
     return milestone
@@ -183,6 +213,7 @@ def _milestone_write(
         commitment = lock_for_write(milestone.commitment, None)
         current = lock_for_write(milestone, expected_version)
         before = snapshot(current, changes)
+        was_shared = is_shared(current.marking)
         for field, value in changes.items():
             setattr(current, field, value)
         current.commitment = commitment
@@ -197,7 +228,9 @@ def _milestone_write(
             emit(Event(T.MILESTONE_COMPLETED, current, {"fields": fields}, actor))
         else:
             emit(item_changed(current, fields, actor))
-        _milestones_changed(commitment, actor=actor, reason=reason, milestone=current)
+        _milestones_changed(
+            commitment, actor=actor, reason=reason, milestone=current, was_shared=was_shared
+        )
         emit(figures_changed(actor))
     return current
 
@@ -211,16 +244,13 @@ def milestone_delete(*, milestone: Milestone, actor: User, expected_version: int
         current = lock_for_write(milestone, expected_version)
         milestone_id = current.pk
         current.delete()
-        progress = commitment_progress_from_milestones(commitment)
-        if progress is None:
-            # Without milestones, progress is kept as it was until set by hand.
-            versioned_save(commitment)
-        else:
-            _milestones_changed(
-                commitment,
-                actor=actor,
-                reason="milestone_removed",
-                milestone=current,
-                milestone_id=milestone_id,
-            )
+        # Without shared milestones left, progress is kept as it was until set by hand.
+        _milestones_changed(
+            commitment,
+            actor=actor,
+            reason="milestone_removed",
+            milestone=current,
+            milestone_id=milestone_id,
+            was_shared=is_shared(current.marking),
+        )
         emit(figures_changed(actor))

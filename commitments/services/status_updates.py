@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from access import permissions, visibility
-from access.choices import Marking, Side, counterpart
+from access.choices import SHARED_MARKINGS, Marking, Side, counterpart
 from audit.recording import acting_as
 from declaration_tracker.core.events import Event, emit, figures_changed
 from declaration_tracker.core.versioning import lock_for_write, versioned_save
@@ -123,7 +123,8 @@ def _status_update_write(
             if status == current.side_status(side):
                 message = _("Both sides already report “%(status)s”: nothing awaits confirmation.")
                 raise ValidationError({"status": message % {"status": Status(status).label}})
-        has_milestones = current.milestones.exists()
+        # Only shared milestones make the official progress: with none, it is set by hand.
+        has_milestones = current.milestones.filter(marking__in=SHARED_MARKINGS).exists()
         if progress is not None and has_milestones:
             raise ValidationError(
                 {"progress": _("Progress is derived from the milestones of this commitment.")}

@@ -126,6 +126,9 @@ def _live_context(request, commitment: Commitment, **extra) -> dict:
     context = {
         "commitment": commitment,
         "sides": side_panels(commitment, user),
+        # The reader's side's own figure (its national milestones counted), labelled as its own.
+        "internal_progress": selectors.internal_progress(commitment),
+        "reader_side_label": Side(user.side).label if user.side in Side.values else "",
         "milestones": milestones,
         "trail": selectors.status_update_list(user).filter(commitment=commitment),
         "can_edit": can_edit,
@@ -138,7 +141,7 @@ def _live_context(request, commitment: Commitment, **extra) -> dict:
                 "status": commitment.side_status(own) if own else commitment.status,
                 "version": commitment.version,
             },
-            has_milestones=commitment.milestones.exists(),
+            has_milestones=selectors.has_shared_milestones(commitment),
             sides=status_sides,
             user=user,
         ),
@@ -268,7 +271,7 @@ def status_update(request, code: str):
     permissions.require_reader(request)
     commitment = _commitment(request, code)
     permissions.require_edit_pillar(request.user, commitment.pillar_id)
-    has_milestones = commitment.milestones.exists()
+    has_milestones = selectors.has_shared_milestones(commitment)
     form = StatusUpdateForm(
         request.POST,
         has_milestones=has_milestones,
