@@ -64,9 +64,9 @@ def varied(_varied_rows, loaded) -> None:
 def varied_rows_write() -> None:
     """Beside the declaration, the rows whose representations use every optional value.
 
-    MAR-01: milestones moving progress (progress entries, with no assessment), one added by a
-    user of neither side (an entry with no side), one for India only, and a responsible user
-    of neither side. MAR-02: the sides apart, Japan's note for Japan only, India awaited.
+    MAR-01: milestones moving progress (progress entries, with no assessment), one added by
+    Japan, one for India only, and a responsible user of neither side (who adds no item: every
+    item belongs to a side). MAR-02: the sides apart, Japan's note for Japan only, India awaited.
     DEF-01, led by India: a completion awaiting Japan's confirmation. A held meeting of the
     NSA consultations for Japan only, and a bilateral action item.
     """
@@ -75,7 +75,7 @@ def varied_rows_write() -> None:
     neither = superuser(username="schema-neither", side="")
     for actor, title, fields in [
         (india, "Liaison officer posted", {"completed_on": days(-5), "due_date": days(-3)}),
-        (neither, "Data-sharing arrangement signed", {"due_date": days(20)}),
+        (japan, "Data-sharing arrangement signed", {"due_date": days(20)}),
         (
             india,
             "Indian liaison cell staffed",
@@ -233,7 +233,8 @@ def test_a_trail_with_progress_entries_reads_as_its_schema_says(varied):
     progress = [entry for entry in entries if entry["kind"] == TrailKind.PROGRESS]
     assert len(progress) == 3
     assert {entry["assessment"] for entry in progress} == {None}
-    assert {entry["side"] for entry in progress} == {"india", None}
+    # Every milestone belongs to a side now (issue 23): its progress entries too.
+    assert {entry["side"] for entry in progress} == {"india", "japan"}
 
 
 def test_every_commitment_reads_as_its_schema_says(varied):

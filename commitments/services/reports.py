@@ -42,7 +42,7 @@ def status_update_create(
 ) -> StatusUpdate:
     """Report one side's assessment of a commitment and derive the official status from both.
 
-    The author reports for their own side (a superuser for either, naming it). The entry
+    The author reports for their own side (a superuser too: held to their side). The entry
     appended to the trail records the side, the status it reports and the official status
     before and after (`commitments.official_status` decides it). Without milestones, progress
     follows the official assessment: a report's progress applies once its status is the official

@@ -212,19 +212,24 @@ def test_an_analyst_reports_for_their_own_side_only(india):
     assert not StatusUpdate.objects.filter(commitment__code="MAR-01").exists()
 
 
-def test_a_superuser_reports_for_either_side_and_must_name_one_without_a_side():
-    admin = superuser(side="")
+def test_a_superuser_reports_for_their_own_side_only_and_one_of_no_side_for_none():
+    # Issue 23: a superuser is held to their side like anyone (it used to report for either).
+    operator = superuser(side="")
     with pytest.raises(ValidationError) as error:
-        report("MAR-01", admin, Status.AT_RISK)
+        report("MAR-01", operator, Status.AT_RISK)
     assert "side" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
-        report("MAR-01", admin, Status.AT_RISK, side="korea")
+        report("MAR-01", operator, Status.AT_RISK, side="korea")
     assert "side" in error.value.message_dict
+    with pytest.raises(PermissionDenied):
+        report("MAR-01", operator, Status.AT_RISK, side=JAPAN)
 
-    report("MAR-01", admin, Status.AT_RISK, side=JAPAN)
+    admin = superuser(side=INDIA)
+    with pytest.raises(PermissionDenied):
+        report("MAR-01", admin, Status.AT_RISK, side=JAPAN)
     report("MAR-01", admin, Status.AT_RISK, side=INDIA)
 
-    assert state("MAR-01") == (Status.AT_RISK, Status.AT_RISK, Status.AT_RISK, "")
+    assert state("MAR-01") == (Status.NOT_STARTED, Status.AT_RISK, Status.NOT_STARTED, JAPAN)
 
 
 def test_confirming_when_the_sides_already_agree_is_refused_and_writes_nothing(japan):
