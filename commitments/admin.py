@@ -253,6 +253,12 @@ class MilestoneAdmin(Marked, ServiceAdmin):
     def delete_model(self, request, obj):
         services.milestone_delete(milestone=obj, actor=request.user, expected_version=obj.version)
 
+    def delete_queryset(self, request, queryset):
+        """The list's "delete selected" too goes through the service, one by one: each is
+        refused (a 403) unless the user's side owns it, and progress follows each removal."""
+        for milestone in queryset.select_related("commitment"):
+            self.delete_model(request, milestone)
+
 
 class StatusUpdateForm(MarkedForm, forms.ModelForm):
     class Meta:

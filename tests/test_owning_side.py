@@ -482,6 +482,11 @@ def test_the_admin_refuses_the_other_side(people, client, own, other):
         ).status_code
         == 403
     )
+    bulk = client.post(
+        reverse("admin:commitments_milestone_changelist"),
+        {"action": "delete_selected", "_selected_action": [milestone.pk], "post": "yes"},
+    )
+    assert bulk.status_code == 403
     assert fresh(milestone).title == milestone.title
     assert (fresh(meeting).version, fresh(item).version) == (meeting.version, item.version)
 
