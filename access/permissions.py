@@ -1,7 +1,12 @@
 """Who may do what: the one place the admin, the browser UI, the API and tasks ask.
 
 Everyone who is signed in and holds a role reads everything. Analysts write in the pillars
-assigned to them; managers reassign owners and export; superusers do anything.
+assigned to them; managers reassign owners and export; superusers write in every pillar.
+
+Each government answers for its own part of the record: every milestone, meeting, action item
+and status report belongs to a side (`item.side`: the side it reports for, or of whoever added
+it), and only that side's users change it (`can_change_item`). A superuser is held to their own
+side exactly like anyone; an account of neither side (the operator) adds and changes no item.
 """
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -103,10 +108,10 @@ def can_edit_pillar(user, pillar: PillarRef) -> bool:
 
 def can_update_status_for(user, side: str) -> bool:
     """Say whether the user may add a status update for a side (give that side's assessment):
-    their own side (a superuser, any).
+    their own side only (a superuser too: held to their side like anyone).
 
     Whether they may write in the commitment's pillar is `can_edit_pillar`'s to say."""
-    return is_superuser(user) or (is_analyst(user) and bool(side) and user.side == side)
+    return (is_superuser(user) or is_analyst(user)) and acts_for(user, side)
 
 
 def status_sides(user, pillar: PillarRef) -> list[str]:
@@ -114,6 +119,46 @@ def status_sides(user, pillar: PillarRef) -> list[str]:
     if not can_edit_pillar(user, pillar):
         return []
     return [side for side in Side.values if can_update_status_for(user, side)]
+
+
+def own_side(user) -> str:
+    """The government the user acts for: `india`, `japan`, or "" (the operator: neither)."""
+    side = getattr(user, "side", "") or ""
+    return side if side in Side.values else ""
+
+
+def acts_for(user, side: str) -> bool:
+    """Say whether the user acts for `side` (a superuser too: held to their side like anyone)."""
+    return side in Side.values and own_side(user) == side
+
+
+def owns(user, item) -> bool:
+    """Say whether `item` (a milestone, meeting, action item or status report) belongs to the
+    user's side: the one rule of who answers for an item."""
+    return acts_for(user, getattr(item, "side", "") or "")
+
+
+def item_pillar(item) -> int | None:
+    """The id of the pillar an item is in, by its kind's `marking_pillar` path."""
+    value = item
+    for part in item.marking_pillar.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def can_change_item(user, item, pillar: PillarRef = None) -> bool:
+    """Say whether the user may edit, complete, reopen, re-date, delete or re-mark `item`: an
+    editor of its pillar (`pillar`, else the item's own) of the side the item belongs to.
+    Nobody, a superuser included, changes the other government's items."""
+    if pillar is None:
+        pillar = item_pillar(item)
+    return owns(user, item) and can_edit_pillar(user, pillar)
+
+
+def can_add_items(user, pillar: PillarRef) -> bool:
+    """Say whether the user may add milestones, meetings and action items in a pillar: an
+    editor of it who acts for a side (each item belongs to the side of whoever adds it)."""
+    return bool(own_side(user)) and can_edit_pillar(user, pillar)
 
 
 def can_edit_any(user) -> bool:
@@ -138,6 +183,29 @@ def require_edit_pillar(user, pillar: PillarRef) -> None:
     require(
         can_edit_pillar(user, pillar),
         _("Only an analyst assigned to this pillar may change it."),
+    )
+
+
+def require_change_item(user, item, pillar: PillarRef = None) -> None:
+    require_edit_pillar(user, pillar if pillar is not None else item_pillar(item))
+    side = getattr(item, "side", "") or ""
+    require(
+        can_change_item(user, item, pillar),
+        _("This item belongs to %(side)s: only %(side)s's users may change it.")
+        % {"side": Side(side).label}
+        if side in Side.values
+        else _("This item belongs to neither side: nobody may change it."),
+    )
+
+
+def require_add_items(user, pillar: PillarRef) -> None:
+    require_edit_pillar(user, pillar)
+    require(
+        can_add_items(user, pillar),
+        _(
+            "Your account acts for neither government, and every item belongs to the side of "
+            "whoever adds it: ask an analyst of India or Japan to add it."
+        ),
     )
 
 

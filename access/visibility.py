@@ -123,7 +123,7 @@ def reach(marking: str) -> int:
 
 
 def item_side(item) -> str:
-    """The government an item comes from: a status update's side, the side of whoever added a
+    """The government an item belongs to: a status update's side, the side of whoever added a
     milestone, meeting or action item; none for a commitment (both sides' record)."""
     return getattr(item, "side", "") or ""
 
@@ -136,11 +136,14 @@ def marking_check(
     PermissionDenied (a 403).
 
     - Only a user of a national marking's own side may mark an item national-only.
-    - An item may be made more restricted by its editors; made national-only once written,
-      only by its own side (`origin`: its editors of that side, or that side's managers; for
-      an item of no side, that side's managers), so neither government can take a shared
-      item away from the other. Less restricted only by a manager of the side whose national
-      marking it carries (any manager, for bilateral to public).
+    - An item that belongs to a side (`origin`) is re-marked by that side's users only, its
+      superusers included: the other government neither restricts nor publishes it.
+    - An item may be made more restricted by its editors; a shared item of no side (a
+      commitment's context) made national-only only by that side's managers, so neither
+      government can take a shared item away from the other.
+    - Less restricted (bilateral to public included) only by a manager of the side it belongs
+      to, else of the side whose national marking it carries (any manager, for a commitment's
+      bilateral context to public).
     """
     from django.core.exceptions import PermissionDenied, ValidationError
     from django.utils.translation import gettext as _
@@ -157,28 +160,60 @@ def marking_check(
             _("Only %(side)s's users may mark an item %(marking)s.")
             % {"side": Side(side).label, "marking": Marking(marking).label}
         )
-    if current is None or current == marking or reach(marking) < reach(current):
+    if current is None or current == marking:
+        return
+    if origin in Side.values and not permissions.acts_for(user, origin):
+        raise PermissionDenied(
+            _("This item belongs to %(origin)s: only %(origin)s may change its marking.")
+            % {"origin": Side(origin).label}
+        )
+    manager = permissions.is_superuser(user) or Role.MANAGER in permissions.roles_of(user)
+    if reach(marking) < reach(current):
         if MARKING_SIDE.get(current) and side and side != MARKING_SIDE[current]:
             raise PermissionDenied(_("An item of one side cannot be marked for the other only."))
-        if current is not None and side and current != marking:
-            manager = permissions.is_superuser(user) or Role.MANAGER in permissions.roles_of(user)
-            if origin and origin != side:
-                raise PermissionDenied(
-                    _("This item comes from %(origin)s: only %(origin)s may keep it to itself.")
-                    % {"origin": Side(origin).label}
-                )
-            if not origin and not manager:
-                raise PermissionDenied(
-                    _("Only %(side)s's managers may make this shared item %(marking)s.")
-                    % {"side": Side(side).label, "marking": Marking(marking).label}
-                )
+        if side and not origin and not manager:
+            raise PermissionDenied(
+                _("Only %(side)s's managers may make this shared item %(marking)s.")
+                % {"side": Side(side).label, "marking": Marking(marking).label}
+            )
         return
-    owner = MARKING_SIDE.get(current)
-    manager = permissions.is_superuser(user) or Role.MANAGER in permissions.roles_of(user)
-    if not manager or (owner is not None and user.side != owner):
+    owner = origin or MARKING_SIDE.get(current)
+    if not manager or (owner and user.side != owner):
         who = Side(owner).label if owner else _("either side")
         raise PermissionDenied(
             _("Only a manager of %(who)s may make this item less restricted.") % {"who": who}
+        )
+
+
+# The fields naming who owns or is assigned an item: they must still read it when re-marked.
+HOLDER_FIELDS = ("owner", "responsible", "responsible_india", "responsible_japan")
+
+
+def holders_check(item, marking: str) -> None:
+    """Refuse (a 400 on `marking`) a marking under which one of the item's owners or assignees
+    (a milestone's or action item's owner, a commitment's responsible users) could no longer
+    read it, naming them: reassign them first."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    names = {field.name for field in item._meta.get_fields()}
+    blind = []
+    for field in HOLDER_FIELDS:
+        holder = getattr(item, field, None) if field in names else None
+        if holder is not None and not may_read(holder, marking) and holder not in blind:
+            blind.append(holder)
+    if blind:
+        raise ValidationError(
+            {
+                "marking": _(
+                    "Marked %(marking)s, this item could no longer be read by who owns or is "
+                    "assigned it: %(users)s. Reassign it first."
+                )
+                % {
+                    "marking": Marking(marking).label,
+                    "users": ", ".join(user.get_username() for user in blind),
+                }
+            }
         )
 
 

@@ -302,6 +302,8 @@ class Generator:
                     owner_id=owner,
                     weight=weight,
                     completed_on=completed,
+                    # Each government adds about half of a commitment's milestones.
+                    side=("india", "japan")[number % 2],
                 )
                 for commitment, milestones in zip(commitments, milestone_plans, strict=True)
                 for number, (due, weight, completed, owner) in enumerate(milestones, start=1)
@@ -440,11 +442,14 @@ class Generator:
                         (MeetingState.HELD, MeetingState.POSTPONED, MeetingState.CANCELLED),
                         (85, 10, 5),
                     )[0]
+                place = rng.choice(("New Delhi", "Tokyo"))
                 meetings.append(
                     Meeting(
                         mechanism=mechanism,
                         date=date,
-                        place=rng.choice(("New Delhi", "Tokyo")),
+                        place=place,
+                        # The host government records the meeting.
+                        side="india" if place == "New Delhi" else "japan",
                         state=state,
                         outcome_summary=f"{SYNTHETIC_MARK} "
                         + ("Agenda being prepared." if state == "planned" else "Reviewed."),
@@ -486,6 +491,7 @@ class Generator:
                 commitment_id=rng.choice(commitments)
                 if commitments and rng.random() < 0.7
                 else None,
+                side=meeting.side,
             )
 
 

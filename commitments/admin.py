@@ -218,19 +218,20 @@ class MilestoneForm(MarkedForm, VersionedForm):
 @admin.register(Milestone)
 class MilestoneAdmin(Marked, ServiceAdmin):
     form = MilestoneForm
-    list_display = ["title", "commitment", "due_date", "owner", "weight", "completed_on"]
+    list_display = ["title", "commitment", "side", "due_date", "owner", "weight", "completed_on"]
     list_filter = ["commitment__pillar"]
     list_select_related = ["commitment", "owner"]
     search_fields = ["title", "commitment__code"]
     autocomplete_fields = ["commitment"]
 
     def get_readonly_fields(self, request, obj=None):
-        return ["commitment"] if obj else []
+        return ["commitment", "side"] if obj else []
 
     def has_change_permission(self, request, obj=None):
         if obj is None:
             return super().has_change_permission(request)
-        return permissions.can_edit_pillar(request.user, obj.commitment.pillar_id)
+        # Only the side the milestone belongs to changes or deletes it.
+        return permissions.can_change_item(request.user, obj, obj.commitment.pillar_id)
 
     has_delete_permission = has_change_permission
 
@@ -251,6 +252,12 @@ class MilestoneAdmin(Marked, ServiceAdmin):
 
     def delete_model(self, request, obj):
         services.milestone_delete(milestone=obj, actor=request.user, expected_version=obj.version)
+
+    def delete_queryset(self, request, queryset):
+        """The list's "delete selected" too goes through the service, one by one: each is
+        refused (a 403) unless the user's side owns it, and progress follows each removal."""
+        for milestone in queryset.select_related("commitment"):
+            self.delete_model(request, milestone)
 
 
 class StatusUpdateForm(MarkedForm, forms.ModelForm):

@@ -48,7 +48,8 @@ DEMO_USERS = (
         Role.ANALYST,
         Side.JAPAN,
         "jp-mod",
-        ("maritime", "industry", "technology", "multilateral", "dialogue"),
+        # Every pillar: Japan answers for its own assessment wherever India reports.
+        ALL_PILLARS,
         language="ja",
     ),
     DemoUser("manager", "Demo Manager (India)", Role.MANAGER, Side.INDIA, "in-nscs", ALL_PILLARS),
@@ -173,7 +174,8 @@ def demo_seed(*, password: str, today: datetime.date | None = None) -> dict[str,
                 counts["milestones"] += 1
             commitment.refresh_from_db()
             # The pillar's analyst gives a status; the other government confirms (its analyst where
-            # one has the pillar, else the demo administrator for that side), so the sides agree.
+            # one has the pillar, else the demo administrator, of India), so the sides agree.
+            # Japan's analyst has every pillar: nobody of India answers for Japan.
             counterpart = users["analyst_jp"] if analyst.side == Side.INDIA else users["analyst"]
             if not permissions.can_edit_pillar(counterpart, pillar):
                 counterpart = admin

@@ -53,7 +53,7 @@ class MeetingAdmin(Marked, ServiceAdmin):
     """Meetings whose outcome the user may read: the admin's form shows and edits it."""
 
     form = MeetingForm
-    list_display = ["mechanism", "date", "place", "state"]
+    list_display = ["mechanism", "date", "place", "state", "side"]
     list_filter = ["state", "mechanism"]
     list_select_related = ["mechanism"]
     search_fields = ["mechanism__name", "place", "outcome_summary"]
@@ -61,12 +61,13 @@ class MeetingAdmin(Marked, ServiceAdmin):
     inlines = [ActionItemInline]
 
     def get_readonly_fields(self, request, obj=None):
-        return ["mechanism"] if obj else []
+        return ["mechanism", "side"] if obj else []
 
     def has_change_permission(self, request, obj=None):
         if obj is None:
             return super().has_change_permission(request)
-        return permissions.can_edit_pillar(request.user, obj.mechanism.pillar_id)
+        # Only the side the meeting belongs to changes it.
+        return permissions.can_change_item(request.user, obj, obj.mechanism.pillar_id)
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -105,19 +106,20 @@ class ActionItemForm(MarkedForm, VersionedForm):
 @admin.register(ActionItem)
 class ActionItemAdmin(Marked, ServiceAdmin):
     form = ActionItemForm
-    list_display = ["title", "meeting", "owner", "due_date", "state", "commitment"]
+    list_display = ["title", "meeting", "side", "owner", "due_date", "state", "commitment"]
     list_filter = ["state", "meeting__mechanism"]
     list_select_related = ["meeting__mechanism", "owner", "commitment"]
     search_fields = ["title", "description"]
     autocomplete_fields = ["commitment"]
 
     def get_readonly_fields(self, request, obj=None):
-        return ["meeting"] if obj else []
+        return ["meeting", "side"] if obj else []
 
     def has_change_permission(self, request, obj=None):
         if obj is None:
             return super().has_change_permission(request)
-        return permissions.can_edit_pillar(request.user, obj.meeting.mechanism.pillar_id)
+        # Only the side the action item belongs to changes it.
+        return permissions.can_change_item(request.user, obj, obj.meeting.mechanism.pillar_id)
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -159,8 +159,7 @@ class Meeting(Markable, Versioned):
         _("side"),
         max_length=10,
         choices=Side.choices,
-        blank=True,
-        help_text=_("The government whose user recorded it: its side, for national markings."),
+        help_text=_("The government whose user recorded it, which alone may change it."),
     )
 
     marking_governs = ("outcome_summary",)
@@ -179,6 +178,7 @@ class Meeting(Markable, Versioned):
                 condition=Q(state__in=MeetingState.values), name="meeting_state_valid"
             ),
             marking_constraint("meeting"),
+            models.CheckConstraint(condition=Q(side__in=Side.values), name="meeting_side_valid"),
         ]
 
     def __str__(self) -> str:
@@ -217,8 +217,7 @@ class ActionItem(Markable, Versioned):
         _("side"),
         max_length=10,
         choices=Side.choices,
-        blank=True,
-        help_text=_("The government whose user added it: its side, for national markings."),
+        help_text=_("The government whose user added it, which alone may change it."),
     )
 
     marking_governs = None
@@ -242,6 +241,7 @@ class ActionItem(Markable, Versioned):
                 violation_error_message=_("A done action item has a completion date; others none."),
             ),
             marking_constraint("actionitem"),
+            models.CheckConstraint(condition=Q(side__in=Side.values), name="actionitem_side_valid"),
         ]
 
     def __str__(self) -> str:

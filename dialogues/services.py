@@ -84,7 +84,7 @@ def _update(instance, changes: dict[str, Any], actor: User):
 @acting_as("actor")
 def meeting_create(*, mechanism: DialogueMechanism, actor: User, **fields: Any) -> Meeting:
     _refuse_unknown(fields, MEETING_FIELDS)
-    permissions.require_edit_pillar(actor, mechanism.pillar_id)
+    permissions.require_add_items(actor, mechanism.pillar_id)
     meeting = Meeting(mechanism=mechanism, side=actor.side)
     _marking_check(actor, meeting, fields)
     with transaction.atomic():
@@ -99,7 +99,7 @@ def meeting_update(
     *, meeting: Meeting, actor: User, expected_version: int, **changes: Any
 ) -> Meeting:
     _refuse_unknown(changes, MEETING_FIELDS)
-    permissions.require_edit_pillar(actor, meeting.mechanism.pillar_id)
+    permissions.require_change_item(actor, meeting, meeting.mechanism.pillar_id)
     _marking_check(actor, meeting, changes)
     with transaction.atomic():
         return _update(lock_for_write(meeting, expected_version), changes, actor)
@@ -124,7 +124,7 @@ def _action_item_normalise(item: ActionItem, changes: dict[str, Any]) -> dict[st
 @acting_as("actor")
 def action_item_create(*, meeting: Meeting, actor: User, **fields: Any) -> ActionItem:
     _refuse_unknown(fields, ACTION_ITEM_FIELDS)
-    permissions.require_edit_pillar(actor, meeting.mechanism.pillar_id)
+    permissions.require_add_items(actor, meeting.mechanism.pillar_id)
     item = ActionItem(meeting=meeting, side=actor.side)
     _marking_check(actor, item, fields)
     owner_check(fields.get("owner"), marking=fields.get("marking", item.marking))
@@ -140,8 +140,12 @@ def action_item_update(
     *, action_item: ActionItem, actor: User, expected_version: int, **changes: Any
 ) -> ActionItem:
     _refuse_unknown(changes, ACTION_ITEM_FIELDS)
-    permissions.require_edit_pillar(actor, action_item.meeting.mechanism.pillar_id)
+    # Only the owning side changes it, closing it included: an assignee of the other side
+    # reports progress through their own side, not by marking it done.
+    permissions.require_change_item(actor, action_item, action_item.meeting.mechanism.pillar_id)
     _marking_check(actor, action_item, changes)
+    if "marking" in changes and "owner" not in changes:
+        visibility.holders_check(action_item, changes["marking"])
     if "owner" in changes or "marking" in changes:
         owner_check(
             changes.get("owner", action_item.owner),

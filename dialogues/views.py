@@ -91,7 +91,7 @@ def _mechanism(slug: str, today: datetime.date) -> DialogueMechanism:
 def _mechanism_page(request, mechanism: DialogueMechanism, **extra):
     """The mechanism page, or for htmx its live part (schedule, meetings, form)."""
     user = request.user
-    can_edit = permissions.can_edit_pillar(user, mechanism.pillar_id)
+    can_edit = permissions.can_add_items(user, mechanism.pillar_id)
     readable = visibility.condition(user, "action_items__marking")
     meetings = mechanism.meetings.annotate(
         item_count=Count("action_items", filter=readable),
@@ -153,7 +153,7 @@ def meeting_add(request, slug: str):
     permissions.require_reader(request)
     today = timezone.localdate()
     mechanism = _mechanism(slug, today)
-    permissions.require_edit_pillar(request.user, mechanism.pillar_id)
+    permissions.require_add_items(request.user, mechanism.pillar_id)
     form = MeetingForm(request.POST, user=request.user)
     if form.is_valid():
         try:
@@ -191,12 +191,18 @@ def _meeting_page(request, meeting: Meeting, **extra):
     items = list(
         visibility.visible(meeting.action_items.select_related("owner", "commitment"), user)
     )
+    pillar_id = meeting.mechanism.pillar_id
     for item in items:
         item.overdue = item.is_overdue(today)
+        # Only the side an action item belongs to changes it: the other side gets no control.
+        item.changeable = permissions.can_change_item(user, item, pillar_id)
     visibility.as_read_by(meeting, user)
-    can_edit = permissions.can_edit_pillar(user, meeting.mechanism.pillar_id)
-    # Nobody edits an outcome they may not read: their form would blank it.
-    can_edit_meeting = can_edit and not meeting.withheld
+    can_edit = permissions.can_add_items(user, pillar_id)
+    # Only the meeting's own side edits it, and nobody an outcome they may not read: their
+    # form would blank it.
+    can_edit_meeting = permissions.can_change_item(user, meeting, pillar_id) and not (
+        meeting.withheld
+    )
     context = {
         "meeting": meeting,
         "mechanism": meeting.mechanism,
@@ -230,6 +236,8 @@ def _meeting_page(request, meeting: Meeting, **extra):
                 user=user,
             )
         for item in items:
+            if not item.changeable:
+                continue
             item.state_form = state_forms.get(item.pk) or ActionItemStateForm(
                 initial={"state": item.state, "version": item.version},
                 auto_id=_state_form_id(item.pk),
@@ -262,7 +270,7 @@ def meeting_edit(request, pk: int):
     meeting = _meeting(pk)
     if request.method == "GET":
         return redirect("meeting-detail", pk=pk)
-    permissions.require_edit_pillar(request.user, meeting.mechanism.pillar_id)
+    permissions.require_change_item(request.user, meeting, meeting.mechanism.pillar_id)
     form = MeetingEditForm(
         request.POST,
         auto_id=MEETING_FORM_ID,
@@ -306,7 +314,7 @@ def meeting_edit(request, pk: int):
 def action_item_add(request, pk: int):
     permissions.require_reader(request)
     meeting = _meeting(pk)
-    permissions.require_edit_pillar(request.user, meeting.mechanism.pillar_id)
+    permissions.require_add_items(request.user, meeting.mechanism.pillar_id)
     form = ActionItemForm(
         request.POST,
         users=_owner_choices(),
@@ -373,7 +381,7 @@ def action_item_edit(request, pk: int):
     permissions.require_reader(request)
     item = _action_item(request, pk)
     meeting = item.meeting
-    permissions.require_edit_pillar(request.user, meeting.mechanism.pillar_id)
+    permissions.require_change_item(request.user, item, meeting.mechanism.pillar_id)
     if request.method == "POST" and request.POST.get("part") == "state":
         return _action_item_state(request, item)
 

@@ -78,11 +78,11 @@ def agreed(code: str, status: str, note: str = "Reviewed.", **kw):
     status update, which made it official, is returned."""
     from commitments import services
 
-    author = superuser(username="both-sides")
     for side in (Side.INDIA, Side.JAPAN):
+        # A superuser of each side: each side answers for its own assessment (issue 23).
         update = services.status_update_create(
             commitment=commitment(code),
-            author=author,
+            author=superuser(username=f"both-sides-{side}", side=side),
             side=side,
             status=status,
             note=note,

@@ -274,8 +274,9 @@ def sided_user(role: str, side: str):
 
 
 def may_update_status(role: str, side: str, for_side: str) -> bool:
-    """The rule: an analyst of the pillar for their own side; a superuser for either."""
-    return role == "superuser" or (role == "analyst_in" and side == for_side)
+    """The rule: an analyst of the pillar, or a superuser, for their own side only (issue 23:
+    a superuser is held to their side; it used to update either side's status)."""
+    return role in ("superuser", "analyst_in") and side == for_side
 
 
 WRITES = ("api-status", "api-confirm", "ui-status", "ui-confirm")

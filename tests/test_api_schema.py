@@ -65,18 +65,18 @@ def varied_rows_write() -> None:
     """Beside the declaration, the rows whose representations use every optional value.
 
     MAR-01: milestones moving progress (progress status updates, with no assessment), one added
-    by a user of neither side (a status update with no side), one for India only (no status
-    update: it makes India's `internal_progress`), and a responsible user of neither side.
-    MAR-02: the sides apart, Japan's note for Japan only, India awaited. DEF-01, led by India:
-    a completion awaiting Japan's confirmation. A held meeting of the NSA consultations for
-    Japan only, and a bilateral action item.
+    by Japan, one for India only (no status update: it makes India's `internal_progress`), and a
+    responsible user of neither side (who adds no item: every item belongs to a side). MAR-02:
+    the sides apart, Japan's note for Japan only, India awaited. DEF-01, led by India: a
+    completion awaiting Japan's confirmation. A held meeting of the NSA consultations for Japan
+    only, and a bilateral action item.
     """
     india = analyst(*PILLARS, username="schema-india")
     japan = analyst(*PILLARS, username="schema-japan", side=Side.JAPAN)
     neither = superuser(username="schema-neither", side="")
     for actor, title, fields in [
         (india, "Liaison officer posted", {"completed_on": days(-5), "due_date": days(-3)}),
-        (neither, "Data-sharing arrangement signed", {"due_date": days(20)}),
+        (japan, "Data-sharing arrangement signed", {"due_date": days(20)}),
         (
             india,
             "Indian liaison cell staffed",
@@ -235,7 +235,8 @@ def test_a_trail_with_progress_status_updates_reads_as_its_schema_says(varied):
     # The India-only milestone writes none: official progress comes from shared ones alone.
     assert len(progress) == 2
     assert {update["assessment"] for update in progress} == {None}
-    assert {update["side"] for update in progress} == {"india", None}
+    # Every milestone belongs to a side now (issue 23): its progress status updates too.
+    assert {update["side"] for update in progress} == {"india", "japan"}
 
 
 def test_every_commitment_reads_as_its_schema_says(varied):

@@ -65,7 +65,8 @@ CHANGES = [
     ("in_manager", IN, BI, True),
     ("in_manager", IN, PU, True),
     ("in_manager", BI, PU, True),
-    ("jp_manager", BI, PU, True),  # bilateral → public: either side's manager
+    # Issue 23: bilateral → public only by the owning side's manager (it used to be either's).
+    ("jp_manager", BI, PU, False),
     ("jp_analyst", BI, JP, False),  # an item India added: Japan cannot take it for itself
     ("admin_in", IN, BI, True),
 ]

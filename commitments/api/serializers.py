@@ -580,6 +580,12 @@ class MilestoneSerializer(MarkedSerializerMixin, StrictModelSerializer):
     )
     owner = UsernameField(required=False, allow_null=True, help_text="A username.")
     state = serializers.SerializerMethodField(help_text="Derived from the dates.")
+    side = serializers.ChoiceField(
+        choices=Side.choices,
+        read_only=True,
+        help_text="The government it belongs to (`india`, `japan`): the side of whoever added it. "
+        "Only that side's users change it; the other side gets a 403.",
+    )
 
     class Meta:
         model = Milestone
@@ -592,12 +598,13 @@ class MilestoneSerializer(MarkedSerializerMixin, StrictModelSerializer):
             "weight",
             "completed_on",
             "marking",
+            "side",
             "state",
             "version",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["id", "state", "version", "created_at", "updated_at"]
+        read_only_fields = ["id", "side", "state", "version", "created_at", "updated_at"]
         extra_kwargs = {
             "marking": {
                 "help_text": "Who may read the milestone: `public`, `bilateral` (default) or "

@@ -71,7 +71,7 @@ def shared_progress(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("commitments", "0021_notifications_to_own_app"),
+        ("commitments", "0022_owning_side"),
     ]
 
     operations = [

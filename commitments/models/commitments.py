@@ -270,8 +270,7 @@ class Milestone(Markable, Versioned):
         _("side"),
         max_length=10,
         choices=Side.choices,
-        blank=True,
-        help_text=_("The government whose user added it: its side, for national markings."),
+        help_text=_("The government whose user added it, which alone may change it."),
     )
 
     marking_governs = None
@@ -298,6 +297,7 @@ class Milestone(Markable, Versioned):
                 violation_error_message=_("The weight must be between 1 and 100."),
             ),
             marking_constraint("milestone"),
+            models.CheckConstraint(condition=Q(side__in=Side.values), name="milestone_side_valid"),
         ]
 
     def __str__(self) -> str:

@@ -19,7 +19,9 @@ def marking_change(
     *, item, actor: User, marking: str, pillar_id: int, expected_version: int | None = None
 ):
     """Give an item another release marking: tighter by its editors (or a manager), looser
-    only by a manager of the side whose marking it carries (`visibility.marking_check`).
+    only by a manager of the side it belongs to or whose marking it carries; an item of one
+    side is re-marked by that side alone (`visibility.marking_check`), and never so that one
+    of its owners or assignees could no longer read it (`visibility.holders_check`).
 
     Works for every markable row: commitments (their added context), milestones, status
     updates, meetings (their outcome) and action items. A status update's marking is the one
@@ -33,6 +35,8 @@ def marking_change(
     visibility.marking_check(
         actor, marking, current=item.marking, origin=visibility.item_side(item)
     )
+    if marking != item.marking:
+        visibility.holders_check(item, marking)
     loosening = visibility.reach(marking) > visibility.reach(item.marking)
     if not loosening:
         permissions.require(

@@ -119,7 +119,7 @@ def milestone_create(
     completed_on: datetime.date | None = None,
     marking: str = Marking.BILATERAL,
 ) -> Milestone:
-    permissions.require_edit_pillar(actor, commitment.pillar_id)
+    permissions.require_add_items(actor, commitment.pillar_id)
     visibility.marking_check(actor, marking)
     owner_check(owner, marking=marking)
     with transaction.atomic():
@@ -157,10 +157,13 @@ def milestone_update(
         raise ValidationError(
             {field: _("This field cannot be changed here.") for field in sorted(unknown)}
         )
+    permissions.require_change_item(actor, milestone, milestone.commitment.pillar_id)
     if "marking" in changes:
         visibility.marking_check(
             actor, changes["marking"], current=milestone.marking, origin=milestone.side
         )
+        if "owner" not in changes:
+            visibility.holders_check(milestone, changes["marking"])
     if "owner" in changes or "marking" in changes:
         owner_check(
             changes.get("owner", milestone.owner),
@@ -207,7 +210,7 @@ def milestone_reopen(*, milestone: Milestone, actor: User, expected_version: int
 def _milestone_write(
     milestone: Milestone, *, actor: User, expected_version: int, changes: dict, reason: str
 ) -> Milestone:
-    permissions.require_edit_pillar(actor, milestone.commitment.pillar_id)
+    permissions.require_change_item(actor, milestone, milestone.commitment.pillar_id)
     permissions.require(visibility.may_read(actor, milestone.marking))
     with transaction.atomic():
         commitment = lock_for_write(milestone.commitment, None)
@@ -237,7 +240,7 @@ def _milestone_write(
 
 @acting_as("actor")
 def milestone_delete(*, milestone: Milestone, actor: User, expected_version: int) -> None:
-    permissions.require_edit_pillar(actor, milestone.commitment.pillar_id)
+    permissions.require_change_item(actor, milestone, milestone.commitment.pillar_id)
     permissions.require(visibility.may_read(actor, milestone.marking))
     with transaction.atomic():
         commitment = lock_for_write(milestone.commitment, None)

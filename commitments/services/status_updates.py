@@ -42,11 +42,11 @@ def status_update_create(
 ) -> StatusUpdate:
     """Give one side's assessment of a commitment and derive the official status from both.
 
-    The author writes for their own side (a superuser for either, naming it). The status update
-    appended to the trail records the side, its assessment and the official status before and
-    after (`commitments.official_status` decides it). Without milestones, progress follows the
-    official assessment: a status update's progress applies once its assessment is the official
-    status.
+    The author writes for their own side (a superuser too: held to their side). The status
+    update appended to the trail records the side, its assessment and the official status before
+    and after (`commitments.official_status` decides it). Without milestones, progress follows
+    the official assessment: a status update's progress applies once its assessment is the
+    official status.
 
     `expected_version=None` appends to the trail whatever the current version: the status
     update records the from → to it actually applied, so nothing is overwritten unseen.

@@ -86,6 +86,15 @@ def marking(value: str):
     return {"value": value, "label": Marking(value).label, "help": MARKING_HELP[value]}
 
 
+@register.inclusion_tag("includes/owning_side.html")
+def owning_side(item):
+    """The government an item belongs to, beside it: the side that alone may change it."""
+    side = getattr(item, "side", "") or ""
+    if side not in Side.values:
+        return {"side": ""}
+    return {"side": side, "label": Side(side).label}
+
+
 @register.inclusion_tag("includes/marking_control.html", takes_context=True)
 def marking_control(context, kind: str, item, pillar_id: int):
     """The item's marking, and a small form to change it for those who may."""

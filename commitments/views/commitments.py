@@ -118,6 +118,8 @@ def _live_context(request, commitment: Commitment, **extra) -> dict:
     today = timezone.localdate()
     for milestone in milestones:
         milestone.current_state = milestone.state_on(today)
+        # Only the side a milestone belongs to changes it: the other side gets no control.
+        milestone.changeable = permissions.can_change_item(user, milestone, commitment.pillar_id)
     can_edit = permissions.can_edit_pillar(request.user, commitment.pillar_id)
     status_sides = permissions.status_sides(request.user, commitment.pillar_id)
     own = status_sides[0] if status_sides else None
@@ -132,6 +134,7 @@ def _live_context(request, commitment: Commitment, **extra) -> dict:
         "milestones": milestones,
         "trail": selectors.status_update_list(user).filter(commitment=commitment),
         "can_edit": can_edit,
+        "can_add": permissions.can_add_items(user, commitment.pillar_id),
         "status_sides": status_sides,
         "own_side": own,
         "own_side_label": Side(own).label if own else "",
@@ -379,7 +382,7 @@ def assessment_confirm(request, code: str):
 def milestone_add(request, code: str):
     permissions.require_reader(request)
     commitment = _commitment(request, code)
-    permissions.require_edit_pillar(request.user, commitment.pillar_id)
+    permissions.require_add_items(request.user, commitment.pillar_id)
     form = MilestoneForm(request.POST, user=request.user)
     if form.is_valid():
         fields = {
@@ -413,7 +416,7 @@ def milestone_edit(request, code: str, pk: int):
     permissions.require_reader(request)
     commitment = _commitment(request, code)
     milestone = _milestone(request, commitment, pk)
-    permissions.require_edit_pillar(request.user, commitment.pillar_id)
+    permissions.require_change_item(request.user, milestone, commitment.pillar_id)
     form = MilestoneForm(request.POST or None, instance=milestone, user=request.user)
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -453,7 +456,7 @@ def milestone_done(request, code: str, pk: int):
     permissions.require_reader(request)
     commitment = _commitment(request, code)
     milestone = _milestone(request, commitment, pk)
-    permissions.require_edit_pillar(request.user, commitment.pillar_id)
+    permissions.require_change_item(request.user, milestone, commitment.pillar_id)
     try:
         version = int(request.POST.get("version", ""))
     except ValueError:

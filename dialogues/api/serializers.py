@@ -2,6 +2,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_sc
 from rest_framework import serializers
 
 from access.api import MarkedSerializerMixin
+from access.choices import Side
 from commitments.api.serializers import (
     NamedInBothLanguages,
     OrganisationSerializer,
@@ -97,6 +98,12 @@ class MeetingSerializer(MarkedSerializerMixin, StrictModelSerializer):
     mechanism = StrictSlugRelatedField(
         slug_field="slug", queryset=DialogueMechanism.objects.all(), help_text="Mechanism slug."
     )
+    side = serializers.ChoiceField(
+        choices=Side.choices,
+        read_only=True,
+        help_text="The government it belongs to (`india`, `japan`): the side of whoever "
+        "recorded it. Only that side's users change it; the other side gets a 403.",
+    )
 
     class Meta:
         model = Meeting
@@ -108,11 +115,12 @@ class MeetingSerializer(MarkedSerializerMixin, StrictModelSerializer):
             "state",
             "outcome_summary",
             "marking",
+            "side",
             "version",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["id", "version", "created_at", "updated_at"]
+        read_only_fields = ["id", "side", "version", "created_at", "updated_at"]
         extra_kwargs = {
             "outcome_summary": {
                 "help_text": "What was agreed; empty where its `marking` is outside the reader's."
@@ -154,6 +162,12 @@ class ActionItemSerializer(MarkedSerializerMixin, StrictModelSerializer):
         allow_null=True,
         help_text="The commitment it advances, by code.",
     )
+    side = serializers.ChoiceField(
+        choices=Side.choices,
+        read_only=True,
+        help_text="The government it belongs to (`india`, `japan`): the side of whoever added it. "
+        "Only that side's users change it; the other side gets a 403.",
+    )
 
     class Meta:
         model = ActionItem
@@ -168,11 +182,12 @@ class ActionItemSerializer(MarkedSerializerMixin, StrictModelSerializer):
             "completed_on",
             "commitment",
             "marking",
+            "side",
             "version",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["id", "version", "created_at", "updated_at"]
+        read_only_fields = ["id", "side", "version", "created_at", "updated_at"]
         extra_kwargs = {
             "marking": {
                 "help_text": "Who may read the action item: `public`, `bilateral` (default) or "

@@ -1090,6 +1090,7 @@ def many_milestones(loaded):
             due_date=days(n - 20),
             owner=owners[n % 5],
             completed_on=days(-1) if n % 7 == 0 else None,
+            side="india",
         )
         for n in range(120)
     )

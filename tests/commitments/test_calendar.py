@@ -295,6 +295,7 @@ def test_the_feed_takes_as_many_queries_for_50_milestones_as_for_5(editor, key):
                 title=f"Milestone {i}",
                 due_date=days(i),
                 owner=users[i % len(users)],
+                side="india",
             )
             for i in range(start, start + count)
         )

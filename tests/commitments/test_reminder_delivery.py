@@ -268,6 +268,7 @@ def recipient_with_a_milestone(days_left=7, side=Side.INDIA, code="MAR-01") -> U
         title="Joint exercise held",
         due_date=TODAY + datetime.timedelta(days=days_left),
         owner=owner,
+        side=side,
     )
     return owner
 

@@ -50,6 +50,7 @@ def japan(**kwargs) -> User:
 
 
 def milestone_due(owner, due, code="MAR-01", title="Joint exercise held", **kwargs) -> Milestone:
+    kwargs.setdefault("side", "india")
     return Milestone.objects.create(
         commitment=commitment(code), title=title, due_date=due, owner=owner, **kwargs
     )
@@ -60,8 +61,10 @@ def action_item_due(owner, due, *, linked=None, state=ActionItemState.OPEN) -> A
         mechanism=DialogueMechanism.objects.get(slug="nsa-consultations"),
         date=datetime.date(2026, 1, 15),
         state=MeetingState.HELD,
+        side="india",
     )
     return ActionItem.objects.create(
+        side="india",
         meeting=meeting,
         title="Share the draft roadmap",
         owner=owner,
@@ -710,7 +713,7 @@ def test_a_mechanism_with_a_meeting_planned_held_or_not_established_reminds_nobo
     mechanism = DialogueMechanism.objects.get(slug=slug)
     mechanism.leads.add(lead)
     if meeting:
-        Meeting.objects.create(mechanism=mechanism, date=meeting[0], state=meeting[1])
+        Meeting.objects.create(mechanism=mechanism, date=meeting[0], state=meeting[1], side="india")
 
     assert heard(utc(2026, 8, 30)) == set()
 
@@ -719,7 +722,7 @@ def test_a_meeting_still_planned_for_a_past_date_does_not_stop_the_reminder():
     lead = india()
     nsa = DialogueMechanism.objects.get(slug="nsa-consultations")
     nsa.leads.add(lead)
-    Meeting.objects.create(mechanism=nsa, date=datetime.date(2026, 8, 20))
+    Meeting.objects.create(mechanism=nsa, date=datetime.date(2026, 8, 20), side="india")
 
     assert heard(utc(2026, 8, 30)) == {(lead.username, MECHANISM, "mechanism:nsa-consultations")}
 

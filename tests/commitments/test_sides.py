@@ -213,19 +213,25 @@ def test_an_analyst_updates_the_status_for_their_own_side_only(india):
     assert not StatusUpdate.objects.filter(commitment__code="MAR-01").exists()
 
 
-def test_a_superuser_updates_either_sides_status_and_must_name_one_without_a_side():
-    admin = superuser(side="")
+def test_a_superuser_updates_status_for_their_own_side_only_and_one_of_no_side_for_none():
+    # Issue 23: a superuser is held to their side like anyone (it used to update either
+    # side's status).
+    operator = superuser(side="")
     with pytest.raises(ValidationError) as error:
-        update_status("MAR-01", admin, Status.AT_RISK)
+        update_status("MAR-01", operator, Status.AT_RISK)
     assert "side" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
-        update_status("MAR-01", admin, Status.AT_RISK, side="korea")
+        update_status("MAR-01", operator, Status.AT_RISK, side="korea")
     assert "side" in error.value.message_dict
+    with pytest.raises(PermissionDenied):
+        update_status("MAR-01", operator, Status.AT_RISK, side=JAPAN)
 
-    update_status("MAR-01", admin, Status.AT_RISK, side=JAPAN)
+    admin = superuser(side=INDIA)
+    with pytest.raises(PermissionDenied):
+        update_status("MAR-01", admin, Status.AT_RISK, side=JAPAN)
     update_status("MAR-01", admin, Status.AT_RISK, side=INDIA)
 
-    assert state("MAR-01") == (Status.AT_RISK, Status.AT_RISK, Status.AT_RISK, "")
+    assert state("MAR-01") == (Status.NOT_STARTED, Status.AT_RISK, Status.NOT_STARTED, JAPAN)
 
 
 def test_confirming_when_the_sides_already_agree_is_refused_and_writes_nothing(japan):

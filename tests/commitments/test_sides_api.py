@@ -5,6 +5,7 @@ import pytest
 
 from access.choices import Side
 from commitments.choices import Status
+from commitments.models import StatusUpdate
 from tests.api_base import api_client, assert_error, url
 from tests.factories import analyst, commitment, superuser, viewer
 from tests.test_api_schema import SCHEMA_DOCUMENT
@@ -115,15 +116,16 @@ def test_a_status_update_for_the_other_side_is_a_403_and_an_unknown_side_a_400(i
     assert not commitment().status_updates.exists()
 
 
-def test_a_user_of_no_side_must_name_the_side():
+def test_a_user_of_no_side_must_name_a_side_and_then_reports_for_none():
+    # Issue 23: a superuser is held to their side; the operator (no side) reports for none.
     client = api_client(superuser(side=""))
 
     response = client.post(TRAIL, {"status": "at_risk", "note": "x"}, format="json")
 
     assert_error(response, 400, "invalid", fields=["side"])
     named = client.post(TRAIL, {"status": "at_risk", "note": "x", "side": "japan"}, format="json")
-    assert named.status_code == 201
-    assert named.json()["side"] == "japan"
+    assert named.status_code == 403
+    assert not StatusUpdate.objects.filter(commitment__code="MAR-01").exists()
 
 
 def test_confirming_when_the_sides_agree_is_a_400_naming_the_status(japan):

@@ -87,12 +87,12 @@ def test_each_analyst_gets_their_own_sides_form_and_the_other_a_confirm_button(
     assert 'name="side" value="india"' not in japan_page
 
 
-def test_a_superuser_chooses_the_side_in_the_form(client):
+def test_a_superuser_reports_for_their_own_side_only_in_the_form(client):
+    # Issue 23: a superuser (here of India) is held to their side; it used to choose either.
     html = page(client, superuser())
 
     form = section(html, "status-form")
-    assert '<select name="side"' in form
-    assert 'value="india"' in form and 'value="japan"' in form
+    assert 'value="japan"' not in form
 
 
 def test_confirming_in_the_browser_makes_the_status_official_and_shows_in_the_trail(

@@ -374,6 +374,7 @@ def many_meetings(loaded):
             date=datetime.date(2026, 1, 1) + datetime.timedelta(days=n),
             place=f"Place {n}",
             state=MeetingState.HELD if n % 3 else MeetingState.PLANNED,
+            side="india",
         )
         for n in range(120)
     )
@@ -386,6 +387,7 @@ def many_meetings(loaded):
             owner=owners[n % 5],
             commitment=targets[n % 20],
             due_date=days(n % 60),
+            side="india",
         )
         for n in range(120)
     )

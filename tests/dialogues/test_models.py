@@ -94,7 +94,7 @@ def test_a_meeting_at_a_month_end_is_due_at_the_end_of_the_shorter_month(cadence
 @pytest.fixture
 def meeting():
     return Meeting.objects.create(
-        mechanism=mechanism(), date=date(2026, 3, 10), state=MeetingState.HELD
+        mechanism=mechanism(), date=date(2026, 3, 10), state=MeetingState.HELD, side="india"
     )
 
 
@@ -107,7 +107,9 @@ def meeting():
     ],
 )
 def test_the_database_keeps_done_and_the_completion_date_together(meeting, state, completed_on):
-    item = ActionItem(meeting=meeting, title="Draft terms", state=state, completed_on=completed_on)
+    item = ActionItem(
+        meeting=meeting, title="Draft terms", state=state, completed_on=completed_on, side="india"
+    )
 
     with pytest.raises(ValidationError, match="done action item has a completion date"):
         item.full_clean()
@@ -126,7 +128,9 @@ def test_the_database_keeps_done_and_the_completion_date_together(meeting, state
     ],
 )
 def test_consistent_action_items_are_saved(meeting, state, completed_on):
-    item = ActionItem(meeting=meeting, title="Draft terms", state=state, completed_on=completed_on)
+    item = ActionItem(
+        meeting=meeting, title="Draft terms", state=state, completed_on=completed_on, side="india"
+    )
     item.full_clean()
     item.save()
 
@@ -136,4 +140,6 @@ def test_consistent_action_items_are_saved(meeting, state, completed_on):
 
 def test_the_database_refuses_an_unknown_meeting_state():
     with pytest.raises(IntegrityError, match="meeting_state_valid"), transaction.atomic():
-        Meeting.objects.create(mechanism=mechanism(), date=date(2026, 3, 10), state="adjourned")
+        Meeting.objects.create(
+            mechanism=mechanism(), date=date(2026, 3, 10), state="adjourned", side="india"
+        )

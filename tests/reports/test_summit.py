@@ -270,7 +270,10 @@ def test_the_reports_queries_do_not_grow_with_the_data(history):
             expected_version=None,
         )
         Milestone.objects.create(
-            commitment=commitment(code), title=f"Step of {code}", due_date=datetime.date(2027, 1, 1)
+            commitment=commitment(code),
+            title=f"Step of {code}",
+            due_date=datetime.date(2027, 1, 1),
+            side="india",
         )
     assert queries() == first
 
