@@ -50,6 +50,16 @@ AUDITED: dict[str, tuple[str, ...]] = {
         "partners",
         "marking",
     ),
+    "commitments.SharedTermChange": (
+        "commitment",
+        "fields",
+        "before",
+        "proposed_by",
+        "proposed_by_side",
+        "state",
+        "decided_by",
+        "note",
+    ),
     "commitments.Milestone": (
         "commitment",
         "title",
@@ -208,8 +218,11 @@ def _values(instance) -> dict[str, Any]:
 def _commitment_code(instance) -> str:
     if instance._meta.label == "commitments.Commitment":
         return instance.code
-    if instance._meta.label in ("commitments.Milestone", "dialogues.ActionItem") or (
-        instance._meta.label == "commitments.StatusUpdate"
+    if instance._meta.label in (
+        "commitments.Milestone",
+        "dialogues.ActionItem",
+        "commitments.StatusUpdate",
+        "commitments.SharedTermChange",
     ):
         return instance.commitment.code if instance.commitment_id else ""
     return ""

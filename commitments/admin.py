@@ -1,11 +1,12 @@
 """The admin site, writing through the same services and permission rules as the UI and API."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from access import permissions, visibility
+from access.choices import Side
 from declaration_tracker.core.admin import (
     ReadOnlyInline,
     ServiceAdmin,
@@ -194,7 +195,8 @@ class CommitmentAdmin(ServiceAdmin):
         )
 
     def write(self, request, obj, form, change):
-        return services.commitment_update(
+        """Save the details and owners; shared terms changed are proposed, not applied."""
+        saved = services.commitment_update(
             commitment=obj,
             actor=request.user,
             expected_version=form.cleaned_data["expected_version"],
@@ -202,6 +204,17 @@ class CommitmentAdmin(ServiceAdmin):
                 form, services.COMMITMENT_EDITABLE_FIELDS | services.COMMITMENT_OWNER_FIELDS
             ),
         )
+        if saved.proposal is not None:
+            message = _("%(terms)s: proposed, awaiting %(other)s's confirmation; not yet applied.")
+            terms = ", ".join(
+                str(Commitment._meta.get_field(name).verbose_name)
+                for name in sorted(saved.proposal.fields)
+            )
+            other = Side(saved.proposal.awaited_side).label
+            self.message_user(
+                request, message % {"terms": terms.capitalize(), "other": other}, messages.WARNING
+            )
+        return saved
 
     def save_related(self, request, form, formsets, change):
         """Save the (read-only) inlines only: the service has set the many-to-many fields."""

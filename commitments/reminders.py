@@ -1,6 +1,7 @@
 """Reminders about commitments, for the notifications app's sweep: milestones coming due or
 overdue, commitments with no status update for a while, and official statuses awaiting a side's
-confirmation. Registered as reminder sources, with the markings of the milestones they name,
+confirmation or a proposed change of shared terms awaiting the other side's answer.
+Registered as reminder sources, with the markings of the milestones they name,
 when the app is ready (`CommitmentsConfig.ready`)."""
 
 import datetime
@@ -11,7 +12,7 @@ from django.db.models import Max
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 
-from access.choices import Role
+from access.choices import Role, Side
 from notifications.choices import ReminderKind
 from notifications.messages import Detail
 from notifications.selectors import (
@@ -23,7 +24,7 @@ from notifications.selectors import (
 )
 
 from .choices import Status
-from .models import Commitment, Milestone, User
+from .models import Commitment, Milestone, ProposalState, SharedTermChange, User
 
 
 def milestone_reminders(audience: Audience) -> list[Candidate]:
@@ -130,8 +131,67 @@ def awaiting_confirmation_reminders(audience: Audience) -> list[Candidate]:
     return found
 
 
+def _analysts_by_pillar_side(audience: Audience) -> dict:
+    """(pillar, side) → the audience's analysts there."""
+    analysts = defaultdict(set)
+    for pillar_id, user_id, side in User.pillars.through.objects.filter(
+        user_id__in=list(audience.users), user__groups__name=Role.ANALYST
+    ).values_list("pillar_id", "user_id", "user__side"):
+        analysts[pillar_id, side].add(user_id)
+    return analysts
+
+
+def proposal_reminders(audience: Audience) -> list[Candidate]:
+    """Proposed changes of shared terms awaiting the other side's answer: as an awaited status
+    confirmation, after a few days, then weekly, to the awaited side's analysts of the pillar
+    (`proposal:<id>`, of the kind `awaiting`)."""
+    rules = policy()
+    first, every = rules.get("awaiting_after_days", 3), rules["repeat_every_days"]
+    tz = next(iter(audience.users.values())).tzinfo
+    days = [audience.day - datetime.timedelta(days=first + k) for k in range(0, 3660, every)]
+    rows = list(
+        SharedTermChange.objects.filter(state=ProposalState.PENDING)
+        .annotate(since_day=TruncDate("proposed_at", tzinfo=tz))
+        .filter(since_day__in=days)
+        .values(
+            "id",
+            "proposed_by_side",
+            "since_day",
+            "commitment__code",
+            "commitment__title",
+            "commitment__pillar_id",
+        )
+    )
+    if not rows:
+        return []
+    analysts = _analysts_by_pillar_side(audience)
+    found = []
+    for row in rows:
+        awaited = Side.JAPAN if row["proposed_by_side"] == Side.INDIA else Side.INDIA
+        detail = Detail("proposal", {"side": awaited, "since": row["since_day"].isoformat()})
+        for recipient in sorted(analysts[row["commitment__pillar_id"], awaited]):
+            if audience.wants(recipient, ReminderKind.AWAITING):
+                found.append(
+                    Candidate(
+                        recipient,
+                        audience.day,
+                        ReminderKind.AWAITING,
+                        f"proposal:{row['id']}",
+                        f"{row['commitment__code']}: {row['commitment__title']}",
+                        detail,
+                        commitment_path(row["commitment__code"]),
+                    )
+                )
+    return found
+
+
 # The commitments app's own reminder sources (`registry.reminder_sources`; dialogues adds its).
-OWN_SOURCES = (milestone_reminders, stale_commitment_reminders, awaiting_confirmation_reminders)
+OWN_SOURCES = (
+    milestone_reminders,
+    stale_commitment_reminders,
+    awaiting_confirmation_reminders,
+    proposal_reminders,
+)
 
 
 def milestone_markings(ids: list[int]) -> dict[int, str]:

@@ -150,12 +150,21 @@ def demo_seed(*, password: str, today: datetime.date | None = None) -> dict[str,
         ):
             if commitment.milestones.filter(title__startswith=DEMO_MARK).exists():
                 continue
+            # The dates are shared terms, which the two sides agree (a proposal and its
+            # confirmation); the demo seeds them as agreed, as the declaration's loader seeds
+            # its data, and sets the owner through the service.
+            Commitment.objects.filter(pk=commitment.pk).update(
+                start_date=commitment.declaration.date,
+                target_date=today + datetime.timedelta(days=365),
+                inferred_fields=[
+                    f for f in commitment.inferred_fields if f not in ("start_date", "target_date")
+                ],
+            )
+            commitment.refresh_from_db()
             commitment = services.commitment_update(
                 commitment=commitment,
                 actor=admin,
                 expected_version=commitment.version,
-                start_date=commitment.declaration.date,
-                target_date=today + datetime.timedelta(days=365),
                 responsible=analyst,
             )
             for number, (days, weight, done) in enumerate(plan, start=1):

@@ -37,7 +37,7 @@ from commitments.api.serializers import (
     MilestoneSerializer,
     StatusUpdateCreateSerializer,
 )
-from commitments.choices import LeadSide, Priority, Status
+from commitments.choices import Status
 from commitments.models import Commitment, Milestone, StatusUpdate, User
 from dialogues.api.serializers import ActionItemSerializer, MeetingSerializer
 from dialogues.choices import ActionItemState, MeetingState
@@ -412,18 +412,16 @@ API_WRITES = {
         "patch",
         lambda o: url("commitments", "MAR-03"),
         CommitmentUpdateSerializer,
+        # The shared terms (lead side, dates, priority) are proposed, not written: a 202, and
+        # tests/commitments/test_proposals.py's property test.
         {
             "title": TEXT_FIELD,
             "description": OPTIONAL_TEXT,
-            "lead_side": pick(LeadSide.values, ["both", "JOINT"]),
             "lead_organisations": Field(
                 st.lists(st.sampled_from(["in-navy", "jp-jcg"]), max_size=3),
                 st.lists(st.sampled_from(["ghost", "", "in-navy"]), min_size=1, max_size=3),
             ),
             "responsible": USER_FIELD,
-            "priority": pick(Priority.values, ["urgent"]),
-            "start_date": START_DATE,
-            "target_date": TARGET_DATE,
         },
         (),
         ("title", "description"),

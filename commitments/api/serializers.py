@@ -19,7 +19,17 @@ from declaration_tracker.api.serializers import (
 from declaration_tracker.core.i18n import localized
 
 from ..choices import CommitmentStrength, MilestoneState, Status
-from ..models import Commitment, Milestone, Organisation, Pillar, StatusUpdate, User
+from ..models import (
+    SHARED_TERMS,
+    Commitment,
+    Milestone,
+    Organisation,
+    Pillar,
+    ProposalState,
+    SharedTermChange,
+    StatusUpdate,
+    User,
+)
 
 LOCALIZED = (
     "In the language the request asks for (Accept-Language: `en` or `ja`); the Japanese is "
@@ -182,6 +192,84 @@ class CommitmentURLField(serializers.HyperlinkedIdentityField):
         return self._pattern.replace(self.placeholder, obj.code)
 
 
+PROPOSAL_EXAMPLE = {
+    "id": 12,
+    "fields": {"target_date": "2027-03-31"},
+    "before": {"target_date": "2026-08-29"},
+    "proposed_by_side": "india",
+    "proposed_by": {"username": "analyst", "name": "A. Analyst", "side": "india"},
+    "proposed_at": "2026-11-20T09:12:00Z",
+    "state": "pending",
+    "decided_by": None,
+    "decided_at": None,
+    "note": "",
+}
+
+
+@extend_schema_serializer(
+    examples=[OpenApiExample("A proposed target date", response_only=True, value=PROPOSAL_EXAMPLE)]
+)
+class SharedTermChangeSerializer(serializers.ModelSerializer):
+    """One side's proposed change of a commitment's shared terms, and its answer."""
+
+    fields = serializers.DictField(
+        read_only=True,
+        help_text=f"Each shared term proposed (some of `{'`, `'.join(SHARED_TERMS)}`) and its "
+        "proposed value (dates as `YYYY-MM-DD`).",
+    )
+    before = serializers.DictField(
+        read_only=True, help_text="Each of those terms as it stood when proposed."
+    )
+    proposed_by = UserBriefSerializer(read_only=True, help_text="Who proposed it.")
+    proposed_by_side = serializers.ChoiceField(
+        choices=Side.choices, read_only=True, help_text="The side that proposed it."
+    )
+    state = serializers.ChoiceField(
+        choices=ProposalState.choices,
+        read_only=True,
+        help_text="`pending` (awaiting the other side), `confirmed` (applied), `declined`, "
+        "`withdrawn`.",
+    )
+    decided_by = UserBriefSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="Who answered it (confirmed, declined or withdrew it); null while pending.",
+    )
+    note = serializers.CharField(
+        read_only=True, help_text="The answer's note (a decline says why); may be empty."
+    )
+
+    class Meta:
+        model = SharedTermChange
+        fields = [
+            "id",
+            "fields",
+            "before",
+            "proposed_by_side",
+            "proposed_by",
+            "proposed_at",
+            "state",
+            "decided_by",
+            "decided_at",
+            "note",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "id": {"help_text": "The proposal's id, for `changes/{id}/confirm/` and the rest."},
+            "proposed_at": {"help_text": "When it was proposed."},
+            "decided_at": {"help_text": "When it was answered; null while pending."},
+        }
+
+
+class TermsAnswerSerializer(StrictSerializer):
+    note = serializers.CharField(
+        max_length=5000,
+        required=False,
+        allow_blank=True,
+        help_text="Why; required to decline, optional to confirm or withdraw.",
+    )
+
+
 SIDE_EXAMPLE = {
     "status": "on_track",
     "status_label": "On track",
@@ -237,6 +325,7 @@ SIDE_EXAMPLE = {
                 "start_date": "2025-08-29",
                 "target_date": "2026-08-29",
                 "progress": 40,
+                "pending_changes": [PROPOSAL_EXAMPLE],
                 "version": 4,
                 "last_status_update_at": "2026-11-20T09:12:00Z",
                 "created_at": "2025-08-29T00:00:00Z",
@@ -308,6 +397,12 @@ class CommitmentSerializer(MarkedSerializerMixin, StrictModelSerializer):
         help_text="The release marking of the context added to it (the declaration's own text "
         "is public).",
     )
+    pending_changes = SharedTermChangeSerializer(
+        many=True,
+        read_only=True,
+        help_text="Proposed changes of its shared terms awaiting the other side's answer, "
+        "oldest first: the terms stay as they are until the other side confirms one.",
+    )
     as_of = serializers.DateTimeField(
         read_only=True,
         allow_null=True,
@@ -350,6 +445,7 @@ class CommitmentSerializer(MarkedSerializerMixin, StrictModelSerializer):
             "start_date",
             "target_date",
             "progress",
+            "pending_changes",
             "version",
             "last_status_update_at",
             "created_at",

@@ -131,9 +131,9 @@ class StatusUpdate(Markable, AppendOnly):
                 condition=Q(kind__in=TrailKind.values), name="statusupdate_kind_valid"
             ),
             marking_constraint("statusupdate"),
-            # A report speaks for one side and says its status; a progress entry says none.
+            # A report speaks for one side and says its status; a progress or terms entry, none.
             models.CheckConstraint(
-                condition=Q(kind="progress", assessment="")
+                condition=Q(kind__in=["progress", "terms"], assessment="")
                 | Q(kind="shared", assessment__in=Status.values)
                 | (
                     Q(kind__in=["report", "confirm", "decline"])

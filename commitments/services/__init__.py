@@ -21,6 +21,15 @@ from .milestones import (
     milestone_reopen,
     milestone_update,
 )
+from .proposals import (
+    terms_confirm,
+    terms_decline,
+    terms_propose,
+    terms_side,
+    terms_sides,
+    terms_text,
+    terms_withdraw,
+)
 from .reports import assessment_confirm, report_side, status_update_create
 from .roles import roles_sync
 
@@ -43,4 +52,11 @@ __all__ = [
     "report_side",
     "roles_sync",
     "status_update_create",
+    "terms_confirm",
+    "terms_decline",
+    "terms_propose",
+    "terms_side",
+    "terms_sides",
+    "terms_text",
+    "terms_withdraw",
 ]

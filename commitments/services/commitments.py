@@ -15,7 +15,8 @@ from declaration_tracker.core.versioning import lock_for_write, versioned_save
 
 from .. import selectors
 from ..events import item_changed
-from ..models import Commitment, Declaration, User
+from ..models import SHARED_TERMS, Commitment, Declaration, User
+from .proposals import terms_propose, terms_side
 
 COMMITMENT_EDITABLE_FIELDS = frozenset(
     {
@@ -57,7 +58,12 @@ COMMITMENT_OWNER_FIELDS = frozenset({"responsible", "lead_organisations"})
 def commitment_update(
     *, commitment: Commitment, actor: User, expected_version: int, **changes: Any
 ) -> Commitment:
-    """Change a commitment's details or owners. Status and progress change via status updates."""
+    """Change a commitment's details or owners. Status and progress change via status updates.
+
+    Its shared terms (`SHARED_TERMS`) are not changed but proposed, for the other side to
+    confirm (`services.proposals`); the other fields apply at once. The proposal, if one was
+    made, is the returned commitment's `proposal` (else None).
+    """
     unknown = set(changes) - COMMITMENT_EDITABLE_FIELDS - COMMITMENT_OWNER_FIELDS
     if unknown:
         raise ValidationError(
@@ -65,6 +71,8 @@ def commitment_update(
         )
     if set(changes) & COMMITMENT_EDITABLE_FIELDS:
         permissions.require_edit_pillar(actor, commitment.pillar_id)
+    shared = {name: changes.pop(name) for name in SHARED_TERMS if name in changes}
+    side = terms_side(actor, commitment.pillar_id) if shared else ""
     if set(changes) & COMMITMENT_OWNER_FIELDS:
         permissions.require(
             permissions.can_reassign_owners(actor)
@@ -81,7 +89,9 @@ def commitment_update(
         organisations = changes.pop("lead_organisations", None)
         for field, value in changes.items():
             setattr(current, field, value)
+        proposal = terms_propose(current, actor=actor, side=side, values=shared) if shared else None
         versioned_save(current)
+        current.proposal = proposal
         fields = fields_changed(current, before)
         if organisations is not None:
             held = set(current.lead_organisations.values_list("pk", flat=True))

@@ -23,7 +23,7 @@ from commitments.models import (
 )
 from declaration.loading import declaration_load
 from dialogues.models import DialogueMechanism
-from tests.factories import agreed, analyst, commitment, days, superuser
+from tests.factories import agreed, analyst, commitment, days, superuser, updated
 
 pytestmark = pytest.mark.usefixtures("loaded")
 
@@ -194,12 +194,11 @@ def test_a_reload_updates_texts_but_keeps_what_users_set(declaration_data):
     admin = superuser()
     owner = analyst("defence")
     agreed("DEF-01", Status.AT_RISK, "Exercise postponed.")
-    target = commitment("DEF-01")
     navy = Organisation.objects.get(slug="in-navy")
-    target = services.commitment_update(
-        commitment=target,
+    # The shared terms agreed by both sides (`updated`: India proposes, Japan confirms).
+    target = updated(
+        "DEF-01",
         actor=admin,
-        expected_version=target.version,
         responsible=owner,
         lead_organisations=[navy],
         priority=Priority.LOW,
