@@ -114,7 +114,8 @@ class CommitmentForm(VersionedForm):
             "description",
             "lead_side",
             "lead_organisations",
-            "responsible",
+            "responsible_india",
+            "responsible_japan",
             "priority",
             "start_date",
             "target_date",
@@ -134,11 +135,12 @@ class CommitmentAdmin(ServiceAdmin):
         "awaiting_side",
         "progress",
         "lead_side",
-        "responsible",
+        "responsible_india",
+        "responsible_japan",
         "target_date",
     ]
     list_filter = ["pillar", "status", "awaiting_side", "lead_side", "priority"]
-    list_select_related = ["pillar", "responsible"]
+    list_select_related = ["pillar", "responsible_india", "responsible_japan"]
     search_fields = ["code", "title", "description", "source_clause"]
     readonly_fields = [
         "code",
@@ -158,7 +160,17 @@ class CommitmentAdmin(ServiceAdmin):
     fieldsets = [
         (None, {"fields": ["code", "pillar", "title", "description"]}),
         (_("From the declaration"), {"fields": ["paragraph", "source_clause"]}),
-        (_("Ownership"), {"fields": ["lead_side", "lead_organisations", "responsible"]}),
+        (
+            _("Ownership"),
+            {
+                "fields": [
+                    "lead_side",
+                    "lead_organisations",
+                    "responsible_india",
+                    "responsible_japan",
+                ]
+            },
+        ),
         (_("Plan"), {"fields": ["priority", "start_date", "target_date"]}),
         (
             _("Standing"),

@@ -8,7 +8,7 @@ import datetime
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 
@@ -38,7 +38,8 @@ def milestone_reminders(audience: Audience) -> list[Candidate]:
         "due_date",
         "owner_id",
         "commitment__code",
-        "commitment__responsible_id",
+        "commitment__responsible_india_id",
+        "commitment__responsible_japan_id",
         "commitment__pillar_id",
     )
     return deadline_candidates(
@@ -58,24 +59,28 @@ def commitment_path(code: str) -> str:
 
 
 def stale_commitment_reminders(audience: Audience) -> list[Candidate]:
-    """Commitments with no status update for a while, to their responsible users."""
+    """Commitments with no status update for a while, to their responsible users (each
+    side's)."""
     rules = policy()
     stale = settings.TRACKER_STALE_AFTER_DAYS
     every = rules["repeat_every_days"]
     tz = next(iter(audience.users.values())).tzinfo
     days = [audience.day - datetime.timedelta(days=stale + k) for k in range(0, 3660, every)]
     rows = (
-        Commitment.objects.filter(responsible_id__in=audience.users.keys())
+        Commitment.objects.filter(
+            Q(responsible_india_id__in=audience.users.keys())
+            | Q(responsible_japan_id__in=audience.users.keys())
+        )
         .exclude(status__in=[Status.COMPLETED, Status.DISCONTINUED])
         .annotate(
             last_day=TruncDate(Coalesce(Max("status_updates__created_at"), "created_at"), tzinfo=tz)
         )
         .filter(last_day__in=days)
-        .values("code", "title", "responsible_id", "last_day")
+        .values("code", "title", "responsible_india_id", "responsible_japan_id", "last_day")
     )
     return [
         Candidate(
-            row["responsible_id"],
+            recipient,
             audience.day,
             ReminderKind.STALE,
             f"commitment:{row['code']}",
@@ -84,13 +89,14 @@ def stale_commitment_reminders(audience: Audience) -> list[Candidate]:
             commitment_path(row["code"]),
         )
         for row in rows
-        if audience.wants(row["responsible_id"], ReminderKind.STALE)
+        for recipient in sorted({row["responsible_india_id"], row["responsible_japan_id"]} - {None})
+        if recipient in audience.users and audience.wants(recipient, ReminderKind.STALE)
     ]
 
 
 def awaiting_confirmation_reminders(audience: Audience) -> list[Candidate]:
     """Commitments whose official status waits for a side's answer: after a few days, then
-    weekly, to the awaited side's analysts of the pillar and the commitment's responsible user.
+    weekly, to the awaited side's analysts of the pillar and its responsible user.
     """
     rules = policy()
     first, every = rules.get("awaiting_after_days", 3), rules["repeat_every_days"]
@@ -100,7 +106,15 @@ def awaiting_confirmation_reminders(audience: Audience) -> list[Candidate]:
         Commitment.objects.exclude(awaiting_side="")
         .annotate(since_day=TruncDate("awaiting_since", tzinfo=tz))
         .filter(since_day__in=days)
-        .values("code", "title", "pillar_id", "responsible_id", "awaiting_side", "since_day")
+        .values(
+            "code",
+            "title",
+            "pillar_id",
+            "responsible_india_id",
+            "responsible_japan_id",
+            "awaiting_side",
+            "since_day",
+        )
     )
     if not rows:
         return []
@@ -114,7 +128,8 @@ def awaiting_confirmation_reminders(audience: Audience) -> list[Candidate]:
         detail = Detail(
             "awaiting", {"side": row["awaiting_side"], "since": row["since_day"].isoformat()}
         )
-        recipients = {row["responsible_id"], *analysts[row["pillar_id"], row["awaiting_side"]]}
+        awaited = row["awaiting_side"]
+        recipients = {row[f"responsible_{awaited}_id"], *analysts[row["pillar_id"], awaited]}
         for recipient in sorted(r for r in recipients if r is not None):
             if audience.wants(recipient, ReminderKind.AWAITING):
                 found.append(

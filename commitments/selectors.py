@@ -55,7 +55,8 @@ def commitment_list(reader) -> QuerySet[Commitment]:
         Commitment.objects.visible_to(reader)
         .select_related(
             "pillar",
-            "responsible",
+            "responsible_india",
+            "responsible_japan",
             "india_report__author",
             "japan_report__author",
         )

@@ -152,7 +152,7 @@ def demo_seed(*, password: str, today: datetime.date | None = None) -> dict[str,
                 continue
             # The dates are shared terms, which the two sides agree (a proposal and its
             # confirmation); the demo seeds them as agreed, as the declaration's loader seeds
-            # its data, and sets the owner through the service.
+            # its data, and the pillar's analyst sets their own side's owner, themselves.
             Commitment.objects.filter(pk=commitment.pk).update(
                 start_date=commitment.declaration.date,
                 target_date=today + datetime.timedelta(days=365),
@@ -163,9 +163,9 @@ def demo_seed(*, password: str, today: datetime.date | None = None) -> dict[str,
             commitment.refresh_from_db()
             commitment = services.commitment_update(
                 commitment=commitment,
-                actor=admin,
+                actor=analyst,
                 expected_version=commitment.version,
-                responsible=analyst,
+                **{f"responsible_{analyst.side}": analyst},
             )
             for number, (days, weight, done) in enumerate(plan, start=1):
                 due = today + datetime.timedelta(days=days)

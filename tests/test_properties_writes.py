@@ -288,6 +288,12 @@ def as_sent(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def indias(value):
+    """India's organisations, as sent or shown."""
+    shown = slugs(value)
+    return [s for s in shown if s.startswith("in-")] if isinstance(shown, list) else shown
+
+
 def slugs(value):
     """Organisations as sent (slugs) or shown (objects), in order, once each."""
     if not isinstance(value, list):
@@ -417,17 +423,18 @@ API_WRITES = {
         {
             "title": TEXT_FIELD,
             "description": OPTIONAL_TEXT,
+            # India's analyst sets India's organisations; Japan's stay as they are.
             "lead_organisations": Field(
-                st.lists(st.sampled_from(["in-navy", "jp-jcg"]), max_size=3),
+                st.lists(st.sampled_from(["in-navy", "in-mod"]), max_size=3),
                 st.lists(st.sampled_from(["ghost", "", "in-navy"]), min_size=1, max_size=3),
             ),
-            "responsible": USER_FIELD,
+            "responsible_india": USER_FIELD,
         },
         (),
         ("title", "description"),
         lambda o, answer: commitment("MAR-03"),
         lambda c: f"/commitments/{c.code}/",
-        {**SAME, "lead_organisations": slugs},
+        {**SAME, "lead_organisations": indias},
     ),
     "record a meeting": Write(
         "post",

@@ -306,6 +306,12 @@ SIDE_EXAMPLE = {
                     }
                 ],
                 "responsible": {"username": "analyst", "name": "A. Analyst", "side": "india"},
+                "responsible_india": {
+                    "username": "analyst",
+                    "name": "A. Analyst",
+                    "side": "india",
+                },
+                "responsible_japan": None,
                 "status": "on_track",
                 "status_label": "On track",
                 "sides": {
@@ -338,7 +344,19 @@ class CommitmentSerializer(MarkedSerializerMixin, StrictModelSerializer):
     url = CommitmentURLField(view_name="api:commitment-detail", lookup_field="code")
     pillar = PillarBriefSerializer(read_only=True)
     lead_organisations = OrganisationSerializer(many=True, read_only=True)
-    responsible = UserBriefSerializer(read_only=True, allow_null=True)
+    responsible = UserBriefSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="Deprecated, read-only, for one release: the lead side's responsible user (on "
+        "a joint commitment India's, else Japan's). Read `responsible_india` and "
+        "`responsible_japan`.",
+    )
+    responsible_india = UserBriefSerializer(
+        read_only=True, allow_null=True, help_text="India's responsible user; India sets it."
+    )
+    responsible_japan = UserBriefSerializer(
+        read_only=True, allow_null=True, help_text="Japan's responsible user; Japan sets it."
+    )
     status_label = ChoiceLabelField(Status, source="status")
     commitment_strength_label = ChoiceLabelField(CommitmentStrength, source="commitment_strength")
     partners = OrganisationSerializer(many=True, read_only=True)
@@ -435,6 +453,8 @@ class CommitmentSerializer(MarkedSerializerMixin, StrictModelSerializer):
             "partners",
             "inferred_fields",
             "responsible",
+            "responsible_india",
+            "responsible_japan",
             "status",
             "status_label",
             "sides",
@@ -463,6 +483,8 @@ class CommitmentWriteSerializer(MarkedSerializerMixin, StrictModelSerializer):
         "which keeps the trail.",
         "progress": "Progress comes from the milestones, or (without milestones) from a "
         "status update.",
+        "responsible": "Each side sets its own responsible user: send `responsible_india` or "
+        "`responsible_japan` (`responsible` is read-only, deprecated).",
     }
 
     pillar = StrictSlugRelatedField(
@@ -473,9 +495,22 @@ class CommitmentWriteSerializer(MarkedSerializerMixin, StrictModelSerializer):
         queryset=Organisation.objects.all(),
         many=True,
         required=False,
-        help_text="Organisation slugs, e.g. `in-navy`, `jp-jcg`.",
+        help_text="Organisation slugs, e.g. `in-navy`, `jp-jcg`. Each side sets its own: the "
+        "other government's organisations stay as they are (send them as they are, or leave "
+        "them out); another of the other government's is refused (400).",
     )
-    responsible = UsernameField(required=False, allow_null=True, help_text="A username.")
+    responsible_india = UsernameField(
+        required=False,
+        allow_null=True,
+        help_text="India's responsible user (a username of India's government); India's users "
+        "only set it.",
+    )
+    responsible_japan = UsernameField(
+        required=False,
+        allow_null=True,
+        help_text="Japan's responsible user (a username of Japan's government); Japan's users "
+        "only set it.",
+    )
 
     class Meta:
         model = Commitment
@@ -488,7 +523,8 @@ class CommitmentWriteSerializer(MarkedSerializerMixin, StrictModelSerializer):
             "paragraph",
             "lead_side",
             "lead_organisations",
-            "responsible",
+            "responsible_india",
+            "responsible_japan",
             "priority",
             "start_date",
             "target_date",
@@ -507,7 +543,8 @@ class CommitmentUpdateSerializer(CommitmentWriteSerializer):
             "marking",
             "lead_side",
             "lead_organisations",
-            "responsible",
+            "responsible_india",
+            "responsible_japan",
             "priority",
             "start_date",
             "target_date",

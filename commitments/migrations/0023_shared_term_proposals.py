@@ -1,7 +1,11 @@
 """Shared terms change by proposal and confirmation: the proposals (`SharedTermChange`), and
 the trail's kind of entry that records each step (`terms`). On SQLite the trail's new
 constraints rebuild its append-only table, so its triggers are lifted first and put back, as
-0018 left them, after."""
+0018 left them, after.
+
+Each side's owners are its own: the one `responsible` user becomes `responsible_india` and
+`responsible_japan`, the current one moving to the field of their side (a user of neither
+side: the lead side's, India's on a joint commitment)."""
 
 import django.db.models.deletion
 import django.utils.timezone
@@ -13,6 +17,32 @@ from declaration_tracker.core.db import append_only_operations
 TRAIL = ("commitments_statusupdate", "the status trail")
 
 
+def responsible_to_its_side(apps, schema_editor):
+    Commitment = apps.get_model("commitments", "Commitment")
+    for commitment in Commitment.objects.filter(responsible__isnull=False).select_related(
+        "responsible"
+    ):
+        side = commitment.responsible.side
+        if side not in ("india", "japan"):
+            side = commitment.lead_side if commitment.lead_side in ("india", "japan") else "india"
+        setattr(commitment, f"responsible_{side}_id", commitment.responsible_id)
+        commitment.save(update_fields=[f"responsible_{side}"])
+
+
+def responsible_back(apps, schema_editor):
+    Commitment = apps.get_model("commitments", "Commitment")
+    for commitment in Commitment.objects.all():
+        lead = commitment.lead_side if commitment.lead_side in ("india", "japan") else None
+        chosen = (
+            getattr(commitment, f"responsible_{lead}_id")
+            if lead
+            else commitment.responsible_india_id or commitment.responsible_japan_id
+        )
+        if chosen:
+            commitment.responsible_id = chosen
+            commitment.save(update_fields=["responsible"])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -20,6 +50,21 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name='commitment',
+            name='responsible_india',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='responsible_india_for', to=settings.AUTH_USER_MODEL, verbose_name="India's responsible user"),
+        ),
+        migrations.AddField(
+            model_name='commitment',
+            name='responsible_japan',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='responsible_japan_for', to=settings.AUTH_USER_MODEL, verbose_name="Japan's responsible user"),
+        ),
+        migrations.RunPython(responsible_to_its_side, responsible_back),
+        migrations.RemoveField(
+            model_name='commitment',
+            name='responsible',
+        ),
         migrations.CreateModel(
             name='SharedTermChange',
             fields=[

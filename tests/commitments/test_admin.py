@@ -21,7 +21,8 @@ def form_data(obj, **changes) -> dict:
         "description": obj.description,
         "lead_side": obj.lead_side,
         "lead_organisations": [o.pk for o in obj.lead_organisations.all()],
-        "responsible": obj.responsible_id or "",
+        "responsible_india": obj.responsible_india_id or "",
+        "responsible_japan": obj.responsible_japan_id or "",
         "priority": obj.priority,
         "start_date": "",
         "target_date": "",
@@ -101,11 +102,25 @@ def test_a_manager_reassigns_the_responsible_user(client):
     owner = analyst("industry")
     client.force_login(manager(is_staff=True))
 
-    response = client.post(change_url(target), form_data(target, responsible=owner.pk))
+    response = client.post(change_url(target), form_data(target, responsible_india=owner.pk))
 
     assert response.status_code == 302
     target.refresh_from_db()
-    assert target.responsible == owner
+    assert target.responsible_india == owner
+
+
+def test_a_manager_cannot_set_the_other_sides_responsible_user(client):
+    target = commitment("IND-02")
+    client.force_login(manager(is_staff=True, side=Side.INDIA))
+
+    response = client.post(
+        change_url(target),
+        form_data(target, responsible_japan=analyst("industry", side=Side.JAPAN).pk),
+    )
+
+    assert response.status_code == 403
+    target.refresh_from_db()
+    assert target.responsible_japan is None
 
 
 def test_status_is_changed_by_adding_to_the_trail(client):

@@ -91,18 +91,21 @@ def test_owners_are_recorded_by_name_and_lead_organisations_as_lists():
     organisations = sorted(target.lead_organisations.all(), key=str)
     before = [str(o) for o in organisations]
 
+    # India's manager sets India's owners: Japan's lead organisations stay.
     services.commitment_update(
         commitment=target,
         actor=boss,
         expected_version=target.version,
-        responsible=owner,
-        lead_organisations=organisations[:1],
+        responsible_india=owner,
+        lead_organisations=[],
     )
 
     events = AuditEvent.objects.filter(commitment_code="MAR-03", actor=boss).order_by("id")
     changes = {field: values for event in events for field, values in event.changes.items()}
-    assert changes["responsible"] == [None, str(owner)]
-    assert changes["lead_organisations"] == [before, before[:1]]
+    assert changes["responsible_india"] == [None, str(owner)]
+    kept = sorted(str(o) for o in organisations if o.side == "japan")
+    assert before != kept
+    assert changes["lead_organisations"] == [before, kept]
 
 
 def test_milestones_are_recorded_from_creation_to_deletion_on_their_commitment():

@@ -13,7 +13,13 @@ from hypothesis import strategies as st
 from access.choices import Side
 from audit.models import AuditEvent
 from commitments import services
-from commitments.models import Commitment, ProposalState, SharedTermChange, StatusUpdate
+from commitments.models import (
+    Commitment,
+    Organisation,
+    ProposalState,
+    SharedTermChange,
+    StatusUpdate,
+)
 from declaration_tracker.core import events
 from declaration_tracker.core.versioning import ConflictError
 from tests.api_base import api_client, assert_error, url
@@ -623,3 +629,122 @@ def test_a_shared_term_never_changes_without_the_other_sides_confirmation(both_s
         )
         assert states == [p["state"] for p in reference.proposals]
         transaction.set_rollback(True)
+
+
+# --------------------------------------------------------------------------- each side's owners
+
+
+def other_side(side: str) -> str:
+    return Side.JAPAN if side == Side.INDIA else Side.INDIA
+
+
+@pytest.mark.parametrize("side", [Side.INDIA, Side.JAPAN])
+def test_each_side_sets_its_own_responsible_user_only(side):
+    actor, colleague = person(side), person(side, "colleague")
+    other = other_side(side)
+    theirs = person(other, "theirs")
+
+    done = propose(actor, **{f"responsible_{side}": colleague})
+    assert done.side_responsible(side) == colleague and done.proposal is None
+
+    with pytest.raises(PermissionDenied):
+        propose(actor, **{f"responsible_{other}": theirs})
+    with pytest.raises(ValidationError) as refused:
+        propose(actor, **{f"responsible_{side}": theirs})
+    assert f"responsible_{side}" in refused.value.message_dict
+    assert commitment().side_responsible(other) is None
+
+
+@pytest.mark.parametrize("side", [Side.INDIA, Side.JAPAN])
+def test_each_side_sets_its_own_responsible_user_through_the_api(side):
+    other = other_side(side)
+    client = client_of(side)
+    refused = client.patch(
+        url("commitments", "MAR-01"),
+        {f"responsible_{other}": person(other, "theirs").username},
+        format="json",
+        **etag(),
+    )
+    assert_error(refused, 403)
+    wrong = client.patch(
+        url("commitments", "MAR-01"),
+        {f"responsible_{side}": person(other, "theirs").username},
+        format="json",
+        **etag(),
+    )
+    assert_error(wrong, 400, fields=[f"responsible_{side}"])
+    done = client.patch(
+        url("commitments", "MAR-01"),
+        {f"responsible_{side}": person(side, "ours").username},
+        format="json",
+        **etag(),
+    )
+    assert done.status_code == 200
+    assert done.json()[f"responsible_{side}"]["username"] == "ours"
+    assert done.json()[f"responsible_{other}"] is None
+    # `responsible` is read-only now (deprecated): a write says where to write instead.
+    old = client.patch(
+        url("commitments", "MAR-01"), {"responsible": "ours"}, format="json", **etag()
+    )
+    assert "responsible_india" in assert_error(old, 400, fields=["responsible"])["message"]
+
+
+@pytest.mark.parametrize("side", [Side.INDIA, Side.JAPAN])
+def test_each_side_replaces_its_own_lead_organisations_only(side):
+    other = other_side(side)
+    own, theirs = {"india": ("in-", "jp-"), "japan": ("jp-", "in-")}[side]
+    before = {o.slug for o in commitment("MAR-03").lead_organisations.all()}
+    kept = {slug for slug in before if slug.startswith(theirs)}
+    assert kept, "MAR-03 has lead organisations of both sides"
+    client = client_of(side)
+
+    # Only one's own sent: the other government's stay as they are.
+    done = client.patch(
+        url("commitments", "MAR-03"), {"lead_organisations": []}, format="json", **etag("MAR-03")
+    )
+    assert done.status_code == 200
+    assert {o["slug"] for o in done.json()["lead_organisations"]} == kept
+
+    # Another of the other government's: refused, naming the field.
+    stranger = next(
+        o.slug
+        for o in Organisation.objects.filter(side=other).order_by("slug")
+        if o.slug not in kept
+    )
+    refused = client.patch(
+        url("commitments", "MAR-03"),
+        {"lead_organisations": [stranger]},
+        format="json",
+        **etag("MAR-03"),
+    )
+    assert_error(refused, 400, fields=["lead_organisations"])
+    assert {o.slug for o in commitment("MAR-03").lead_organisations.all()} == kept
+
+    # The other's sent back as they are, with one's own: taken.
+    mine = Organisation.objects.filter(side=side).order_by("slug").first().slug
+    done = client.patch(
+        url("commitments", "MAR-03"),
+        {"lead_organisations": [*kept, mine]},
+        format="json",
+        **etag("MAR-03"),
+    )
+    assert done.status_code == 200
+    assert {o["slug"] for o in done.json()["lead_organisations"]} == {*kept, mine}
+    assert mine.startswith(own)
+
+
+def test_a_user_of_neither_side_sets_no_sides_owners():
+    operator = superuser(username="operator", side="")
+    with pytest.raises(PermissionDenied):
+        propose(operator, responsible_india=person(Side.INDIA))
+    with pytest.raises(PermissionDenied):
+        propose(operator, lead_organisations=[])
+
+
+def test_the_page_shows_each_sides_responsible_user(client):
+    Commitment.objects.filter(code="MAR-01").update(
+        responsible_india=person(Side.INDIA, "asha"), responsible_japan=person(Side.JAPAN, "ken")
+    )
+    page = page_of(client, viewer())
+    assert 'id="responsible-india">India: asha' in page
+    assert 'id="responsible-japan">Japan: ken' in page

@@ -236,9 +236,9 @@ def test_managers_reassign_owners_but_do_not_edit_the_substance():
     owner = analyst("industry")
 
     target = services.commitment_update(
-        commitment=target, actor=boss, expected_version=target.version, responsible=owner
+        commitment=target, actor=boss, expected_version=target.version, responsible_india=owner
     )
-    assert target.responsible == owner
+    assert target.responsible_india == owner
 
     with pytest.raises(PermissionDenied):
         services.commitment_update(
