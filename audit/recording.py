@@ -34,7 +34,8 @@ AUDITED: dict[str, tuple[str, ...]] = {
         "description",
         "pillar",
         "lead_side",
-        "responsible",
+        "responsible_india",
+        "responsible_japan",
         "status",
         "india_status",
         "japan_status",
@@ -49,6 +50,16 @@ AUDITED: dict[str, tuple[str, ...]] = {
         "inferred_fields",
         "partners",
         "marking",
+    ),
+    "commitments.SharedTermChange": (
+        "commitment",
+        "fields",
+        "before",
+        "proposed_by",
+        "proposed_by_side",
+        "state",
+        "decided_by",
+        "note",
     ),
     "commitments.Milestone": (
         "commitment",
@@ -208,8 +219,11 @@ def _values(instance) -> dict[str, Any]:
 def _commitment_code(instance) -> str:
     if instance._meta.label == "commitments.Commitment":
         return instance.code
-    if instance._meta.label in ("commitments.Milestone", "dialogues.ActionItem") or (
-        instance._meta.label == "commitments.StatusUpdate"
+    if instance._meta.label in (
+        "commitments.Milestone",
+        "dialogues.ActionItem",
+        "commitments.StatusUpdate",
+        "commitments.SharedTermChange",
     ):
         return instance.commitment.code if instance.commitment_id else ""
     return ""

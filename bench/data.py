@@ -262,7 +262,8 @@ class Generator:
                     source_clause=template.source_clause,
                     paragraph=template.paragraph,
                     lead_side=rng.choice(LeadSide.values),
-                    responsible_id=responsible,
+                    # Synthetic: the pillar's analyst, in India's slot whatever their side.
+                    responsible_india_id=responsible,
                     status=status,
                     # Synthetic trails speak for both sides at once (see `trail`).
                     india_status=status,

@@ -13,7 +13,7 @@ middleware like every page, so a request needs the session cookie of a signed-in
 - cursor: keyset pages by id (`after`, `page_size`) with a `next` link, as a sync walks them;
 - CSV: every commitment as CSV, streamed from a server-side cursor.
 
-The commitment fields are the row's own plus its pillar's and responsible user's (joins);
+The commitment fields are the row's own plus its pillar's and both responsible users' (joins);
 lead organisations and the latest status update, which the tracker's pages add, are left out,
 and so are the fields a release marking governs (a commitment's added context, a status
 update's note): the gate refuses them as values, and the floor reads nothing as objects.
@@ -42,7 +42,8 @@ FIELDS = (
     "commitment_strength",
     "inferred_fields",
     "lead_side",
-    "responsible__username",
+    "responsible_india__username",
+    "responsible_japan__username",
     "status",
     "priority",
     "start_date",

@@ -1,11 +1,12 @@
 """The admin site, writing through the same services and permission rules as the UI and API."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from access import permissions, visibility
+from access.choices import Side
 from declaration_tracker.core.admin import (
     ReadOnlyInline,
     ServiceAdmin,
@@ -113,7 +114,8 @@ class CommitmentForm(VersionedForm):
             "description",
             "lead_side",
             "lead_organisations",
-            "responsible",
+            "responsible_india",
+            "responsible_japan",
             "priority",
             "start_date",
             "target_date",
@@ -133,11 +135,12 @@ class CommitmentAdmin(ServiceAdmin):
         "awaiting_side",
         "progress",
         "lead_side",
-        "responsible",
+        "responsible_india",
+        "responsible_japan",
         "target_date",
     ]
     list_filter = ["pillar", "status", "awaiting_side", "lead_side", "priority"]
-    list_select_related = ["pillar", "responsible"]
+    list_select_related = ["pillar", "responsible_india", "responsible_japan"]
     search_fields = ["code", "title", "description", "source_clause"]
     readonly_fields = [
         "code",
@@ -157,7 +160,17 @@ class CommitmentAdmin(ServiceAdmin):
     fieldsets = [
         (None, {"fields": ["code", "pillar", "title", "description"]}),
         (_("From the declaration"), {"fields": ["paragraph", "source_clause"]}),
-        (_("Ownership"), {"fields": ["lead_side", "lead_organisations", "responsible"]}),
+        (
+            _("Ownership"),
+            {
+                "fields": [
+                    "lead_side",
+                    "lead_organisations",
+                    "responsible_india",
+                    "responsible_japan",
+                ]
+            },
+        ),
         (_("Plan"), {"fields": ["priority", "start_date", "target_date"]}),
         (
             _("Standing"),
@@ -194,7 +207,8 @@ class CommitmentAdmin(ServiceAdmin):
         )
 
     def write(self, request, obj, form, change):
-        return services.commitment_update(
+        """Save the details and owners; shared terms changed are proposed, not applied."""
+        saved = services.commitment_update(
             commitment=obj,
             actor=request.user,
             expected_version=form.cleaned_data["expected_version"],
@@ -202,6 +216,17 @@ class CommitmentAdmin(ServiceAdmin):
                 form, services.COMMITMENT_EDITABLE_FIELDS | services.COMMITMENT_OWNER_FIELDS
             ),
         )
+        if saved.proposal is not None:
+            message = _("%(terms)s: proposed, awaiting %(other)s's confirmation; not yet applied.")
+            terms = ", ".join(
+                str(Commitment._meta.get_field(name).verbose_name)
+                for name in sorted(saved.proposal.fields)
+            )
+            other = Side(saved.proposal.awaited_side).label
+            self.message_user(
+                request, message % {"terms": terms.capitalize(), "other": other}, messages.WARNING
+            )
+        return saved
 
     def save_related(self, request, form, formsets, change):
         """Save the (read-only) inlines only: the service has set the many-to-many fields."""

@@ -84,6 +84,7 @@ class TrailKind(models.TextChoices):
     DECLINE = "decline", _("Confirmation declined")
     PROGRESS = "progress", _("Progress from milestones")
     SHARED = "shared", _("Before per-side reporting")
+    TERMS = "terms", _("Shared terms")
 
 
 # The kinds that set the assessment of the status update's side.

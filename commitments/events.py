@@ -2,8 +2,10 @@
 
 Their types (`EventType`) are the ones webhooks carry, with the `change` each delivers:
 `{"status": [before, after]}` for the official status, `{"side", "status", "kind"}` for a
-side's status update (`commitment.side_reported`), `{"fields": [...]}` (sorted field names) for
-a created or changed item, and for an action item `{"action": "created" | "changed", "fields":
+side's status update (`commitment.side_reported`), `{"id", "side", "fields": [...], "state"}`
+for a proposed change of shared terms and its answer (`confirmed`, `declined`, `withdrawn`; a
+confirmation also makes `commitment.changed`), `{"fields": [...]}` (sorted field names) for a
+created or changed item, and for an action item `{"action": "created" | "changed", "fields":
 [...]}`. Every write also emits `FIGURES_CHANGED` (`figures_changed`).
 """
 
@@ -19,6 +21,8 @@ class EventType(models.TextChoices):
     COMMITMENT_STATUS_CHANGED = "commitment.status_changed", _("Official status changed")
     COMMITMENT_SIDE_REPORTED = "commitment.side_reported", _("A side reported")
     COMMITMENT_CHANGED = "commitment.changed", _("Commitment changed")
+    TERMS_PROPOSED = "commitment.terms_proposed", _("Change of shared terms proposed")
+    TERMS_DECIDED = "commitment.terms_decided", _("Proposed change of shared terms answered")
     MILESTONE_CREATED = "milestone.created", _("Milestone added")
     MILESTONE_CHANGED = "milestone.changed", _("Milestone changed")
     MILESTONE_COMPLETED = "milestone.completed", _("Milestone completed")

@@ -5,7 +5,7 @@ import datetime
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -94,10 +94,10 @@ class CommitmentFilter(django_filters.FilterSet):
         help_text="A body of neither side the declaration names for it, e.g. `quad`, `asean`.",
     )
     owner = django_filters.ModelChoiceFilter(
-        field_name="responsible",
         queryset=User.objects.all(),
         to_field_name="username",
-        help_text="The responsible user's username.",
+        method="filter_owner",
+        help_text="The username of a responsible user, India's or Japan's.",
     )
     target_date = django_filters.DateFromToRangeFilter(
         help_text="`target_date_after` and/or `target_date_before` (YYYY-MM-DD, inclusive)."
@@ -163,6 +163,11 @@ class CommitmentFilter(django_filters.FilterSet):
 
     def filter_as_of(self, queryset, name, value):
         return queryset  # applied first, in filter_queryset
+
+    def filter_owner(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(Q(responsible_india=value) | Q(responsible_japan=value))
 
     def filter_status(self, queryset, name, value: list[str]):
         field = "past_status" if self.at else "status"

@@ -27,7 +27,16 @@ from access.choices import NATIONAL_MARKING, SHARED_MARKINGS, Role, Side
 from declaration_tracker.core.cache import REFERENCE, cached
 
 from .choices import Status
-from .models import Commitment, Milestone, Organisation, Pillar, StatusUpdate, User
+from .models import (
+    Commitment,
+    Milestone,
+    Organisation,
+    Pillar,
+    ProposalState,
+    SharedTermChange,
+    StatusUpdate,
+    User,
+)
 
 COMMITMENT_SEARCH_FIELDS = ("code", "title", "description", "context", "source_clause")
 
@@ -116,7 +125,8 @@ def commitment_list(reader) -> QuerySet[Commitment]:
         Commitment.objects.visible_to(reader)
         .select_related(
             "pillar",
-            "responsible",
+            "responsible_india",
+            "responsible_japan",
             "india_report__author",
             "japan_report__author",
         )
@@ -134,6 +144,21 @@ def commitment_list(reader) -> QuerySet[Commitment]:
             ),
             internal_progress=internal_progress_annotation(reader),
         )
+    )
+
+
+def with_pending_changes(queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
+    """The commitments with their pending proposals (`pending_changes`), in one more query
+    whatever their number: for the API and a commitment's page, which show them."""
+    return queryset.prefetch_related(
+        Prefetch("term_changes", queryset=pending_changes(), to_attr="pending_changes")
+    )
+
+
+def pending_changes() -> QuerySet[SharedTermChange]:
+    """Proposed changes of shared terms awaiting the other side, oldest first."""
+    return SharedTermChange.objects.filter(state=ProposalState.PENDING).select_related(
+        "proposed_by"
     )
 
 

@@ -23,6 +23,15 @@ MESSAGES = {
     "national_excluded": gettext_noop(
         "Progress %(old)s%% → %(new)s%%: national-only milestones no longer count in it"
     ),
+    # A change of shared terms (`services.proposals`): `terms` lists each term and its values.
+    "terms_proposed": gettext_noop(
+        "Proposed a change of shared terms, awaiting the other side: %(terms)s"
+    ),
+    "terms_confirmed": gettext_noop("Confirmed the other side's change of shared terms: %(terms)s"),
+    "terms_declined": gettext_noop(
+        "Declined the other side's change of shared terms: %(terms)s. Why: %(note)s"
+    ),
+    "terms_withdrawn": gettext_noop("Withdrew its proposed change of shared terms: %(terms)s"),
 }
 
 

@@ -2,7 +2,7 @@ from django.urls import path
 
 from audit import views as audit
 
-from .views import commitments, exports
+from .views import commitments, exports, proposals
 
 urlpatterns = [
     path("commitments/", commitments.commitment_list, name="commitment-list"),
@@ -14,6 +14,11 @@ urlpatterns = [
         "commitments/<str:code>/confirm/",
         commitments.assessment_confirm,
         name="commitment-confirm",
+    ),
+    path(
+        "commitments/<str:code>/changes/<int:pk>/<str:answer>/",
+        proposals.term_change_answer,
+        name="term-change-answer",
     ),
     path("commitments/<str:code>/milestones/", commitments.milestone_add, name="milestone-add"),
     path(

@@ -173,7 +173,7 @@ def dashboard_figures(
         for strength in CommitmentStrength
     }
     milestones = _past_milestones(user, at) if at else _milestones(user, today, due_by)
-    stale = Commitment.objects.select_related("pillar", "responsible")
+    stale = Commitment.objects.select_related("pillar", "responsible_india", "responsible_japan")
     if at:
         stale = stale.filter(pk__in=stale_ids).annotate(
             last_update=history.past_annotations(at)["past_last_update"]

@@ -152,13 +152,22 @@ def demo_seed(*, password: str, today: datetime.date | None = None) -> dict[str,
         ):
             if commitment.milestones.filter(title__startswith=DEMO_MARK).exists():
                 continue
-            commitment = services.commitment_update(
-                commitment=commitment,
-                actor=admin,
-                expected_version=commitment.version,
+            # The dates are shared terms, which the two sides agree (a proposal and its
+            # confirmation); the demo seeds them as agreed, as the declaration's loader seeds
+            # its data, and the pillar's analyst sets their own side's owner, themselves.
+            Commitment.objects.filter(pk=commitment.pk).update(
                 start_date=commitment.declaration.date,
                 target_date=today + datetime.timedelta(days=365),
-                responsible=analyst,
+                inferred_fields=[
+                    f for f in commitment.inferred_fields if f not in ("start_date", "target_date")
+                ],
+            )
+            commitment.refresh_from_db()
+            commitment = services.commitment_update(
+                commitment=commitment,
+                actor=analyst,
+                expected_version=commitment.version,
+                **{f"responsible_{analyst.side}": analyst},
             )
             for number, (days, weight, done) in enumerate(plan, start=1):
                 due = today + datetime.timedelta(days=days)

@@ -31,7 +31,8 @@ def action_item_reminders(audience: Audience) -> list[Candidate]:
         "owner_id",
         "meeting_id",
         "commitment__code",
-        "commitment__responsible_id",
+        "commitment__responsible_india_id",
+        "commitment__responsible_japan_id",
         "meeting__mechanism__pillar_id",
     )
 

@@ -54,6 +54,11 @@ def render(key: str, params: dict) -> str:
             "side": Side(params["side"]).label,
             "since": _day(params["since"]),
         }
+    if key == "proposal":
+        return gettext("a change of shared terms awaits %(side)s's answer since %(since)s") % {
+            "side": Side(params["side"]).label,
+            "since": _day(params["since"]),
+        }
     if key == "mechanism":
         return gettext("a meeting was due by %(due)s and none is planned") % {
             "due": _day(params["due"])

@@ -134,8 +134,9 @@ def deadline_candidates(
     pillar_id: Callable[[dict], int | None],
 ) -> list[Candidate]:
     """Items with a due date and an owner (milestones, action items): due soon, due today,
-    overdue and escalations. Each row has `due_date`, `owner_id` and
-    `commitment__responsible_id`; `item(row)` names it (key, title, page)."""
+    overdue and escalations. Each row has `due_date`, `owner_id` and its commitment's
+    responsible users, `commitment__responsible_india_id` and `commitment__responsible_japan_id`;
+    `item(row)` names it (key, title, page)."""
     day = audience.day
     rules = policy()
     late = _late_days()
@@ -167,7 +168,11 @@ def deadline_candidates(
                 add(owner, ReminderKind.OVERDUE, named, detail)
         if -days_left == escalate_on:
             detail = Detail("escalation", {"due": due, "days": rules["escalate_after_days"]})
-            for recipient in {row["commitment__responsible_id"], *managers.get(pillar_id(row), ())}:
+            responsible = {
+                row.get("commitment__responsible_india_id"),
+                row.get("commitment__responsible_japan_id"),
+            }
+            for recipient in {*responsible, *managers.get(pillar_id(row), ())}:
                 if recipient is not None and recipient != owner:
                     add(recipient, ReminderKind.ESCALATION, named, detail)
     return found

@@ -90,3 +90,22 @@ def agreed(code: str, status: str, note: str = "Reviewed.", **kw):
             **kw,
         )
     return update
+
+
+def updated(code: str, actor: User | None = None, **changes) -> Commitment:
+    """`commitment_update` of `changes` by `actor` (an Indian superuser by default), and its
+    shared terms agreed: proposed by the actor's side and confirmed by the other's superuser.
+    For tests whose subject is not the rule of shared terms."""
+    from commitments import services
+
+    actor = actor or superuser(username="terms-india", side=Side.INDIA)
+    target = commitment(code)
+    done = services.commitment_update(
+        commitment=target, actor=actor, expected_version=target.version, **changes
+    )
+    if done.proposal is not None:
+        other = Side.JAPAN if done.proposal.proposed_by_side == Side.INDIA else Side.INDIA
+        services.terms_confirm(
+            change=done.proposal, actor=superuser(username=f"terms-{other}", side=other)
+        )
+    return commitment(code)

@@ -55,6 +55,7 @@ RULES = {
     "commitments/<str:code>/milestones/": POST_ONLY,
     "commitments/<str:code>/milestones/<int:pk>/edit/": UI_EDIT_FORM,
     "commitments/<str:code>/milestones/<int:pk>/done/": POST_ONLY,
+    "commitments/<str:code>/changes/<int:pk>/<str:answer>/": POST_ONLY,
     "audit/": UI_MANAGER,
     "declaration/": UI_READ,
     "markings/<str:kind>/<int:pk>/": POST_ONLY,
@@ -113,6 +114,11 @@ RULES = {
     "api/v1/^commitments/(?P<code>[A-Za-z]{3}-[0-9]{2,3})/$": API_READ,
     "api/v1/^commitments/(?P<code>[A-Za-z]{3}-[0-9]{2,3})/status-updates/$": API_READ,
     "api/v1/^commitments/(?P<code>[A-Za-z]{3}-[0-9]{2,3})/confirm/$": API_POST_ONLY,
+    **{
+        f"api/v1/^commitments/(?P<code>[A-Za-z]{{3}}-[0-9]{{2,3}})/changes/"
+        f"(?P<change_id>[0-9]{{1,18}})/{answer}/$": API_POST_ONLY
+        for answer in ("confirm", "decline", "withdraw")
+    },
     "api/v1/^audit-events/$": API_MANAGER,
     "api/v1/^audit-events/(?P<pk>[^/.]+)/$": API_MANAGER,
     "api/v1/^milestones/$": API_READ,
@@ -200,7 +206,8 @@ def concrete(route: str, values: dict) -> str:
     path = path.replace("(?P<slug>[^/.]+)", values["mechanism"]).replace(
         "<slug:slug>", values["mechanism"]
     )
-    path = path.replace("<str:kind>", "milestone")
+    path = path.replace("<str:kind>", "milestone").replace("<str:answer>", "confirm")
+    path = re.sub(r"\(\?P<change_id>[^)]*\)", "1", path)
     if "milestones" in path or path.startswith("markings/"):
         key = "milestone"
     elif "action-items/<int:pk>" in path or "action-items/(?P<pk>" in path:

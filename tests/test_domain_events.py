@@ -105,13 +105,13 @@ def commitment_owners(people):
             actor=people["manager"],
             expected_version=target.version,
             lead_organisations=[navy],
-            responsible=people["india"],
+            responsible_india=people["india"],
         ),
         [
             (
                 "commitment.changed",
                 "commitments.commitment",
-                {"fields": ["lead_organisations", "responsible"]},
+                {"fields": ["lead_organisations", "responsible_india"]},
             )
         ],
     )

@@ -73,7 +73,7 @@ def world():
     for n, (prefix, marking) in enumerate(MARKINGS.items(), start=1):
         code = f"MAR-0{n}"
         Commitment.objects.filter(code=code).update(
-            context=sentinel(prefix, "context", n), marking=marking, responsible=author
+            context=sentinel(prefix, "context", n), marking=marking, responsible_india=author
         )
         status_update = services.status_update_create(
             commitment=commitment(code),
@@ -145,7 +145,7 @@ def _tightened_later(users, mechanism) -> dict:
     made India-only by India: every copy must follow, the past views too."""
     author, india = users["in_analyst"], users["in_manager"]
     n, code = 5, "MAR-05"
-    Commitment.objects.filter(code=code).update(responsible=author)
+    Commitment.objects.filter(code=code).update(responsible_india=author)
     services.commitment_update(
         commitment=commitment(code),
         actor=author,

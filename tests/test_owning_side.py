@@ -585,7 +585,7 @@ def test_no_item_is_made_national_only_while_someone_of_the_other_side_owns_it(p
     assert people[other].username in str(response.json()["error"]["fields"]["marking"])
 
     # A commitment's responsible user of the other side keeps its context readable too.
-    Commitment.objects.filter(code="MAR-01").update(responsible=people[other])
+    Commitment.objects.filter(code="MAR-01").update(**{f"responsible_{other}": people[other]})
     with pytest.raises(ValidationError) as refused:
         services.marking_change(
             item=commitment("MAR-01"),

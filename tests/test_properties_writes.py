@@ -37,7 +37,7 @@ from commitments.api.serializers import (
     MilestoneSerializer,
     StatusUpdateCreateSerializer,
 )
-from commitments.choices import LeadSide, Priority, Status
+from commitments.choices import Status
 from commitments.models import Commitment, Milestone, StatusUpdate, User
 from dialogues.api.serializers import ActionItemSerializer, MeetingSerializer
 from dialogues.choices import ActionItemState, MeetingState
@@ -288,6 +288,12 @@ def as_sent(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def indias(value):
+    """India's organisations, as sent or shown."""
+    shown = slugs(value)
+    return [s for s in shown if s.startswith("in-")] if isinstance(shown, list) else shown
+
+
 def slugs(value):
     """Organisations as sent (slugs) or shown (objects), in order, once each."""
     if not isinstance(value, list):
@@ -412,24 +418,23 @@ API_WRITES = {
         "patch",
         lambda o: url("commitments", "MAR-03"),
         CommitmentUpdateSerializer,
+        # The shared terms (lead side, dates, priority) are proposed, not written: a 202, and
+        # tests/commitments/test_proposals.py's property test.
         {
             "title": TEXT_FIELD,
             "description": OPTIONAL_TEXT,
-            "lead_side": pick(LeadSide.values, ["both", "JOINT"]),
+            # India's analyst sets India's organisations; Japan's stay as they are.
             "lead_organisations": Field(
-                st.lists(st.sampled_from(["in-navy", "jp-jcg"]), max_size=3),
+                st.lists(st.sampled_from(["in-navy", "in-mod"]), max_size=3),
                 st.lists(st.sampled_from(["ghost", "", "in-navy"]), min_size=1, max_size=3),
             ),
-            "responsible": USER_FIELD,
-            "priority": pick(Priority.values, ["urgent"]),
-            "start_date": START_DATE,
-            "target_date": TARGET_DATE,
+            "responsible_india": USER_FIELD,
         },
         (),
         ("title", "description"),
         lambda o, answer: commitment("MAR-03"),
         lambda c: f"/commitments/{c.code}/",
-        {**SAME, "lead_organisations": slugs},
+        {**SAME, "lead_organisations": indias},
     ),
     "record a meeting": Write(
         "post",

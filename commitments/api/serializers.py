@@ -19,7 +19,17 @@ from declaration_tracker.api.serializers import (
 from declaration_tracker.core.i18n import localized
 
 from ..choices import CommitmentStrength, MilestoneState, Status
-from ..models import Commitment, Milestone, Organisation, Pillar, StatusUpdate, User
+from ..models import (
+    SHARED_TERMS,
+    Commitment,
+    Milestone,
+    Organisation,
+    Pillar,
+    ProposalState,
+    SharedTermChange,
+    StatusUpdate,
+    User,
+)
 from ..selectors import internal_progress
 
 LOCALIZED = (
@@ -185,6 +195,84 @@ class CommitmentURLField(serializers.HyperlinkedIdentityField):
         return self._pattern.replace(self.placeholder, obj.code)
 
 
+PROPOSAL_EXAMPLE = {
+    "id": 12,
+    "fields": {"target_date": "2027-03-31"},
+    "before": {"target_date": "2026-08-29"},
+    "proposed_by_side": "india",
+    "proposed_by": {"username": "analyst", "name": "A. Analyst", "side": "india"},
+    "proposed_at": "2026-11-20T09:12:00Z",
+    "state": "pending",
+    "decided_by": None,
+    "decided_at": None,
+    "note": "",
+}
+
+
+@extend_schema_serializer(
+    examples=[OpenApiExample("A proposed target date", response_only=True, value=PROPOSAL_EXAMPLE)]
+)
+class SharedTermChangeSerializer(serializers.ModelSerializer):
+    """One side's proposed change of a commitment's shared terms, and its answer."""
+
+    fields = serializers.DictField(
+        read_only=True,
+        help_text=f"Each shared term proposed (some of `{'`, `'.join(SHARED_TERMS)}`) and its "
+        "proposed value (dates as `YYYY-MM-DD`).",
+    )
+    before = serializers.DictField(
+        read_only=True, help_text="Each of those terms as it stood when proposed."
+    )
+    proposed_by = UserBriefSerializer(read_only=True, help_text="Who proposed it.")
+    proposed_by_side = serializers.ChoiceField(
+        choices=Side.choices, read_only=True, help_text="The side that proposed it."
+    )
+    state = serializers.ChoiceField(
+        choices=ProposalState.choices,
+        read_only=True,
+        help_text="`pending` (awaiting the other side), `confirmed` (applied), `declined`, "
+        "`withdrawn`.",
+    )
+    decided_by = UserBriefSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="Who answered it (confirmed, declined or withdrew it); null while pending.",
+    )
+    note = serializers.CharField(
+        read_only=True, help_text="The answer's note (a decline says why); may be empty."
+    )
+
+    class Meta:
+        model = SharedTermChange
+        fields = [
+            "id",
+            "fields",
+            "before",
+            "proposed_by_side",
+            "proposed_by",
+            "proposed_at",
+            "state",
+            "decided_by",
+            "decided_at",
+            "note",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "id": {"help_text": "The proposal's id, for `changes/{id}/confirm/` and the rest."},
+            "proposed_at": {"help_text": "When it was proposed."},
+            "decided_at": {"help_text": "When it was answered; null while pending."},
+        }
+
+
+class TermsAnswerSerializer(StrictSerializer):
+    note = serializers.CharField(
+        max_length=5000,
+        required=False,
+        allow_blank=True,
+        help_text="Why; required to decline, optional to confirm or withdraw.",
+    )
+
+
 SIDE_EXAMPLE = {
     "status": "on_track",
     "status_label": "On track",
@@ -221,6 +309,12 @@ SIDE_EXAMPLE = {
                     }
                 ],
                 "responsible": {"username": "analyst", "name": "A. Analyst", "side": "india"},
+                "responsible_india": {
+                    "username": "analyst",
+                    "name": "A. Analyst",
+                    "side": "india",
+                },
+                "responsible_japan": None,
                 "status": "on_track",
                 "status_label": "On track",
                 "sides": {
@@ -241,6 +335,7 @@ SIDE_EXAMPLE = {
                 "target_date": "2026-08-29",
                 "progress": 40,
                 "internal_progress": None,
+                "pending_changes": [PROPOSAL_EXAMPLE],
                 "version": 4,
                 "last_status_update_at": "2026-11-20T09:12:00Z",
                 "created_at": "2025-08-29T00:00:00Z",
@@ -253,7 +348,19 @@ class CommitmentSerializer(MarkedSerializerMixin, StrictModelSerializer):
     url = CommitmentURLField(view_name="api:commitment-detail", lookup_field="code")
     pillar = PillarBriefSerializer(read_only=True)
     lead_organisations = OrganisationSerializer(many=True, read_only=True)
-    responsible = UserBriefSerializer(read_only=True, allow_null=True)
+    responsible = UserBriefSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="Deprecated, read-only, for one release: the lead side's responsible user (on "
+        "a joint commitment India's, else Japan's). Read `responsible_india` and "
+        "`responsible_japan`.",
+    )
+    responsible_india = UserBriefSerializer(
+        read_only=True, allow_null=True, help_text="India's responsible user; India sets it."
+    )
+    responsible_japan = UserBriefSerializer(
+        read_only=True, allow_null=True, help_text="Japan's responsible user; Japan sets it."
+    )
     status_label = ChoiceLabelField(Status, source="status")
     commitment_strength_label = ChoiceLabelField(CommitmentStrength, source="commitment_strength")
     partners = OrganisationSerializer(many=True, read_only=True)
@@ -325,6 +432,12 @@ class CommitmentSerializer(MarkedSerializerMixin, StrictModelSerializer):
         "`progress`; null otherwise (always null for the other government, and with `as_of`). "
         "Not part of the official record."
     )
+    pending_changes = SharedTermChangeSerializer(
+        many=True,
+        read_only=True,
+        help_text="Proposed changes of its shared terms awaiting the other side's answer, "
+        "oldest first: the terms stay as they are until the other side confirms one.",
+    )
     as_of = serializers.DateTimeField(
         read_only=True,
         allow_null=True,
@@ -361,6 +474,8 @@ class CommitmentSerializer(MarkedSerializerMixin, StrictModelSerializer):
             "partners",
             "inferred_fields",
             "responsible",
+            "responsible_india",
+            "responsible_japan",
             "status",
             "status_label",
             "sides",
@@ -372,6 +487,7 @@ class CommitmentSerializer(MarkedSerializerMixin, StrictModelSerializer):
             "target_date",
             "progress",
             "internal_progress",
+            "pending_changes",
             "version",
             "last_status_update_at",
             "created_at",
@@ -389,6 +505,8 @@ class CommitmentWriteSerializer(MarkedSerializerMixin, StrictModelSerializer):
         "which keeps the trail.",
         "progress": "Progress comes from the shared milestones, or (without shared "
         "milestones) from a status update.",
+        "responsible": "Each side sets its own responsible user: send `responsible_india` or "
+        "`responsible_japan` (`responsible` is read-only, deprecated).",
     }
 
     pillar = StrictSlugRelatedField(
@@ -399,9 +517,22 @@ class CommitmentWriteSerializer(MarkedSerializerMixin, StrictModelSerializer):
         queryset=Organisation.objects.all(),
         many=True,
         required=False,
-        help_text="Organisation slugs, e.g. `in-navy`, `jp-jcg`.",
+        help_text="Organisation slugs, e.g. `in-navy`, `jp-jcg`. Each side sets its own: the "
+        "other government's organisations stay as they are (send them as they are, or leave "
+        "them out); another of the other government's is refused (400).",
     )
-    responsible = UsernameField(required=False, allow_null=True, help_text="A username.")
+    responsible_india = UsernameField(
+        required=False,
+        allow_null=True,
+        help_text="India's responsible user (a username of India's government); India's users "
+        "only set it.",
+    )
+    responsible_japan = UsernameField(
+        required=False,
+        allow_null=True,
+        help_text="Japan's responsible user (a username of Japan's government); Japan's users "
+        "only set it.",
+    )
 
     class Meta:
         model = Commitment
@@ -414,7 +545,8 @@ class CommitmentWriteSerializer(MarkedSerializerMixin, StrictModelSerializer):
             "paragraph",
             "lead_side",
             "lead_organisations",
-            "responsible",
+            "responsible_india",
+            "responsible_japan",
             "priority",
             "start_date",
             "target_date",
@@ -433,7 +565,8 @@ class CommitmentUpdateSerializer(CommitmentWriteSerializer):
             "marking",
             "lead_side",
             "lead_organisations",
-            "responsible",
+            "responsible_india",
+            "responsible_japan",
             "priority",
             "start_date",
             "target_date",

@@ -1,8 +1,9 @@
 """The commitments part of the REST API: declare, validate, call a service; no rules here."""
 
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
@@ -31,7 +32,7 @@ from declaration_tracker.core.tabular import csv_lines
 from .. import history, selectors, services
 from ..exports import COLUMNS, commitment_rows
 from ..filters import CommitmentFilter, MilestoneFilter
-from ..models import Commitment, Milestone, Organisation, Pillar
+from ..models import Commitment, Milestone, Organisation, Pillar, SharedTermChange
 from . import serializers as s
 
 
@@ -65,6 +66,22 @@ class OrganisationViewSet(GatedReadOnlyModelViewSet):
     ordering = ["side", "name"]
 
 
+CHANGE_ID = OpenApiParameter(
+    "change_id",
+    OpenApiTypes.INT,
+    OpenApiParameter.PATH,
+    description="The proposed change's `id` (from the 202 answer, or `pending_changes`).",
+)
+SHARED_TERMS_RULE = (
+    "The shared terms (`lead_side`, `start_date`, `target_date`, `priority`) change only with "
+    "both sides: sent by an analyst of one side, they are proposed, not applied, and the "
+    "answer is **202** with the pending change; the other fields sent with them apply at once. "
+    "The other side confirms (`changes/{id}/confirm/`) or declines it. A 409 if the other side "
+    "has a pending proposal of one of those terms: answer it first. A user of neither side "
+    "may not propose (403)."
+)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="List commitments",
@@ -84,16 +101,18 @@ class OrganisationViewSet(GatedReadOnlyModelViewSet):
     ),
     update=extend_schema(
         summary="Replace a commitment's details and owners",
+        description=SHARED_TERMS_RULE,
         parameters=[IF_MATCH],
         request=s.CommitmentUpdateSerializer,
-        responses={200: s.CommitmentSerializer},
+        responses={200: s.CommitmentSerializer, 202: s.SharedTermChangeSerializer},
     ),
     partial_update=extend_schema(
         summary="Change some of a commitment's details or owners",
-        description="Status and progress change only by POSTing a status update.",
+        description="Status and progress change only by POSTing a status update. "
+        + SHARED_TERMS_RULE,
         parameters=[IF_MATCH],
         request=s.CommitmentUpdateSerializer,
-        responses={200: s.CommitmentSerializer},
+        responses={200: s.CommitmentSerializer, 202: s.SharedTermChangeSerializer},
     ),
 )
 class CommitmentViewSet(
@@ -106,7 +125,7 @@ class CommitmentViewSet(
     queryset = Commitment.objects.none()  # the model, for the schema
 
     def get_queryset(self):
-        return selectors.commitment_list(self.request.user)
+        return selectors.with_pending_changes(selectors.commitment_list(self.request.user))
 
     serializer_class = s.CommitmentSerializer
     create_serializer_class = s.CommitmentWriteSerializer
@@ -155,6 +174,107 @@ class CommitmentViewSet(
             commitment=commitment, actor=self.request.user, expected_version=version, **data
         )
 
+    def update(self, request, *args, partial=False, **kwargs):
+        """As every update; shared terms sent make a proposal: 202 with it."""
+        instance = self.get_object()
+        serializer = self.update_serializer_class(
+            instance, data=request.data, partial=partial, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        version = expected_version(request, required=True)
+        updated = self.update_object(instance, version, serializer.validated_data)
+        current = self.tag(self.get_queryset().get(pk=instance.pk))
+        proposal = getattr(updated, "proposal", None)
+        if proposal is not None:
+            return Response(
+                s.SharedTermChangeSerializer(proposal, context={"request": request}).data,
+                status=status.HTTP_202_ACCEPTED,
+            )
+        return self.respond(current)
+
+    def _change(self, change_id) -> SharedTermChange:
+        commitment = self.get_object()
+        change = (
+            SharedTermChange.objects.filter(commitment=commitment, pk=change_id)
+            .select_related("commitment", "proposed_by", "decided_by")
+            .first()
+        )
+        if change is None:
+            raise Http404("No such proposed change of this commitment.")
+        return change
+
+    def _answer(self, request, change_id, service):
+        change = self._change(change_id)
+        serializer = s.TermsAnswerSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        answered = service(
+            change=change,
+            actor=request.user,
+            expected_version=expected_version(request, required=False),
+            **serializer.validated_data,
+        )
+        self.tag(self.get_queryset().get(pk=change.commitment_id))
+        answered.refresh_from_db()
+        return Response(s.SharedTermChangeSerializer(answered, context={"request": request}).data)
+
+    @extend_schema(
+        summary="Confirm the other side's proposed change of shared terms",
+        description="For the other side's analysts of the pillar: the commitment takes the "
+        "proposed terms. Answers the change, now `confirmed` (the ETag is the commitment's). "
+        "The proposing side: 403; an unknown id: 404; a change already answered: 409.",
+        parameters=[CHANGE_ID, IF_MATCH_OPTIONAL],
+        request=s.TermsAnswerSerializer,
+        responses={200: s.SharedTermChangeSerializer},
+        tags=["commitments"],
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"changes/(?P<change_id>[0-9]{1,18})/confirm",
+        renderer_classes=[JSONRenderer, BrowsableAPIRenderer],
+        filter_backends=[],
+    )
+    def change_confirm(self, request, code=None, change_id=None):
+        return self._answer(request, change_id, services.terms_confirm)
+
+    @extend_schema(
+        summary="Decline the other side's proposed change of shared terms",
+        description="For the other side's analysts of the pillar, with a note saying why "
+        "(required): the terms stay. Answers the change, now `declined`.",
+        parameters=[CHANGE_ID, IF_MATCH_OPTIONAL],
+        request=s.TermsAnswerSerializer,
+        responses={200: s.SharedTermChangeSerializer},
+        tags=["commitments"],
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"changes/(?P<change_id>[0-9]{1,18})/decline",
+        renderer_classes=[JSONRenderer, BrowsableAPIRenderer],
+        filter_backends=[],
+    )
+    def change_decline(self, request, code=None, change_id=None):
+        return self._answer(request, change_id, services.terms_decline)
+
+    @extend_schema(
+        summary="Withdraw one's own side's proposed change of shared terms",
+        description="For the proposing side's analysts of the pillar: the terms stay. Answers "
+        "the change, now `withdrawn`.",
+        parameters=[CHANGE_ID, IF_MATCH_OPTIONAL],
+        request=s.TermsAnswerSerializer,
+        responses={200: s.SharedTermChangeSerializer},
+        tags=["commitments"],
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"changes/(?P<change_id>[0-9]{1,18})/withdraw",
+        renderer_classes=[JSONRenderer, BrowsableAPIRenderer],
+        filter_backends=[],
+    )
+    def change_withdraw(self, request, code=None, change_id=None):
+        return self._answer(request, change_id, services.terms_withdraw)
+
     @extend_schema(
         methods=["GET"],
         summary="The commitment's status trail, newest first",
@@ -199,7 +319,7 @@ class CommitmentViewSet(
             expected_version=expected_version(request, required=False),
             **serializer.validated_data,
         )
-        self.tag(selectors.commitment_list(request.user).get(pk=commitment.pk))
+        self.tag(self.get_queryset().get(pk=commitment.pk))
         return Response(
             s.StatusUpdateSerializer(update, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
@@ -232,7 +352,7 @@ class CommitmentViewSet(
             expected_version=expected_version(request, required=False),
             **serializer.validated_data,
         )
-        self.tag(selectors.commitment_list(request.user).get(pk=commitment.pk))
+        self.tag(self.get_queryset().get(pk=commitment.pk))
         return Response(
             s.StatusUpdateSerializer(update, context={"request": request}).data,
             status=status.HTTP_201_CREATED,

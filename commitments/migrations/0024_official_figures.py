@@ -71,7 +71,7 @@ def shared_progress(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("commitments", "0022_owning_side"),
+        ("commitments", "0023_shared_term_proposals"),
     ]
 
     operations = [

@@ -2,15 +2,19 @@
 
 from .commitments import Commitment, Milestone
 from .declaration import Declaration, Pillar
+from .proposals import SHARED_TERMS, ProposalState, SharedTermChange
 from .trail import StatusUpdate
 from .users import Organisation, User, validate_time_zone
 
 __all__ = [
+    "SHARED_TERMS",
     "Commitment",
     "Declaration",
     "Milestone",
     "Organisation",
     "Pillar",
+    "ProposalState",
+    "SharedTermChange",
     "StatusUpdate",
     "User",
     "validate_time_zone",

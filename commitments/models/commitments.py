@@ -83,13 +83,22 @@ class Commitment(Markable, FromDataFile, Versioned):
         related_name="partner_commitments",
         help_text=_("Bodies of neither side the declaration names for it (the Quad, ASEAN…)."),
     )
-    responsible = models.ForeignKey(
+    # Each government's own owner of the commitment, set by that side alone.
+    responsible_india = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("responsible user"),
+        verbose_name=_("India's responsible user"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="responsible_for",
+        related_name="responsible_india_for",
+    )
+    responsible_japan = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Japan's responsible user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responsible_japan_for",
     )
     status = models.CharField(
         _("official status"),
@@ -225,6 +234,18 @@ class Commitment(Markable, FromDataFile, Versioned):
     def side_status_update(self, side: str):
         """The side's latest status update (`india_report`, `japan_report`), or None."""
         return getattr(self, f"{side}_report")
+
+    def side_responsible(self, side: str):
+        return getattr(self, f"responsible_{side}")
+
+    @property
+    def responsible(self):
+        """Deprecated, for one release: the lead side's responsible user; on a joint
+        commitment India's, else Japan's. Each side has its own (`responsible_india`,
+        `responsible_japan`)."""
+        if self.lead_side in Side.values:
+            return self.side_responsible(self.lead_side)
+        return self.responsible_india or self.responsible_japan
 
     def clean(self) -> None:
         super().clean()

@@ -134,9 +134,9 @@ class StatusUpdate(Markable, AppendOnly):
             ),
             marking_constraint("statusupdate"),
             # A status update of kind report, confirm or decline speaks for one side and gives
-            # its assessment; one of kind progress gives none.
+            # its assessment; one of kind progress or terms gives none.
             models.CheckConstraint(
-                condition=Q(kind="progress", assessment="")
+                condition=Q(kind__in=["progress", "terms"], assessment="")
                 | Q(kind="shared", assessment__in=Status.values)
                 | (
                     Q(kind__in=["report", "confirm", "decline"])

@@ -21,6 +21,15 @@ from .milestones import (
     milestone_reopen,
     milestone_update,
 )
+from .proposals import (
+    terms_confirm,
+    terms_decline,
+    terms_propose,
+    terms_side,
+    terms_sides,
+    terms_text,
+    terms_withdraw,
+)
 from .roles import roles_sync
 from .status_updates import assessment_confirm, status_update_create, status_update_side
 
@@ -43,4 +52,11 @@ __all__ = [
     "roles_sync",
     "status_update_create",
     "status_update_side",
+    "terms_confirm",
+    "terms_decline",
+    "terms_propose",
+    "terms_side",
+    "terms_sides",
+    "terms_text",
+    "terms_withdraw",
 ]

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from access import permissions, visibility
-from access.choices import Marking
+from access.choices import Marking, Side, counterpart
 from audit.recording import acting_as
 from declaration_tracker.core.events import changed as fields_changed
 from declaration_tracker.core.events import emit, figures_changed, snapshot
@@ -15,7 +15,8 @@ from declaration_tracker.core.versioning import lock_for_write, versioned_save
 
 from .. import selectors
 from ..events import item_changed
-from ..models import Commitment, Declaration, User
+from ..models import SHARED_TERMS, Commitment, Declaration, Organisation, User
+from .proposals import terms_propose, terms_side
 
 COMMITMENT_EDITABLE_FIELDS = frozenset(
     {
@@ -50,14 +51,66 @@ def owner_check(
         raise ValidationError({"owner": message % {"user": owner}})
 
 
-COMMITMENT_OWNER_FIELDS = frozenset({"responsible", "lead_organisations"})
+COMMITMENT_OWNER_FIELDS = frozenset(
+    {"responsible_india", "responsible_japan", "lead_organisations"}
+)
+
+
+def side_owners_check(actor: User, current: Commitment, changes: dict[str, Any]) -> None:
+    """Each side's owners are its own: a side's responsible user is set by that side's users
+    only (403 otherwise), and is one of that government's (400 naming the field); lead
+    organisations sent by one side replace that side's only, the other government's staying
+    as they are, and another of the other government's is refused (400). Changes
+    `lead_organisations` in `changes` to the whole set to keep."""
+    for side in Side.values:
+        field = f"responsible_{side}"
+        if field not in changes:
+            continue
+        permissions.require(
+            actor.side == side,
+            _("Only %(side)s's users set %(side)s's responsible user.")
+            % {"side": Side(side).label},
+        )
+        user = changes[field]
+        if user is not None and user.side != side:
+            message = _("%(user)s is not of %(side)s's government: choose one of its users.")
+            raise ValidationError({field: message % {"user": user, "side": Side(side).label}})
+    if "lead_organisations" not in changes:
+        return
+    permissions.require(
+        actor.side in Side.values,
+        _("Only a user of one of the two governments sets its lead organisations."),
+    )
+    other = counterpart(actor.side)
+    sent = list(
+        Organisation.objects.filter(
+            pk__in=[getattr(o, "pk", o) for o in changes["lead_organisations"]]
+        )
+    )
+    held = [o for o in current.lead_organisations.all() if o.side == other]
+    theirs = {o.pk for o in sent if o.side == other}
+    if theirs - {o.pk for o in held}:
+        message = _(
+            "%(organisations)s: an organisation of %(side)s, whose lead organisations are "
+            "%(side)s's to set."
+        )
+        names = ", ".join(sorted(str(o) for o in sent if o.side == other and o.pk in theirs))
+        raise ValidationError(
+            {"lead_organisations": message % {"organisations": names, "side": Side(other).label}}
+        )
+    changes["lead_organisations"] = [o for o in sent if o.side != other] + held
 
 
 @acting_as("actor")
 def commitment_update(
     *, commitment: Commitment, actor: User, expected_version: int, **changes: Any
 ) -> Commitment:
-    """Change a commitment's details or owners. Status and progress change via status updates."""
+    """Change a commitment's details or owners. Status and progress change via status updates.
+
+    Its shared terms (`SHARED_TERMS`) are not changed but proposed, for the other side to
+    confirm (`services.proposals`); the other fields apply at once. The proposal, if one was
+    made, is the returned commitment's `proposal` (else None).
+    """
     unknown = set(changes) - COMMITMENT_EDITABLE_FIELDS - COMMITMENT_OWNER_FIELDS
     if unknown:
         raise ValidationError(
@@ -65,6 +118,8 @@ def commitment_update(
         )
     if set(changes) & COMMITMENT_EDITABLE_FIELDS:
         permissions.require_edit_pillar(actor, commitment.pillar_id)
+    shared = {name: changes.pop(name) for name in SHARED_TERMS if name in changes}
+    side = terms_side(actor, commitment.pillar_id) if shared else ""
     if set(changes) & COMMITMENT_OWNER_FIELDS:
         permissions.require(
             permissions.can_reassign_owners(actor)
@@ -73,6 +128,7 @@ def commitment_update(
         )
     with transaction.atomic():
         current = lock_for_write(commitment, expected_version)
+        side_owners_check(actor, current, changes)
         if "marking" in changes:
             visibility.marking_check(actor, changes["marking"], current=current.marking, origin="")
         before = snapshot(current, [*changes.keys() - {"lead_organisations"}, "inferred_fields"])
@@ -81,7 +137,9 @@ def commitment_update(
         organisations = changes.pop("lead_organisations", None)
         for field, value in changes.items():
             setattr(current, field, value)
+        proposal = terms_propose(current, actor=actor, side=side, values=shared) if shared else None
         versioned_save(current)
+        current.proposal = proposal
         fields = fields_changed(current, before)
         if organisations is not None:
             held = set(current.lead_organisations.values_list("pk", flat=True))
@@ -110,6 +168,13 @@ def commitment_create(*, actor: User, **fields: Any) -> Commitment:
     pillar = fields["pillar"]
     permissions.require_edit_pillar(actor, pillar.pk)
     organisations = fields.pop("lead_organisations", [])
+    for side in Side.values:
+        user = fields.get(f"responsible_{side}")
+        if user is not None and user.side != side:
+            message = _("%(user)s is not of %(side)s's government: choose one of its users.")
+            raise ValidationError(
+                {f"responsible_{side}": message % {"user": user, "side": Side(side).label}}
+            )
     with transaction.atomic():
         commitment = Commitment(**fields)
         if not commitment.declaration_id:

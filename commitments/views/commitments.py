@@ -1,12 +1,14 @@
 """The commitments pages: the filtered list, a commitment, and in-place updates on it."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -106,7 +108,9 @@ def commitment_list(request):
 
 
 def _commitment(request, code: str) -> Commitment:
-    return get_object_or_404(selectors.commitment_list(request.user), code=code)
+    return get_object_or_404(
+        selectors.with_pending_changes(selectors.commitment_list(request.user)), code=code
+    )
 
 
 def _live_context(request, commitment: Commitment, **extra) -> dict:
@@ -150,9 +154,39 @@ def _live_context(request, commitment: Commitment, **extra) -> dict:
         ),
         "confirm": confirmable(commitment, status_sides, own, user),
         "milestone_form": MilestoneForm(user=user),
+        "pending_changes": proposal_rows(commitment),
+        "terms_side": services.terms_sides(user, commitment),
     }
     context.update(extra)
     return context
+
+
+def _term_value(name: str, raw) -> str:
+    """A shared term's value in words: a choice's label, a date in the reader's format."""
+    if raw in (None, ""):
+        return "—"
+    field = Commitment._meta.get_field(name)
+    if field.choices:
+        return str(dict(field.flatchoices).get(raw, raw))
+    return formats.date_format(datetime.date.fromisoformat(raw), "DATE_FORMAT")
+
+
+def proposal_rows(commitment: Commitment) -> list:
+    """The commitment's pending proposals (prefetched by `selectors.commitment_list`), each
+    with `rows`: every term proposed, in words, its value before and the one proposed."""
+    changes = getattr(commitment, "pending_changes", None)
+    if changes is None:
+        changes = list(selectors.pending_changes().filter(commitment=commitment))
+    for change in changes:
+        change.rows = [
+            (
+                Commitment._meta.get_field(name).verbose_name,
+                _term_value(name, change.before.get(name)),
+                _term_value(name, value),
+            )
+            for name, value in sorted(change.fields.items())
+        ]
+    return changes
 
 
 def side_panels(commitment: Commitment, user) -> list[dict]:

@@ -9,7 +9,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from declaration_tracker.core.versioning import StaleVersionError
+from declaration_tracker.core.versioning import ConflictError, StaleVersionError
 
 
 class PreconditionRequired(exceptions.APIException):
@@ -22,6 +22,12 @@ class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_code = "precondition_failed"
     default_detail = "The object changed since you read it. Fetch it again and retry."
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+    default_detail = "The record's present state does not allow this."
 
 
 class RequestTooLarge(exceptions.APIException):
@@ -56,6 +62,8 @@ def _as_api_exception(exc: Exception) -> Exception:
         return RequestTooLarge()
     if isinstance(exc, StaleVersionError):
         return PreconditionFailed(str(exc))
+    if isinstance(exc, ConflictError):
+        return Conflict(str(exc))
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, Http404):

@@ -66,7 +66,10 @@ GLOSSARY = {
     "from_status": "The status before this status update.",
     "to_status": "The status after this status update.",
     "lead_side": "Who leads: India, Japan or both jointly.",
-    "responsible": "The user answerable for the commitment.",
+    "responsible": "Deprecated (one release): the lead side's responsible user; on a joint "
+    "commitment India's, else Japan's.",
+    "responsible_india": "India's user answerable for the commitment; set by India only.",
+    "responsible_japan": "Japan's user answerable for the commitment; set by Japan only.",
     "priority": "High, medium or low.",
     "cadence": "How often the mechanism should meet.",
     "kind": "What sort of organisation.",

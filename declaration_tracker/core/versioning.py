@@ -5,6 +5,11 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 
+class ConflictError(Exception):
+    """A write the record's present state refuses: a change already answered, or awaiting an
+    answer that must come first (the API's 409)."""
+
+
 class StaleVersionError(Exception):
     """A write was based on a version of the object that is no longer current."""
 

@@ -21,7 +21,8 @@ def form_data(obj, **changes) -> dict:
         "description": obj.description,
         "lead_side": obj.lead_side,
         "lead_organisations": [o.pk for o in obj.lead_organisations.all()],
-        "responsible": obj.responsible_id or "",
+        "responsible_india": obj.responsible_india_id or "",
+        "responsible_japan": obj.responsible_japan_id or "",
         "priority": obj.priority,
         "start_date": "",
         "target_date": "",
@@ -40,27 +41,45 @@ def test_an_analyst_edits_a_commitment_of_an_assigned_pillar(client):
     target = commitment("MAR-01")
     client.force_login(analyst("maritime", is_staff=True))
 
-    response = client.post(change_url(target), form_data(target, target_date="2027-03-31"))
+    response = client.post(change_url(target), form_data(target, title="A clearer title"))
 
     assert response.status_code == 302
     target.refresh_from_db()
-    assert str(target.target_date) == "2027-03-31"
+    assert target.title == "A clearer title"
     assert target.version == 2
+
+
+def test_a_shared_term_in_the_admin_form_is_proposed_awaiting_the_other_side(client):
+    target = commitment("MAR-01")
+    client.force_login(analyst("maritime", is_staff=True, side=Side.INDIA))
+
+    response = client.post(
+        change_url(target),
+        form_data(target, title="A clearer title", target_date="2027-03-31"),
+        follow=True,
+    )
+
+    assert "Target date: proposed, awaiting Japan&#x27;s confirmation" in (
+        response.content.decode()
+    )
+    target.refresh_from_db()
+    assert (target.title, target.target_date) == ("A clearer title", None)
+    assert target.term_changes.get().fields == {"target_date": "2027-03-31"}
 
 
 def test_a_stale_admin_form_is_refused_and_says_why(client):
     target = commitment("MAR-02")
     client.force_login(analyst("maritime", is_staff=True))
     stale = form_data(target, title="Someone's older edit")
-    client.post(change_url(target), form_data(target, priority="low"))
+    client.post(change_url(target), form_data(target, description="A newer description"))
 
     response = client.post(change_url(target), stale)
 
     assert response.status_code == 200
     assert "Someone else changed this since you opened it" in response.content.decode()
     target.refresh_from_db()
-    assert (target.title, target.priority) != ("Someone's older edit", "low")
-    assert target.priority == "low"
+    assert target.title != "Someone's older edit"
+    assert target.description == "A newer description"
 
 
 @pytest.mark.parametrize(
@@ -83,11 +102,25 @@ def test_a_manager_reassigns_the_responsible_user(client):
     owner = analyst("industry")
     client.force_login(manager(is_staff=True))
 
-    response = client.post(change_url(target), form_data(target, responsible=owner.pk))
+    response = client.post(change_url(target), form_data(target, responsible_india=owner.pk))
 
     assert response.status_code == 302
     target.refresh_from_db()
-    assert target.responsible == owner
+    assert target.responsible_india == owner
+
+
+def test_a_manager_cannot_set_the_other_sides_responsible_user(client):
+    target = commitment("IND-02")
+    client.force_login(manager(is_staff=True, side=Side.INDIA))
+
+    response = client.post(
+        change_url(target),
+        form_data(target, responsible_japan=analyst("industry", side=Side.JAPAN).pk),
+    )
+
+    assert response.status_code == 403
+    target.refresh_from_db()
+    assert target.responsible_japan is None
 
 
 def test_status_is_changed_by_adding_to_the_trail(client):

@@ -69,7 +69,7 @@ def test_an_api_edit_is_recorded_under_the_tokens_user_and_the_request():
 
     response = client.patch(
         url("commitments", "MAR-02"),
-        {"title": "A sharper title", "target_date": "2027-03-31"},
+        {"title": "A sharper title", "description": "Sharper."},
         format="json",
         HTTP_IF_MATCH=f'"{target.version}"',
     )
@@ -80,7 +80,7 @@ def test_an_api_edit_is_recorded_under_the_tokens_user_and_the_request():
     assert event.origin == "PATCH /api/v1/commitments/MAR-02/"
     assert event.changes == {
         "title": [target.title, "A sharper title"],
-        "target_date": [None, "2027-03-31"],
+        "description": [target.description, "Sharper."],
     }
 
 
@@ -91,18 +91,21 @@ def test_owners_are_recorded_by_name_and_lead_organisations_as_lists():
     organisations = sorted(target.lead_organisations.all(), key=str)
     before = [str(o) for o in organisations]
 
+    # India's manager sets India's owners: Japan's lead organisations stay.
     services.commitment_update(
         commitment=target,
         actor=boss,
         expected_version=target.version,
-        responsible=owner,
-        lead_organisations=organisations[:1],
+        responsible_india=owner,
+        lead_organisations=[],
     )
 
     events = AuditEvent.objects.filter(commitment_code="MAR-03", actor=boss).order_by("id")
     changes = {field: values for event in events for field, values in event.changes.items()}
-    assert changes["responsible"] == [None, str(owner)]
-    assert changes["lead_organisations"] == [before, before[:1]]
+    assert changes["responsible_india"] == [None, str(owner)]
+    kept = sorted(str(o) for o in organisations if o.side == "japan")
+    assert before != kept
+    assert changes["lead_organisations"] == [before, kept]
 
 
 def test_milestones_are_recorded_from_creation_to_deletion_on_their_commitment():
@@ -313,15 +316,18 @@ def test_the_admin_shows_events_but_offers_no_change_or_delete(client):
 
 
 def test_other_systems_pull_the_log_through_the_api_filtered():
-    author = analyst("maritime", username="api-writer")
+    # India proposes a priority; Japan's analyst confirms it, which changes the commitment.
+    proposer = analyst("maritime", username="api-proposer", side="india")
+    author = analyst("maritime", username="api-writer", side="japan")
     target = commitment("MAR-03")
     other = next(p for p in Priority.values if p != target.priority)
-    services.commitment_update(
-        commitment=target, actor=author, expected_version=target.version, priority=other
-    )
+    proposal = services.commitment_update(
+        commitment=target, actor=proposer, expected_version=target.version, priority=other
+    ).proposal
+    services.terms_confirm(change=proposal, actor=author)
 
     page = api_client(manager()).get(
-        url("audit-events"), {"commitment": "MAR-03", "actor": "api-writer"}
+        url("audit-events"), {"commitment": "MAR-03", "actor": "api-writer", "kind": "commitment"}
     )
 
     assert page.status_code == 200

@@ -23,7 +23,7 @@ from commitments.models import (
 )
 from declaration.loading import declaration_load
 from dialogues.models import DialogueMechanism
-from tests.factories import agreed, analyst, commitment, days, superuser
+from tests.factories import agreed, analyst, commitment, days, superuser, updated
 
 pytestmark = pytest.mark.usefixtures("loaded")
 
@@ -194,13 +194,14 @@ def test_a_reload_updates_texts_but_keeps_what_users_set(declaration_data):
     admin = superuser()
     owner = analyst("defence")
     agreed("DEF-01", Status.AT_RISK, "Exercise postponed.")
-    target = commitment("DEF-01")
     navy = Organisation.objects.get(slug="in-navy")
-    target = services.commitment_update(
-        commitment=target,
+    # India sets India's lead organisations; Japan's stay.
+    japans = {o for o in commitment("DEF-01").lead_organisations.all() if o.side == "japan"}
+    # The shared terms agreed by both sides (`updated`: India proposes, Japan confirms).
+    target = updated(
+        "DEF-01",
         actor=admin,
-        expected_version=target.version,
-        responsible=owner,
+        responsible_india=owner,
         lead_organisations=[navy],
         priority=Priority.LOW,
         lead_side=LeadSide.INDIA,
@@ -227,8 +228,8 @@ def test_a_reload_updates_texts_but_keeps_what_users_set(declaration_data):
     assert target.title == "Conduct ever more complex bilateral exercises"
     assert target.description == "A reworded description."
     assert (target.status, target.progress) == (Status.AT_RISK, 50)
-    assert target.responsible == owner
-    assert list(target.lead_organisations.all()) == [navy]
+    assert target.responsible_india == owner
+    assert set(target.lead_organisations.all()) == {navy, *japans}
     assert (target.priority, target.lead_side) == (Priority.LOW, LeadSide.INDIA)
     assert (target.start_date, target.target_date) == (days(-10), days(200))
     assert list(target.milestones.values_list("id", "title", "completed_on")) == milestones

@@ -138,7 +138,7 @@ def test_on_the_eighth_day_overdue_the_responsible_user_and_the_pillar_managers_
     boss = manager(pillars=["maritime"])
     tokyo_boss = manager(pillars=["maritime", "defence"], side=Side.JAPAN)
     other_boss = manager(pillars=["defence"])
-    Commitment.objects.filter(code="MAR-01").update(responsible=responsible)
+    Commitment.objects.filter(code="MAR-01").update(responsible_india=responsible)
     item = milestone_due(owner, TODAY - datetime.timedelta(days=8))
 
     assert heard(NOW) == {
@@ -155,7 +155,7 @@ def test_on_the_eighth_day_overdue_the_responsible_user_and_the_pillar_managers_
 def test_the_escalation_comes_once_on_the_eighth_day_only(days_overdue):
     owner, responsible = india(), india()
     boss = manager(pillars=["maritime"])
-    Commitment.objects.filter(code="MAR-01").update(responsible=responsible)
+    Commitment.objects.filter(code="MAR-01").update(responsible_india=responsible)
     milestone_due(owner, TODAY - datetime.timedelta(days=days_overdue))
 
     recipients = {username for username, _kind, _item in heard(NOW)}
@@ -166,7 +166,7 @@ def test_the_escalation_comes_once_on_the_eighth_day_only(days_overdue):
 
 def test_an_owner_who_is_also_responsible_hears_it_as_overdue_only():
     owner = india()
-    Commitment.objects.filter(code="MAR-01").update(responsible=owner)
+    Commitment.objects.filter(code="MAR-01").update(responsible_india=owner)
     item = milestone_due(owner, TODAY - datetime.timedelta(days=8))
 
     assert heard(NOW) == {(owner.username, OVERDUE, key(item))}
@@ -176,7 +176,7 @@ def test_an_owner_who_is_also_responsible_hears_it_as_overdue_only():
 def test_a_completed_milestone_reminds_nobody(days_left):
     owner, responsible = india(), india()
     boss = manager(pillars=["maritime"])
-    Commitment.objects.filter(code="MAR-01").update(responsible=responsible)
+    Commitment.objects.filter(code="MAR-01").update(responsible_india=responsible)
     milestone_due(owner, TODAY + datetime.timedelta(days=days_left), completed_on=TODAY)
 
     assert heard(NOW) == set()
@@ -217,7 +217,7 @@ def test_a_closed_action_item_reminds_nobody(state, days_left):
 def test_an_action_item_eight_days_overdue_escalates_to_its_responsible_user_and_managers():
     owner, responsible = india(), india()
     dialogue_boss = manager(pillars=["dialogue"])
-    Commitment.objects.filter(code="MAR-02").update(responsible=responsible)
+    Commitment.objects.filter(code="MAR-02").update(responsible_india=responsible)
     linked = action_item_due(owner, TODAY - datetime.timedelta(days=8), linked="MAR-02")
     unlinked = action_item_due(owner, TODAY - datetime.timedelta(days=8))
 
@@ -515,9 +515,9 @@ def test_the_digest_groups_every_kind_under_headings_with_links(settings):
     now = utc(2026, 8, 30)  # the day after the annual NSA consultations fell due
     day = now.date()
     reader, colleague = india(first_name="Asha", last_name="Rao"), india()
-    Commitment.objects.filter(code="DEF-02").update(responsible=reader)
+    Commitment.objects.filter(code="DEF-02").update(responsible_india=reader)
     Commitment.objects.filter(code="IND-01").update(
-        responsible=reader,
+        responsible_india=reader,
         created_at=local_noon(day - datetime.timedelta(days=90)),
         updated_at=local_noon(day - datetime.timedelta(days=90)),
     )
@@ -598,7 +598,7 @@ def test_the_preferences_link_of_the_digest_leads_to_a_page():
 
 def last_touched(code: str, when: datetime.datetime, responsible=None) -> None:
     Commitment.objects.filter(code=code).update(
-        responsible=responsible, created_at=when, updated_at=when
+        responsible_india=responsible, created_at=when, updated_at=when
     )
 
 
@@ -816,8 +816,11 @@ def test_the_awaited_sides_analysts_and_the_responsible_user_hear_after_three_da
     awaited = japan(role="Analyst", pillars=["maritime"])
     japan(role="Analyst", pillars=["defence"])  # the awaited side, another pillar
     india(role="Analyst", pillars=["maritime"])  # the pillar, the side that reported
-    responsible = india()
-    Commitment.objects.filter(code="MAR-01").update(responsible=responsible)
+    # The awaited side's own responsible user hears; the other side's does not.
+    responsible = japan()
+    Commitment.objects.filter(code="MAR-01").update(
+        responsible_japan=responsible, responsible_india=india()
+    )
     apart_since(days, reporter=reporter)
 
     expected = {

@@ -15,7 +15,17 @@ from commitments import services
 from commitments.choices import Status
 from commitments.models import Commitment, Milestone, StatusUpdate, User
 from tests.commitments.test_reminder_delivery import worker_database_url
-from tests.factories import agreed, analyst, commitment, days, india_led, manager, superuser, viewer
+from tests.factories import (
+    agreed,
+    analyst,
+    commitment,
+    days,
+    india_led,
+    manager,
+    superuser,
+    updated,
+    viewer,
+)
 
 pytestmark = pytest.mark.usefixtures("loaded")
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -309,9 +319,7 @@ def test_a_stale_milestone_edit_keeps_the_input_and_overwrites_nothing(client):
 def test_a_milestone_before_the_start_date_is_an_error_beside_the_field(client):
     author = superuser()
     target = commitment()
-    services.commitment_update(
-        commitment=target, actor=author, expected_version=1, start_date=days(10)
-    )
+    updated(target.code, start_date=days(10))  # agreed by both sides
     logged_in(client, author)
 
     response = client.post(
