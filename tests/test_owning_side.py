@@ -594,6 +594,17 @@ def test_no_item_is_made_national_only_while_someone_of_the_other_side_owns_it(p
             pillar_id=pillar,
         )
     assert people[other].username in refused.value.message_dict["marking"][0]
+    # ...however the marking is sent: a commitment's PATCH with `marking` too (by a superuser
+    # of the side, who both edits the pillar and manages).
+    with pytest.raises(ValidationError) as refused:
+        services.commitment_update(
+            commitment=commitment("MAR-01"),
+            actor=superuser(username=f"holders-{own}", side=own),
+            expected_version=commitment("MAR-01").version,
+            marking=national,
+        )
+    assert people[other].username in refused.value.message_dict["marking"][0]
+    assert commitment("MAR-01").marking == Marking.BILATERAL
 
     # Reassigned to their own side, it may be.
     services.milestone_update(

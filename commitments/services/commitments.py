@@ -137,6 +137,9 @@ def commitment_update(
         organisations = changes.pop("lead_organisations", None)
         for field, value in changes.items():
             setattr(current, field, value)
+        if "marking" in changes:
+            # As `marking_change`: no responsible user is left unable to read what it marks.
+            visibility.holders_check(current, current.marking)
         proposal = terms_propose(current, actor=actor, side=side, values=shared) if shared else None
         versioned_save(current)
         current.proposal = proposal
