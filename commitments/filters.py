@@ -40,6 +40,11 @@ class AsOfFilter(django_filters.Filter):
     field_class = AsOfField
 
 
+@extend_schema_field(OpenApiTypes.STR)  # a username, of either side's responsible user
+class ResponsibleFilter(django_filters.ModelChoiceFilter):
+    pass
+
+
 class CommitmentFilter(django_filters.FilterSet):
     """The request's user decides what search and the milestone filters may look into.
 
@@ -93,7 +98,7 @@ class CommitmentFilter(django_filters.FilterSet):
         label="Framework or partner",
         help_text="A body of neither side the declaration names for it, e.g. `quad`, `asean`.",
     )
-    owner = django_filters.ModelChoiceFilter(
+    owner = ResponsibleFilter(
         queryset=User.objects.all(),
         to_field_name="username",
         method="filter_owner",
@@ -226,7 +231,7 @@ class MilestoneFilter(django_filters.FilterSet):
     pillar = django_filters.ModelChoiceFilter(
         field_name="commitment__pillar", queryset=Pillar.objects.all(), to_field_name="slug"
     )
-    owner = django_filters.ModelChoiceFilter(
+    owner = ResponsibleFilter(
         queryset=User.objects.all(), to_field_name="username", help_text="Owner's username."
     )
     due_date = django_filters.DateFromToRangeFilter(
