@@ -13,6 +13,9 @@ export TEST_CACHE_URL ?= redis://127.0.0.1:6379/14
 BENCH_SCALES ?= 1 10 100
 BENCH_DURATION ?= 10
 BENCH_CONNECTIONS ?= 4
+# `make test` runs the suite on this many pytest-xdist workers, each with its own test database
+# and Redis databases (tests/settings.py); TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= 2
 
 .PHONY: install browser gettext pdf messages run test lint format clean bench
 
@@ -84,7 +87,7 @@ run: install pdf
 
 test: install browser gettext pdf
 	@$(BIN)/python -m tests.check_services
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 # The HTTP benchmark (docs/performance.md): gunicorn with 2 workers on 127.0.0.1, PostgreSQL,
 # wrk as the load (installed from Debian's packages if missing), then a table per scale.

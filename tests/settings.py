@@ -29,6 +29,23 @@ def tracker_caches(cache_url: str) -> dict:
         return runpy.run_path(str(TRACKER_SETTINGS))["CACHES"]
 
 
+# Under pytest-xdist (`make test` runs two workers), each worker has its own test database
+# (pytest-django names it after the worker) and its own two Redis databases, two below the
+# previous worker's, so that one worker emptying its cache never empties another's. Processes a
+# worker starts inherit its URLs as they are.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _WORKER.startswith("gw") and not os.environ.get("TEST_REDIS_PER_WORKER"):
+    _shift = 2 * int(_WORKER.removeprefix("gw"))
+    for _name, _default in (
+        ("TEST_BROKER_URL", DEFAULT_BROKER_URL),
+        ("TEST_CACHE_URL", DEFAULT_CACHE_URL),
+    ):
+        _base, _db = os.environ.get(_name, _default).rsplit("/", 1)
+        if int(_db) < _shift:
+            raise RuntimeError(f"{_name}: too few Redis databases below {_db} for {_WORKER}")
+        os.environ[_name] = f"{_base}/{int(_db) - _shift}"
+    os.environ["TEST_REDIS_PER_WORKER"] = "1"
+
 _env = environ.Env()
 DATABASES = {
     "default": _env.db_url_config(os.environ.get("TEST_DATABASE_URL", DEFAULT_DATABASE_URL))

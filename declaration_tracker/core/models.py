@@ -1,10 +1,69 @@
 """Abstract models both apps build on: rows users edit under a version, and rows written once."""
 
+import functools
+
 from django.db import models
+from django.db.models import CheckConstraint, Q
 from django.utils.translation import gettext_lazy as _
 
 
-class Versioned(models.Model):
+def _choices_only(model, constraint) -> bool:
+    """Say whether `constraint` only checks that fields hold one of their choices (or that the
+    version is positive) and says nothing of its own: what `clean_fields` already checks."""
+    if not isinstance(constraint, CheckConstraint):
+        return False
+    if constraint.violation_error_message != constraint.default_violation_error_message:
+        return False
+    condition = constraint.condition
+    if not isinstance(condition, Q) or condition.negated or condition.connector != Q.AND:
+        return False
+    for child in condition.children:
+        if not isinstance(child, tuple):
+            return False
+        lookup, value = child
+        name, _separator, operator = lookup.partition("__")
+        field = model._meta.get_field(name)
+        if lookup == "version__gte" and value == 1:
+            continue
+        if operator != "in" or not field.choices:
+            return False
+        if set(value) != {choice for choice, _label in field.flatchoices}:
+            return False
+    return True
+
+
+@functools.cache
+def _constraints_to_validate(model) -> list:
+    """The constraints a save validates in Python, by the model they were declared on."""
+    return [
+        (declared_on, [c for c in constraints if not _choices_only(model, c)])
+        for declared_on, constraints in model._get_constraints_by_class()
+    ]
+
+
+class Constrained(models.Model):
+    """A row whose save validates only the constraints that can tell the user something:
+    unique ones, and checks with a message of their own or a rule beyond the fields' choices.
+    A check that a field holds one of its choices is `clean_fields`' already; run again, it
+    costs one query per constraint on every save (Django validates each check against the
+    database). The database still enforces every constraint."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _get_constraints_by_class(cls):
+        found = [(cls, cls._meta.constraints)]
+        for parent in cls._meta.all_parents:
+            if parent._meta.constraints:
+                found.append((parent, parent._meta.constraints))
+        return found
+
+    def get_constraints(self):
+        return _constraints_to_validate(type(self))
+
+
+class Versioned(Constrained):
     """A row users edit: a version every write checks and moves on, and its timestamps."""
 
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
@@ -33,7 +92,7 @@ class AppendOnlyQuerySet(models.QuerySet):
         return models.QuerySet.update(self, marking=marking)
 
 
-class AppendOnly(models.Model):
+class AppendOnly(Constrained):
     """A row written once: saving it again or deleting it is refused (and, in the database,
     by the trigger `declaration_tracker.core.db.append_only_operations` adds)."""
 

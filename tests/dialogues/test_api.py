@@ -30,6 +30,7 @@ from tests.api_base import (
     write_status,
 )
 from tests.factories import analyst, commitment, days, superuser, viewer
+from tests.ids import stable
 
 pytestmark = pytest.mark.usefixtures("loaded")
 
@@ -279,7 +280,7 @@ MEETING_FILTERS = [
 ]
 
 
-@pytest.mark.parametrize(("params", "expected"), MEETING_FILTERS, ids=lambda v: str(v))
+@pytest.mark.parametrize(("params", "expected"), MEETING_FILTERS, ids=stable)
 def test_meetings_filter_by_mechanism_state_and_date(calendar, params, expected):
     response = api_client(viewer()).get(url("meetings"), params)
 
@@ -298,7 +299,7 @@ ACTION_ITEM_FILTERS = [
 ]
 
 
-@pytest.mark.parametrize(("params", "expected"), ACTION_ITEM_FILTERS, ids=lambda v: str(v))
+@pytest.mark.parametrize(("params", "expected"), ACTION_ITEM_FILTERS, ids=stable)
 def test_action_items_filter_by_owner_state_and_commitment(calendar, params, expected):
     response = api_client(viewer()).get(url("action-items"), params)
 
@@ -339,7 +340,7 @@ INVALID = [
 ]
 
 
-@pytest.mark.parametrize(("endpoint", "params", "field"), INVALID, ids=lambda v: str(v))
+@pytest.mark.parametrize(("endpoint", "params", "field"), INVALID, ids=stable)
 def test_an_invalid_filter_is_a_400_naming_the_parameter(endpoint, params, field):
     response = api_client(viewer()).get(url(endpoint), params)
 
@@ -513,7 +514,7 @@ REFUSED_ACTION_ITEM = [
     ("kind", "body", "content_type", "status", "code", "field"),
     [("meeting", *case) for case in REFUSED_MEETING]
     + [("item", *case) for case in REFUSED_ACTION_ITEM],
-    ids=lambda v: str(v)[:30],
+    ids=lambda v: stable(v)[:30],
 )
 def test_a_refused_patch_changes_nothing(objects, kind, body, content_type, status, code, field):
     target = objects[kind]
@@ -536,7 +537,7 @@ def test_a_refused_patch_changes_nothing(objects, kind, body, content_type, stat
         ("action-items", {"title": "No meeting"}, "meeting"),
         ("action-items", {"meeting": 0, "title": "Lost"}, "meeting"),
     ],
-    ids=lambda v: str(v)[:30],
+    ids=lambda v: stable(v)[:30],
 )
 def test_a_refused_create_adds_nothing(objects, endpoint, body, field):
     before = world(objects)
