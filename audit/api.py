@@ -23,8 +23,9 @@ class AuditEventSerializer(serializers.ModelSerializer):
         help_text="Who made the change; null for the system (a command, a scheduled task).",
     )
     object_type = serializers.SerializerMethodField(
-        help_text="`commitment`, `milestone`, `dialogue_mechanism`, `meeting`, `action_item`, "
-        "`user` or `status_update` (a status update's marking changed)."
+        help_text="`commitment`, `milestone`, `commitment_context` (a side's context), "
+        "`dialogue_mechanism`, `meeting`, `action_item`, `user` or `status_update` (a status "
+        "update's marking changed)."
     )
     restricted = serializers.SerializerMethodField(
         help_text="True when the object's release marking is outside the reader's: the values "
@@ -99,8 +100,12 @@ class ManagersOnly(drf.BasePermission):
     retrieve=extend_schema(summary="One audit event (managers)", tags=["audit"]),
 )
 class AuditEventViewSet(GatedReadOnlyModelViewSet):
-    queryset = audit_event_list()
+    queryset = AuditEvent.objects.none()  # the model, for the schema
     serializer_class = AuditEventSerializer
+
+    def get_queryset(self):
+        return audit_event_list(self.request.user)
+
     permission_classes = [ManagersOnly]
     filterset_class = AuditEventFilter
     search_fields = []

@@ -11,6 +11,7 @@ from .recording import KINDS
 KIND_LABELS = {
     "commitment": _("commitment"),
     "milestone": _("milestone"),
+    "commitment_context": _("side's context"),
     "dialogue_mechanism": _("dialogue mechanism"),
     "meeting": _("meeting"),
     "action_item": _("action item"),
@@ -39,7 +40,8 @@ class AuditEventFilter(django_filters.FilterSet):
         field_name="commitment_code",
         lookup_expr="iexact",
         max_length=12,
-        help_text="A commitment's code: its own changes and its milestones' and action items'.",
+        help_text="A commitment's code: its own changes and its milestones', sides' contexts' "
+        "and action items'.",
     )
     kind = django_filters.ChoiceFilter(
         label=_("Object"),

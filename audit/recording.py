@@ -61,6 +61,7 @@ AUDITED: dict[str, tuple[str, ...]] = {
         "decided_by",
         "note",
     ),
+    "commitments.CommitmentContext": ("commitment", "side", "text", "marking"),
     "commitments.Milestone": (
         "commitment",
         "title",
@@ -221,6 +222,7 @@ def _commitment_code(instance) -> str:
         return instance.code
     if instance._meta.label in (
         "commitments.Milestone",
+        "commitments.CommitmentContext",
         "dialogues.ActionItem",
         "commitments.StatusUpdate",
         "commitments.SharedTermChange",

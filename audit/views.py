@@ -17,8 +17,9 @@ PAGE_SIZE = 50
 def audit_log(request):
     permissions.require(permissions.is_manager(request.user), "The audit log is for managers.")
     params = list_params(request)
-    filterset = AuditEventFilter(params, queryset=audit_event_list())
-    events = filterset.qs if filterset.is_valid() else audit_event_list().none()
+    events = audit_event_list(request.user)
+    filterset = AuditEventFilter(params, queryset=events)
+    events = filterset.qs if filterset.is_valid() else events.none()
     page = Paginator(events, PAGE_SIZE).get_page(params.get("page"))
     for event in page:
         visibility.audit_event_as_read_by(event, request.user)

@@ -18,6 +18,7 @@ from . import services
 from .forms import MarkingField
 from .models import (
     Commitment,
+    CommitmentContext,
     Declaration,
     Milestone,
     Organisation,
@@ -83,6 +84,14 @@ class MilestoneInline(Marked, ReadOnlyInline):
     model = Milestone
     fields = ["title", "due_date", "owner", "weight", "completed_on", "marking"]
     show_change_link = True
+
+
+class CommitmentContextInline(Marked, ReadOnlyInline):
+    """Each side's context, to read: its side writes it on the commitment's page or with the
+    API (`PUT …/contexts/<side>/`), where the rule that only that side writes it holds."""
+
+    model = CommitmentContext
+    fields = ["side", "text", "marking", "updated_by", "updated_at"]
 
 
 class StatusUpdateInline(Marked, ReadOnlyInline):
@@ -191,7 +200,7 @@ class CommitmentAdmin(ServiceAdmin):
         ),
     ]
     filter_horizontal = ["lead_organisations"]
-    inlines = [MilestoneInline, StatusUpdateInline]
+    inlines = [CommitmentContextInline, MilestoneInline, StatusUpdateInline]
 
     def has_add_permission(self, request):
         return False  # commitments come from the declaration: load_declaration

@@ -53,6 +53,29 @@ def offer_markings(
         field.default = current
 
 
+class CommitmentContextForm(forms.Form):
+    """A side's own context of a commitment: its text, its marking, the version seen."""
+
+    text = forms.CharField(
+        label=_("Context"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Background your government adds, in its own words; empty clears it."),
+    )
+    marking = MarkingField(governs=_("Who may read this side's context."))
+    # 0: the writer saw no context of their side yet.
+    version = VersionField(min_value=0)
+
+    def __init__(self, *args, user=None, side: str, current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.side = side
+        offer_markings(self, user, current.marking if current else None, side)
+        if not self.is_bound:
+            self.fields["text"].initial = current.text if current else ""
+            self.fields["version"].initial = current.version if current else 0
+
+
 class StatusUpdateForm(forms.Form):
     """One side's status update. `sides` are those the user may update the status for: with one,
     it is implied."""

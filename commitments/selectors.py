@@ -29,6 +29,7 @@ from declaration_tracker.core.cache import REFERENCE, cached
 from .choices import Status
 from .models import (
     Commitment,
+    CommitmentContext,
     Milestone,
     Organisation,
     Pillar,
@@ -42,10 +43,16 @@ COMMITMENT_SEARCH_FIELDS = ("code", "title", "description", "context", "source_c
 
 
 def commitment_search(queryset: QuerySet[Commitment], text: str, user) -> QuerySet[Commitment]:
-    """Keep commitments whose code, title, description, context or clause has every word; the
-    context only where `user` may read it, so a search for hidden text finds nothing."""
+    """Keep commitments whose code, title, description, the tracker's note, a side's context
+    or clause has every word; the note and a side's context only where `user` may read them,
+    so a search for hidden text finds nothing."""
     readable_context = visibility.condition(user)
     for word in text.split()[:10]:
+        in_side_context = Exists(
+            CommitmentContext.objects.filter(
+                visibility.condition(user), commitment=OuterRef("pk"), text__icontains=word
+            )
+        )
         queryset = queryset.filter(
             Q(
                 *[
@@ -54,10 +61,29 @@ def commitment_search(queryset: QuerySet[Commitment], text: str, user) -> QueryS
                     else Q(**{f"{field}__icontains": word})
                     for field in COMMITMENT_SEARCH_FIELDS
                 ],
+                in_side_context,
                 _connector=Q.OR,
             )
         )
     return queryset
+
+
+def context_list(reader) -> QuerySet[CommitmentContext]:
+    """The sides' contexts `reader` may read (the other government's national-only ones are
+    left out: the reader never learns they exist), India's first."""
+    return CommitmentContext.objects.visible_to(reader).select_related("updated_by")
+
+
+def with_contexts(queryset: QuerySet[Commitment], reader) -> QuerySet[Commitment]:
+    """The commitments with the sides' contexts `reader` may read (`side_contexts`, India's
+    first), in one more query whatever their number."""
+    return queryset.prefetch_related(
+        Prefetch(
+            "contexts",
+            queryset=context_list(reader).exclude(text="").order_by("side"),
+            to_attr="side_contexts",
+        )
+    )
 
 
 # Both governments give the same status.

@@ -2,7 +2,7 @@ from django.urls import path
 
 from audit import views as audit
 
-from .views import commitments, exports, proposals
+from .views import commitments, contexts, exports, proposals
 
 urlpatterns = [
     path("commitments/", commitments.commitment_list, name="commitment-list"),
@@ -19,6 +19,11 @@ urlpatterns = [
         "commitments/<str:code>/changes/<int:pk>/<str:answer>/",
         proposals.term_change_answer,
         name="term-change-answer",
+    ),
+    path(
+        "commitments/<str:code>/contexts/<str:side>/",
+        contexts.context_write,
+        name="commitment-context",
     ),
     path("commitments/<str:code>/milestones/", commitments.milestone_add, name="milestone-add"),
     path(

@@ -238,8 +238,9 @@ def _demo_differences(users: dict[str, User]) -> int:
 
 
 def _demo_markings(users: dict[str, User], today: datetime.date) -> int:
-    """A note for India only, a milestone for Japan only and a public status update, once: what
-    each reader sees of them shows the markings at work."""
+    """A note for India only, a milestone for Japan only, a public status update and each
+    side's context (Japan's for Japan only), once: what each reader sees of them shows the
+    markings at work."""
     note = f"{DEMO_MARK} Internal: the berthing budget still awaits the finance ministry."
     mar01 = Commitment.objects.get(code="MAR-01")
     if mar01.status_updates.filter(note=note).exists():
@@ -251,6 +252,21 @@ def _demo_markings(users: dict[str, User], today: datetime.date) -> int:
         note=note,
         expected_version=None,
         marking=Marking.INDIA_ONLY,
+    )
+    # Each government's own context: India's for both sides, Japan's for Japan only.
+    services.context_write(
+        commitment=mar01,
+        actor=users["analyst"],
+        side=Side.INDIA,
+        text=f"{DEMO_MARK} The Navy reads this as covering the Malabar and JIMEX cycles.",
+        marking=Marking.BILATERAL,
+    )
+    services.context_write(
+        commitment=mar01,
+        actor=users["analyst_jp"],
+        side=Side.JAPAN,
+        text=f"{DEMO_MARK} 海上自衛隊の参加艦艇は、来年度予算の成立後に確定する見込みです。",
+        marking=Marking.JAPAN_ONLY,
     )
     mar04 = Commitment.objects.get(code="MAR-04")
     services.status_update_create(

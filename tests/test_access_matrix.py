@@ -56,6 +56,7 @@ RULES = {
     "commitments/<str:code>/milestones/<int:pk>/edit/": UI_EDIT_FORM,
     "commitments/<str:code>/milestones/<int:pk>/done/": POST_ONLY,
     "commitments/<str:code>/changes/<int:pk>/<str:answer>/": POST_ONLY,
+    "commitments/<str:code>/contexts/<str:side>/": POST_ONLY,
     "audit/": UI_MANAGER,
     "declaration/": UI_READ,
     "markings/<str:kind>/<int:pk>/": POST_ONLY,
@@ -114,6 +115,9 @@ RULES = {
     "api/v1/^commitments/(?P<code>[A-Za-z]{3}-[0-9]{2,3})/$": API_READ,
     "api/v1/^commitments/(?P<code>[A-Za-z]{3}-[0-9]{2,3})/status-updates/$": API_READ,
     "api/v1/^commitments/(?P<code>[A-Za-z]{3}-[0-9]{2,3})/confirm/$": API_POST_ONLY,
+    "api/v1/^commitments/(?P<code>[A-Za-z]{3}-[0-9]{2,3})/contexts/(?P<side>india|japan)/$": (
+        API_READ
+    ),
     **{
         f"api/v1/^commitments/(?P<code>[A-Za-z]{{3}}-[0-9]{{2,3}})/changes/"
         f"(?P<change_id>[0-9]{{1,18}})/{answer}/$": API_POST_ONLY
@@ -136,6 +140,8 @@ POST_RULES = {
     "commitments/<str:code>/confirm/": (302, 403, 403, 403, 200, 403, 200),
     "commitments/<str:code>/milestones/": (302, 403, 403, 403, 200, 403, 200),
     "commitments/<str:code>/milestones/<int:pk>/edit/": (302, 403, 403, 403, 200, 403, 200),
+    # India's context: India's editors of the pillar get the form back with its errors (400)
+    "commitments/<str:code>/contexts/<str:side>/": (302, 403, 403, 403, 400, 403, 400),
     "dialogues/<slug:slug>/meetings/": (302, 403, 403, 403, 200, 403, 200),
     "dialogues/<slug:slug>/cadence/": (302, 403, 403, 200, 403, 403, 200),
     "dialogues/meetings/<int:pk>/edit/": (302, 403, 403, 403, 200, 403, 200),
@@ -175,6 +181,9 @@ def world():
     mechanism = DialogueMechanism.objects.get(slug="coast-guard-commandant-meetings")
     meeting = dialogue_services.meeting_create(mechanism=mechanism, actor=admin, date=days(-3))
     item = dialogue_services.action_item_create(meeting=meeting, actor=admin, title="Do it")
+    services.context_write(
+        commitment=commitment("MAR-01"), actor=admin, side="india", text="India's background."
+    )
     users = {
         "anonymous": AnonymousUser(),
         "no_role": User.objects.create_user("no-role", password="a-long-test-password"),
@@ -208,6 +217,7 @@ def concrete(route: str, values: dict) -> str:
     )
     path = path.replace("<str:kind>", "milestone").replace("<str:answer>", "confirm")
     path = re.sub(r"\(\?P<change_id>[^)]*\)", "1", path)
+    path = re.sub(r"\(\?P<side>[^)]*\)|<str:side>", "india", path)
     if "milestones" in path or path.startswith("markings/"):
         key = "milestone"
     elif "action-items/<int:pk>" in path or "action-items/(?P<pk>" in path:

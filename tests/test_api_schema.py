@@ -119,6 +119,19 @@ def varied_rows_write() -> None:
         marking=Marking.JAPAN_ONLY,
     )
     make_action_item(commitment=commitment("MAR-01"))
+    # Each side's own context: India's and Japan's on MAR-01, Japan's own only on DEF-01.
+    for actor, code, marking in [
+        (india, "MAR-01", Marking.BILATERAL),
+        (japan, "MAR-01", Marking.PUBLIC),
+        (japan, "DEF-01", Marking.JAPAN_ONLY),
+    ]:
+        services.context_write(
+            commitment=commitment(code),
+            actor=actor,
+            side=actor.side,
+            text=f"{actor.side}'s background.",
+            marking=marking,
+        )
 
 
 @pytest.fixture
@@ -169,7 +182,9 @@ def reads_of_the_varied_data() -> list[tuple[str, dict, dict]]:
         if "get" not in item:
             continue
         collection = path.removeprefix("/api/v1/").split("/")[0]
-        if "{code}" in path:
+        if "{side}" in path:
+            reads += [(path, {"code": "MAR-01", "side": side}, {}) for side in ("india", "japan")]
+        elif "{code}" in path:
             reads += [(path, {"code": code}, {}) for code in VARIED_CODES]
         elif "{id}" in path:
             reads += [(path, {"id": pk}, {}) for pk in ids.get(collection, [])]

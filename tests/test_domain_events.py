@@ -89,9 +89,9 @@ def commitment_update(people):
             actor=people["india"],
             expected_version=target.version,
             title="Renamed",
-            context="Context.",
+            description="Described.",
         ),
-        [("commitment.changed", "commitments.commitment", {"fields": ["context", "title"]})],
+        [("commitment.changed", "commitments.commitment", {"fields": ["description", "title"]})],
     )
 
 

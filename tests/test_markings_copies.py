@@ -200,7 +200,14 @@ def test_every_model_with_a_marking_is_markable_and_gated():
         assert isinstance(model._default_manager.all(), MarkedQuerySet), model
         assert model.marking_kind and model.marking_pillar, model
     kinds = {model.marking_kind for model in markable_models()}
-    assert kinds == {"commitment", "milestone", "status_update", "meeting", "action_item"}
+    assert kinds == {
+        "commitment",
+        "context",
+        "milestone",
+        "status_update",
+        "meeting",
+        "action_item",
+    }
 
 
 @pytest.mark.parametrize("side", [Side.INDIA, Side.JAPAN])

@@ -110,6 +110,14 @@ def world():
             commitment=commitment(code),
             marking=marking,
         )
+        # India's own context of the commitment, under the same marking.
+        services.context_write(
+            commitment=commitment(code),
+            actor=author,
+            side="india",
+            text=sentinel(prefix, "sidecontext", n),
+            marking=marking,
+        )
         # A milestone done moves progress: the trail quotes its title ("milestone “…” added").
         services.milestone_create(
             commitment=commitment(code),
@@ -129,6 +137,13 @@ def world():
             "item": item,
         }
     planted["TI"] = _tightened_later(users, mechanism)
+    services.context_write(
+        commitment=commitment("MAR-04"),
+        actor=japan,
+        side="japan",
+        text=sentinel("JP", "sidecontext", 4),
+        marking=Marking.JAPAN_ONLY,
+    )
     services.milestone_create(
         commitment=commitment("MAR-04"),
         actor=japan,
@@ -146,11 +161,13 @@ def _tightened_later(users, mechanism) -> dict:
     author, india = users["in_analyst"], users["in_manager"]
     n, code = 5, "MAR-05"
     Commitment.objects.filter(code=code).update(responsible_india=author)
-    services.commitment_update(
+    Commitment.objects.filter(code=code).update(context=sentinel("TI", "context", n))
+    side_context = services.context_write(
         commitment=commitment(code),
         actor=author,
-        expected_version=commitment(code).version,
-        context=sentinel("TI", "context", n),
+        side="india",
+        text=sentinel("TI", "sidecontext", n),
+        marking=Marking.BILATERAL,
     )
     status_update = services.status_update_create(
         commitment=commitment(code),
@@ -192,7 +209,7 @@ def _tightened_later(users, mechanism) -> dict:
         commitment=commitment(code),
     )
     pillar = commitment(code).pillar_id
-    for thing in (commitment(code), status_update, milestone, done, meeting, item):
+    for thing in (commitment(code), side_context, status_update, milestone, done, meeting, item):
         services.marking_change(
             item=type(thing).objects.get(pk=thing.pk),
             actor=india,
@@ -248,7 +265,15 @@ def urls(planted: dict, prefix: str) -> list[str]:
     # does not show a whole sentinel, a page finding the text does.
     words = ["SENTINEL", prefix] + [
         sentinel(prefix, field, objects["n"]).removeprefix("SENTINEL-")
-        for field in ("context", "note", "milestone", "outcome", "action", "description")
+        for field in (
+            "context",
+            "sidecontext",
+            "note",
+            "milestone",
+            "outcome",
+            "action",
+            "description",
+        )
     ]
     for word in words:
         for path in (

@@ -22,6 +22,7 @@ from ..choices import CommitmentStrength, MilestoneState, Status
 from ..models import (
     SHARED_TERMS,
     Commitment,
+    CommitmentContext,
     Milestone,
     Organisation,
     Pillar,
@@ -30,7 +31,7 @@ from ..models import (
     StatusUpdate,
     User,
 )
-from ..selectors import internal_progress
+from ..selectors import context_list, internal_progress
 
 LOCALIZED = (
     "In the language the request asks for (Accept-Language: `en` or `ja`); the Japanese is "
@@ -284,6 +285,58 @@ SIDE_EXAMPLE = {
 }
 
 
+class CommitmentContextSerializer(MarkedSerializerMixin, serializers.ModelSerializer):
+    """One government's own context of a commitment, as its reader may read it."""
+
+    side = serializers.ChoiceField(
+        choices=Side.choices,
+        read_only=True,
+        help_text="The government whose context it is (`india`, `japan`): only its users write "
+        "and re-mark it.",
+    )
+    side_label = ChoiceLabelField(
+        source="side", choices=Side, help_text="The side in the request's language."
+    )
+    text = serializers.CharField(
+        read_only=True,
+        help_text="Background that government's analysts add, in their own words: not the "
+        "declaration's, nor the tracker's note (`context`).",
+    )
+    marking = serializers.ChoiceField(
+        choices=Marking.choices,
+        read_only=True,
+        help_text="Who may read it. A national-only context of the other government is never "
+        "listed: the reader does not learn that it exists.",
+    )
+    updated_by = UserBriefSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="Who wrote it last (a user of its side); null if that account is gone.",
+    )
+
+    class Meta:
+        model = CommitmentContext
+        fields = ["side", "side_label", "text", "marking", "version", "updated_by", "updated_at"]
+        read_only_fields = fields
+
+
+class CommitmentContextWriteSerializer(StrictSerializer):
+    """A side's context: its text, and (optionally) another marking for it."""
+
+    text = serializers.CharField(
+        allow_blank=True,
+        max_length=4000,
+        trim_whitespace=True,
+        help_text="The side's context, up to 4000 characters; empty clears it.",
+    )
+    marking = serializers.ChoiceField(
+        choices=Marking.choices,
+        required=False,
+        help_text="Who may read it; left out, it stays as it is (a new context: `bilateral`). "
+        "Only the side's own users mark it, as for any item of theirs.",
+    )
+
+
 @extend_schema_serializer(
     examples=[
         OpenApiExample(
@@ -410,14 +463,20 @@ class CommitmentSerializer(MarkedSerializerMixin, StrictModelSerializer):
     )
     context = serializers.CharField(
         read_only=True,
-        help_text="Background the tracker or its analysts add, apart from the declaration's "
-        "words; empty where its `marking` is outside the reader's.",
+        help_text="The tracker's note, from its data file: background the tracker adds, apart "
+        "from the declaration's words and neither government's; empty where its `marking` is "
+        "outside the reader's. Each government's own context is in `contexts`.",
     )
     marking = serializers.ChoiceField(
         choices=Marking.choices,
         read_only=True,
-        help_text="The release marking of the context added to it (the declaration's own text "
-        "is public).",
+        help_text="The release marking of the tracker's note (`context`; the declaration's own "
+        "text is public).",
+    )
+    contexts = serializers.SerializerMethodField(
+        help_text="Each government's own context that the reader may read, India's first: "
+        "written by that side's analysts alone (`PUT contexts/<side>/`), each under its own "
+        "marking. Empty ones are left out."
     )
     progress = serializers.IntegerField(
         read_only=True,
@@ -450,6 +509,15 @@ class CommitmentSerializer(MarkedSerializerMixin, StrictModelSerializer):
     def get_internal_progress(self, commitment: Commitment) -> int | None:
         return internal_progress(commitment)
 
+    @extend_schema_field(CommitmentContextSerializer(many=True))
+    def get_contexts(self, commitment: Commitment) -> list[dict]:
+        found = getattr(commitment, "side_contexts", None)
+        if found is None:  # not prefetched (`selectors.with_contexts`): read for the reader
+            request = self.context.get("request")
+            reader = getattr(request, "user", None)
+            found = context_list(reader).filter(commitment=commitment).exclude(text="")
+        return CommitmentContextSerializer(found, many=True, context=self.context).data
+
     class Meta:
         model = Commitment
         fields = [
@@ -464,6 +532,7 @@ class CommitmentSerializer(MarkedSerializerMixin, StrictModelSerializer):
             "description_ja",
             "context",
             "marking",
+            "contexts",
             "source_clause",
             "clause_part",
             "paragraph",
@@ -507,6 +576,8 @@ class CommitmentWriteSerializer(MarkedSerializerMixin, StrictModelSerializer):
         "milestones) from a status update.",
         "responsible": "Each side sets its own responsible user: send `responsible_india` or "
         "`responsible_japan` (`responsible` is read-only, deprecated).",
+        "context": "The tracker's note comes from its data file; each government writes its own "
+        "context with PUT contexts/india/ or contexts/japan/.",
     }
 
     pillar = StrictSlugRelatedField(
@@ -561,7 +632,6 @@ class CommitmentUpdateSerializer(CommitmentWriteSerializer):
         fields = [
             "title",
             "description",
-            "context",
             "marking",
             "lead_side",
             "lead_organisations",

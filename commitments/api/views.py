@@ -72,6 +72,21 @@ CHANGE_ID = OpenApiParameter(
     OpenApiParameter.PATH,
     description="The proposed change's `id` (from the 202 answer, or `pending_changes`).",
 )
+SIDE = OpenApiParameter(
+    "side",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    enum=["india", "japan"],
+    description="The government whose context it is.",
+)
+CONTEXT_IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description='Optional: the context\'s ETag from your last read (`"0"`: you saw none); if it '
+    "is stale the write is refused (412).",
+)
 SHARED_TERMS_RULE = (
     "The shared terms (`lead_side`, `start_date`, `target_date`, `priority`) change only with "
     "both sides: sent by an analyst of one side, they are proposed, not applied, and the "
@@ -125,7 +140,10 @@ class CommitmentViewSet(
     queryset = Commitment.objects.none()  # the model, for the schema
 
     def get_queryset(self):
-        return selectors.with_pending_changes(selectors.commitment_list(self.request.user))
+        return selectors.with_contexts(
+            selectors.with_pending_changes(selectors.commitment_list(self.request.user)),
+            self.request.user,
+        )
 
     serializer_class = s.CommitmentSerializer
     create_serializer_class = s.CommitmentWriteSerializer
@@ -357,6 +375,54 @@ class CommitmentViewSet(
             s.StatusUpdateSerializer(update, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
         )
+
+    @extend_schema(
+        methods=["GET"],
+        summary="One government's own context of the commitment",
+        description="Sends the context's ETag. A 404 where there is none the reader may read "
+        "(the other government's national-only context is not found, as if none existed).",
+        parameters=[SIDE],
+        responses={200: s.CommitmentContextSerializer},
+        tags=["commitments"],
+    )
+    @extend_schema(
+        methods=["PUT"],
+        summary="Write one's own government's context of the commitment",
+        description="For that side's analysts of the pillar alone (403 for the other "
+        "government's users, a superuser included). The first write creates it (bilateral "
+        "unless `marking` says otherwise); send the context's ETag as If-Match after that "
+        '(412 if someone changed it since; `If-Match: "0"` says you saw none). It changes '
+        "nothing of the commitment itself: not its version, `updated_at` or trail.",
+        parameters=[SIDE, CONTEXT_IF_MATCH],
+        request=s.CommitmentContextWriteSerializer,
+        responses={200: s.CommitmentContextSerializer},
+        tags=["commitments"],
+    )
+    @action(
+        detail=True,
+        methods=["get", "put"],
+        url_path="contexts/(?P<side>india|japan)",
+        renderer_classes=[JSONRenderer, BrowsableAPIRenderer],
+        filter_backends=[],
+    )
+    def side_context(self, request, code=None, side=None):
+        commitment = self.get_object()
+        if request.method == "PUT":
+            serializer = s.CommitmentContextWriteSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            services.context_write(
+                commitment=commitment,
+                actor=request.user,
+                side=side,
+                expected_version=expected_version(request, required=False),
+                **serializer.validated_data,
+            )
+        found = selectors.context_list(request.user).filter(commitment=commitment, side=side)
+        context = found.first()
+        if context is None:
+            raise Http404("No context of this side that you may read.")
+        self.tag(context)
+        return Response(s.CommitmentContextSerializer(context, context={"request": request}).data)
 
 
 @extend_schema_view(

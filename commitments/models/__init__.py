@@ -1,6 +1,6 @@
 """The commitments app's models, one module per concern."""
 
-from .commitments import Commitment, Milestone
+from .commitments import Commitment, CommitmentContext, Milestone
 from .declaration import Declaration, Pillar
 from .proposals import SHARED_TERMS, ProposalState, SharedTermChange
 from .trail import StatusUpdate
@@ -9,6 +9,7 @@ from .users import Organisation, User, validate_time_zone
 __all__ = [
     "SHARED_TERMS",
     "Commitment",
+    "CommitmentContext",
     "Declaration",
     "Milestone",
     "Organisation",

@@ -362,3 +362,62 @@ class Milestone(Markable, Versioned):
             MilestoneState.DUE_SOON: open_ & Q(due_date__gte=today, due_date__lte=soon),
             MilestoneState.UPCOMING: open_ & Q(due_date__gt=soon),
         }[state]
+
+
+class CommitmentContext(Markable, Versioned):
+    """One government's own context of a commitment: background its analysts add, apart from
+    the declaration's words and from the tracker's note (`Commitment.context`, from the data
+    file). Each side has at most one per commitment, which only that side's users write and
+    re-mark; marked national-only, the other government never learns it exists."""
+
+    commitment = models.ForeignKey(
+        Commitment,
+        verbose_name=_("commitment"),
+        on_delete=models.CASCADE,
+        related_name="contexts",
+    )
+    side = models.CharField(
+        _("side"),
+        max_length=10,
+        choices=Side.choices,
+        help_text=_("The government whose context it is, which alone may change it."),
+    )
+    text = models.TextField(_("text"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    marking = marking_field(_("Who may read this side's context."))
+
+    marking_governs = None
+    marking_kind = "context"
+    marking_pillar = "commitment.pillar_id"
+    marking_related = ("commitment",)
+    objects = MarkedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("side's context")
+        verbose_name_plural = _("sides' contexts")
+        ordering = ["commitment_id", "side"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment", "side"], name="commitmentcontext_one_per_side"
+            ),
+            models.CheckConstraint(
+                condition=Q(side__in=Side.values), name="commitmentcontext_side_valid"
+            ),
+            marking_constraint("commitmentcontext"),
+            models.CheckConstraint(
+                condition=Q(version__gte=1), name="commitmentcontext_version_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(side)s's context of %(code)s") % {
+            "side": Side(self.side).label,
+            "code": self.commitment.code if self.commitment_id else "",
+        }

@@ -10,6 +10,7 @@ from .commitments import (
     commitment_update,
     owner_check,
 )
+from .contexts import CONTEXT_MAX_LENGTH, context_side_check, context_write
 from .markings import marking_change
 from .milestones import (
     MILESTONE_COMPLETION,
@@ -36,12 +37,15 @@ from .status_updates import assessment_confirm, status_update_create, status_upd
 __all__ = [
     "COMMITMENT_EDITABLE_FIELDS",
     "COMMITMENT_OWNER_FIELDS",
+    "CONTEXT_MAX_LENGTH",
     "MILESTONE_COMPLETION",
     "MILESTONE_EDITABLE_FIELDS",
     "assessment_confirm",
     "commitment_create",
     "commitment_progress_from_milestones",
     "commitment_update",
+    "context_side_check",
+    "context_write",
     "marking_change",
     "milestone_complete",
     "milestone_create",

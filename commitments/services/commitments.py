@@ -22,7 +22,6 @@ COMMITMENT_EDITABLE_FIELDS = frozenset(
     {
         "title",
         "description",
-        "context",
         "marking",
         "priority",
         "lead_side",

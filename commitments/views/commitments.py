@@ -29,7 +29,12 @@ from .. import history, selectors, services
 from ..choices import CommitmentStrength, LeadSide, Priority, Status
 from ..declaration_layout import clause_spans
 from ..filters import CommitmentFilter
-from ..forms import AssessmentConfirmForm, MilestoneForm, StatusUpdateForm
+from ..forms import (
+    AssessmentConfirmForm,
+    CommitmentContextForm,
+    MilestoneForm,
+    StatusUpdateForm,
+)
 from ..models import Commitment, Milestone
 from .past import with_as_of
 
@@ -229,9 +234,40 @@ def confirmable(
 def _page(request, commitment: Commitment, **extra):
     """The whole commitment page: the live part and what only a full load shows."""
     context = _live_context(request, commitment, **extra)
+    if "side_contexts" not in context:
+        context["side_contexts"] = context_panels(commitment, request.user)
     for section in registry.page_sections:
         context.update(section(commitment, request.user))
     return render(request, "commitments/commitment_detail.html", context | _fixed(commitment))
+
+
+def context_panels(commitment: Commitment, user, bound: CommitmentContextForm | None = None):
+    """India's and Japan's contexts as `user` may read them, each with the form to write it
+    if it is the user's side's to write (`bound`: the form sent, shown again with its errors).
+    The other government's national-only context is not there, as if none existed."""
+    readable = {
+        context.side: context
+        for context in selectors.context_list(user).filter(commitment=commitment)
+    }
+    panels = []
+    for side, label in Side.choices:
+        current = readable.get(side)
+        writable = permissions.can_edit_pillar(user, commitment.pillar_id) and (
+            permissions.acts_for(user, side)
+        )
+        form = None
+        if writable:
+            form = bound if bound is not None and bound.side == side else None
+            form = form or CommitmentContextForm(user=user, side=side, current=current)
+        panels.append(
+            {
+                "side": side,
+                "label": label,
+                "context": current if current is not None and current.text else None,
+                "form": form,
+            }
+        )
+    return panels
 
 
 def _fixed(commitment: Commitment) -> dict:

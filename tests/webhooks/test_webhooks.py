@@ -199,7 +199,7 @@ def test_every_event_type_reaches_the_receiver_signed_and_verified(loopback, rec
     dialogue_services.action_item_create(meeting=meeting, actor=india, title="Draft SOPs")
     target = commitment("MAR-01")
     services.commitment_update(
-        commitment=target, actor=india, expected_version=target.version, context="Context."
+        commitment=target, actor=india, expected_version=target.version, description="Described."
     )
     deliver_all()
 
