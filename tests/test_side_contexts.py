@@ -196,8 +196,11 @@ def test_writing_a_national_context_changes_nothing_the_other_side_observes(
     since = timezone.now()
     before = observed(people[other], hook, since)
     audit_before = api_client(people[f"{other}_manager"]).get(url("audit-events")).json()
+    # Written, edited, cleared and written again, all national-only.
     mine = write(people[own], own, "Written national.", marking=NATIONAL_MARKING[own])
-    write(people[own], own, "Edited national.", expected_version=mine.version)
+    write(people[own], own, "Edited.", expected_version=mine.version)
+    write(people[own], own, "", expected_version=mine.version + 1)
+    write(people[own], own, "Edited national.", expected_version=mine.version + 2)
     after = observed(people[other], hook, since)
     audit_after = api_client(people[f"{other}_manager"]).get(url("audit-events")).json()
     assert after == before
