@@ -246,6 +246,13 @@ def test_the_page_offers_the_own_sides_form_only_and_refuses_a_forged_post(peopl
     assert CommitmentContext.objects.get(side=own).text == "From the page."
     shown = browser(people[other]).get(f"/commitments/{CODE}/")
     assert b"From the page." in shown.content
+    # A first write claiming a version that never was is a conflict, never an error page.
+    forged_first = browser(people[other]).post(
+        f"/commitments/{CODE}/contexts/{other}/",
+        {"text": "Ours.", "marking": "bilateral", "version": "5"},
+    )
+    assert forged_first.status_code == 409
+    assert not CommitmentContext.objects.filter(side=other).exists()
 
 
 def test_a_context_change_is_in_the_audit_log_under_its_marking(people):

@@ -11,7 +11,7 @@ from declaration_tracker.core.views import form_write
 
 from .. import selectors, services
 from ..forms import CommitmentContextForm
-from ..models import Commitment
+from ..models import Commitment, CommitmentContext
 from .commitments import _answer, _commitment, _done, context_panels
 
 
@@ -38,9 +38,7 @@ def context_write(request, code: str, side: str):
             marking=data["marking"],
             expected_version=data["version"],
         ),
-        reload=lambda: (
-            selectors.context_list(request.user).filter(commitment=commitment, side=side).first()
-        ),
+        reload=lambda: _current(request, commitment, side),
         rebuild=lambda retry, fresh: CommitmentContextForm(
             retry, user=request.user, side=side, current=fresh
         ),
@@ -53,6 +51,12 @@ def context_write(request, code: str, side: str):
         gettext("%(side)s's context of %(code)s saved.")
         % {"side": Side(side).label, "code": commitment.code},
     )
+
+
+def _current(request, commitment: Commitment, side: str) -> CommitmentContext:
+    """The side's context as it is now; one not written yet is version 0."""
+    found = selectors.context_list(request.user).filter(commitment=commitment, side=side).first()
+    return found or CommitmentContext(commitment=commitment, side=side, version=0)
 
 
 def _answer_context(request, commitment: Commitment, form, *, stale: bool = False):
