@@ -8,8 +8,9 @@ confirmation, as the official status does.
   declines it, with a note; the proposing side may withdraw it. The proposing side confirming
   or declining its own proposal is refused (403); a user of neither side may do none of this.
 - A side proposing a term its own pending proposal already proposes replaces that proposal
-  (withdrawn, "Replaced by a newer proposal"); a side proposing a term the other side's pending
-  proposal proposes is refused (409): it answers that proposal first.
+  (withdrawn, "Replaced by a newer proposal", with its own `commitment.terms_decided`); a side
+  proposing a term the other side's pending proposal proposes is refused (409): it answers that
+  proposal first.
 - Every step appends an entry to the trail (kind `terms`, a tracker message naming each term
   and its values), is in the audit log (the proposal is an audited model), and emits
   `commitment.terms_proposed` or `commitment.terms_decided` (a confirmation also
@@ -173,12 +174,14 @@ def terms_propose(
                 }
             )
     now = timezone.now()
+    replaced = []
     for own in pending:
         if own.proposed_by_side == side and set(own.fields) & set(proposed):
             own.state = ProposalState.WITHDRAWN
             own.decided_by, own.decided_at = actor, now
             own.note = "Replaced by a newer proposal."
             own.save()
+            replaced.append(own)
     change = SharedTermChange.objects.create(
         commitment=current,
         fields={name: _json(value) for name, value in proposed.items()},
@@ -190,7 +193,11 @@ def terms_propose(
     _trail(
         current, actor=actor, side=side, key="terms_proposed", params={"terms": terms_text(change)}
     )
-    emit(_event(change, actor, T.TERMS_PROPOSED))
+    # A replaced proposal is answered (withdrawn) as any other, for those who follow its id.
+    emit(
+        *[_event(own, actor, T.TERMS_DECIDED) for own in replaced],
+        _event(change, actor, T.TERMS_PROPOSED),
+    )
     return change
 
 

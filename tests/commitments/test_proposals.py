@@ -127,12 +127,25 @@ def test_the_proposing_side_withdraws(proposer, answerer):
 
 
 @pytest.mark.parametrize(("proposer", "answerer"), SIDES)
-def test_a_new_proposal_replaces_the_sides_own_and_the_other_side_answers_first(proposer, answerer):
+def test_a_new_proposal_replaces_the_sides_own_and_the_other_side_answers_first(
+    proposer, answerer, heard
+):
     first = propose(person(proposer), priority="low").proposal
     second = propose(person(proposer), priority="high").proposal
     first.refresh_from_db()
     assert first.state == ProposalState.WITHDRAWN
     assert second.state == ProposalState.PENDING
+    # Who follows the first proposal's id hears it answered, then the second proposed.
+    assert heard[-2:] == [
+        (
+            "commitment.terms_decided",
+            {"id": first.pk, "side": proposer, "fields": ["priority"], "state": "withdrawn"},
+        ),
+        (
+            "commitment.terms_proposed",
+            {"id": second.pk, "side": proposer, "fields": ["priority"], "state": "pending"},
+        ),
+    ]
     with pytest.raises(ConflictError, match="awaits your side's answer"):
         propose(person(answerer), priority="low")
     # A term the pending proposal does not touch may be proposed meanwhile.
