@@ -74,6 +74,11 @@ def context_list(reader) -> QuerySet[CommitmentContext]:
     return CommitmentContext.objects.visible_to(reader).select_related("updated_by")
 
 
+def side_context(reader, commitment: Commitment, side: str) -> CommitmentContext | None:
+    """`side`'s context of `commitment` if `reader` may read it, else None."""
+    return context_list(reader).filter(commitment=commitment, side=side).first()
+
+
 def with_contexts(queryset: QuerySet[Commitment], reader) -> QuerySet[Commitment]:
     """The commitments with the sides' contexts `reader` may read (`side_contexts`, India's
     first), in one more query whatever their number."""

@@ -417,8 +417,7 @@ class CommitmentViewSet(
                 expected_version=expected_version(request, required=False),
                 **serializer.validated_data,
             )
-        found = selectors.context_list(request.user).filter(commitment=commitment, side=side)
-        context = found.first()
+        context = selectors.side_context(request.user, commitment, side)
         if context is None:
             raise Http404("No context of this side that you may read.")
         self.tag(context)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from access import permissions, visibility
 from access.choices import Marking, Side
 from audit.recording import acting_as
-from declaration_tracker.core.versioning import StaleVersionError, lock_for_write, versioned_save
+from declaration_tracker.core.versioning import StaleVersionError, versioned_save
 
 from ..models import Commitment, CommitmentContext, User
 
@@ -86,9 +86,9 @@ def context_write(
                 # Another writer of the same side made it first: this writer saw none.
                 found = CommitmentContext.objects.get(commitment=commitment, side=side)
                 raise StaleVersionError(found, 0) from None
-        current = lock_for_write(existing, expected_version or None)
-        if expected_version == 0:
-            raise StaleVersionError(current, 0)
+        current = existing  # locked by the read above
+        if expected_version is not None and current.version != expected_version:
+            raise StaleVersionError(current, expected_version)
         remark = marking is not None and marking != current.marking
         if remark:
             visibility.marking_check(actor, marking, current=current.marking, origin=side)

@@ -22,7 +22,7 @@ def context_write(request, code: str, side: str):
     if side not in Side.values:
         raise Http404("No such side.")
     services.context_side_check(request.user, commitment, side)
-    current = selectors.context_list(request.user).filter(commitment=commitment, side=side).first()
+    current = selectors.side_context(request.user, commitment, side)
     form = CommitmentContextForm(request.POST, user=request.user, side=side, current=current)
     if not form.is_valid():
         return _answer_context(request, commitment, form)
@@ -55,7 +55,7 @@ def context_write(request, code: str, side: str):
 
 def _current(request, commitment: Commitment, side: str) -> CommitmentContext:
     """The side's context as it is now; one not written yet is version 0."""
-    found = selectors.context_list(request.user).filter(commitment=commitment, side=side).first()
+    found = selectors.side_context(request.user, commitment, side)
     return found or CommitmentContext(commitment=commitment, side=side, version=0)
 
 

@@ -1,7 +1,5 @@
 """Abstract models both apps build on: rows users edit under a version, and rows written once."""
 
-import functools
-
 from django.db import models
 from django.db.models import CheckConstraint, Q
 from django.utils.translation import gettext_lazy as _
@@ -32,15 +30,6 @@ def _choices_only(model, constraint) -> bool:
     return True
 
 
-@functools.cache
-def _constraints_to_validate(model) -> list:
-    """The constraints a save validates in Python, by the model they were declared on."""
-    return [
-        (declared_on, [c for c in constraints if not _choices_only(model, c)])
-        for declared_on, constraints in model._get_constraints_by_class()
-    ]
-
-
 class Constrained(models.Model):
     """A row whose save validates only the constraints that can tell the user something:
     unique ones, and checks with a message of their own or a rule beyond the fields' choices.
@@ -51,16 +40,11 @@ class Constrained(models.Model):
     class Meta:
         abstract = True
 
-    @classmethod
-    def _get_constraints_by_class(cls):
-        found = [(cls, cls._meta.constraints)]
-        for parent in cls._meta.all_parents:
-            if parent._meta.constraints:
-                found.append((parent, parent._meta.constraints))
-        return found
-
     def get_constraints(self):
-        return _constraints_to_validate(type(self))
+        return [
+            (declared_on, [c for c in constraints if not _choices_only(type(self), c)])
+            for declared_on, constraints in super().get_constraints()
+        ]
 
 
 class Versioned(Constrained):
