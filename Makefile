@@ -13,6 +13,9 @@ export TEST_CACHE_URL ?= redis://127.0.0.1:6379/14
 BENCH_SCALES ?= 1 10 100
 BENCH_DURATION ?= 10
 BENCH_CONNECTIONS ?= 4
+# and a client catching up on this many changes of the change feed (database
+# tracker_bench_changes).
+BENCH_CHANGES ?= 100000
 # `make test` runs the suite on this many pytest-xdist workers, each with its own test database
 # and Redis databases (tests/settings.py); TEST_WORKERS=0 runs it in one process.
 TEST_WORKERS ?= 2
@@ -100,6 +103,7 @@ bench: install
 	@test -x /usr/bin/wrk || { echo "make bench: /usr/bin/wrk is missing" >&2; exit 1; }
 	$(BIN)/python -m bench.http --scales $(BENCH_SCALES) --duration $(BENCH_DURATION) \
 		--connections $(BENCH_CONNECTIONS) --password '$(DEMO_PASSWORD)' --wrk /usr/bin/wrk
+	$(BIN)/python -m bench.changes --changes $(BENCH_CHANGES)
 
 # lint-imports checks the layers written in pyproject.toml ([tool.importlinter]).
 lint: install
@@ -108,7 +112,7 @@ lint: install
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/bandit --quiet --recursive --severity-level medium \
 		--exclude '*/migrations/*' access audit notifications commitments dialogues \
-		declaration_tracker webhooks reports calendar_feed dashboard declaration markings
+		declaration_tracker webhooks reports calendar_feed dashboard declaration markings changes
 
 format: install
 	$(BIN)/ruff check --fix .

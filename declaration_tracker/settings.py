@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "dashboard",
     "declaration",
     "markings",
+    "changes",
 ]
 
 MIDDLEWARE = [
@@ -378,6 +379,8 @@ TRACKER_REPORT_INLINE_MAX = env.int("TRACKER_REPORT_INLINE_MAX", default=150)
 # event is failed: seven attempts over about 21 hours by default); a subscription failing for
 # this many days is disabled and its owner told; an attempt is presumed lost with its worker
 # after the lease; loopback targets (plain http included) only when allowed.
+# The change feed keeps its entries this long; an older sync token answers 410.
+TRACKER_CHANGES_RETENTION_DAYS = env.int("TRACKER_CHANGES_RETENTION_DAYS", default=90)
 TRACKER_WEBHOOK_RETRY_DELAYS = env.list(
     "TRACKER_WEBHOOK_RETRY_DELAYS", cast=int, default=[60, 300, 1800, 7200, 21600, 43200]
 )

@@ -94,6 +94,7 @@ RULES = {
     "api/schema/": PUBLIC,
     "api/docs/": PUBLIC,
     "api/v1/dashboard/": API_READ,
+    "api/v1/changes/": API_READ,
     "api/v1/dashboard/trend/": API_READ,
     "api/v1/^webhooks/$": API_MANAGER,
     # No subscription has the world's id: managers find none, others are refused first.

@@ -4,11 +4,12 @@ A unique sentinel string is planted in every markable field (a status update's n
 evidence link, a milestone's title, a meeting's outcome, an action item's title and
 description, a commitment's added context) once as `india_only`, once as `bilateral` and once
 as `public`. Then every URL in the URL configuration (pages, the API, exports, the calendar
-feed, the admin) is fetched, with path parameters naming the planted objects, and with
-searches for the sentinels, as a Japanese analyst, a Japanese manager and the public reader:
-a response holding a sentinel its reader may not see fails the test. The same for the
-reminder digests the planted items cause. Controls: the Indian users find the India-only
-sentinels, and the Japanese users the bilateral ones, so the crawl would see a leak.
+feed, the change feed followed to its end, the admin) is fetched, with path parameters naming
+the planted objects, and with searches for the sentinels, as a Japanese analyst, a Japanese
+manager and the public reader: a response holding a sentinel its reader may not see fails the
+test. The same for the reminder digests the planted items cause. Controls: the Indian users
+find the India-only sentinels, and the Japanese users the bilateral ones, so the crawl would
+see a leak.
 """
 
 import datetime
@@ -344,7 +345,12 @@ def crawl(user, planted) -> dict[str, set[bytes]]:
     paths += [f"/api/v1/calendar.ics?token={token.key}", "/"]
     for path in dict.fromkeys(paths):
         response = client.get(path)
-        for match in SENTINEL.finditer(body_of(response)):
+        bodies = [body_of(response)]
+        # The change feed, whole: its snapshot and every change since, page after page.
+        while path.startswith("/api/v1/changes/") and response.json().get("next"):
+            response = client.get(response.json()["next"])
+            bodies.append(body_of(response))
+        for match in SENTINEL.finditer(b"".join(bodies)):
             seen.setdefault(match.group(1).decode(), set()).add(path)
     return seen
 

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from calendar_feed.api import CalendarFeedView, CalendarTokenView
+from changes.api import ChangeFeedView
 from dashboard.api import DashboardView, TrendView
 from markings.api import MarkingChangeView
 from webhooks.api import WebhookSubscriptionViewSet
@@ -18,6 +19,7 @@ urlpatterns = [
     path("v1/", include("commitments.api.urls")),
     path("v1/dashboard/", DashboardView.as_view(), name="dashboard"),
     path("v1/dashboard/trend/", TrendView.as_view(), name="dashboard-trend"),
+    path("v1/changes/", ChangeFeedView.as_view(), name="changes"),
     path("v1/markings/", MarkingChangeView.as_view(), name="marking-change"),
     path("v1/calendar.ics", CalendarFeedView.as_view(), name="calendar-feed-ics"),
     path("v1/calendar-feed/", CalendarTokenView.as_view(), name="calendar-feed-token"),

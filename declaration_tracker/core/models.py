@@ -2,7 +2,12 @@
 
 from django.db import models
 from django.db.models import CheckConstraint, Q
+from django.dispatch import Signal
 from django.utils.translation import gettext_lazy as _
+
+# Rows re-marked in bulk (`AppendOnlyQuerySet.remark`), which no save signal reports: sent with
+# `rows`, each row's (pk, marking before), and the `marking` they now carry.
+remarked = Signal()
 
 
 def _choices_only(model, constraint) -> bool:
@@ -73,7 +78,13 @@ class AppendOnlyQuerySet(models.QuerySet):
         """Give these rows another release marking, the one column they may change."""
         if "marking" not in self.model.mutable_fields:
             raise TypeError(f"{self.what} is append-only: its markings cannot change.")
-        return models.QuerySet.update(self, marking=marking)
+        rows = []
+        if remarked.has_listeners(self.model):
+            rows = list(models.QuerySet.values_list(self, "pk", "marking"))
+        count = models.QuerySet.update(self, marking=marking)
+        if rows:
+            remarked.send(sender=self.model, rows=rows, marking=marking)
+        return count
 
 
 class AppendOnly(Constrained):

@@ -1,0 +1,199 @@
+"""Writing the change log: one entry for each object whose representation a write changed.
+
+Recorded from the model signals in the writer's transaction, like the audit log: every path
+that saves through the ORM (the services, the admin, the data loads, the commands) is covered,
+and a re-marking of copies (`AppendOnlyQuerySet.remark`) says so with its own signal. An entry
+names its object (the feed's type and key) and the markings that decide who may learn of it;
+an object embedded in another's representation (a status update's note in its commitment's
+`sides`, a milestone in its commitment's internal progress, a meeting's date in its mechanism's
+`last_held`) writes an entry for that other object too, under the same markings.
+"""
+
+from django.apps import apps
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+
+from declaration_tracker.core.models import remarked
+
+from .models import ChangeEntry
+
+# The served models by label: the feed's type name and how an object's key is read.
+TYPES = {
+    "commitments.pillar": "pillar",
+    "commitments.organisation": "organisation",
+    "dialogues.dialoguemechanism": "dialogue",
+    "commitments.commitment": "commitment",
+    "commitments.commitmentcontext": "context",
+    "commitments.statusupdate": "status_update",
+    "commitments.milestone": "milestone",
+    "dialogues.meeting": "meeting",
+    "dialogues.actionitem": "action_item",
+}
+# Models with no type of their own whose rows are part of another's representation.
+EMBEDDED = ("commitments.sharedtermchange",)
+# Many-to-many fields whose changes change their owner's representation.
+M2M = {
+    "commitments.commitment": ("lead_organisations", "partners"),
+    "dialogues.dialoguemechanism": ("lead_organisations", "leads"),
+}
+
+
+def key_of(instance) -> str:
+    label = instance._meta.label_lower
+    cached = getattr(instance, "_change_key", None)
+    if cached is not None:
+        return cached
+    if label == "commitments.commitment":
+        return instance.code
+    if label in ("commitments.pillar", "commitments.organisation", "dialogues.dialoguemechanism"):
+        return instance.slug
+    if label == "commitments.commitmentcontext":
+        code = _related_value(instance, "commitment", "commitments.Commitment", "code")
+        return f"{code}/{instance.side}"
+    return str(instance.pk)
+
+
+def _related_value(instance, relation: str, label: str, field: str) -> str:
+    """`field` of the row `relation` points to: from the related object if it was read with
+    `instance`, else in one query."""
+    cached = instance._state.fields_cache.get(relation)
+    if cached is not None:
+        return getattr(cached, field)
+    pk = getattr(instance, f"{relation}_id")
+    model = apps.get_model(label)
+    return model._base_manager.filter(pk=pk).values_list(field, flat=True).first() or ""
+
+
+def _embedding(instance, created: bool) -> list[tuple[str, str]]:
+    """The other objects whose representation shows this one: (type, key)."""
+    label = instance._meta.label_lower
+    if label in (
+        "commitments.commitmentcontext",
+        "commitments.statusupdate",
+        "commitments.milestone",
+        "commitments.sharedtermchange",
+    ):
+        code = _related_value(instance, "commitment", "commitments.Commitment", "code")
+        return [("commitment", code)]
+    if label == "dialogues.meeting":
+        slug = _related_value(instance, "mechanism", "dialogues.DialogueMechanism", "slug")
+        return [("dialogue", slug)]
+    if label == "commitments.commitment":
+        # A pillar counts its commitments (the audit log's pre_save read the pillar before).
+        stored = getattr(instance, "_audit_before", None) or {}
+        pillars = {instance.pillar_id, stored.get("pillar_id")}
+        pillar = apps.get_model("commitments", "Pillar")
+        if created or len(pillars - {None}) > 1 or getattr(instance, "_change_deleted", False):
+            slugs = pillar._base_manager.filter(pk__in=pillars - {None}).values_list(
+                "slug", flat=True
+            )
+            return [("pillar", slug) for slug in slugs]
+    return []
+
+
+def _write(instance, *, before: str, after: str, governed: bool, created: bool = False) -> None:
+    label = instance._meta.label_lower
+    rows = []
+    if label in TYPES:
+        rows.append((TYPES[label], key_of(instance)))
+    rows += [row for row in _embedding(instance, created) if row[1]]
+    # A change to a wholly marked object, or to the marking alone, reaches only readers of
+    # its marking; the objects showing it are changed for the same readers alone.
+    ChangeEntry.objects.bulk_create(
+        ChangeEntry(
+            type=kind,
+            key=key,
+            marking_before=before or "",
+            marking_after=after or "",
+            governed=governed,
+        )
+        for kind, key in dict.fromkeys(rows)
+    )
+
+
+def _wholly_marked(instance) -> bool:
+    return hasattr(instance, "marking") and getattr(instance, "marking_governs", ()) is None
+
+
+def _after_save(sender, instance, created, raw=False, update_fields=None, **_kwargs) -> None:
+    if raw:
+        return
+    marking = getattr(instance, "marking", "")
+    before = "" if created else getattr(instance, "_loaded_marking", None) or marking
+    remarking_only = not created and update_fields is not None and set(update_fields) <= {"marking"}
+    governed = _wholly_marked(instance) or (bool(marking) and remarking_only)
+    _write(instance, before=before, after=marking, governed=governed, created=created)
+
+
+def _before_delete(sender, instance, **_kwargs) -> None:
+    # Read the key while the rows it is read from still exist (a cascade deletes them).
+    instance._change_key = key_of(instance) if sender._meta.label_lower in TYPES else None
+    instance._change_deleted = True
+    instance._change_embedding = _embedding(instance, created=False)
+
+
+def _after_delete(sender, instance, **_kwargs) -> None:
+    marking = getattr(instance, "marking", "")
+    rows = []
+    if sender._meta.label_lower in TYPES:
+        rows.append((TYPES[sender._meta.label_lower], instance._change_key))
+    rows += [row for row in getattr(instance, "_change_embedding", []) if row[1]]
+    ChangeEntry.objects.bulk_create(
+        ChangeEntry(
+            type=kind,
+            key=key,
+            marking_before=marking,
+            marking_after="" if i == 0 and sender._meta.label_lower in TYPES else marking,
+            governed=_wholly_marked(instance),
+        )
+        for i, (kind, key) in enumerate(dict.fromkeys(rows))
+    )
+
+
+def _m2m_changed(sender, instance, action, reverse, model, pk_set, **_kwargs) -> None:
+    if action not in ("post_add", "post_remove", "post_clear", "pre_clear"):
+        return
+    if not reverse:
+        if action == "pre_clear":
+            return
+        owners = [instance]
+    elif action == "pre_clear":
+        # Cleared from the other side: whoever holds it now, before it is gone.
+        owners = []
+        for label, names in M2M.items():
+            owner = apps.get_model(label)
+            for name in names:
+                if owner._meta.get_field(name).remote_field.through is sender:
+                    owners += list(owner._base_manager.filter(**{name: instance}))
+        instance._change_m2m_owners = owners
+        return
+    elif action == "post_clear":
+        owners = getattr(instance, "_change_m2m_owners", [])
+    else:
+        owners = list(model._base_manager.filter(pk__in=pk_set or ()))
+    for owner in owners:
+        _write(owner, before="", after="", governed=False)
+
+
+def _remarked(sender, rows, marking, **_kwargs) -> None:
+    """Copies re-marked with their source (`copies_follow`): each a change of its marking."""
+    if sender._meta.label_lower not in TYPES:
+        return
+    for instance in sender._base_manager.filter(pk__in=[pk for pk, _before in rows]):
+        before = dict(rows)[instance.pk]
+        _write(instance, before=before, after=marking, governed=True)
+
+
+def connect() -> None:
+    """Connect the log to the served models' signals (from the app's ready())."""
+    for label in (*TYPES, *EMBEDDED):
+        model = apps.get_model(label)
+        post_save.connect(_after_save, sender=model, weak=False)
+        pre_delete.connect(_before_delete, sender=model, weak=False)
+        post_delete.connect(_after_delete, sender=model, weak=False)
+        remarked.connect(_remarked, sender=model, weak=False)
+    for label, names in M2M.items():
+        model = apps.get_model(label)
+        for name in names:
+            m2m_changed.connect(
+                _m2m_changed, sender=model._meta.get_field(name).remote_field.through, weak=False
+            )
