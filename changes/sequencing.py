@@ -72,8 +72,10 @@ def _positions_write(rows: list[list]) -> None:
     one = "(CAST(%s AS BIGINT), CAST(%s AS BIGINT), CAST(%s AS BIGINT), CAST(%s AS BIGINT))"
     columns = ", ".join(f"pos_{audience} = v.p_{audience}" for audience in AUDIENCES)
     names = ", ".join(f"p_{audience}" for audience in AUDIENCES)
+    # Only our own names and placeholders are written into the statement; the values are
+    # parameters.
     sql = (
-        f"WITH v(id, {names}) AS (VALUES {', '.join([one] * len(rows))}) "  # noqa: S608
+        f"WITH v(id, {names}) AS (VALUES {', '.join([one] * len(rows))}) "  # noqa: S608 # nosec B608
         f"UPDATE {table} SET sequenced = TRUE, {columns} FROM v WHERE {table}.id = v.id"
     )
     with connection.cursor() as cursor:
