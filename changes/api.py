@@ -1,5 +1,6 @@
 """`GET /api/v1/changes/`: the change feed, per reader (declare, call the feed, answer)."""
 
+from django.db import transaction
 from django.utils.http import urlencode
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -83,7 +84,21 @@ PAGE_SIZE = OpenApiParameter(
 
 
 class ChangeFeedView(APIView):
-    """The changes the reader may learn of, oldest first: lossless however writes interleave."""
+    """The changes the reader may learn of, oldest first: lossless however writes interleave.
+
+    Outside the request's transaction (`non_atomic_requests`): the sequencer commits the
+    positions it hands out, and releases its lock, before the page is read and written out,
+    rather than holding it for the whole request."""
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        return transaction.non_atomic_requests(super().as_view(**initkwargs))
+
+    def handle_exception(self, exc):
+        # DRF's handler marks the innermost transaction for rollback: give it one of its own,
+        # which writes nothing, rather than whatever encloses the view.
+        with transaction.atomic():
+            return super().handle_exception(exc)
 
     @extend_schema(
         summary="The change feed: sync a copy of what you may read",

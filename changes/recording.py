@@ -10,7 +10,13 @@ an object embedded in another's representation (a status update's note in its co
 """
 
 from django.apps import apps
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_save,
+    pre_delete,
+    pre_save,
+)
 
 from declaration_tracker.core.models import remarked
 
@@ -29,7 +35,35 @@ TYPES = {
     "dialogues.actionitem": "action_item",
 }
 # Models with no type of their own whose rows are part of another's representation.
-EMBEDDED = ("commitments.sharedtermchange",)
+EMBEDDED = ("commitments.sharedtermchange", "commitments.user")
+# What of a user, an organisation or a pillar other objects show (their brief representation):
+# a change of these, and only these, changes the objects showing them.
+SHOWN = {
+    "commitments.user": ("username", "first_name", "last_name", "side"),
+    "commitments.organisation": ("slug", "name", "name_ja", "acronym", "side", "kind"),
+    "commitments.pillar": ("slug", "name", "name_ja"),
+}
+# Who shows them: (type, model label, key field, filter by the shown object's pk).
+SHOWN_IN = {
+    "commitments.user": [
+        ("commitment", "commitments.Commitment", "code", "responsible_india"),
+        ("commitment", "commitments.Commitment", "code", "responsible_japan"),
+        ("dialogue", "dialogues.DialogueMechanism", "slug", "leads"),
+        ("milestone", "commitments.Milestone", "pk", "owner"),
+        ("action_item", "dialogues.ActionItem", "pk", "owner"),
+        ("status_update", "commitments.StatusUpdate", "pk", "author"),
+        ("context", "commitments.CommitmentContext", None, "updated_by"),
+    ],
+    "commitments.organisation": [
+        ("commitment", "commitments.Commitment", "code", "lead_organisations"),
+        ("commitment", "commitments.Commitment", "code", "partners"),
+        ("dialogue", "dialogues.DialogueMechanism", "slug", "lead_organisations"),
+    ],
+    "commitments.pillar": [
+        ("commitment", "commitments.Commitment", "code", "pillar"),
+        ("dialogue", "dialogues.DialogueMechanism", "slug", "pillar"),
+    ],
+}
 # Many-to-many fields whose changes change their owner's representation.
 M2M = {
     "commitments.commitment": ("lead_organisations", "partners"),
@@ -63,9 +97,32 @@ def _related_value(instance, relation: str, label: str, field: str) -> str:
     return model._base_manager.filter(pk=pk).values_list(field, flat=True).first() or ""
 
 
+def _showing(instance) -> list[tuple[str, str]]:
+    """The objects showing a user, organisation or pillar whose shown fields just changed."""
+    label = instance._meta.label_lower
+    stored = getattr(instance, "_change_shown_before", None)
+    if label not in SHOWN or stored is None:
+        return []
+    if all(stored[name] == getattr(instance, name) for name in SHOWN[label]):
+        return []
+    found = []
+    for kind, model_label, key_field, relation in SHOWN_IN[label]:
+        rows = apps.get_model(model_label)._base_manager.filter(**{relation: instance.pk})
+        if key_field is None:  # a context: `<code>/<side>`
+            found += [
+                (kind, f"{code}/{side}")
+                for code, side in rows.values_list("commitment__code", "side")
+            ]
+        else:
+            found += [(kind, str(key)) for key in rows.values_list(key_field, flat=True)]
+    return found
+
+
 def _embedding(instance, created: bool) -> list[tuple[str, str]]:
     """The other objects whose representation shows this one: (type, key)."""
     label = instance._meta.label_lower
+    if label in SHOWN:
+        return [] if created else _showing(instance)
     if label in (
         "commitments.commitmentcontext",
         "commitments.statusupdate",
@@ -108,6 +165,19 @@ def _write(instance, *, before: str, after: str, governed: bool, created: bool =
         )
         for kind, key in dict.fromkeys(rows)
     )
+
+
+def _before_save(sender, instance, raw=False, update_fields=None, **_kwargs) -> None:
+    """Read what others show of a user, organisation or pillar, as stored (not for a save of
+    other fields alone: a log-in's `last_login`)."""
+    instance._change_shown_before = None
+    shown = SHOWN.get(sender._meta.label_lower)
+    if raw or shown is None or instance._state.adding or instance.pk is None:
+        return
+    if update_fields is not None and not set(update_fields) & set(shown):
+        return
+    stored = sender._base_manager.filter(pk=instance.pk).values(*shown).first()
+    instance._change_shown_before = stored
 
 
 def _wholly_marked(instance) -> bool:
@@ -188,6 +258,8 @@ def connect() -> None:
     for label in (*TYPES, *EMBEDDED):
         model = apps.get_model(label)
         post_save.connect(_after_save, sender=model, weak=False)
+        if label in SHOWN:
+            pre_save.connect(_before_save, sender=model, weak=False)
         pre_delete.connect(_before_delete, sender=model, weak=False)
         post_delete.connect(_after_delete, sender=model, weak=False)
         remarked.connect(_remarked, sender=model, weak=False)

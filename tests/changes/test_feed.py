@@ -10,7 +10,7 @@ from commitments import services
 from commitments.models import Milestone, StatusUpdate, User
 from tests.api_base import api_client, assert_error, url
 from tests.changes.sync import FEED, Replica, fresh
-from tests.factories import analyst, commitment, days, manager
+from tests.factories import analyst, commitment, days, manager, updated
 
 pytestmark = pytest.mark.usefixtures("loaded")
 
@@ -215,3 +215,56 @@ def test_a_page_costs_the_same_queries_however_long_the_history(readers):
     many, many_entries = queries_after(60, "Many")
     assert many_entries > few_entries + 50
     assert many == few
+
+
+def test_a_renamed_user_or_organisation_changes_the_objects_showing_them(readers):
+    """A commitment shows its responsible users and lead organisations by name: renaming
+    them changes the commitment's representation, so the feed gives it again."""
+    client = api_client(readers["japan"])
+    mar01 = commitment("MAR-01")
+    person = writer("india")
+    updated(mar01.code, responsible_india=person)
+    replica = Replica(client).run()
+    person.first_name, person.last_name = "Asha", "Verma"
+    person.save()
+    organisation = mar01.lead_organisations.first()
+    organisation.name = f"{organisation.name} (renamed)"
+    organisation.save()
+    replica.run()
+    shown = replica.copy[("commitment", "MAR-01")]
+    assert shown["responsible_india"]["name"] == "Asha Verma"
+    assert organisation.name in [o["name"] for o in shown["lead_organisations"]]
+    assert replica.copy == fresh(client)
+    # A log-in (its `last_login` alone) changes nothing anyone is shown.
+    before = len(replica.seqs)
+    person.save(update_fields=["last_login"])
+    replica.run()
+    assert len(replica.seqs) == before
+
+
+def test_every_resource_the_api_serves_is_in_the_feed():
+    """What the API serves by a view set of its own is a type of the feed (a later resource
+    added without it fails here), and the log and the feed name the same types."""
+    from django.urls import get_resolver
+
+    from changes import feed, recording
+
+    served = set()
+
+    def walk(patterns):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                walk(pattern.url_patterns)
+                continue
+            view = getattr(pattern.callback, "cls", None)
+            queryset = getattr(view, "queryset", None)
+            if queryset is not None and view.__module__.split(".")[0] != "bench":
+                served.add(queryset.model._meta.label_lower)
+
+    walk(get_resolver().url_patterns)
+    not_data = {
+        "audit.auditevent",  # the audit log: a log of its own, read by id
+        "webhooks.webhooksubscription",  # a manager's own configuration
+    }
+    assert served - not_data <= set(recording.TYPES)
+    assert {kind.name for kind in feed.TYPES} == set(recording.TYPES.values())
