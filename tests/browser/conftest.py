@@ -7,10 +7,12 @@ test loads the declaration, the role groups and the demo users and data afresh, 
 browser tests are done the declaration and roles are put back as the session set them up.
 """
 
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
+from django.db import connection
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 
 from commitments.loading import declaration_data_read
@@ -120,6 +122,22 @@ class Site:
         page.on("pageerror", lambda error: self.js_errors.append(f"{page.url}: {error}"))
 
 
+def _database_quiet(timeout: float = 15) -> None:
+    """Wait until no other connection to the test database is busy: a request the browser
+    started (a chart's data, an htmx fragment) may still be running on the live server when
+    its page is closed, and the flush after the test would deadlock with it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND state <> 'idle'"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+        time.sleep(0.05)
+
+
 @pytest.fixture
 def site(live_server, browser) -> Iterator[Site]:
     _declaration_and_roles()
@@ -128,6 +146,7 @@ def site(live_server, browser) -> Iterator[Site]:
     yield site
     for context in site.contexts:
         context.close()
+    _database_quiet()
     assert site.js_errors == [], "JavaScript errors in the browser:\n" + "\n".join(site.js_errors)
 
 
