@@ -249,8 +249,8 @@ def prepare(scale: int, password: str, now: str) -> dict:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
-    from rest_framework.authtoken.models import Token
 
+    from access.apikeys import api_key_create
     from bench.data import PER_SCALE
     from bench.reminders import data_ensure, machine
     from commitments.models import Commitment, Milestone, StatusUpdate, User
@@ -267,9 +267,9 @@ def prepare(scale: int, password: str, now: str) -> dict:
         )
     )
     call_command("seed_demo", password=password, stdout=io.StringIO())
-    call_command("drf_create_token", "manager", stdout=io.StringIO())
+    _key, token = api_key_create(User.objects.get(username="manager"), name="bench")
     return {
-        "token": Token.objects.get(user__username="manager").key,
+        "token": token,
         "machine": machine(),
         "data": {
             "commitments": Commitment.objects.count(),

@@ -65,7 +65,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -88,6 +87,9 @@ INSTALLED_APPS = [
     "declaration",
     "markings",
     "changes",
+    # DRF's tokens of the old kind, kept for their table (migrated to hashed keys) and after
+    # `access`, whose drf_create_token makes keys of the new kind.
+    "rest_framework.authtoken",
 ]
 
 MIDDLEWARE = [
@@ -283,7 +285,7 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 REST_FRAMEWORK = {
     # Token first, so that a request without credentials is answered 401 with a challenge.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "access.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["commitments.api.permissions.TrackerPermission"],
@@ -379,6 +381,10 @@ TRACKER_REPORT_INLINE_MAX = env.int("TRACKER_REPORT_INLINE_MAX", default=150)
 # event is failed: seven attempts over about 21 hours by default); a subscription failing for
 # this many days is disabled and its owner told; an attempt is presumed lost with its worker
 # after the lease; loopback targets (plain http included) only when allowed.
+# API keys expire after this many days unless made otherwise; DRF tokens of the old kind
+# (migrated to hashed keys) sign in until the end of this day (UTC), then answer 401.
+TRACKER_API_KEY_DAYS = env.int("TRACKER_API_KEY_DAYS", default=90)
+TRACKER_LEGACY_TOKENS_UNTIL = env.str("TRACKER_LEGACY_TOKENS_UNTIL", default="2027-03-31")
 # The change feed keeps its entries this long; an older sync token answers 410.
 TRACKER_CHANGES_RETENTION_DAYS = env.int("TRACKER_CHANGES_RETENTION_DAYS", default=90)
 TRACKER_WEBHOOK_RETRY_DELAYS = env.list(

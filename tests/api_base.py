@@ -10,9 +10,9 @@
 import datetime
 from collections.abc import Callable
 
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from access.apikeys import api_key_create
 from commitments import services
 from commitments.models import User
 from dialogues import services as dialogue_services
@@ -68,8 +68,12 @@ def write_status(role: str, success: int, writers: tuple[str, ...] = WRITERS) ->
 
 
 def token_for(user: User) -> str:
-    token, _created = Token.objects.get_or_create(user=user)
-    return token.key
+    """A read-write API key for `user`, as `api_key_create` makes one (one per user and test)."""
+    cached = getattr(user, "_test_api_key", None)
+    if cached is None:
+        _key, cached = api_key_create(user)
+        user._test_api_key = cached
+    return cached
 
 
 def api_client(user: User | None = None, *, raise_request_exception: bool = True) -> APIClient:

@@ -11,7 +11,6 @@ import re
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import URLPattern, URLResolver, get_resolver
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
@@ -19,6 +18,7 @@ from commitments import services
 from commitments.models import User
 from dialogues import services as dialogue_services
 from dialogues.models import DialogueMechanism
+from tests.api_base import token_for
 from tests.factories import analyst, commitment, days, manager, superuser, viewer
 
 pytestmark = pytest.mark.usefixtures("loaded")
@@ -246,7 +246,7 @@ def client_for(user) -> APIClient:
     client = APIClient()
     if user.is_authenticated:
         client.force_login(user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
     return client
 
 

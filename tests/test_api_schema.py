@@ -17,7 +17,6 @@ from django.db import close_old_connections, transaction
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis import checks
 
 from access.choices import Marking, Side
@@ -28,7 +27,7 @@ from commitments.models import Commitment, Milestone, Organisation
 from dialogues import services as dialogue_services
 from dialogues.choices import MeetingState
 from dialogues.models import ActionItem, Meeting
-from tests.api_base import api_client, make_action_item, mechanism, url
+from tests.api_base import api_client, make_action_item, mechanism, token_for, url
 from tests.factories import analyst, commitment, days, india_led, manager, superuser
 
 PILLARS = ("defence", "maritime", "industry", "technology", "multilateral", "dialogue")
@@ -43,7 +42,7 @@ schema.app = get_wsgi_application()
 
 @pytest.fixture
 def analyst_token(loaded) -> str:
-    return Token.objects.create(user=analyst(*PILLARS)).key
+    return token_for(analyst(*PILLARS))
 
 
 @pytest.fixture(scope="module")
@@ -203,7 +202,7 @@ VARIED_CODES = ("MAR-01", "MAR-02", "DEF-01")
 def test_every_read_of_the_varied_data_answers_within_its_schema(varied, reader):
     """Each object of the varied data, as each side reads it (a manager reads the audit log)."""
     user = analyst(*PILLARS) if reader == "India's analyst" else manager(side=Side.JAPAN)
-    headers = {"Authorization": f"Token {Token.objects.create(user=user).key}"}
+    headers = {"Authorization": f"Token {token_for(user)}"}
     reads = reads_of_the_varied_data()
     assert {path for path, _, _ in reads} >= {
         "/api/v1/commitments/{code}/status-updates/",

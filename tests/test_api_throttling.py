@@ -2,10 +2,10 @@
 
 import pytest
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from declaration_tracker.api.throttling import TokenRateThrottle
+from tests.api_base import token_for
 from tests.factories import viewer
 
 pytestmark = pytest.mark.usefixtures("loaded")
@@ -22,7 +22,7 @@ def three_per_minute(monkeypatch):
 @pytest.mark.usefixtures("three_per_minute")
 def test_a_token_over_its_rate_gets_429_with_retry_after():
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=viewer()).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(viewer())}")
 
     statuses = [client.get("/api/v1/pillars/").status_code for _ in range(4)]
     refused = client.get("/api/v1/pillars/")
@@ -35,8 +35,8 @@ def test_a_token_over_its_rate_gets_429_with_retry_after():
 @pytest.mark.usefixtures("three_per_minute")
 def test_each_token_has_its_own_allowance():
     first, second = APIClient(), APIClient()
-    first.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=viewer()).key}")
-    second.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=viewer()).key}")
+    first.credentials(HTTP_AUTHORIZATION=f"Token {token_for(viewer())}")
+    second.credentials(HTTP_AUTHORIZATION=f"Token {token_for(viewer())}")
     for _ in range(3):
         first.get("/api/v1/pillars/")
 

@@ -28,7 +28,7 @@ from notifications import selectors, tasks
 from notifications.choices import DigestState
 from notifications.models import Reminder
 from tests import racing
-from tests.api_base import api_client, assert_error
+from tests.api_base import api_client, assert_error, token_for
 from tests.commitments import test_reminder_delivery as delivery
 from tests.commitments.test_reminder_delivery import (
     NOW,
@@ -171,15 +171,14 @@ def tracker_prepare(password: str) -> None:
     import io
 
     from django.core.management import call_command
-    from rest_framework.authtoken.models import Token
 
     from commitments.models import User
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("load_declaration", stdout=io.StringIO())
     call_command("seed_demo", password=password, stdout=io.StringIO())
-    token, _created = Token.objects.get_or_create(user=User.objects.get(username=ANALYST))
-    print(json.dumps({"token": token.key}))
+    token = token_for(User.objects.get(username=ANALYST))
+    print(json.dumps({"token": token}))
 
 
 @pytest.fixture

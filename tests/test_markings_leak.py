@@ -34,6 +34,7 @@ from dialogues.models import DialogueMechanism
 from notifications import emails, selectors
 from notifications import services as reminder_services
 from notifications.models import Reminder
+from tests.api_base import token_for
 from tests.factories import UserFactory, analyst, commitment, days, manager
 from tests.pdfs import pdf_words
 from tests.test_access_matrix import concrete, routes
@@ -239,12 +240,9 @@ def body_of(response) -> bytes:
 
 
 def client_for(user) -> APIClient:
-    from rest_framework.authtoken.models import Token
-
     client = APIClient()
     client.force_login(user)
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
     return client
 
 

@@ -7,7 +7,6 @@ exceed the count at the smaller. Timings are for `make bench`, never for tests.
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from commitments import services
@@ -15,6 +14,7 @@ from commitments.choices import Status
 from dialogues import services as dialogue_services
 from dialogues.choices import MeetingState
 from dialogues.models import ActionItem, DialogueMechanism, Meeting
+from tests.api_base import token_for
 from tests.factories import analyst, commitment, days, manager, superuser
 
 pytestmark = pytest.mark.usefixtures("loaded")
@@ -116,7 +116,7 @@ def test_no_page_or_endpoint_costs_more_queries_with_more_data(client, reader):
     user = manager() if reader == "manager of India" else manager(side="", username="public")
     client.force_login(user)
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
     grow(3)
     meeting = Meeting.objects.order_by("id").first()
     item = ActionItem.objects.order_by("id").first()

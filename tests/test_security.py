@@ -12,9 +12,9 @@ import pytest
 from axes.models import AccessAttempt
 from django.contrib.sessions.models import Session
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from tests.api_base import token_for
 from tests.factories import superuser, viewer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -337,11 +337,11 @@ def test_the_admin_log_in_locks_out_too(client):
 @pytest.mark.django_db
 def test_a_locked_out_user_keeps_their_api_token(client):
     user = viewer(username="reader")
-    token = Token.objects.create(user=user)
+    token = token_for(user)
     fail(client, "reader", 5)
 
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
 
     assert api.get("/api/v1/pillars/").status_code == 200
 

@@ -1,3 +1,4 @@
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 
@@ -16,6 +17,22 @@ ERRORS = {
 }
 UNSAFE_ONLY = {412, 415, 428}
 WITH_BODY = {"POST", "PUT", "PATCH"}
+
+
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    """The API keys (`access.authentication`), named by path: this layer imports no app."""
+
+    target_class = "access.authentication.ApiKeyAuthentication"
+    name = "apiKey"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Token <key>` (or `Bearer <key>`), a key from "
+            "`python manage.py api_key_create USER`: hashed, expiring, read or read-write.",
+        }
 
 
 class TrackerAutoSchema(AutoSchema):

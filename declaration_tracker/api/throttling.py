@@ -1,13 +1,12 @@
-from rest_framework.authtoken.models import Token
 from rest_framework.throttling import SimpleRateThrottle
 
 
 class TokenRateThrottle(SimpleRateThrottle):
-    """Limit each API token; browser sessions are not throttled here."""
+    """Limit each API key; browser sessions are not throttled here."""
 
     scope = "token"
 
     def get_cache_key(self, request, view):
-        if not isinstance(request.auth, Token):
+        if request.auth is None or not hasattr(request.auth, "prefix"):  # a session
             return None
         return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}
