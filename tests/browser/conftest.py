@@ -7,6 +7,7 @@ test loads the declaration, the role groups and the demo users and data afresh, 
 browser tests are done the declaration and roles are put back as the session set them up.
 """
 
+import contextlib
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.db import connection
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from commitments.loading import declaration_data_read
 from commitments.models import Commitment
@@ -145,6 +147,10 @@ def site(live_server, browser) -> Iterator[Site]:
     site = Site(url=live_server.url, browser=browser)
     yield site
     for context in site.contexts:
+        for page in context.pages:
+            # What the page still fetches (a chart's data) ends before the test's database goes.
+            with contextlib.suppress(PlaywrightError):
+                page.wait_for_load_state("networkidle", timeout=10_000)
         context.close()
     _database_quiet()
     assert site.js_errors == [], "JavaScript errors in the browser:\n" + "\n".join(site.js_errors)
