@@ -112,7 +112,7 @@ lint: install
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/bandit --quiet --recursive --severity-level medium \
 		--exclude '*/migrations/*' access audit notifications commitments dialogues \
-		declaration_tracker webhooks reports calendar_feed dashboard declaration markings changes
+		declaration_tracker webhooks reports calendar_feed dashboard declaration markings changes operations
 
 format: install
 	$(BIN)/ruff check --fix .

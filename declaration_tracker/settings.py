@@ -31,6 +31,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # HTTPS and cookies. Production (DJANGO_DEBUG=0) is HTTPS-only unless told otherwise; while
 # debugging (`make run`, the tests) nothing is redirected to HTTPS and cookies travel over HTTP.
 SECURE_SSL_REDIRECT = not DEBUG and env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+# The health probe is asked over plain HTTP from inside the container (docker-compose.yml).
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 # Behind a proxy that terminates TLS, the header it sets and its value for HTTPS, e.g.
 # DJANGO_SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https. Only set it if the proxy always
 # sets (or strips) that header: otherwise a client can claim HTTPS.
@@ -87,6 +89,9 @@ INSTALLED_APPS = [
     "declaration",
     "markings",
     "changes",
+    # What the operator watches: /health/ (django-health-check) and the worker's heartbeat.
+    "health_check",
+    "operations",
     # DRF's tokens of the old kind, kept for their table (migrated to hashed keys) and after
     # `access`, whose drf_create_token makes keys of the new kind.
     "rest_framework.authtoken",

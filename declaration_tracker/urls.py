@@ -6,6 +6,7 @@ from django.views.i18n import JavaScriptCatalog
 from dashboard.views import dashboard
 from declaration.views import declaration_reader
 from markings.views import marking_set
+from operations.views import HealthView
 from reports.views import mechanism_brief
 
 admin.site.site_header = _("India–Japan declaration tracker")
@@ -14,6 +15,7 @@ admin.site.index_title = _("Implementation of the Joint Declaration on Security 
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("health/", HealthView.as_view(), name="health"),
     path("api/", include("declaration_tracker.api.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -42,6 +42,9 @@ NOT_THEIRS = (302, 403, 404, 404, 404, 404, 404)
 API_MANAGER_NONE = (401, 403, 403, 404, 403, 403, 404)
 API_MANAGER_POST_ONLY = (401, 403, 403, 405, 403, 403, 405)
 UI_MANAGER_NONE = (302, 403, 403, 404, 403, 403, 404)
+# The health probe: no sign-in, the same answer for everyone (here 503: the test runs no
+# worker, so the worker's heartbeat is missing).
+PROBE = (503,) * 7
 
 RULES = {
     # the browser
@@ -91,6 +94,7 @@ RULES = {
     # the JavaScript catalogue of the charts' words: any signed-in user
     "jsi18n/": (302, 200, 200, 200, 200, 200, 200),
     # the API: the schema and its docs describe, they hold no data
+    "health/": PROBE,
     "api/schema/": PUBLIC,
     "api/docs/": PUBLIC,
     "api/v1/dashboard/": API_READ,
