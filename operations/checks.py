@@ -62,12 +62,14 @@ class WorkerAnswering(HealthCheck):
         from .models import Heartbeat
 
         beat = Heartbeat.objects.filter(name="worker").first()
-        _recent(beat.at if beat else None, self.within, "No worker has answered")
+        _recent(beat.at if beat else None, self.within, "No worker has run beat's heartbeat")
 
 
 @dataclasses.dataclass
 class BeatRunning(HealthCheck):
-    """Beat sent a periodic task recently (its last run, as django-celery-beat records it)."""
+    """Beat sent a periodic task recently: the last run django-celery-beat records (which it
+    writes to the database only every few minutes), or the worker's heartbeat, which runs only
+    when beat has sent it."""
 
     within: datetime.timedelta = datetime.timedelta(minutes=5)
 
@@ -76,8 +78,12 @@ class BeatRunning(HealthCheck):
         from django.db.models import Max
         from django_celery_beat.models import PeriodicTask
 
-        last = PeriodicTask.objects.filter(enabled=True).aggregate(last=Max("last_run_at"))["last"]
-        _recent(last, self.within, "Beat has not run")
+        from .models import Heartbeat
+
+        recorded = PeriodicTask.objects.filter(enabled=True).aggregate(last=Max("last_run_at"))
+        beat = Heartbeat.objects.filter(name="worker").first()
+        known = [at for at in (recorded["last"], beat.at if beat else None) if at is not None]
+        _recent(max(known) if known else None, self.within, "Beat has not run")
 
 
 @dataclasses.dataclass
