@@ -13,6 +13,7 @@ import secrets
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from .models import ApiKey
@@ -104,3 +105,26 @@ def key_check(raw: str) -> ApiKey:
     if key.last_used_at is None or now - key.last_used_at > LAST_USE_EVERY:
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
     return key
+
+
+def user_deactivating(sender, instance, raw=False, update_fields=None, **_kwargs) -> None:
+    """Before a save: note whether it deactivates the user."""
+    instance._deactivated = False
+    if raw or instance.pk is None or instance.is_active:
+        return
+    if update_fields is not None and "is_active" not in update_fields:
+        return
+    stored = sender._base_manager.filter(pk=instance.pk).values_list("is_active", flat=True)
+    instance._deactivated = bool(stored.first())
+
+
+def user_deactivated(sender, instance, raw=False, **_kwargs) -> None:
+    """After a save that deactivated the user: move their session epoch on, which ends every
+    session they signed in before (for good: their session hash no longer matches, reactivated
+    or not), and revoke their API keys."""
+    if raw or not getattr(instance, "_deactivated", False):
+        return
+    instance._deactivated = False
+    sender._base_manager.filter(pk=instance.pk).update(session_epoch=F("session_epoch") + 1)
+    instance.session_epoch += 1
+    user_keys_revoke(instance)

@@ -9,9 +9,17 @@ class AccessConfig(AppConfig):
     verbose_name = "Access"
 
     def ready(self) -> None:
-        """DRF's plaintext tokens leave the admin: the keys are `ApiKey`, hashed."""
+        """DRF's plaintext tokens leave the admin (the keys are `ApiKey`, hashed); deactivating
+        a user ends their sessions and keys at once."""
         from django.contrib import admin
         from rest_framework.authtoken.models import TokenProxy
 
         if admin.site.is_registered(TokenProxy):
             admin.site.unregister(TokenProxy)
+        from django.conf import settings
+        from django.db.models.signals import post_save, pre_save
+
+        from .apikeys import user_deactivated, user_deactivating
+
+        pre_save.connect(user_deactivating, sender=settings.AUTH_USER_MODEL, weak=False)
+        post_save.connect(user_deactivated, sender=settings.AUTH_USER_MODEL, weak=False)

@@ -13,6 +13,7 @@ import time_machine
 from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -150,3 +151,27 @@ def test_keys_are_listed_with_their_last_use_in_the_admin(client):
     row.refresh_from_db()
     assert row.last_used_at is not None
     assert key not in page
+
+
+def test_deactivating_a_user_ends_their_sessions_and_keys_for_good(client):
+    """At once, and for good: reactivated, they sign in again; the old session and keys stay
+    ended."""
+    user = viewer(username="leaving-viewer")
+    client.force_login(user)
+    assert client.get("/commitments/").status_code == 200
+    _row, key = api_key_create(user)
+    bystander = viewer(username="staying-viewer")
+    other = Client()
+    other.force_login(bystander)
+
+    user.is_active = False
+    user.save()
+    assert client.get("/commitments/").status_code == 302  # to the log-in page
+    assert_error(with_key(key).get(url("pillars")), 401)
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    assert client.get("/commitments/").status_code == 302
+    assert_error(with_key(key).get(url("pillars")), 401)
+    assert ApiKey.objects.get(user=user).state() == "revoked"
+    # Nobody else's session moved.
+    assert other.get("/commitments/").status_code == 200

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from access.choices import Side
@@ -93,11 +94,27 @@ class User(AbstractUser):
         help_text=_("Analysts edit commitments in these pillars; managers oversee them."),
     )
 
+    # Moved on when the user is deactivated (`access.apps`): every session signed in before
+    # ends for good, reactivated or not.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
+
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def _get_session_auth_hash(self, secret=None):
+        """Django's hash of the password, with the session epoch once it has moved (so the
+        sessions of users never deactivated stay valid across this change)."""
+        if not self.session_epoch:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash",
+            f"{self.password}#{self.session_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def clean(self) -> None:
         super().clean()
