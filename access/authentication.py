@@ -1,6 +1,6 @@
 """The API's sign-in with a key: `Authorization: Token <key>` or `Authorization: Bearer <key>`."""
 
-from rest_framework import authentication, exceptions
+from rest_framework import authentication, exceptions, permissions
 
 from .apikeys import KeyRefused, key_check
 
@@ -27,7 +27,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         except KeyRefused as refused:
             raise exceptions.AuthenticationFailed(str(refused)) from None
         # The scope holds here, where every request with a key passes: no view can skip it.
-        if key.read_only and request.method not in ("GET", "HEAD", "OPTIONS"):
+        if key.read_only and request.method not in permissions.SAFE_METHODS:
             raise exceptions.PermissionDenied("This API key is read-only: it may not write.")
         return key.user, key
 

@@ -36,13 +36,17 @@ def reader_markings(user) -> frozenset[str]:
     cached = getattr(user, "_tracker_markings", None)
     if cached is not None:
         return cached
-    side = user.side if user.side in Side.values else None
-    allowed = {Marking.PUBLIC}
-    if side is not None:
-        allowed |= {Marking.BILATERAL, NATIONAL_MARKING[side]}
-    markings = frozenset(str(m) for m in allowed)
+    markings = side_markings(user.side)
     user._tracker_markings = markings
     return markings
+
+
+def side_markings(side: str) -> frozenset[str]:
+    """The markings a signed-in reader of `side` reads (`public` alone for a side of none)."""
+    allowed = {Marking.PUBLIC}
+    if side in Side.values:
+        allowed |= {Marking.BILATERAL, NATIONAL_MARKING[side]}
+    return frozenset(str(m) for m in allowed)
 
 
 def scope(user) -> str:

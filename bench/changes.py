@@ -22,13 +22,13 @@ import argparse
 import os
 import platform
 import random
-import shutil
 import statistics
-import subprocess
 import sys
 import time
 
 import django
+
+from bench.http import database_create
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "declaration_tracker.settings")
 MILESTONES = 2_000
@@ -48,23 +48,6 @@ def arguments(argv):
     parser.add_argument("--page-size", type=int, default=500)
     parser.add_argument("--seed", type=int, default=2025)
     return parser.parse_args(argv)
-
-
-def database_ensure(args) -> None:
-    import psycopg2
-
-    server = {"host": args.pg_host, "port": args.pg_port, "user": args.pg_user}
-    db = psycopg2.connect(dbname="postgres", connect_timeout=10, **server)
-    try:
-        with db.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [args.database])
-            if cursor.fetchone():
-                return
-    finally:
-        db.close()
-    createdb = shutil.which("createdb") or "/usr/bin/createdb"
-    command = [createdb, "-h", args.pg_host, "-p", str(args.pg_port), "-U", args.pg_user]
-    subprocess.run([*command, args.database], check=True, timeout=60)  # noqa: S603
 
 
 def prepare(args) -> None:
@@ -180,7 +163,7 @@ def catch_up(reader, page_size: int) -> dict:
 
 def main(argv=None) -> int:
     args = arguments(argv)
-    database_ensure(args)
+    database_create(args.database, args.pg_host, args.pg_port, args.pg_user)
     os.environ["DATABASE_URL"] = (
         f"postgres://{args.pg_user}@{args.pg_host}:{args.pg_port}/{args.database}"
     )

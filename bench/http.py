@@ -749,10 +749,15 @@ class ScaleResult:
 
 def database_ensure(args: argparse.Namespace, scale: int) -> bool:
     """Create the scale's database if it is missing (`createdb`); say whether it was created."""
+    return database_create(f"{args.db_prefix}{scale}", args.pg_host, args.pg_port, args.pg_user)
+
+
+def database_create(name: str, host: str, port: int, user: str) -> bool:
+    """Create the database `name` on the PostgreSQL at host:port if it is missing
+    (`createdb`); say whether it was created."""
     import psycopg2
 
-    name = f"{args.db_prefix}{scale}"
-    server = {"host": args.pg_host, "port": args.pg_port, "user": args.pg_user}
+    server = {"host": host, "port": port, "user": user}
     db = psycopg2.connect(dbname="postgres", connect_timeout=10, **server)
     try:
         with db.cursor() as cursor:
@@ -762,7 +767,7 @@ def database_ensure(args: argparse.Namespace, scale: int) -> bool:
     finally:
         db.close()
     createdb = shutil.which("createdb") or "/usr/bin/createdb"
-    command = [createdb, "-h", args.pg_host, "-p", str(args.pg_port), "-U", args.pg_user, name]
+    command = [createdb, "-h", host, "-p", str(port), "-U", user, name]
     subprocess.run(command, check=True, timeout=60)  # noqa: S603
     return True
 

@@ -21,13 +21,14 @@ from commitments.api.views import (
     OrganisationViewSet,
     PillarViewSet,
 )
+from declaration_tracker.api.pagination import MAX_PAGE_SIZE
 from dialogues.api.views import ActionItemViewSet, DialogueMechanismViewSet, MeetingViewSet
 
 from . import sequencing
-from .models import ChangeEntry
+from .models import AUDIENCE_MARKINGS, ChangeEntry
 from .tokens import Position, TokenExpired
 
-PAGE_MAX = 500
+PAGE_MAX = MAX_PAGE_SIZE  # the API's largest page
 
 
 @dataclasses.dataclass(frozen=True)
@@ -126,12 +127,10 @@ BY_NAME = {kind.name: kind for kind in TYPES}
 
 
 def audience_of(reader) -> str | None:
-    """Which sequence `reader` reads: that of the readers of the same markings."""
+    """Which sequence `reader` reads: that of the readers of the same markings (none for
+    someone who reads nothing)."""
     markings = reader_markings(reader)
-    for audience, marking in (("india", "india_only"), ("japan", "japan_only")):
-        if marking in markings:
-            return audience
-    return "public" if "public" in markings else None
+    return next((a for a, read in AUDIENCE_MARKINGS.items() if read == markings), None)
 
 
 @dataclasses.dataclass

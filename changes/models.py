@@ -17,14 +17,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from access.choices import Marking
+from access.visibility import side_markings
 
 # Who reads alike: the readers of the same markings (`access.visibility.reader_markings`).
 AUDIENCES = ("public", "india", "japan")
 AUDIENCE_MARKINGS = {
-    "public": frozenset({str(Marking.PUBLIC)}),
-    "india": frozenset(str(m) for m in (Marking.PUBLIC, Marking.BILATERAL, Marking.INDIA_ONLY)),
-    "japan": frozenset(str(m) for m in (Marking.PUBLIC, Marking.BILATERAL, Marking.JAPAN_ONLY)),
+    audience: side_markings("" if audience == "public" else audience) for audience in AUDIENCES
 }
 
 

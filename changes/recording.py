@@ -147,14 +147,8 @@ def _embedding(instance, created: bool) -> list[tuple[str, str]]:
     return []
 
 
-def _write(instance, *, before: str, after: str, governed: bool, created: bool = False) -> None:
-    label = instance._meta.label_lower
-    rows = []
-    if label in TYPES:
-        rows.append((TYPES[label], key_of(instance)))
-    rows += [row for row in _embedding(instance, created) if row[1]]
-    # A change to a wholly marked object, or to the marking alone, reaches only readers of
-    # its marking; the objects showing it are changed for the same readers alone.
+def _log(rows, *, before: str, after: str, governed: bool) -> None:
+    """One entry for each (type, key) of `rows`, once each."""
     ChangeEntry.objects.bulk_create(
         ChangeEntry(
             type=kind,
@@ -163,8 +157,18 @@ def _write(instance, *, before: str, after: str, governed: bool, created: bool =
             marking_after=after or "",
             governed=governed,
         )
-        for kind, key in dict.fromkeys(rows)
+        for kind, key in dict.fromkeys(row for row in rows if row[1])
     )
+
+
+def _write(instance, *, before: str, after: str, governed: bool, created: bool = False) -> None:
+    """Log a save: the object's own entry, and one for each object showing it.
+
+    A change to a wholly marked object, or to the marking alone, reaches only readers of its
+    marking; the objects showing it are changed for the same readers alone."""
+    label = instance._meta.label_lower
+    own = [(TYPES[label], key_of(instance))] if label in TYPES else []
+    _log([*own, *_embedding(instance, created)], before=before, after=after, governed=governed)
 
 
 def _before_save(sender, instance, raw=False, update_fields=None, **_kwargs) -> None:
@@ -202,21 +206,15 @@ def _before_delete(sender, instance, **_kwargs) -> None:
 
 
 def _after_delete(sender, instance, **_kwargs) -> None:
+    """Log a deletion: the object gone (its marking after, none), the objects that showed it
+    changed under the same marking."""
     marking = getattr(instance, "marking", "")
-    rows = []
-    if sender._meta.label_lower in TYPES:
-        rows.append((TYPES[sender._meta.label_lower], instance._change_key))
-    rows += [row for row in getattr(instance, "_change_embedding", []) if row[1]]
-    ChangeEntry.objects.bulk_create(
-        ChangeEntry(
-            type=kind,
-            key=key,
-            marking_before=marking,
-            marking_after="" if i == 0 and sender._meta.label_lower in TYPES else marking,
-            governed=_wholly_marked(instance),
-        )
-        for i, (kind, key) in enumerate(dict.fromkeys(rows))
-    )
+    governed = _wholly_marked(instance)
+    label = sender._meta.label_lower
+    if label in TYPES:
+        _log([(TYPES[label], instance._change_key)], before=marking, after="", governed=governed)
+    shown = getattr(instance, "_change_embedding", [])
+    _log(shown, before=marking, after=marking, governed=governed)
 
 
 def _m2m_changed(sender, instance, action, reverse, model, pk_set, **_kwargs) -> None:
@@ -248,9 +246,9 @@ def _remarked(sender, rows, marking, **_kwargs) -> None:
     """Copies re-marked with their source (`copies_follow`): each a change of its marking."""
     if sender._meta.label_lower not in TYPES:
         return
-    for instance in sender._base_manager.filter(pk__in=[pk for pk, _before in rows]):
-        before = dict(rows)[instance.pk]
-        _write(instance, before=before, after=marking, governed=True)
+    before = dict(rows)
+    for instance in sender._base_manager.filter(pk__in=before):
+        _write(instance, before=before[instance.pk], after=marking, governed=True)
 
 
 def connect() -> None:
