@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PASSWORD ?= demo-pass-2025
+# The demo's authenticator-app secret (base32) for the users whose role requires a second
+# factor: chosen at random on the first `make run` and kept in .demo-totp-secret after.
+DEMO_TOTP_SECRET ?= $(shell test -s .demo-totp-secret || $(PYTHON) -c "import base64, secrets; print(base64.b32encode(secrets.token_bytes(20)).decode())" > .demo-totp-secret; cat .demo-totp-secret)
 export TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/declaration_tracker
 export TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 export TEST_CACHE_URL ?= redis://127.0.0.1:6379/14
@@ -76,14 +79,18 @@ browser:
 run: install pdf
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_declaration
-	$(BIN)/python manage.py seed_demo --password '$(DEMO_PASSWORD)'
+	$(BIN)/python manage.py seed_demo --password '$(DEMO_PASSWORD)' --totp-secret '$(DEMO_TOTP_SECRET)'
 	@echo
 	@echo "  The tracker is starting at http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	@echo "  Demo log-ins, all with password '$(DEMO_PASSWORD)':"
 	@echo "    admin (superuser), analyst (India; defence, maritime),"
 	@echo "    analyst_jp (Japan; maritime, industry, technology, multilateral, dialogue),"
 	@echo "    manager and viewer (India), manager_jp and viewer_jp (Japan),"
-	@echo "    public_reader (no side: public items only)"
+	@echo "    public_reader (no side: public items only),"
+	@echo "    admin_in and admin_jp (each administers its own side's users, in the admin)"
+	@echo "  Second factor (admin, manager, manager_jp, admin_in, admin_jp): authenticator-app secret $(DEMO_TOTP_SECRET)"
+	@echo "    (add it to an authenticator app, or get the code now with:"
+	@echo "     $(BIN)/python -c \"import pyotp; print(pyotp.TOTP('$(DEMO_TOTP_SECRET)').now())\")"
 	@echo "  Ctrl-C stops the web server, the Celery worker and beat together."
 	@echo
 	HOST=$(HOST) WEB_PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile

@@ -42,11 +42,14 @@ MARKING_HELP = {
 
 
 class Role(models.TextChoices):
-    """The groups a user can belong to; superusers stand outside them."""
+    """The groups a user can belong to; the operator (a superuser) stands outside them."""
 
     ANALYST = "Analyst", _("Analyst")
     MANAGER = "Manager", _("Manager")
     VIEWER = "Viewer", _("Viewer")
+    # Administers the people of their own government: adds and deactivates them, changes their
+    # roles and pillars, resets their second factor, ends their sessions.
+    ADMINISTRATOR = "Administrator", _("Side administrator")
 
 
 def counterpart(side: str) -> str:

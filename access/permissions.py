@@ -40,6 +40,13 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
         "commitments": [f"view_{m}" for m in READ_MODELS["commitments"]] + ["change_commitment"],
         "dialogues": [f"view_{m}" for m in READ_MODELS["dialogues"]],
     },
+    # Reads as a viewer of their side does; administers their side's people (the admin's
+    # user pages, limited to their side by `commitments.admin.UserAdmin`).
+    Role.ADMINISTRATOR: {
+        "commitments": [f"view_{m}" for m in READ_MODELS["commitments"]]
+        + ["view_user", "add_user", "change_user"],
+        "dialogues": [f"view_{m}" for m in READ_MODELS["dialogues"]],
+    },
     Role.ANALYST: {
         "commitments": [f"view_{m}" for m in READ_MODELS["commitments"]]
         + [
@@ -84,6 +91,27 @@ def assigned_pillar_ids(user: AbstractBaseUser | AnonymousUser) -> frozenset[int
 
 def is_superuser(user) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def is_operator(user) -> bool:
+    """The operator runs the system (a superuser)."""
+    return is_superuser(user)
+
+
+def is_side_administrator(user) -> bool:
+    """A side administrator: administers the users of their own government only."""
+    return Role.ADMINISTRATOR in roles_of(user) and bool(own_side(user))
+
+
+def may_administer(admin, user) -> bool:
+    """Say whether `admin` may change `user` (their roles, pillars, activity, second factor,
+    sessions): a side administrator, a user of their own side who is not the operator; the
+    operator, anyone."""
+    if is_operator(admin):
+        return True
+    return (
+        is_side_administrator(admin) and not user.is_superuser and own_side(user) == own_side(admin)
+    )
 
 
 def can_read(user) -> bool:

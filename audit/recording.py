@@ -21,7 +21,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
-from access.choices import Marking
+from access.choices import NATIONAL_MARKING, Marking
 from access.markings import system_reads
 
 from .models import AuditEvent
@@ -233,7 +233,11 @@ def _commitment_code(instance) -> str:
 
 def _event_marking(instance) -> str:
     """The object's marking now: who may read the event's values. Its earlier events follow
-    every re-marking (`access.markings.copies_follow`)."""
+    every re-marking (`access.markings.copies_follow`). A change to a government's user (their
+    roles, pillars, being added or deactivated) is that government's own business: its national
+    marking (`selectors.audit_event_list` leaves such events out for the other side)."""
+    if instance._meta.label == "commitments.User":
+        return NATIONAL_MARKING.get(getattr(instance, "side", ""), Marking.BILATERAL)
     return getattr(instance, "marking", Marking.BILATERAL)
 
 

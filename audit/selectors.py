@@ -16,7 +16,9 @@ def audit_event_list(reader) -> QuerySet[AuditEvent]:
     that its national-only items exist or change. The changes of a partly marked one (a
     commitment, a meeting, a status update) are listed, their marked values withheld
     (`visibility.audit_event_as_read_by`)."""
+    # A government's users' events are wholly its own too (`recording._event_marking`).
     wholly = [label for label, governs in marked_fields().items() if governs is None]
+    wholly.append("commitments.user")
     hidden = Q(
         *[
             Q(content_type__app_label=label.split(".")[0], content_type__model=label.split(".")[1])

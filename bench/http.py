@@ -547,7 +547,7 @@ def log_in(port: int, username: str, password: str) -> str:
         raise RuntimeError(f"No log-in form with a CSRF token (HTTP {form.status})")
     body = urllib.parse.urlencode(
         {
-            "username": username,
+            "login": username,
             "password": password,
             "csrfmiddlewaretoken": match.group(1).decode(),
             "next": "/",

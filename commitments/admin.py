@@ -3,10 +3,13 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from access import permissions, visibility
-from access.choices import Side
+from access.choices import Role, Side
+from audit.recording import record as audit_record
 from declaration_tracker.core.admin import (
     ReadOnlyInline,
     ServiceAdmin,
@@ -368,9 +371,23 @@ class StatusUpdateAdmin(Marked, ServiceAdmin):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """Each government administers its own people: a side administrator lists, adds, changes
+    (roles, pillars, activity) and resets the second factor of their own side's users only; the
+    other side's users are not listed and their pages are a 404. Their changes are audited (the
+    audit log, for that side's managers)."""
+
     fieldsets = [
         *BaseUserAdmin.fieldsets,
         (_("Tracker"), {"fields": ["side", "organisation", "time_zone", "pillars"]}),
+    ]
+    # What a side administrator sets: no side (theirs), no superuser, staff or permissions.
+    side_fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("Personal info"), {"fields": ["first_name", "last_name", "email"]}),
+        (
+            _("Tracker"),
+            {"fields": ["is_active", "groups", "organisation", "time_zone", "language", "pillars"]},
+        ),
     ]
     list_display = [
         "username",
@@ -383,3 +400,85 @@ class UserAdmin(BaseUserAdmin):
     ]
     list_filter = ["side", "groups", "is_staff", "is_superuser", "is_active"]
     filter_horizontal = [*BaseUserAdmin.filter_horizontal, "pillars"]
+    actions = ["second_factor_reset", "sessions_end"]
+
+    def get_queryset(self, request):
+        users = super().get_queryset(request)
+        if permissions.is_operator(request.user):
+            return users
+        if permissions.is_side_administrator(request.user):
+            return users.filter(side=permissions.own_side(request.user), is_superuser=False)
+        return users.none()
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Another government's user is not found, as a user who does not exist (no redirect
+        # saying "may have been deleted").
+        raise Http404
+
+    def get_fieldsets(self, request, obj=None):
+        if permissions.is_operator(request.user) or obj is None:
+            return super().get_fieldsets(request, obj)
+        return self.side_fieldsets
+
+    def get_list_filter(self, request):
+        if permissions.is_operator(request.user):
+            return self.list_filter
+        return ["groups", "is_active"]
+
+    def has_delete_permission(self, request, obj=None):
+        # People are deactivated, never deleted: their records and the audit log name them.
+        return permissions.is_operator(request.user) and super().has_delete_permission(request, obj)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not permissions.is_operator(request.user):
+            kwargs["queryset"] = Group.objects.filter(name__in=Role.values)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation" and not permissions.is_operator(request.user):
+            kwargs["queryset"] = Organisation.objects.filter(
+                side=permissions.own_side(request.user)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not permissions.is_operator(request.user):
+            obj.side = permissions.own_side(request.user)
+            obj.is_superuser = False
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not permissions.is_operator(request.user):
+            # The admin site is for side administrators (and the operator) only.
+            staff = form.instance.groups.filter(name=Role.ADMINISTRATOR).exists()
+            if form.instance.is_staff != staff:
+                form.instance.is_staff = staff
+                form.instance.save(update_fields=["is_staff"])
+
+    @admin.action(description=_("Reset the second factor (the user enrols again)"))
+    def second_factor_reset(self, request, queryset):
+        from allauth.mfa.models import Authenticator
+
+        from access.sessions import user_sessions_end
+
+        users = [user for user in queryset if permissions.may_administer(request.user, user)]
+        for user in users:
+            Authenticator.objects.filter(user=user).delete()
+            user_sessions_end(user)
+            audit_record(user, {"second_factor": ["enrolled", "reset"]})
+        self.message_user(
+            request,
+            _("Second factor reset for %(count)d users; their sessions ended.")
+            % {"count": len(users)},
+        )
+
+    @admin.action(description=_("End all sessions"))
+    def sessions_end(self, request, queryset):
+        from access.sessions import user_sessions_end
+
+        users = [user for user in queryset if permissions.may_administer(request.user, user)]
+        for user in users:
+            user_sessions_end(user)
+            audit_record(user, {"sessions": ["active", "ended"]})
+        self.message_user(request, _("Sessions ended for %(count)d users.") % {"count": len(users)})

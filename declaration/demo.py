@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from access import permissions
+from access import permissions, signin
 from access.choices import Marking, Role, Side
 from commitments import services
 from commitments.choices import Status
@@ -60,6 +60,18 @@ DEMO_USERS = (
         Side.JAPAN,
         "jp-nss",
         ALL_PILLARS,
+        language="ja",
+    ),
+    # Each government's administrator of its own people (the admin's user pages).
+    DemoUser(
+        "admin_in", "Demo Side Administrator (India)", Role.ADMINISTRATOR, Side.INDIA, "in-mea"
+    ),
+    DemoUser(
+        "admin_jp",
+        "Demo Side Administrator (Japan)",
+        Role.ADMINISTRATOR,
+        Side.JAPAN,
+        "jp-mofa",
         language="ja",
     ),
     DemoUser("viewer", "Demo Viewer (India)", Role.VIEWER, Side.INDIA, "in-mea"),
@@ -134,13 +146,34 @@ def _demo_user(spec: DemoUser, password: str) -> User:
 
 
 @transaction.atomic
-def demo_seed(*, password: str, today: datetime.date | None = None) -> dict[str, int]:
-    """Create demo users, milestones, status history, meetings and action items, once."""
+def demo_totp_enrol(user: User, secret: str) -> bool:
+    """Give `user` an authenticator app with `secret` (base32) if the second-factor policy
+    requires one of them (replacing a demo one they had); say whether it did."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    if not signin.second_factor_required(user):
+        return False
+    Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).delete()
+    TOTP.activate(user, secret)
+    return True
+
+
+def demo_seed(
+    *, password: str, today: datetime.date | None = None, totp_secret: str | None = None
+) -> dict[str, int]:
+    """Create demo users, milestones, status history, meetings and action items, once. With
+    `totp_secret`, the demo users whose role requires a second factor get an authenticator app
+    with that secret, so that scripts and demos can sign in."""
     today = today or timezone.localdate()
     services.roles_sync()
     users = {spec.username: _demo_user(spec, password) for spec in DEMO_USERS}
+    if totp_secret:
+        enrolled = [user for user in users.values() if demo_totp_enrol(user, totp_secret)]
     admin = users["admin"]
     counts = {"users": len(users), "milestones": 0, "status updates": 0, "meetings": 0}
+    if totp_secret:
+        counts["second factors"] = len(enrolled)
     for pillar in Pillar.objects.all():
         analyst = (
             users["analyst"] if pillar.slug in ("defence", "maritime") else users["analyst_jp"]

@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
@@ -11,6 +13,7 @@ from .views import api_not_found
 API_PREFIX = "/api/"
 OPEN_PREFIXES = (API_PREFIX, "/admin/", "/static/", "/i18n/")
 SET_LANGUAGE = "/i18n/setlang/"
+LOGIN_PATH = "/accounts/login/"
 
 # Pages whose HTML is not ours: DRF's browsable API and Swagger UI (/api/docs/) carry inline
 # <style> blocks and style attributes in their templates.
@@ -37,7 +40,23 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         parts = super().get_policy_parts(request, response, report_only)
         if request.path_info.startswith(INLINE_STYLE_PREFIXES) and parts.replace is None:
             parts.replace = {"style-src": [SELF, UNSAFE_INLINE]}
+        if request.path_info == LOGIN_PATH and parts.update is None:
+            # The log-in's buttons for each government's provider redirect the form there.
+            origins = provider_origins()
+            if origins:
+                parts.update = {"form-action": origins}
         return parts
+
+
+def provider_origins() -> list[str]:
+    """The origins of the configured OpenID Connect providers (settings.SOCIALACCOUNT_PROVIDERS)."""
+    apps = settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS", [])
+    origins = []
+    for app in apps:
+        url = urlsplit(app.get("settings", {}).get("server_url", ""))
+        if url.scheme in ("http", "https") and url.netloc:
+            origins.append(f"{url.scheme}://{url.netloc}")
+    return sorted(set(origins))
 
 
 class ApiNotFoundMiddleware:

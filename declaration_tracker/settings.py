@@ -31,8 +31,9 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # HTTPS and cookies. Production (DJANGO_DEBUG=0) is HTTPS-only unless told otherwise; while
 # debugging (`make run`, the tests) nothing is redirected to HTTPS and cookies travel over HTTP.
 SECURE_SSL_REDIRECT = not DEBUG and env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
-# The health probe is asked over plain HTTP from inside the container (docker-compose.yml).
-SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+# The health probe is asked over plain HTTP from inside the container (docker-compose.yml), and
+# Prometheus scrapes /metrics on the internal network, past the TLS proxy.
+SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^metrics$"]
 # Behind a proxy that terminates TLS, the header it sets and its value for HTTPS, e.g.
 # DJANGO_SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https. Only set it if the proxy always
 # sets (or strips) that header: otherwise a client can claim HTTPS.
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # for django-allauth's second-factor pages
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -73,6 +75,15 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "csp",
     "axes",
+    # Signing in (django-allauth): the log-in, a second factor (TOTP, WebAuthn security keys and
+    # passkeys, recovery codes), each government's OpenID Connect provider, and the sessions
+    # each user sees and ends. `access.signin` adapts them to the tracker's sides and roles.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.usersessions",
     # Who may do what and the release-marking gate: below commitments, no models.
     "access",
     # The audit log: below commitments, naming the models it audits by label.
@@ -89,8 +100,10 @@ INSTALLED_APPS = [
     "declaration",
     "markings",
     "changes",
-    # What the operator watches: /health/ (django-health-check) and the worker's heartbeat.
+    # What the operator watches: /health/ (django-health-check), the worker's heartbeat and
+    # /metrics (django-prometheus, and the tracker's own counts in operations/metrics.py).
     "health_check",
+    "django_prometheus",
     "operations",
     # DRF's tokens of the old kind, kept for their table (migrated to hashed keys) and after
     # `access`, whose drf_create_token makes keys of the new kind.
@@ -98,6 +111,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First and last: django-prometheus times and counts every request (by view, method, status).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "declaration_tracker.middleware.TranslationResetMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "declaration_tracker.middleware.ContentSecurityPolicyMiddleware",
@@ -108,6 +123,9 @@ MIDDLEWARE = [
     "declaration_tracker.middleware.ApiNotFoundMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # Records each session's address, browser and last activity, for the sessions page.
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     # After the user is known: their saved language beats the browser's.
     "declaration_tracker.middleware.UserLanguageMiddleware",
     "audit.recording.AuditMiddleware",
@@ -116,7 +134,12 @@ MIDDLEWARE = [
     "access.visibility.GateMiddleware",
     "declaration_tracker.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A user whose role requires a second factor and who has none reaches nothing but
+    # enrolling it (TRACKER_MFA_REQUIRED); after the messages, to tell them why.
+    "access.signin.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last but one: it sees the status of the lock-out page django-axes makes.
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, as django-axes asks: it turns a locked-out log-in into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -124,7 +147,10 @@ MIDDLEWARE = [
 if not DEBUG:
     # Static files from gunicorn in production (right after SecurityMiddleware); runserver
     # serves them while debugging.
-    MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 ROOT_URLCONF = "declaration_tracker.urls"
 WSGI_APPLICATION = "declaration_tracker.wsgi.application"
@@ -182,6 +208,70 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Failures and lock-outs are still logged; not the banner on every manage.py command.
 AXES_VERBOSE = False
+
+# Signing in (django-allauth, adapted by `access.signin`). Local accounts sign in with a
+# username and password; nobody signs themselves up (each government's administrators add
+# their people, or its identity provider does). django-axes is the one lock-out, for passwords
+# and second-factor codes alike, so allauth's own rate limits are off.
+ACCOUNT_ADAPTER = "access.signin.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = False  # a session ends when the browser closes (as above)
+ACCOUNT_LOGOUT_REDIRECT_URL = LOGOUT_REDIRECT_URL
+ACCOUNT_RATE_LIMITS = False
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+
+# The second factor. Who must have one: `all` users, `managers` (managers, side administrators
+# and the operator; the default) or `none`. Until they enrol, such a user reaches only the
+# pages that enrol it.
+TRACKER_MFA_REQUIRED = env.str("TRACKER_MFA_REQUIRED", default="managers")
+MFA_ADAPTER = "access.signin.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_FORMS = {"authenticate": "access.signin.AuthenticateForm"}
+MFA_TOTP_ISSUER = "India-Japan tracker"
+MFA_PASSKEY_LOGIN_ENABLED = False  # a passkey is a second factor here, after the password
+# WebAuthn needs a secure origin; plain http only where debugging (`make run`) or told so.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("TRACKER_WEBAUTHN_ALLOW_HTTP", default=DEBUG)
+
+# Each government's OpenID Connect provider, from the environment; either, both or neither.
+# A user signed in through a side's provider is that side's user: the side comes from which
+# provider it is, never from a claim. The role and pillars come from the claims named here.
+SOCIALACCOUNT_ADAPTER = "access.signin.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # an e-mail address never links two accounts
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": side,
+                "name": label,
+                "client_id": env.str(f"TRACKER_OIDC_{side.upper()}_CLIENT_ID", default=""),
+                "secret": env.str(f"TRACKER_OIDC_{side.upper()}_CLIENT_SECRET", default=""),
+                "settings": {
+                    "server_url": env.str(f"TRACKER_OIDC_{side.upper()}_ISSUER"),
+                    "side": side,
+                    "scope": env.list(
+                        f"TRACKER_OIDC_{side.upper()}_SCOPES",
+                        default=["openid", "profile", "email"],
+                    ),
+                    "role_claim": env.str(
+                        f"TRACKER_OIDC_{side.upper()}_ROLE_CLAIM", default="tracker_role"
+                    ),
+                    "pillars_claim": env.str(
+                        f"TRACKER_OIDC_{side.upper()}_PILLARS_CLAIM", default="tracker_pillars"
+                    ),
+                },
+            }
+            for side, label in (("india", "India"), ("japan", "Japan"))
+            if env.str(f"TRACKER_OIDC_{side.upper()}_ISSUER", default="")
+        ],
+    }
+}
 
 # English by default; Japanese for whoever chooses it (their saved preference) or whose browser
 # asks for it (Accept-Language). Each language's name in itself, for the switcher.
@@ -399,6 +489,9 @@ TRACKER_WEBHOOK_DISABLE_AFTER_DAYS = env.float("TRACKER_WEBHOOK_DISABLE_AFTER_DA
 TRACKER_WEBHOOK_LEASE_SECONDS = env.int("TRACKER_WEBHOOK_LEASE_SECONDS", default=60)
 TRACKER_WEBHOOK_TIMEOUT_SECONDS = env.float("TRACKER_WEBHOOK_TIMEOUT_SECONDS", default=5)
 TRACKER_WEBHOOKS_ALLOW_LOOPBACK = env.bool("TRACKER_WEBHOOKS_ALLOW_LOOPBACK", default=False)
+# /metrics (Prometheus) answers only `Authorization: Bearer <this>` when set (401 otherwise);
+# empty, it is open to whoever reaches it: restrict it at the network then (docs/operations.md).
+TRACKER_METRICS_TOKEN = env.str("TRACKER_METRICS_TOKEN", default="")
 
 LOGGING = {
     "version": 1,

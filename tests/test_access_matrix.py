@@ -42,9 +42,18 @@ NOT_THEIRS = (302, 403, 404, 404, 404, 404, 404)
 API_MANAGER_NONE = (401, 403, 403, 404, 403, 403, 404)
 API_MANAGER_POST_ONLY = (401, 403, 403, 405, 403, 403, 405)
 UI_MANAGER_NONE = (302, 403, 403, 404, 403, 403, 404)
+# The account pages: any signed-in user, role or none (a second factor, a password, sessions).
+ACCOUNT_PAGE = (302, 200, 200, 200, 200, 200, 200)
+# Sent to sign in, or (adding or removing a second factor) to confirm who they are first.
+ACCOUNT_PAGE_SENT_ON = (302,) * 7
+# Pages of a second factor the user has not enrolled yet.
+ACCOUNT_NOT_YET = (302, 404, 404, 404, 404, 404, 404)
 # The health probe: no sign-in, the same answer for everyone (here 503: the test runs no
 # worker, so the worker's heartbeat is missing).
 PROBE = (503,) * 7
+# Prometheus's scrape: no sign-in, the same answer for everyone (with TRACKER_METRICS_TOKEN
+# unset, as here; set, everyone without the token gets 401: tests/test_metrics.py).
+SCRAPE = (200,) * 7
 
 RULES = {
     # the browser
@@ -80,21 +89,45 @@ RULES = {
     "dialogues/meetings/<int:pk>/edit/": (302, 403, 302, 302, 302, 302, 302),
     "dialogues/meetings/<int:pk>/action-items/": POST_ONLY,
     "dialogues/action-items/<int:pk>/edit/": UI_EDIT_FORM,
-    # accounts (Django's own views)
-    "accounts/login/": PUBLIC,
-    "accounts/logout/": GET_NOT_ALLOWED,
-    "accounts/password_change/": UI_SIGNED_IN,
-    "accounts/password_change/done/": UI_SIGNED_IN,
-    "accounts/password_reset/": PUBLIC,
-    "accounts/password_reset/done/": PUBLIC,
-    "accounts/reset/<uidb64>/<token>/": PUBLIC,
-    "accounts/reset/done/": PUBLIC,
+    # accounts (django-allauth's views): a signed-in user is sent on from the log-in page
+    "accounts/login/": (200, 302, 302, 302, 302, 302, 302),
+    "accounts/logout/": ACCOUNT_PAGE,
+    "accounts/inactive/": PUBLIC,
+    "accounts/reauthenticate/": ACCOUNT_PAGE,
+    "accounts/password/change/": ACCOUNT_PAGE,
+    "accounts/password/set/": ACCOUNT_PAGE_SENT_ON,
+    "accounts/password/reset/": PUBLIC,
+    "accounts/password/reset/done/": PUBLIC,
+    "accounts/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": PUBLIC,
+    "accounts/password/reset/key/done/": PUBLIC,
+    "accounts/2fa/": ACCOUNT_PAGE,
+    "accounts/2fa/authenticate/": (302,) * 7,
+    "accounts/2fa/reauthenticate/": ACCOUNT_PAGE_SENT_ON,
+    "accounts/2fa/totp/activate/": ACCOUNT_PAGE_SENT_ON,
+    "accounts/2fa/totp/deactivate/": ACCOUNT_NOT_YET,
+    "accounts/2fa/recovery-codes/": ACCOUNT_NOT_YET,
+    "accounts/2fa/recovery-codes/generate/": ACCOUNT_PAGE_SENT_ON,
+    "accounts/2fa/recovery-codes/download/": ACCOUNT_NOT_YET,
+    "accounts/2fa/webauthn/": ACCOUNT_PAGE,
+    "accounts/2fa/webauthn/add/": ACCOUNT_PAGE_SENT_ON,
+    "accounts/2fa/webauthn/reauthenticate/": ACCOUNT_PAGE_SENT_ON,
+    "accounts/2fa/webauthn/keys/<int:pk>/remove/": ACCOUNT_PAGE_SENT_ON,
+    "accounts/2fa/webauthn/keys/<int:pk>/edit/": ACCOUNT_PAGE_SENT_ON,
+    "accounts/oidc/<str:provider_id>/login/": (404,) * 7,
+    "accounts/oidc/<str:provider_id>/login/callback/": (404,) * 7,
+    "accounts/provider/cancelled/": PUBLIC,
+    # django-allauth's page for a provider's failed sign-in answers 401 to everyone
+    "accounts/provider/error/": (401,) * 7,
+    "accounts/provider/signup/": (302,) * 7,
+    "accounts/sessions/": ACCOUNT_PAGE,
+    "accounts/sessions/<int:pk>/end/": POST_ONLY,
     # the language switcher (Django's set_language): a GET goes back to the page
     "i18n/setlang/": (302,) * 7,
     # the JavaScript catalogue of the charts' words: any signed-in user
     "jsi18n/": (302, 200, 200, 200, 200, 200, 200),
     # the API: the schema and its docs describe, they hold no data
     "health/": PROBE,
+    "metrics": SCRAPE,
     "api/schema/": PUBLIC,
     "api/docs/": PUBLIC,
     "api/v1/dashboard/": API_READ,
@@ -221,6 +254,9 @@ def concrete(route: str, values: dict) -> str:
         "<slug:slug>", values["mechanism"]
     )
     path = path.replace("<str:kind>", "milestone").replace("<str:answer>", "confirm")
+    # A password-reset link of no user; a provider that is not configured.
+    path = path.replace("(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)", "zz-set-password")
+    path = path.replace("<str:provider_id>", "nowhere")
     path = re.sub(r"\(\?P<change_id>[^)]*\)", "1", path)
     path = re.sub(r"\(\?P<side>[^)]*\)|<str:side>", "india", path)
     if "milestones" in path or path.startswith("markings/"):

@@ -58,7 +58,7 @@ def test_every_page_needs_a_log_in(client, path):
 def test_the_log_in_form_has_labelled_username_and_password(client):
     html = client.get("/accounts/login/").content.decode()
 
-    assert '<label for="id_username">Username</label>' in html
+    assert '<label for="id_login">Username</label>' in html
     assert '<label for="id_password">Password</label>' in html
 
 
@@ -66,7 +66,7 @@ def test_logging_in_and_out(client):
     user = viewer(username="reader")
 
     response = client.post(
-        "/accounts/login/", {"username": "reader", "password": "a-long-test-password"}
+        "/accounts/login/", {"login": "reader", "password": "a-long-test-password"}
     )
     assert response.status_code == 302
     assert client.get("/").status_code == 200
@@ -79,10 +79,12 @@ def test_logging_in_and_out(client):
 def test_a_wrong_password_is_told_on_the_form(client):
     viewer(username="reader")
 
-    response = client.post("/accounts/login/", {"username": "reader", "password": "nope"})
+    response = client.post("/accounts/login/", {"login": "reader", "password": "nope"})
 
     assert response.status_code == 200
-    assert "Please enter a correct username and password" in response.content.decode()
+    assert "The username and/or password you specified are not correct." in (
+        response.content.decode()
+    )
 
 
 def test_a_user_without_a_role_gets_a_friendly_403(client):
