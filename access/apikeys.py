@@ -13,7 +13,6 @@ import secrets
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from .models import ApiKey
@@ -124,7 +123,8 @@ def user_deactivated(sender, instance, raw=False, **_kwargs) -> None:
     or not), and revoke their API keys."""
     if raw or not getattr(instance, "_deactivated", False):
         return
+    from .sessions import user_sessions_end  # its models load after the app registry
+
     instance._deactivated = False
-    sender._base_manager.filter(pk=instance.pk).update(session_epoch=F("session_epoch") + 1)
-    instance.session_epoch += 1
+    user_sessions_end(instance)
     user_keys_revoke(instance)
