@@ -83,8 +83,9 @@ run: install pdf
 	@echo
 	@echo "  The tracker is starting at http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	@echo "  Demo log-ins, all with password '$(DEMO_PASSWORD)':"
-	@echo "    admin (superuser), analyst (India; defence, maritime),"
-	@echo "    analyst_jp (Japan; maritime, industry, technology, multilateral, dialogue),"
+	@echo "    admin (the operator: no side, runs the system in the admin, writes no content),"
+	@echo "    analyst (India; defence, maritime), analyst2 (India; the other pillars),"
+	@echo "    analyst_jp (Japan; every pillar),"
 	@echo "    manager and viewer (India), manager_jp and viewer_jp (Japan),"
 	@echo "    public_reader (no side: public items only),"
 	@echo "    admin_in and admin_jp (each administers its own side's users, in the admin)"

@@ -1,8 +1,11 @@
 """API keys in the admin: listed with their last use, revoked at once; made with the command
-(`api_key_create`), which shows the key the one time it exists in plain."""
+(`api_key_create`), which shows the key the one time it exists in plain. A side administrator
+sees and revokes the keys of their own government's users only (another side's key is a 404);
+the operator, every key (a key of no government's client is its to look after)."""
 
 from django.contrib import admin, messages
 
+from . import permissions
 from .apikeys import api_key_revoke
 from .models import ApiKey
 
@@ -26,8 +29,19 @@ class ApiKeyAdmin(admin.ModelAdmin):
     readonly_fields = [name for name in fields if name != "name"]
     actions = ["revoke"]
 
+    def get_queryset(self, request):
+        keys = super().get_queryset(request).select_related("user")
+        if permissions.is_operator(request.user):
+            return keys
+        if permissions.is_side_administrator(request.user):
+            return keys.filter(user__side=permissions.own_side(request.user))
+        return keys.none()
+
     def has_add_permission(self, request):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoked, never deleted: its last use stays on record
 
     @admin.action(description="Revoke the selected keys")
     def revoke(self, request, queryset):

@@ -10,4 +10,6 @@ def tracker(request) -> dict:
         "can_edit_any": permissions.can_edit_any(user),
         "can_export": permissions.can_export(user),
         "is_manager": permissions.is_manager(user),
+        "can_read_audit_log": permissions.can_read_audit_log(user),
+        "can_report": permissions.can_report(user),
     }

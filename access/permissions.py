@@ -1,12 +1,18 @@
 """Who may do what: the one place the admin, the browser UI, the API and tasks ask.
 
-Everyone who is signed in and holds a role reads everything. Analysts write in the pillars
-assigned to them; managers reassign owners and export; superusers write in every pillar.
+Everyone who is signed in and holds a role reads what their side's markings allow. Analysts
+write in the pillars assigned to them; managers reassign owners, report and export; side
+administrators administer their own government's users.
 
 Each government answers for its own part of the record: every milestone, meeting, action item
 and status report belongs to a side (`item.side`: the side it reports for, or of whoever added
-it), and only that side's users change it (`can_change_item`). A superuser is held to their own
-side exactly like anyone; an account of neither side (the operator) adds and changes no item.
+it), and only that side's users change it (`can_change_item`).
+
+The operator (a superuser) runs the system for both governments and acts for neither: it has no
+side (`User.save` and a database constraint see to it), so it reads what a public reader reads;
+it holds no role, so it writes, confirms, reports and exports nothing (a 403); it administers
+accounts and the system's settings in the admin, every action shown to both governments'
+administrators (`audit.recording`).
 """
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -14,6 +20,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .choices import Role, Side
 
@@ -40,12 +47,14 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
         "commitments": [f"view_{m}" for m in READ_MODELS["commitments"]] + ["change_commitment"],
         "dialogues": [f"view_{m}" for m in READ_MODELS["dialogues"]],
     },
-    # Reads as a viewer of their side does; administers their side's people (the admin's
-    # user pages, limited to their side by `commitments.admin.UserAdmin`).
+    # Reads as a viewer of their side does; administers their side's people and their API
+    # keys (the admin's pages, limited to their side by `commitments.admin.UserAdmin` and
+    # `access.admin.ApiKeyAdmin`).
     Role.ADMINISTRATOR: {
         "commitments": [f"view_{m}" for m in READ_MODELS["commitments"]]
         + ["view_user", "add_user", "change_user"],
         "dialogues": [f"view_{m}" for m in READ_MODELS["dialogues"]],
+        "access": ["view_apikey", "change_apikey"],
     },
     Role.ANALYST: {
         "commitments": [f"view_{m}" for m in READ_MODELS["commitments"]]
@@ -63,8 +72,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
 
 
 def roles_of(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
-    """Return the role names the user holds, cached on the user object for the request."""
-    if not user.is_authenticated or not user.is_active:
+    """Return the role names the user holds, cached on the user object for the request. The
+    operator holds none, whatever groups it is in: it acts for neither government."""
+    if not user.is_authenticated or not user.is_active or user.is_superuser:
         return frozenset()
     cached = getattr(user, "_tracker_roles", None)
     if cached is None:
@@ -94,7 +104,8 @@ def is_superuser(user) -> bool:
 
 
 def is_operator(user) -> bool:
-    """The operator runs the system (a superuser)."""
+    """The operator runs the system (a superuser of no side): accounts, settings, periodic
+    tasks, webhooks' health; never content."""
     return is_superuser(user)
 
 
@@ -115,7 +126,9 @@ def may_administer(admin, user) -> bool:
 
 
 def can_read(user) -> bool:
-    return is_superuser(user) or bool(roles_of(user))
+    """Say whether the user reads the tracker (what their markings allow): anyone with a role,
+    and the operator (what a public reader reads)."""
+    return is_operator(user) or bool(roles_of(user))
 
 
 def is_analyst(user) -> bool:
@@ -123,23 +136,23 @@ def is_analyst(user) -> bool:
 
 
 def is_manager(user) -> bool:
-    return is_superuser(user) or Role.MANAGER in roles_of(user)
+    """A manager of a side (the operator is none)."""
+    return Role.MANAGER in roles_of(user)
 
 
 def can_edit_pillar(user, pillar: PillarRef) -> bool:
-    """Say whether the user may write commitments, milestones and dialogue records of a pillar."""
-    if is_superuser(user):
-        return True
+    """Say whether the user may write commitments, milestones and dialogue records of a pillar:
+    an analyst assigned to it."""
     pillar_id = pillar.pk if isinstance(pillar, Model) else pillar
     return is_analyst(user) and pillar_id in assigned_pillar_ids(user)
 
 
 def can_update_status_for(user, side: str) -> bool:
     """Say whether the user may add a status update for a side (give that side's assessment):
-    their own side only (a superuser too: held to their side like anyone).
+    an analyst, for their own side only.
 
     Whether they may write in the commitment's pillar is `can_edit_pillar`'s to say."""
-    return (is_superuser(user) or is_analyst(user)) and acts_for(user, side)
+    return is_analyst(user) and acts_for(user, side)
 
 
 def status_sides(user, pillar: PillarRef) -> list[str]:
@@ -156,7 +169,7 @@ def own_side(user) -> str:
 
 
 def acts_for(user, side: str) -> bool:
-    """Say whether the user acts for `side` (a superuser too: held to their side like anyone)."""
+    """Say whether the user acts for `side` (never the operator, of no side)."""
     return side in Side.values and own_side(user) == side
 
 
@@ -177,7 +190,7 @@ def item_pillar(item) -> int | None:
 def can_change_item(user, item, pillar: PillarRef = None) -> bool:
     """Say whether the user may edit, complete, reopen, re-date, delete or re-mark `item`: an
     editor of its pillar (`pillar`, else the item's own) of the side the item belongs to.
-    Nobody, a superuser included, changes the other government's items."""
+    Nobody changes the other government's items; the operator changes none."""
     if pillar is None:
         pillar = item_pillar(item)
     return owns(user, item) and can_edit_pillar(user, pillar)
@@ -190,7 +203,13 @@ def can_add_items(user, pillar: PillarRef) -> bool:
 
 
 def can_edit_any(user) -> bool:
-    return is_superuser(user) or (is_analyst(user) and bool(assigned_pillar_ids(user)))
+    return is_analyst(user) and bool(assigned_pillar_ids(user))
+
+
+def can_read_audit_log(user) -> bool:
+    """Managers and side administrators read the audit log (what their markings allow: the
+    operator's actions included, which both governments see)."""
+    return is_manager(user) or is_side_administrator(user)
 
 
 def can_reassign_owners(user) -> bool:
@@ -198,7 +217,14 @@ def can_reassign_owners(user) -> bool:
 
 
 def can_export(user) -> bool:
-    return is_superuser(user) or bool(roles_of(user) & {Role.MANAGER, Role.ANALYST})
+    return bool(roles_of(user) & {Role.MANAGER, Role.ANALYST})
+
+
+def can_report(user) -> bool:
+    """Say whether the user may make the summit report and the pre-meeting briefs: anyone who
+    holds a role (each reads what their markings allow); never the operator, which reports for
+    neither government."""
+    return bool(roles_of(user))
 
 
 def require(allowed: bool, message: str | None = None) -> None:
@@ -207,7 +233,19 @@ def require(allowed: bool, message: str | None = None) -> None:
         raise PermissionDenied(message or _("You do not have permission to do this."))
 
 
+OPERATOR_WRITES_NOTHING = _lazy(
+    "The operator acts for neither government and writes no content: an analyst of India or "
+    "Japan does."
+)
+
+
+def require_not_operator(user) -> None:
+    """Refuse the operator a write, saying why (before any rule of pillars or sides)."""
+    require(not is_operator(user), str(OPERATOR_WRITES_NOTHING))
+
+
 def require_edit_pillar(user, pillar: PillarRef) -> None:
+    require_not_operator(user)
     require(
         can_edit_pillar(user, pillar),
         _("Only an analyst assigned to this pillar may change it."),
@@ -237,7 +275,16 @@ def require_add_items(user, pillar: PillarRef) -> None:
     )
 
 
+def require_report(request) -> None:
+    """Refuse (403) the operator, and anyone without a role, a report."""
+    require(
+        can_report(request.user),
+        _("Reports are made by the two governments' users; the operator makes none."),
+    )
+
+
 def require_status_for(user, side: str) -> None:
+    require_not_operator(user)
     require(
         can_update_status_for(user, side),
         _("An analyst reports their own government's assessment only."),

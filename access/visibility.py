@@ -3,8 +3,8 @@
 Four markings, widest reach first: `public` (may be published), `bilateral` (both
 governments' users of the tracker; the default), `india_only` and `japan_only` (that
 government's users only). A reader sees `public`, `bilateral` and their own side's national
-items; a user with no side (the public reader) sees `public` only; a superuser is held to
-their side like anyone else, so no administrator reads the other government's national items.
+items; a user with no side (the public reader, the operator) sees `public` only, so no
+administrator reads the other government's national items.
 
 What a marking governs differs by object, and so does what a reader outside it gets:
 
@@ -22,7 +22,7 @@ read without the gate withheld with `as_read_by()`.
 from django.db.models import Q, QuerySet
 
 from . import permissions
-from .choices import MARKING_REACH, MARKING_SIDE, NATIONAL_MARKING, Marking, Role, Side
+from .choices import MARKING_REACH, MARKING_SIDE, NATIONAL_MARKING, Marking, Side
 from .markings import GateMiddleware, marked_fields, reading_as, system_reads, withhold
 
 __all__ = ["GateMiddleware", "reading_as", "system_reads"]
@@ -140,8 +140,8 @@ def marking_check(
     PermissionDenied (a 403).
 
     - Only a user of a national marking's own side may mark an item national-only.
-    - An item that belongs to a side (`origin`) is re-marked by that side's users only, its
-      superusers included: the other government neither restricts nor publishes it.
+    - An item that belongs to a side (`origin`) is re-marked by that side's users only: the
+      other government neither restricts nor publishes it.
     - An item may be made more restricted by its editors; a shared item of no side (a
       commitment's context) made national-only only by that side's managers, so neither
       government can take a shared item away from the other.
@@ -171,7 +171,7 @@ def marking_check(
             _("This item belongs to %(origin)s: only %(origin)s may change its marking.")
             % {"origin": Side(origin).label}
         )
-    manager = permissions.is_superuser(user) or Role.MANAGER in permissions.roles_of(user)
+    manager = permissions.is_manager(user)
     if reach(marking) < reach(current):
         if MARKING_SIDE.get(current) and side and side != MARKING_SIDE[current]:
             raise PermissionDenied(_("An item of one side cannot be marked for the other only."))

@@ -25,7 +25,8 @@ class AuditEventSerializer(serializers.ModelSerializer):
     object_type = serializers.SerializerMethodField(
         help_text="`commitment`, `milestone`, `commitment_context` (a side's context), "
         "`dialogue_mechanism`, `meeting`, `action_item`, `user` or `status_update` (a status "
-        "update's marking changed)."
+        "update's marking changed); empty for another kind the operator changed in the admin "
+        "(a periodic task, an API key: `object_repr` names it)."
     )
     restricted = serializers.SerializerMethodField(
         help_text="True when the object's release marking is outside the reader's: the values "
@@ -82,12 +83,12 @@ class AuditEventSerializer(serializers.ModelSerializer):
 
 
 class ManagersOnly(drf.BasePermission):
-    """Managers (and superusers) with a role read the log; nobody writes it (read-only views)."""
+    """Managers and side administrators read the log; nobody writes it (read-only views)."""
 
-    message = "The audit log is for managers."
+    message = "The audit log is for managers and side administrators."
 
     def has_permission(self, request, view) -> bool:
-        return permissions.can_read(request.user) and permissions.is_manager(request.user)
+        return permissions.can_read_audit_log(request.user)
 
 
 @extend_schema_view(

@@ -56,6 +56,19 @@ class AuditEventFilter(django_filters.FilterSet):
         label=_("Who (username)"),
         help_text="The username of who made the change.",
     )
+    operator = django_filters.BooleanFilter(
+        field_name="actor__is_superuser",
+        label=_("By the operator"),
+        widget=forms.Select(
+            choices=[
+                ("", _("Anyone")),
+                ("true", _("The operator only")),
+                ("false", _("All but the operator")),
+            ]
+        ),
+        help_text="`true`: only the operator's actions (which both governments see); `false`: "
+        "only the others'.",
+    )
     since = django_filters.DateFilter(
         field_name="at",
         lookup_expr="date__gte",
@@ -74,7 +87,7 @@ class AuditEventFilter(django_filters.FilterSet):
     class Meta:
         model = AuditEvent
         form = AuditFilterForm
-        fields = ["commitment", "kind", "actor", "since", "until"]
+        fields = ["commitment", "kind", "actor", "operator", "since", "until"]
 
     def filter_kind(self, queryset, name, value: str):
         app_label, model = KINDS[value].split(".")

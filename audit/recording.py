@@ -174,7 +174,10 @@ class AuditMiddleware:
     def __call__(self, request):
         token = _request.set(request)
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
+            if response.status_code < 400:
+                _operator_admin_action(request)
+            return response
         finally:
             _request.reset(token)
 
@@ -244,6 +247,18 @@ def _event_marking(instance) -> str:
 def _record(instance, action: str, changes: dict[str, list]) -> None:
     if not changes and action == AuditEvent.Action.CHANGED:
         return
+    actor, _origin = _who()
+    marking = _event_marking(instance)
+    if actor is not None and actor.is_superuser and instance._meta.label == "commitments.User":
+        # The operator acts for neither government, so both watch what it does to anyone.
+        marking = Marking.BILATERAL
+    _event_create(
+        instance, action, changes, marking=marking, commitment_code=_commitment_code(instance)
+    )
+
+
+def _event_create(instance, action: str, changes: dict, *, marking: str, commitment_code=""):
+    """Write one event about `instance`, by whoever acts now (`_who`)."""
     actor, origin = _who()
     AuditEvent.objects.create(
         actor=actor,
@@ -252,9 +267,9 @@ def _record(instance, action: str, changes: dict[str, list]) -> None:
         content_type=ContentType.objects.get_for_model(type(instance)),
         object_id=str(instance.pk),
         object_repr=str(instance)[:300],
-        commitment_code=_commitment_code(instance),
+        commitment_code=commitment_code,
         changes=changes,
-        marking=_event_marking(instance),
+        marking=marking,
     )
 
 
@@ -336,8 +351,109 @@ def _m2m_field(model, through) -> models.Field | None:
     return next((f for f in m2m if f.remote_field.through is through), None)
 
 
+# --- the operator's actions -----------------------------------------------------------------
+#
+# The operator changes what the audited models do not cover, in the admin: periodic tasks,
+# roles' groups, API keys, second factors, identity-provider settings, axes' lock-outs. Every
+# such change made while serving one of its requests is recorded too, marked bilateral, so
+# that both governments' administrators see it (`selectors.audit_event_list`). Only the
+# fields below are left out: what they hold is a secret or a copy of something else.
+
+QUIET_MODELS = {
+    "admin.LogEntry",
+    "audit.AuditEvent",
+    "sessions.Session",
+    "usersessions.UserSession",
+    "axes.AccessAttempt",
+    "axes.AccessLog",
+    "axes.AccessFailureLog",
+    "django_celery_beat.PeriodicTasks",  # beat's own change counter
+}
+SECRET_PARTS = ("secret", "password", "key", "token", "hash", "data", "code")
+
+
+def _operator() -> Any:
+    request = _request.get()
+    user = getattr(request, "user", None) if request is not None else None
+    if user is not None and user.is_authenticated and user.is_superuser:
+        return user
+    return None
+
+
+def _plain_values(instance) -> dict[str, Any]:
+    values = {}
+    for field in instance._meta.concrete_fields:
+        if field.primary_key or any(part in field.name.lower() for part in SECRET_PARTS):
+            continue
+        value = getattr(instance, field.attname)
+        values[field.name] = _json(value) if value is not None else None
+    return values
+
+
+def _operator_before(sender, instance, raw=False, **_kwargs) -> None:
+    if raw or _operator() is None or sender._meta.label in AUDITED:
+        return
+    if sender._meta.label in QUIET_MODELS or instance.pk is None or instance._state.adding:
+        return
+    stored = sender._default_manager.filter(pk=instance.pk).first()
+    instance._operator_before = _plain_values(stored) if stored is not None else None
+
+
+def _operator_changed(sender, instance, created=False, raw=False, deleted=False, **_kw) -> None:
+    if raw or sender._meta.label in AUDITED or sender._meta.label in QUIET_MODELS:
+        return
+    if _operator() is None:
+        return
+    now = _plain_values(instance)
+    if deleted:
+        action, changes = AuditEvent.Action.DELETED, {k: [v, None] for k, v in now.items()}
+    elif created:
+        action, changes = AuditEvent.Action.CREATED, {k: [None, v] for k, v in now.items()}
+    else:
+        before = getattr(instance, "_operator_before", None) or {}
+        action = AuditEvent.Action.CHANGED
+        changes = {k: [before.get(k), v] for k, v in now.items() if before.get(k) != v}
+        if not changes:
+            return
+    _event_create(instance, action, changes, marking=Marking.BILATERAL)
+
+
+def _operator_deleted(sender, instance, **kwargs) -> None:
+    _operator_changed(sender, instance, deleted=True)
+
+
+def _operator_admin_action(request) -> None:
+    """Record an admin action the operator applied to selected objects (enable or disable
+    periodic tasks, revoke keys, reset second factors…): many write with a bulk `update()`,
+    which sends no signal. Deletions are recorded from their signals."""
+    from django.urls import Resolver404, resolve
+
+    if request.method != "POST" or _operator() is None:
+        return
+    action = request.POST.get("action", "")
+    selected = request.POST.getlist("_selected_action")
+    if not action or not selected or action == "delete_selected":
+        return
+    try:
+        model_admin = getattr(resolve(request.path_info).func, "model_admin", None)
+    except Resolver404:
+        return
+    if model_admin is None:
+        return
+    for obj in model_admin.get_queryset(request).filter(pk__in=selected):
+        _event_create(
+            obj,
+            AuditEvent.Action.CHANGED,
+            {"admin action": [None, action]},
+            marking=Marking.BILATERAL,
+        )
+
+
 def connect() -> None:
     """Connect the audit log to the audited models' signals (from the app's ready())."""
+    pre_save.connect(_operator_before, weak=False, dispatch_uid="audit_operator_before")
+    post_save.connect(_operator_changed, weak=False, dispatch_uid="audit_operator_changed")
+    post_delete.connect(_operator_deleted, weak=False, dispatch_uid="audit_operator_deleted")
     for label in AUDITED:
         model = apps.get_model(label)
         pre_save.connect(_before_save, sender=model, weak=False)

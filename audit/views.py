@@ -1,7 +1,9 @@
-"""The audit log page: every recorded change, for managers, filtered by object, person and date."""
+"""The audit log page: every recorded change, for managers and side administrators, filtered by
+object, person and date."""
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from access import permissions, visibility
@@ -15,7 +17,10 @@ PAGE_SIZE = 50
 
 @require_GET
 def audit_log(request):
-    permissions.require(permissions.is_manager(request.user), "The audit log is for managers.")
+    permissions.require(
+        permissions.can_read_audit_log(request.user),
+        _("The audit log is for managers and side administrators."),
+    )
     params = list_params(request)
     events = audit_event_list(request.user)
     filterset = AuditEventFilter(params, queryset=events)

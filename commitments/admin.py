@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -68,6 +69,12 @@ class Marked:
 
     def get_queryset(self, request):
         return visibility.visible(super().get_queryset(request), request.user)
+
+    def has_add_permission(self, request, *args):
+        # The operator adds no content (the services would refuse it too: a 403).
+        return not permissions.is_operator(request.user) and super().has_add_permission(
+            request, *args
+        )
 
 
 class MarkedForm:
@@ -401,6 +408,54 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["side", "groups", "is_staff", "is_superuser", "is_active"]
     filter_horizontal = [*BaseUserAdmin.filter_horizontal, "pillars"]
     actions = ["second_factor_reset", "sessions_end"]
+    change_form_template = "admin/commitments/user/change_form.html"
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [
+            path(
+                "<path:object_id>/sessions/",
+                self.admin_site.admin_view(self.sessions_view),
+                name="commitments_user_sessions",
+            ),
+            *super().get_urls(),
+        ]
+
+    def sessions_view(self, request, object_id):
+        """A user's sessions (when, from where, which browser), and a button ending them all:
+        for their side's administrators and the operator; another side's user is a 404."""
+        from allauth.usersessions.models import UserSession
+        from django.shortcuts import redirect
+        from django.template.response import TemplateResponse
+
+        from access.sessions import user_sessions_end
+
+        user = self.get_object(request, object_id)
+        if user is None:
+            raise Http404
+        if not permissions.may_administer(request.user, user):
+            raise PermissionDenied
+        if request.method == "POST":
+            user_sessions_end(user)
+            audit_record(user, {"sessions": ["active", "ended"]})
+            self.message_user(
+                request, _("All sessions of %(user)s ended.") % {"user": user.get_username()}
+            )
+            return redirect("admin:commitments_user_change", user.pk)
+        sessions = sorted(
+            UserSession.objects.filter(user=user),
+            key=lambda session: session.last_seen_at,
+            reverse=True,
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": user,
+            "title": _("Sessions of %(user)s") % {"user": user.get_username()},
+            "sessions": sessions,
+        }
+        return TemplateResponse(request, "admin/commitments/user/sessions.html", context)
 
     def get_queryset(self, request):
         users = super().get_queryset(request)

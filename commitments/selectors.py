@@ -259,7 +259,7 @@ def status_counts(field: str = "status") -> dict:
 
 def owner_candidates(*, keep: tuple[int | None, ...] = ()) -> QuerySet[User]:
     """Who may own a milestone or an action item: active users with a role in the tracker
-    (or superusers), plus the current owners named in `keep`, so that an edit keeps them."""
-    has_role = Q(is_active=True) & (Q(groups__name__in=Role.values) | Q(is_superuser=True))
+    (never the operator), plus the current owners named in `keep`, so that an edit keeps them."""
+    has_role = Q(is_active=True, is_superuser=False, groups__name__in=Role.values)
     kept = [pk for pk in keep if pk]
     return User.objects.filter(has_role | Q(pk__in=kept)).distinct()

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from access import permissions, signin
+from access import signin
 from access.choices import Marking, Role, Side
 from commitments import services
 from commitments.choices import Status
@@ -33,7 +33,8 @@ class DemoUser:
 
 ALL_PILLARS = ("defence", "maritime", "industry", "technology", "multilateral", "dialogue")
 DEMO_USERS = (
-    DemoUser("admin", "Demo Administrator", None, Side.INDIA, "in-mea", superuser=True),
+    # The operator: runs the system for both governments and acts for neither (no side).
+    DemoUser("admin", "Demo Operator", None, "", "", superuser=True),
     DemoUser(
         "analyst",
         "Demo Analyst (India)",
@@ -51,6 +52,15 @@ DEMO_USERS = (
         # Every pillar: Japan answers for its own assessment wherever India reports.
         ALL_PILLARS,
         language="ja",
+    ),
+    # India's analyst of the other pillars, who gives India's assessment there.
+    DemoUser(
+        "analyst2",
+        "Demo Analyst (India, other pillars)",
+        Role.ANALYST,
+        Side.INDIA,
+        "in-mea",
+        ("industry", "technology", "multilateral", "dialogue"),
     ),
     DemoUser("manager", "Demo Manager (India)", Role.MANAGER, Side.INDIA, "in-nscs", ALL_PILLARS),
     DemoUser(
@@ -170,7 +180,6 @@ def demo_seed(
     users = {spec.username: _demo_user(spec, password) for spec in DEMO_USERS}
     if totp_secret:
         enrolled = [user for user in users.values() if demo_totp_enrol(user, totp_secret)]
-    admin = users["admin"]
     counts = {"users": len(users), "milestones": 0, "status updates": 0, "meetings": 0}
     if totp_secret:
         counts["second factors"] = len(enrolled)
@@ -178,6 +187,9 @@ def demo_seed(
         analyst = (
             users["analyst"] if pillar.slug in ("defence", "maritime") else users["analyst_jp"]
         )
+        # India's analyst of the pillar: adds its milestones, and gives India's assessment
+        # where Japan's analyst reports.
+        india = _india_analyst(users, pillar.slug)
         for plan, commitment in zip(
             MILESTONE_PLANS,
             Commitment.objects.filter(pillar=pillar).order_by("code")[:4],
@@ -206,7 +218,7 @@ def demo_seed(
                 due = today + datetime.timedelta(days=days)
                 services.milestone_create(
                     commitment=commitment,
-                    actor=admin,
+                    actor=india,
                     title=f"{DEMO_MARK} {commitment.code} step {number}",
                     due_date=due,
                     owner=analyst,
@@ -215,12 +227,9 @@ def demo_seed(
                 )
                 counts["milestones"] += 1
             commitment.refresh_from_db()
-            # The pillar's analyst gives a status; the other government confirms (its analyst where
-            # one has the pillar, else the demo administrator, of India), so the sides agree.
-            # Japan's analyst has every pillar: nobody of India answers for Japan.
-            counterpart = users["analyst_jp"] if analyst.side == Side.INDIA else users["analyst"]
-            if not permissions.can_edit_pillar(counterpart, pillar):
-                counterpart = admin
+            # The pillar's analyst gives a status; the other government's analyst of the pillar
+            # confirms it, so the sides agree: each side answers for its own assessment.
+            counterpart = users["analyst_jp"] if analyst.side == Side.INDIA else india
             other_side = Side.JAPAN if analyst.side == Side.INDIA else Side.INDIA
             # How far its story goes follows its code, so every database tells the same one.
             told = 1 + int(commitment.code.rsplit("-", 1)[1]) % len(STATUS_STORIES)
@@ -249,6 +258,11 @@ def demo_seed(
     counts["status updates"] += _demo_markings(users, today)
     counts["meetings"] = _demo_meetings(users, today)
     return counts
+
+
+def _india_analyst(users: dict[str, User], pillar: str) -> User:
+    """India's demo analyst of a pillar (by its slug)."""
+    return users["analyst"] if pillar in ("defence", "maritime") else users["analyst2"]
 
 
 def _demo_differences(users: dict[str, User]) -> int:
@@ -327,9 +341,11 @@ def _demo_meetings(users: dict[str, User], today: datetime.date) -> int:
         if mechanism.meetings.filter(outcome_summary__startswith=DEMO_MARK).exists():
             continue
         mechanism.leads.add(users["manager"])
+        # India's analyst of the mechanism's pillar records its meetings (India's records).
+        india = _india_analyst(users, mechanism.pillar.slug)
         held = dialogue_services.meeting_create(
             mechanism=mechanism,
-            actor=users["admin"],
+            actor=india,
             date=today - datetime.timedelta(days=90 + 200 * offset),
             place="New Delhi" if offset % 2 else "Tokyo",
             state=MeetingState.HELD,
@@ -339,7 +355,7 @@ def _demo_meetings(users: dict[str, User], today: datetime.date) -> int:
         for number, days in enumerate((-10, 6, 40), start=1):
             dialogue_services.action_item_create(
                 meeting=held,
-                actor=users["admin"],
+                actor=india,
                 title=f"{DEMO_MARK} Follow-up {number} from {mechanism.name}",
                 owner=users["analyst_jp"],
                 due_date=today + datetime.timedelta(days=days),
@@ -348,7 +364,7 @@ def _demo_meetings(users: dict[str, User], today: datetime.date) -> int:
             )
         dialogue_services.meeting_create(
             mechanism=mechanism,
-            actor=users["admin"],
+            actor=india,
             date=today + datetime.timedelta(days=30 + 20 * offset),
             place="Tokyo" if offset % 2 else "New Delhi",
             state=MeetingState.PLANNED,

@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
-from access.permissions import require_reader
+from access.permissions import require_reader, require_report
 from commitments.views.past import bad_parameter
 from declaration_tracker.core.views import is_htmx
 
@@ -23,7 +23,7 @@ def _file(made: Made) -> HttpResponse:
 
 
 def _summit(request, fmt: str):
-    require_reader(request)
+    require_report(request)
     try:
         params = summit.summit_params(request.GET)
     except ValidationError as error:
@@ -49,7 +49,7 @@ def summit_xlsx(request):
 @require_GET
 def mechanism_brief(request, slug: str):
     """The pre-meeting brief of a dialogue mechanism, as PDF."""
-    require_reader(request)
+    require_report(request)
     mechanism = brief.mechanism_get(slug)
     linked = brief.linked_commitments(mechanism, request.user)
     if linked.count() > settings.TRACKER_REPORT_INLINE_MAX:

@@ -19,7 +19,7 @@ from commitments import services
 from commitments.models import User
 from dialogues import services as dialogue_services
 from dialogues.models import ActionItem, DialogueMechanism, Meeting
-from tests.factories import UserFactory, analyst, commitment, days, manager, superuser, viewer
+from tests.factories import UserFactory, analyst, chief, commitment, days, manager, viewer
 
 API = "/api/v1/"
 
@@ -43,10 +43,10 @@ ROLES: dict[str, Callable[[str], User | None]] = {
     "manager": lambda pillar: manager(),
     "analyst of the pillar": lambda pillar: analyst(pillar),
     "analyst elsewhere": lambda pillar: analyst(other_pillar(pillar)),
-    "superuser": lambda pillar: superuser(),
+    "chief of the side": lambda pillar: chief(),
 }
-READERS = ("viewer", "manager", "analyst of the pillar", "analyst elsewhere", "superuser")
-WRITERS = ("analyst of the pillar", "superuser")
+READERS = ("viewer", "manager", "analyst of the pillar", "analyst elsewhere", "chief of the side")
+WRITERS = ("analyst of the pillar", "chief of the side")
 
 
 def make_user(role: str, pillar: str = "maritime") -> User | None:
@@ -167,7 +167,7 @@ def snapshot(obj) -> dict:
 def make_milestone(code: str = "MAR-01", title: str = "Port call plan agreed", **fields):
     fields.setdefault("due_date", days(60))
     return services.milestone_create(
-        commitment=commitment(code), actor=superuser(), title=title, **fields
+        commitment=commitment(code), actor=chief(), title=title, **fields
     )
 
 
@@ -178,13 +178,13 @@ def mechanism(slug: str = "nsa-consultations") -> DialogueMechanism:
 def make_meeting(slug: str = "nsa-consultations", **fields) -> Meeting:
     fields.setdefault("date", datetime.date(2026, 3, 10))
     fields.setdefault("place", "Tokyo")
-    return dialogue_services.meeting_create(mechanism=mechanism(slug), actor=superuser(), **fields)
+    return dialogue_services.meeting_create(mechanism=mechanism(slug), actor=chief(), **fields)
 
 
 def make_action_item(meeting: Meeting | None = None, **fields) -> ActionItem:
     fields.setdefault("title", "Draft terms of reference")
     return dialogue_services.action_item_create(
-        meeting=meeting or make_meeting(), actor=superuser(), **fields
+        meeting=meeting or make_meeting(), actor=chief(), **fields
     )
 
 

@@ -42,7 +42,21 @@ def viewer(**kwargs) -> User:
 
 
 def superuser(**kwargs) -> User:
+    """The operator: a superuser, of neither government (whatever `side` is given) and holding
+    no role: it reads what a public reader reads and writes no content."""
     return UserFactory(is_superuser=True, is_staff=True, **kwargs)
+
+
+ALL_PILLARS = ("defence", "maritime", "industry", "technology", "multilateral", "dialogue")
+
+
+def chief(side: str = Side.INDIA, **kwargs) -> User:
+    """A side's analyst and manager of every pillar: writes, reports and re-marks anything of
+    their side (what a superuser of a side did before the operator had none)."""
+    kwargs.setdefault("is_staff", True)  # the admin is one of their ways in
+    user = UserFactory(role=Role.ANALYST, pillars=ALL_PILLARS, side=side, **kwargs)
+    user.groups.add(Group.objects.get(name=Role.MANAGER))
+    return user
 
 
 def commitment(code: str = "MAR-01") -> Commitment:
@@ -79,10 +93,10 @@ def agreed(code: str, status: str, note: str = "Reviewed.", **kw):
     from commitments import services
 
     for side in (Side.INDIA, Side.JAPAN):
-        # A superuser of each side: each side answers for its own assessment (issue 23).
+        # A chief of each side: each side answers for its own assessment (issue 23).
         update = services.status_update_create(
             commitment=commitment(code),
-            author=superuser(username=f"both-sides-{side}", side=side),
+            author=chief(username=f"both-sides-{side}", side=side),
             side=side,
             status=status,
             note=note,
@@ -93,12 +107,12 @@ def agreed(code: str, status: str, note: str = "Reviewed.", **kw):
 
 
 def updated(code: str, actor: User | None = None, **changes) -> Commitment:
-    """`commitment_update` of `changes` by `actor` (an Indian superuser by default), and its
-    shared terms agreed: proposed by the actor's side and confirmed by the other's superuser.
+    """`commitment_update` of `changes` by `actor` (an Indian chief by default), and its
+    shared terms agreed: proposed by the actor's side and confirmed by the other's chief.
     For tests whose subject is not the rule of shared terms."""
     from commitments import services
 
-    actor = actor or superuser(username="terms-india", side=Side.INDIA)
+    actor = actor or chief(username="terms-india", side=Side.INDIA)
     target = commitment(code)
     done = services.commitment_update(
         commitment=target, actor=actor, expected_version=target.version, **changes
@@ -106,6 +120,6 @@ def updated(code: str, actor: User | None = None, **changes) -> Commitment:
     if done.proposal is not None:
         other = Side.JAPAN if done.proposal.proposed_by_side == Side.INDIA else Side.INDIA
         services.terms_confirm(
-            change=done.proposal, actor=superuser(username=f"terms-{other}", side=other)
+            change=done.proposal, actor=chief(username=f"terms-{other}", side=other)
         )
     return commitment(code)

@@ -28,7 +28,7 @@ from notifications import emails
 from notifications import selectors as reminder_selectors
 from notifications import services as reminder_services
 from tests.api_base import api_client, url
-from tests.factories import analyst, commitment, days, manager, superuser
+from tests.factories import analyst, chief, commitment, days, manager
 from tests.test_access_matrix import concrete, routes
 
 pytestmark = pytest.mark.usefixtures("loaded")
@@ -402,8 +402,8 @@ def test_the_schema_says_responses_follow_accept_language():
 
 
 def test_each_digest_goes_out_in_its_recipients_language():
-    kenji = superuser(side="japan", language="ja", username="kenji", email="kenji@example.org")
-    asha = superuser(side="india", username="asha", email="asha@example.org")
+    kenji = chief(side="japan", language="ja", username="kenji", email="kenji@example.org")
+    asha = chief(side="india", username="asha", email="asha@example.org")
     for owner in (kenji, asha):
         services.milestone_create(
             commitment=commitment("MAR-05"),

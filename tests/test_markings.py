@@ -13,7 +13,16 @@ from commitments.models import Milestone, StatusUpdate
 from dialogues import services as dialogue_services
 from dialogues.models import DialogueMechanism
 from tests.api_base import api_client, assert_error, url
-from tests.factories import UserFactory, analyst, commitment, days, manager, superuser, viewer
+from tests.factories import (
+    UserFactory,
+    analyst,
+    chief,
+    commitment,
+    days,
+    manager,
+    superuser,
+    viewer,
+)
 
 pytestmark = pytest.mark.usefixtures("loaded")
 IN, BI, PU, JP = Marking.INDIA_ONLY, Marking.BILATERAL, Marking.PUBLIC, Marking.JAPAN_ONLY
@@ -28,7 +37,8 @@ def people():
         "jp_manager": manager(side="japan"),
         "in_viewer": viewer(side="india"),
         "public": UserFactory(side="", role="Viewer"),
-        "admin_in": superuser(side="india"),
+        "chief_in": chief(side="india"),
+        "operator": superuser(side="india"),  # given a side, it keeps none
     }
 
 
@@ -38,7 +48,8 @@ def test_each_reader_reads_public_bilateral_and_their_own_sides_items(people):
         "jp_analyst": {PU, BI, JP},
         "in_viewer": {PU, BI, IN},
         "public": {PU},
-        "admin_in": {PU, BI, IN},  # a superuser too is held to their side
+        "chief_in": {PU, BI, IN},
+        "operator": {PU},  # of neither side: what a public reader reads
     }
     for name, markings in expected.items():
         assert visibility.reader_markings(people[name]) == markings, name
@@ -68,7 +79,9 @@ CHANGES = [
     # Issue 23: bilateral → public only by the owning side's manager (it used to be either's).
     ("jp_manager", BI, PU, False),
     ("jp_analyst", BI, JP, False),  # an item India added: Japan cannot take it for itself
-    ("admin_in", IN, BI, True),
+    ("chief_in", IN, BI, True),
+    ("operator", PU, BI, False),  # the operator marks nothing
+    ("operator", BI, PU, False),
 ]
 
 
@@ -296,7 +309,7 @@ def test_only_its_own_side_makes_a_shared_item_national(people):
     japanese = milestone(people["jp_analyst"], marking=BI)
     assert japanese.side == "japan"
 
-    for who in ("in_analyst", "in_manager", "admin_in"):
+    for who in ("in_analyst", "in_manager", "chief_in", "operator"):
         with pytest.raises(PermissionDenied):
             services.marking_change(
                 item=Milestone.objects.get(pk=japanese.pk),

@@ -1,8 +1,9 @@
 """Each government answers for its own part of the record (issue 23): every milestone, meeting,
 action item and status report belongs to a side, and only that side's users change it —
-through the services, the API, the pages and the admin alike, both directions, a superuser
-held to their side like anyone. Publication needs the owner, and an item is never made
-national-only while someone who owns or is assigned it could no longer read it."""
+through the services, the API, the pages and the admin alike, both directions, whatever their
+roles; the operator (issue 25), of neither side, changes nothing. Publication needs the owner,
+and an item is never made national-only while someone who owns or is assigned it could no
+longer read it."""
 
 import datetime
 
@@ -18,7 +19,7 @@ from dialogues import services as dialogue_services
 from dialogues.choices import ActionItemState, MeetingState
 from dialogues.models import ActionItem, Meeting
 from tests.api_base import api_client, url
-from tests.factories import analyst, commitment, days, manager, nsa, superuser
+from tests.factories import analyst, chief, commitment, days, manager, nsa, superuser
 
 pytestmark = pytest.mark.usefixtures("loaded")
 
@@ -30,12 +31,13 @@ BOTH = pytest.mark.parametrize(("own", "other"), DIRECTIONS, ids=["india→japan
 @pytest.fixture
 def people():
     """Per side: an analyst of maritime and dialogue (staff, for the admin), a manager, and a
-    superuser; and the operator, a superuser of neither side."""
+    chief (analyst and manager of every pillar); and the operator, the superuser, of neither
+    side."""
     found = {}
     for side in ("india", "japan"):
         found[side] = analyst("maritime", "dialogue", side=side, is_staff=True)
         found[f"{side}_manager"] = manager(side=side)
-        found[f"{side}_super"] = superuser(side=side)
+        found[f"{side}_chief"] = chief(side=side, username=f"chief-{side}")
     found["operator"] = superuser(side="")
     return found
 
@@ -161,14 +163,16 @@ MILESTONE_WRITES = {
 
 
 @BOTH
-@pytest.mark.parametrize("who", ["analyst", "manager", "superuser"])
+@pytest.mark.parametrize("who", ["analyst", "manager", "chief", "operator"])
 @pytest.mark.parametrize("write", MILESTONE_WRITES)
 def test_the_other_side_changes_none_of_a_sides_milestones(people, own, other, who, write):
     done = write == "reopen"
     milestone = milestone_of(people[own], completed_on=days(-1) if done else None)
-    actor = {"analyst": people[other], "manager": people[f"{other}_manager"]}.get(
-        who, people[f"{other}_super"]
-    )
+    actor = {
+        "analyst": people[other],
+        "manager": people[f"{other}_manager"],
+        "chief": people[f"{other}_chief"],
+    }.get(who, people["operator"])
     before = fresh(milestone)
 
     with pytest.raises(PermissionDenied):
@@ -218,14 +222,16 @@ DIALOGUE_WRITES = {
 
 
 @BOTH
-@pytest.mark.parametrize("who", ["analyst", "superuser"])
+@pytest.mark.parametrize("who", ["analyst", "chief", "operator"])
 @pytest.mark.parametrize("write", DIALOGUE_WRITES)
 def test_the_other_side_changes_none_of_a_sides_meetings_and_action_items(
     people, own, other, who, write
 ):
     meeting = meeting_of(people[own])
     target = meeting if write.startswith("meeting") else item_of(people[own], meeting)
-    actor = people[other] if who == "analyst" else people[f"{other}_super"]
+    actor = {"analyst": people[other], "chief": people[f"{other}_chief"]}.get(
+        who, people["operator"]
+    )
 
     with pytest.raises(PermissionDenied):
         DIALOGUE_WRITES[write](fresh(target), actor)
@@ -249,11 +255,11 @@ def test_an_assignee_of_the_other_side_does_not_close_the_action_item(people, ow
 
 
 @BOTH
-def test_a_superuser_writes_only_their_own_sides_assessment(people, own, other):
+def test_a_chief_writes_only_their_own_sides_assessment(people, own, other):
     with pytest.raises(PermissionDenied):
         services.status_update_create(
             commitment=commitment("MAR-01"),
-            author=people[f"{own}_super"],
+            author=people[f"{own}_chief"],
             side=other,
             status="at_risk",
             note="Theirs.",
@@ -261,7 +267,7 @@ def test_a_superuser_writes_only_their_own_sides_assessment(people, own, other):
         )
     entry = services.status_update_create(
         commitment=commitment("MAR-01"),
-        author=people[f"{own}_super"],
+        author=people[f"{own}_chief"],
         status="at_risk",
         note="Ours.",
         expected_version=None,
@@ -270,7 +276,7 @@ def test_a_superuser_writes_only_their_own_sides_assessment(people, own, other):
     with pytest.raises(PermissionDenied):  # nor re-marks the other side's report
         services.marking_change(
             item=entry,
-            actor=people[f"{other}_super"],
+            actor=people[f"{other}_chief"],
             marking=Marking.PUBLIC,
             pillar_id=commitment("MAR-01").pillar_id,
         )
@@ -594,12 +600,12 @@ def test_no_item_is_made_national_only_while_someone_of_the_other_side_owns_it(p
             pillar_id=pillar,
         )
     assert people[other].username in refused.value.message_dict["marking"][0]
-    # ...however the marking is sent: a commitment's PATCH with `marking` too (by a superuser
-    # of the side, who both edits the pillar and manages).
+    # ...however the marking is sent: a commitment's PATCH with `marking` too (by a chief of
+    # the side, who both edits the pillar and manages).
     with pytest.raises(ValidationError) as refused:
         services.commitment_update(
             commitment=commitment("MAR-01"),
-            actor=superuser(username=f"holders-{own}", side=own),
+            actor=chief(username=f"holders-{own}", side=own),
             expected_version=commitment("MAR-01").version,
             marking=national,
         )

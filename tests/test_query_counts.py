@@ -15,7 +15,7 @@ from dialogues import services as dialogue_services
 from dialogues.choices import MeetingState
 from dialogues.models import ActionItem, DialogueMechanism, Meeting
 from tests.api_base import token_for
-from tests.factories import analyst, commitment, days, manager, superuser
+from tests.factories import analyst, chief, commitment, days, manager
 
 pytestmark = pytest.mark.usefixtures("loaded")
 
@@ -53,7 +53,7 @@ API_PAGES = [
 def grow(rounds: int) -> None:
     """Add milestones, both sides' status updates, meetings and action items over maritime and
     dialogue: every commitment page and list row then shows two sides' latest status updates."""
-    author = superuser()
+    author = chief()
     japan = analyst("maritime", username="grow-jp", side="japan")
     mechanism = DialogueMechanism.objects.get(slug="coast-guard-commandant-meetings")
     for i in range(rounds):

@@ -1,7 +1,7 @@
 """Each government's own context of a commitment (issue 23): one per side, each under its own
 marking, written and re-marked by that side's analysts alone — through the service, the API,
-the page (forged posts included) and the admin, both directions, a superuser held to their
-side. The tracker's note (`context`, from the data file) is no user's to overwrite. A
+the page (forged posts included) and the admin, both directions, whatever their roles, the
+operator none. The tracker's note (`context`, from the data file) is no user's to overwrite. A
 national-only context is never seen by the other government, on any path, and writing it
 changes nothing the other side observes."""
 
@@ -16,7 +16,7 @@ from commitments import services
 from commitments.models import CommitmentContext
 from declaration_tracker.core.versioning import StaleVersionError
 from tests.api_base import api_client, url
-from tests.factories import analyst, commitment, manager, superuser
+from tests.factories import analyst, chief, commitment, manager, superuser
 from tests.test_official_figures import observed
 
 pytestmark = pytest.mark.usefixtures("loaded")
@@ -33,7 +33,7 @@ def people():
     for side in Side.values:
         found[side] = analyst("maritime", username=f"ctx-{side}", side=side, is_staff=True)
         found[f"{side}_manager"] = manager(username=f"ctx-{side}-mgr", side=side)
-        found[f"{side}_super"] = superuser(username=f"ctx-{side}-su", side=side)
+        found[f"{side}_chief"] = chief(username=f"ctx-{side}-chief", side=side)
     found["operator"] = superuser(username="ctx-operator", side="")
     return found
 
@@ -62,14 +62,14 @@ def test_each_side_writes_its_own_context_and_never_the_others(people, own, othe
         Marking.BILATERAL,
         1,
     )
-    for intruder in (people[other], people[f"{other}_super"], people[f"{other}_manager"]):
+    for intruder in (people[other], people[f"{other}_chief"], people[f"{other}_manager"]):
         with pytest.raises(PermissionDenied):
             write(intruder, own, "Overwritten by the other side.")
     with pytest.raises(PermissionDenied):
         write(people["operator"], own, "Written by the operator.")
     assert CommitmentContext.objects.get(pk=mine.pk).text == "Our reading of the clause."
-    # The own side's superuser writes it, held to their side like anyone.
-    write(people[f"{own}_super"], own, "Revised.", expected_version=1)
+    # The own side's chief writes it, held to their side like anyone.
+    write(people[f"{own}_chief"], own, "Revised.", expected_version=1)
     assert CommitmentContext.objects.get(pk=mine.pk).version == 2
 
 
@@ -166,7 +166,7 @@ def test_a_national_context_is_never_read_by_the_other_side(people, own, other):
     assert b"SENTINEL-CTX" not in audit_page.content
     assert audit_page.context["page"].paginator.count == 0
     # The admin's inline leaves it out too.
-    admin_user = people[f"{other}_super"]
+    admin_user = people[f"{other}_chief"]
     change = browser(admin_user).get(f"/admin/commitments/commitment/{commitment(CODE).pk}/change/")
     assert change.status_code == 200 and b"SENTINEL-CTX" not in change.content
     # Its own side reads it everywhere.

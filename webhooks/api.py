@@ -1,4 +1,4 @@
-"""/api/v1/webhooks/: subscriptions (managers and administrators), their delivery logs, a new
+"""/api/v1/webhooks/: subscriptions (a side's managers), their delivery logs, a new
 secret, and "send again"."""
 
 from django.shortcuts import get_object_or_404
@@ -18,7 +18,7 @@ from .models import WebhookDelivery, WebhookEvent, WebhookSubscription
 
 
 class Managers(drf.BasePermission):
-    message = "Webhooks are for managers and administrators."
+    message = "Webhooks are for managers."
 
     def has_permission(self, request, view) -> bool:
         return services.can_manage(request.user)

@@ -15,13 +15,21 @@ from .models import WebhookEvent, WebhookSubscription
 
 
 def can_manage(user) -> bool:
-    """Managers and administrators manage webhooks."""
-    return permissions.is_manager(user) or permissions.is_superuser(user)
+    """A side's managers manage its webhooks (the operator watches their health only:
+    `subscriptions_health`)."""
+    return permissions.is_manager(user)
 
 
 def require_manage(user) -> None:
     if not can_manage(user):
-        raise PermissionDenied(_("Webhooks are for managers and administrators."))
+        raise PermissionDenied(_("Webhooks are for managers."))
+
+
+def subscriptions_health(user):
+    """Every subscription, for the operator to watch whether deliveries fail: where to (the
+    URL), whose, since when failing and why disabled; never what was delivered."""
+    permissions.require(permissions.is_operator(user))
+    return WebhookSubscription.objects.select_related("created_by").order_by("id")
 
 
 def subscriptions_of(user):

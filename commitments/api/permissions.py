@@ -6,10 +6,11 @@ from access import permissions
 
 
 class TrackerPermission(drf.BasePermission):
-    """Signed-in users with a role read; analysts write in their pillars; superusers anything.
+    """Signed-in users with a role (and the operator) read; analysts write in their pillars;
+    the operator writes nothing.
 
     A view whose objects are written names an object's pillar with `pillar_id_of(obj)`; in a
-    view that names none, only a superuser may change an object. Services check again.
+    view that names none, nobody may change an object. Services check again.
     """
 
     message = "You do not have permission to do this."
@@ -19,7 +20,11 @@ class TrackerPermission(drf.BasePermission):
             return False
         if request.method in drf.SAFE_METHODS:
             return True
-        self.message = "Only analysts, in the pillars assigned to them, may change data."
+        self.message = (
+            str(permissions.OPERATOR_WRITES_NOTHING)
+            if permissions.is_operator(request.user)
+            else "Only analysts, in the pillars assigned to them, may change data."
+        )
         return permissions.can_edit_any(request.user) or self._reassigns_owners(request, view)
 
     @staticmethod

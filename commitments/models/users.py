@@ -100,6 +100,14 @@ class User(AbstractUser):
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+        constraints = [
+            # The operator (a superuser) runs the system for both governments and acts for
+            # neither: no side, so no side's markings (`access.visibility.reader_markings`).
+            models.CheckConstraint(
+                condition=Q(is_superuser=False) | (Q(side="") & Q(organisation__isnull=True)),
+                name="user_operator_of_no_side",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
@@ -128,6 +136,10 @@ class User(AbstractUser):
             )
 
     def save(self, *args, **kwargs) -> None:
+        if self.is_superuser:
+            # The operator: of neither government (`createsuperuser`, the admin, the demo).
+            self.side = ""
+            self.organisation = None
         if not self.side and self.organisation_id and self.organisation.side in Side.values:
             self.side = self.organisation.side
         if not self.time_zone:

@@ -231,7 +231,7 @@ def test_a_key_stops_working_when_its_user_loses_every_role(reader, key):
     assert fetch(key).status_code == 403
 
 
-def test_a_superuser_without_a_role_reads_the_feed():
+def test_the_operator_without_a_role_reads_the_feed_of_public_items():
     boss = superuser()
 
     assert fetch(calendar_token_rotate(user=boss).key).status_code == 200

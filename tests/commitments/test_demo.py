@@ -65,7 +65,13 @@ def test_the_demo_users_have_their_roles_and_log_in_with_the_password():
         return set(user.groups.values_list("name", flat=True))
 
     admin = login("admin")
+    # The operator: of neither government, holding no role.
     assert admin.is_superuser and admin.is_staff
+    assert (admin.side, admin.organisation, roles(admin)) == ("", None, set())
+
+    analyst2 = login("analyst2")
+    assert (roles(analyst2), analyst2.side) == ({Role.ANALYST}, Side.INDIA)
+    assert "technology" in set(analyst2.pillars.values_list("slug", flat=True))
 
     analyst = login("analyst")
     assert roles(analyst) == {Role.ANALYST}
@@ -86,7 +92,15 @@ def test_the_demo_users_have_their_roles_and_log_in_with_the_password():
     ]:
         user = login(username)
         assert (roles(user), user.side) == ({role}, side), username
-    for username in ("analyst", "analyst_jp", "manager", "manager_jp", "viewer", "viewer_jp"):
+    for username in (
+        "analyst",
+        "analyst2",
+        "analyst_jp",
+        "manager",
+        "manager_jp",
+        "viewer",
+        "viewer_jp",
+    ):
         assert not User.objects.get(username=username).is_superuser
     assert authenticate(log_in_request(), username="analyst", password="wrong-password") is None
 

@@ -18,7 +18,7 @@ from dialogues.choices import Cadence
 from dialogues.models import DialogueMechanism
 from dialogues.selectors import mechanism_list, mechanisms_overdue
 from tests.api_base import api_client
-from tests.factories import analyst, commitment, manager, superuser, updated
+from tests.factories import analyst, chief, commitment, manager, updated
 
 pytestmark = pytest.mark.usefixtures("loaded")
 
@@ -34,7 +34,7 @@ def mechanism_entry(data: dict, slug: str) -> dict:
 def retitle(code: str, title: str) -> Commitment:
     target = commitment(code)
     return services.commitment_update(
-        commitment=target, actor=superuser(), expected_version=target.version, title=title
+        commitment=target, actor=chief(), expected_version=target.version, title=title
     )
 
 

@@ -23,7 +23,7 @@ from commitments.models import (
 )
 from declaration.loading import declaration_load
 from dialogues.models import DialogueMechanism
-from tests.factories import agreed, analyst, commitment, days, superuser, updated
+from tests.factories import agreed, analyst, chief, commitment, days, updated
 
 pytestmark = pytest.mark.usefixtures("loaded")
 
@@ -191,7 +191,7 @@ def test_loading_again_changes_nothing(declaration_data):
 
 
 def test_a_reload_updates_texts_but_keeps_what_users_set(declaration_data):
-    admin = superuser()
+    admin = chief()
     owner = analyst("defence")
     agreed("DEF-01", Status.AT_RISK, "Exercise postponed.")
     navy = Organisation.objects.get(slug="in-navy")

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AnonymousUser, Group
 from access import permissions
 from access.choices import Role
 from commitments.models import Pillar
-from tests.factories import analyst, manager, superuser, viewer
+from tests.factories import analyst, chief, manager, superuser, viewer
 
 pytestmark = pytest.mark.usefixtures("loaded")
 
@@ -19,7 +19,8 @@ pytestmark = pytest.mark.usefixtures("loaded")
         (manager, False, False, True, True),
         (lambda: analyst("maritime"), True, False, False, True),
         (lambda: analyst("maritime", is_active=False), False, False, False, False),
-        (superuser, True, True, True, True),
+        (chief, True, True, True, True),
+        (superuser, False, False, False, False),  # the operator: no content, no export
     ],
 )
 def test_who_may_do_what(make_user, edits_maritime, edits_defence, reassigns, exports):

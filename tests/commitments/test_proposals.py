@@ -23,7 +23,7 @@ from commitments.models import (
 from declaration_tracker.core import events
 from declaration_tracker.core.versioning import ConflictError
 from tests.api_base import api_client, assert_error, url
-from tests.factories import analyst, commitment, manager, superuser, viewer
+from tests.factories import analyst, chief, commitment, manager, superuser, viewer
 
 pytestmark = pytest.mark.usefixtures("loaded")
 
@@ -165,12 +165,12 @@ def test_a_user_of_neither_side_and_a_manager_cannot_propose_or_answer():
         services.terms_confirm(change=change, actor=analyst("defence", side=Side.JAPAN))
 
 
-def test_a_superuser_of_a_side_is_held_to_the_rule():
-    boss = superuser(username="boss", side=Side.INDIA)
+def test_a_chief_of_a_side_is_held_to_the_rule():
+    boss = chief(username="boss", side=Side.INDIA)
     change = propose(boss, priority="low").proposal
     with pytest.raises(PermissionDenied):
         services.terms_confirm(change=change, actor=boss)
-    services.terms_confirm(change=change, actor=superuser(username="boss_jp", side=Side.JAPAN))
+    services.terms_confirm(change=change, actor=chief(username="boss_jp", side=Side.JAPAN))
     assert commitment().priority == "low"
 
 

@@ -20,7 +20,7 @@ from commitments import services
 from commitments.choices import CLOSING_STATUSES, LeadSide, Status, TrailKind
 from commitments.models import StatusUpdate
 from tests import racing, scratch
-from tests.factories import analyst, commitment, days, led_by, superuser
+from tests.factories import analyst, chief, commitment, days, led_by, superuser
 
 pytestmark = pytest.mark.usefixtures("loaded")
 
@@ -213,20 +213,15 @@ def test_an_analyst_updates_the_status_for_their_own_side_only(india):
     assert not StatusUpdate.objects.filter(commitment__code="MAR-01").exists()
 
 
-def test_a_superuser_updates_status_for_their_own_side_only_and_one_of_no_side_for_none():
-    # Issue 23: a superuser is held to their side like anyone (it used to update either
-    # side's status).
+def test_the_operator_updates_no_sides_status_and_a_chief_their_own_only():
+    # Issue 25: the operator, of neither side, gives no side's assessment (issue 23 held a
+    # superuser to their side; the operator has none).
     operator = superuser(side="")
-    with pytest.raises(ValidationError) as error:
-        update_status("MAR-01", operator, Status.AT_RISK)
-    assert "side" in error.value.message_dict
-    with pytest.raises(ValidationError) as error:
-        update_status("MAR-01", operator, Status.AT_RISK, side="korea")
-    assert "side" in error.value.message_dict
-    with pytest.raises(PermissionDenied):
-        update_status("MAR-01", operator, Status.AT_RISK, side=JAPAN)
+    for side in (INDIA, JAPAN):
+        with pytest.raises(PermissionDenied):
+            update_status("MAR-01", operator, Status.AT_RISK, side=side)
 
-    admin = superuser(side=INDIA)
+    admin = chief(side=INDIA)
     with pytest.raises(PermissionDenied):
         update_status("MAR-01", admin, Status.AT_RISK, side=JAPAN)
     update_status("MAR-01", admin, Status.AT_RISK, side=INDIA)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from access.choices import Side
 from commitments import services
 from commitments.choices import Status
-from tests.factories import analyst, commitment, led_by, manager, superuser, viewer
+from tests.factories import analyst, chief, commitment, led_by, manager, superuser, viewer
 
 pytestmark = pytest.mark.usefixtures("loaded")
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -87,12 +87,14 @@ def test_each_analyst_gets_their_own_sides_form_and_the_other_a_confirm_button(
     assert 'name="side" value="india"' not in japan_page
 
 
-def test_a_superuser_reports_for_their_own_side_only_in_the_form(client):
-    # Issue 23: a superuser (here of India) is held to their side; it used to choose either.
-    html = page(client, superuser())
+def test_a_chief_reports_for_their_own_side_only_and_the_operator_for_none(client):
+    # Issue 23: a user of India is held to their side, whatever their roles.
+    html = page(client, chief())
 
     form = section(html, "status-form")
     assert 'value="japan"' not in form
+    # Issue 25: the operator is offered no status form at all.
+    assert 'id="status-form"' not in page(client, superuser())
 
 
 def test_confirming_in_the_browser_makes_the_status_official_and_shows_in_the_trail(

@@ -18,11 +18,11 @@ from tests.commitments.test_reminder_delivery import worker_database_url
 from tests.factories import (
     agreed,
     analyst,
+    chief,
     commitment,
     days,
     india_led,
     manager,
-    superuser,
     updated,
     viewer,
 )
@@ -319,7 +319,7 @@ def test_a_stale_milestone_edit_keeps_the_input_and_overwrites_nothing(client):
 
 
 def test_a_milestone_before_the_start_date_is_an_error_beside_the_field(client):
-    author = superuser()
+    author = chief()
     target = commitment()
     updated(target.code, start_date=days(10))  # agreed by both sides
     logged_in(client, author)
@@ -365,7 +365,7 @@ def test_viewers_do_not_export(client):
 
 def add_history(n: int) -> None:
     """Add n milestones and status updates spread over the maritime commitments."""
-    author = superuser()
+    author = chief()
     for i in range(n):
         target = commitment(f"MAR-0{i % 7 + 1}")
         services.milestone_create(
@@ -458,7 +458,7 @@ def test_a_write_in_another_process_retires_the_figures_this_process_cached(clie
 def test_exports_keep_text_that_looks_like_a_formula_as_text(client):
     target = commitment("MAR-01")
     services.commitment_update(
-        commitment=target, actor=superuser(), expected_version=1, title='=HYPERLINK("x")'
+        commitment=target, actor=chief(), expected_version=1, title='=HYPERLINK("x")'
     )
     logged_in(client, manager())
 

@@ -14,7 +14,7 @@ from commitments.models import User
 from dialogues import services
 from dialogues.choices import ActionItemState, MeetingState
 from dialogues.models import ActionItem, DialogueMechanism, Meeting
-from tests.factories import NSA, analyst, commitment, days, manager, nsa, superuser, viewer
+from tests.factories import NSA, analyst, chief, commitment, days, manager, nsa, viewer
 
 pytestmark = pytest.mark.usefixtures("loaded")
 
@@ -87,7 +87,7 @@ READERS = {
     "manager": manager,
     "analyst of the pillar": lambda: analyst("dialogue"),
     "analyst of another pillar": lambda: analyst("defence", "maritime"),
-    "superuser": superuser,
+    "chief of the side": chief,
 }
 OUTSIDERS = {
     "viewer": viewer,
@@ -229,7 +229,7 @@ def test_unknown_mechanisms_and_meetings_are_not_found(client):
 
 
 @pytest.mark.parametrize(
-    "make_user", [lambda: analyst("dialogue"), superuser], ids=["analyst", "superuser"]
+    "make_user", [lambda: analyst("dialogue"), chief], ids=["analyst", "chief"]
 )
 def test_editors_see_the_forms(client, make_user, meeting, item):
     client.force_login(make_user())
@@ -502,7 +502,7 @@ def add_meetings(editor, count: int) -> None:
     for n in range(count):
         services.meeting_create(
             mechanism=mechanisms[n % len(mechanisms)],
-            actor=superuser(username="bulk-writer"),
+            actor=chief(username="bulk-writer"),
             date=date(2026, 1, 1) + datetime.timedelta(days=n),
             state=MeetingState.HELD if n % 2 else MeetingState.PLANNED,
         )

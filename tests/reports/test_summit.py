@@ -279,6 +279,6 @@ def test_the_reports_queries_do_not_grow_with_the_data(history):
 
 
 def superuser_of_both():
-    from tests.factories import superuser
+    from tests.factories import chief
 
-    return superuser(username="rep-both")
+    return chief(username="rep-both")
