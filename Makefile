@@ -119,7 +119,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/bandit --quiet --recursive --severity-level medium \
-		--exclude '*/migrations/*' access audit notifications commitments dialogues \
+		--exclude '*/migrations/*' access audit notifications commitments dialogues discussion \
 		declaration_tracker webhooks reports calendar_feed dashboard declaration markings changes operations
 
 format: install

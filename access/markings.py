@@ -259,6 +259,11 @@ class Markable(models.Model):
     marking_kind: str = ""
     marking_pillar: str = ""
     marking_related: tuple[str, ...] = ()
+    # The wholly marked items (foreign keys) this row is never read more widely than: when one
+    # is re-marked narrower, this row is narrowed with it (a comment on a milestone).
+    marking_follows: tuple[str, ...] = ()
+    # Whether the generic marking change (`/markings/`, `/api/v1/markings/`) re-marks this kind.
+    marking_changed_here: bool = True
 
     class Meta:
         abstract = True
@@ -289,7 +294,9 @@ def copies_follow(source) -> int:
     """Re-mark every copy of `source`'s text with its current marking; how many changed.
 
     The copies: the audit log's events of the source (its values before and after), and the
-    status updates the tracker wrote quoting a milestone ("milestone “…” added")."""
+    status updates the tracker wrote quoting a milestone ("milestone “…” added"). And the rows
+    written on it that follow it (`marking_follows`: comments, attachments) are narrowed to it
+    when it is narrower than they are; made wider, it leaves them as their authors marked them."""
     from django.contrib.contenttypes.models import ContentType
 
     audit_event = apps.get_model("audit", "AuditEvent")
@@ -311,6 +318,22 @@ def copies_follow(source) -> int:
             .exclude(marking=marking)
             .remark(marking)
         )
+    from .choices import MARKING_REACH
+
+    wider = [m for m, reach in MARKING_REACH.items() if reach > MARKING_REACH[marking]]
+    wider += [m for m, reach in MARKING_REACH.items() if reach == MARKING_REACH[marking]]
+    for model in markable_models():
+        for field in model.marking_follows:
+            if model._meta.get_field(field).related_model is not type(source):
+                continue
+            # Wider than the source, or national of the other side: narrowed to the source's.
+            rows = model._default_manager.filter(**{field: source}, marking__in=wider).exclude(
+                marking=marking
+            )
+            for row in rows:
+                row.marking = marking
+                row.save(update_fields=["marking", "updated_at"])
+                changed += 1
     return changed
 
 

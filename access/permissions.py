@@ -206,6 +206,13 @@ def can_edit_any(user) -> bool:
     return is_analyst(user) and bool(assigned_pillar_ids(user))
 
 
+def can_discuss(user) -> bool:
+    """Say whether the user may comment on and attach documents to the items they read: an
+    analyst or a manager of a side (their side answers for what they write); never a viewer,
+    a side administrator or the operator."""
+    return bool(own_side(user)) and bool(roles_of(user) & {Role.ANALYST, Role.MANAGER})
+
+
 def can_read_audit_log(user) -> bool:
     """Managers and side administrators read the audit log (what their markings allow: the
     operator's actions included, which both governments see)."""

@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "notifications",
     "commitments",
     "dialogues",
+    # What is said and attached on the items of both apps.
+    "discussion",
     # The features, each above both apps (README, "How it is built").
     "webhooks",
     "reports",

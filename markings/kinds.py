@@ -8,14 +8,15 @@ from access.markings import markable_kinds
 
 
 def kinds() -> list[str]:
-    return sorted(markable_kinds())
+    """The kinds re-marked here (a comment or an attachment is re-marked by its own PATCH)."""
+    return sorted(kind for kind, model in markable_kinds().items() if model.marking_changed_here)
 
 
 def markable_item(kind: str, pk: int, user):
     """The item, if `user` may read what its marking governs; else a 404, as if there were none:
     nobody re-marks what they may not read."""
     model = markable_kinds().get(kind)
-    if model is None:
+    if model is None or not model.marking_changed_here:
         raise Http404("No such kind of item.")
     items = model.objects.select_related(*model.marking_related).filter(pk=pk)
     found = items.filter(visibility.condition(user)).visible_to(user).first()

@@ -207,6 +207,7 @@ def test_every_model_with_a_marking_is_markable_and_gated():
         "status_update",
         "meeting",
         "action_item",
+        "comment",
     }
 
 

@@ -1,0 +1,6 @@
+"""The discussion app's models: what comments and attachments share (`base`), and each."""
+
+from .base import TARGETS, OnItem
+from .comments import Comment
+
+__all__ = ["TARGETS", "Comment", "OnItem"]
