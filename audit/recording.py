@@ -94,6 +94,16 @@ AUDITED: dict[str, tuple[str, ...]] = {
         "completed_on",
         "marking",
     ),
+    "discussion.Comment": (
+        "commitment",
+        "milestone",
+        "meeting",
+        "action_item",
+        "parent",
+        "body",
+        "marking",
+        "deleted_at",
+    ),
     "commitments.User": (
         "username",
         "first_name",
@@ -231,6 +241,12 @@ def _commitment_code(instance) -> str:
         "commitments.SharedTermChange",
     ):
         return instance.commitment.code if instance.commitment_id else ""
+    if instance._meta.label == "discussion.Comment":
+        # Listed on its commitment's page: a comment on it, or on one of its milestones.
+        if instance.commitment_id:
+            return instance.commitment.code
+        if instance.milestone_id:
+            return instance.milestone.commitment.code
     return ""
 
 

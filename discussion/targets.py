@@ -64,12 +64,14 @@ def widest(item) -> str:
     return Marking.PUBLIC
 
 
+def narrower_or_same(marking: str, allowed: str) -> bool:
+    """Say whether everyone who may read `marking` may read `allowed`."""
+    return marking == allowed or visibility.reach(marking) < visibility.reach(allowed)
+
+
 def within(item, marking: str) -> bool:
     """Say whether `marking` is no wider than `item` allows: the item's own, or narrower."""
-    allowed = widest(item)
-    if marking == allowed:
-        return True
-    return visibility.reach(marking) < visibility.reach(allowed)
+    return narrower_or_same(marking, widest(item))
 
 
 def marking_within_check(item, marking: str) -> None:

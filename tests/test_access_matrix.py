@@ -199,6 +199,15 @@ RULES = {
     "api/v1/^meetings/(?P<pk>[^/.]+)/$": API_READ,
     "api/v1/^action-items/$": API_READ,
     "api/v1/^action-items/(?P<pk>[^/.]+)/$": API_READ_BILATERAL,
+    # comments (issue 26): the world's comment is bilateral, on MAR-01
+    "discussion/<str:kind>/<str:ref>/comments/": POST_ONLY,
+    "comments/<int:pk>/edit/": POST_ONLY,
+    "comments/<int:pk>/delete/": POST_ONLY,
+    "api/v1/commitments/<str:code>/comments/": API_READ,
+    "api/v1/milestones/<int:pk>/comments/": API_READ_BILATERAL,
+    "api/v1/meetings/<int:pk>/comments/": API_READ,
+    "api/v1/action-items/<int:pk>/comments/": API_READ_BILATERAL,
+    "api/v1/comments/<int:pk>/": API_READ_BILATERAL,
 }
 # Writes by form: who may POST (an empty form: editors get their form back, others a 403).
 # an editor of the pillar and the side (India's analyst of maritime, dialogue); the operator
@@ -222,6 +231,12 @@ POST_RULES = {
     "webhooks/<int:pk>/events/<uuid:event_id>/send-again/": UI_MANAGER_NONE,
     "api/v1/^webhooks/(?P<pk>[^/.]+)/rotate-secret/$": API_MANAGER_NONE,
     "api/v1/^webhooks/(?P<pk>[^/.]+)/send-again/$": API_MANAGER_NONE,
+    # an empty comment on the world's milestone: analysts and managers of a side are sent back
+    # to the page with the error; the operator and side administrators write none
+    "discussion/<str:kind>/<str:ref>/comments/": (302, 403, 403, 302, 302, 302, 403, 403, 403),
+    # the world's comment is the chief's: nobody else edits or deletes it
+    "comments/<int:pk>/edit/": (302, 403, 403, 403, 403, 403, 403, 403, 404),
+    "comments/<int:pk>/delete/": (302, 403, 403, 403, 403, 403, 403, 403, 404),
 }
 
 
@@ -254,6 +269,9 @@ def world():
     services.context_write(
         commitment=commitment("MAR-01"), actor=admin, side="india", text="India's background."
     )
+    from discussion.comment_services import comment_create
+
+    comment = comment_create(target=commitment("MAR-01"), actor=admin, body="On the record.")
     users = {
         "anonymous": AnonymousUser(),
         "no_role": User.objects.create_user("no-role", password="a-long-test-password"),
@@ -272,6 +290,7 @@ def world():
         "milestone": milestone.pk,
         "meeting": meeting.pk,
         "action": item.pk,
+        "comment": comment.pk,
         "audit": AuditEvent.objects.order_by("-id").values_list("pk", flat=True).first(),
     }
     return users, values
@@ -293,15 +312,19 @@ def concrete(route: str, values: dict) -> str:
     path = path.replace("<str:provider_id>", "nowhere")
     path = re.sub(r"\(\?P<change_id>[^)]*\)", "1", path)
     path = re.sub(r"\(\?P<side>[^)]*\)|<str:side>", "india", path)
+    if path.startswith("discussion/"):
+        path = path.replace("<str:ref>", str(values["milestone"]))
     if "milestones" in path or path.startswith("markings/"):
         key = "milestone"
     elif "action-items/<int:pk>" in path or "action-items/(?P<pk>" in path:
         key = "action"
     elif "audit-events/" in path:
         key = "audit"
+    elif path.startswith(("comments/", "api/v1/comments/")):
+        key = "comment"
     else:
         key = "meeting"
-    path = re.sub(r"\(\?P<pk>[^)]*\)|<int:pk>", str(values[key]), path)
+    path = re.sub(r"\(\?P<pk>[^)]*\)|<int:pk>", str(values.get(key, 0)), path)
     path = path.replace("<uidb64>", "MQ").replace("<token>", "set-password")
     for name in ("<uuid:pk>", "<uuid:event_id>"):
         path = path.replace(name, "00000000-0000-4000-8000-000000000000")

@@ -31,6 +31,7 @@ from commitments.models import Commitment, User
 from dialogues import services as dialogue_services
 from dialogues.choices import MeetingState
 from dialogues.models import DialogueMechanism
+from discussion.comment_services import comment_create
 from notifications import emails, selectors
 from notifications import services as reminder_services
 from notifications.models import Reminder
@@ -136,6 +137,17 @@ def world():
             owner=author,
             marking=marking,
         )
+        # Comments (issue 26) on the commitment, the milestone and the action item.
+        comment = comment_create(
+            target=commitment(code),
+            actor=author,
+            body=sentinel(prefix, "comment", n),
+            marking=marking,
+        )
+        for target in (milestone, item):
+            comment_create(
+                target=target, actor=author, body=sentinel(prefix, "comment", n), marking=marking
+            )
         planted[prefix] = {
             "n": n,
             "code": code,
@@ -143,6 +155,7 @@ def world():
             "milestone": milestone,
             "meeting": meeting,
             "item": item,
+            "comment": comment,
         }
     planted["TI"] = _tightened_later(users, mechanism)
     services.context_write(
@@ -158,6 +171,12 @@ def world():
         title=sentinel("JP", "milestone", 4),
         due_date=days(1),
         owner=japan,
+        marking=Marking.JAPAN_ONLY,
+    )
+    comment_create(
+        target=commitment("MAR-04"),
+        actor=japan,
+        body=sentinel("JP", "comment", 4),
         marking=Marking.JAPAN_ONLY,
     )
     return users, planted
@@ -216,6 +235,9 @@ def _tightened_later(users, mechanism) -> dict:
         due_date=days(1),
         commitment=commitment(code),
     )
+    # Bilateral comments on the milestone and the action item: narrowed with them.
+    comment = comment_create(target=milestone, actor=author, body=sentinel("TI", "comment", n))
+    comment_create(target=item, actor=author, body=sentinel("TI", "comment", n))
     pillar = commitment(code).pillar_id
     for thing in (commitment(code), side_context, status_update, milestone, done, meeting, item):
         services.marking_change(
@@ -231,6 +253,7 @@ def _tightened_later(users, mechanism) -> dict:
         "milestone": milestone,
         "meeting": meeting,
         "item": item,
+        "comment": comment,
     }
 
 
@@ -263,6 +286,7 @@ def urls(planted: dict, prefix: str) -> list[str]:
         "milestone": objects["milestone"].pk,
         "meeting": objects["meeting"].pk,
         "action": objects["item"].pk,
+        "comment": objects["comment"].pk,
         "audit": 1,
     }
     found = [concrete(route, values) for route in routes()]

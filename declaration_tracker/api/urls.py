@@ -24,6 +24,7 @@ urlpatterns = [
     path("v1/calendar.ics", CalendarFeedView.as_view(), name="calendar-feed-ics"),
     path("v1/calendar-feed/", CalendarTokenView.as_view(), name="calendar-feed-token"),
     path("v1/", include("dialogues.api.urls")),
+    path("v1/", include("discussion.comment_api_urls")),
     path("v1/", include(webhooks.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI with its set-up script served separately (?script), so no inline script.
