@@ -94,6 +94,16 @@ AUDITED: dict[str, tuple[str, ...]] = {
         "completed_on",
         "marking",
     ),
+    "discussion.Attachment": (
+        "title",
+        "original_name",
+        "content_type",
+        "size",
+        "sha256",
+        "state",
+        "scan_result",
+        "marking",
+    ),
     "commitments.User": (
         "username",
         "first_name",
