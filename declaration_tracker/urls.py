@@ -34,6 +34,7 @@ urlpatterns = [
     path("declaration/", declaration_reader, name="declaration"),
     path("markings/<str:kind>/<int:pk>/", marking_set, name="marking-set"),
     path("", include("notifications.urls")),
+    path("", include("discussion.attachment_urls")),
     path("", include("commitments.urls")),
 ]
 
