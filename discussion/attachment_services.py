@@ -106,7 +106,7 @@ def _sha256(upload) -> str:
 
 
 def _clean_title(title: str, upload) -> str:
-    title = (title or "").strip() or (upload.name or "").strip()
+    title = (title or "").strip() or (upload.name or "").strip()[:200]
     if not title:
         raise ValidationError({"title": _("Give the attachment a title.")})
     if len(title) > 200:

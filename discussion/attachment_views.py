@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from access import permissions
 from access.views import GatedViewMixin
+from declaration_tracker.core.versioning import StaleVersionError
 from declaration_tracker.core.views import form_add_errors, is_htmx
 
 from . import attachment_services as services
@@ -27,14 +28,16 @@ from .models import Attachment
 from .templatetags.attachments import panel_context
 
 
-def _panel(request, item, form=None, status=200):
+def _panel(request, item, form=None, status=200, notice=""):
+    """The panel (for htmx) or its page. A refusal's status (400, 413, 422) goes to a plain
+    browser; htmx swaps only 2xx answers, so it gets the panel with the reasons as a 200."""
     context = panel_context(item, request.user, form=form, error_status=status)
-    template = (
-        "discussion/includes/attachments.html"
-        if is_htmx(request)
-        else "discussion/attachments_page.html"
-    )
-    return render(request, template, context | {"page_of": targets.page_of(item)}, status=status)
+    if is_htmx(request):
+        template, status = "discussion/includes/attachments.html", 200
+    else:
+        template = "discussion/attachments_page.html"
+    context |= {"page_of": targets.page_of(item), "notice": notice}
+    return render(request, template, context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -97,15 +100,29 @@ def attachment_remove(request, pk: int):
     attachment = attachment_list(request.user).filter(pk=pk).first()
     if attachment is None:
         raise Http404("No such attachment.")
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = None
     item = attachment.target
-    services.attachment_remove(attachment=attachment, actor=request.user, expected_version=version)
+    services.require_change(request.user, attachment)
+    version = request.POST.get("version", "")
+    try:
+        if not (version.isascii() and version.isdigit()) or len(version) > 9:
+            raise StaleVersionError(attachment, None)
+        services.attachment_remove(
+            attachment=attachment, actor=request.user, expected_version=int(version)
+        )
+    except StaleVersionError:
+        notice, level = (
+            gettext(
+                "This attachment changed since the page was loaded: nothing was removed. "
+                "Check it and try again."
+            ),
+            messages.ERROR,
+        )
+    else:
+        notice = gettext("“%(title)s” removed.") % {"title": attachment.title}
+        level = messages.SUCCESS
     if is_htmx(request):
-        return _panel(request, item)
-    messages.success(request, gettext("“%(title)s” removed.") % {"title": attachment.title})
+        return _panel(request, item, notice=notice)
+    messages.add_message(request, level, notice)
     return redirect(targets.page_of(item))
 
 

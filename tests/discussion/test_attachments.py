@@ -182,10 +182,21 @@ def test_larger_than_the_limit_is_413_with_a_clear_message_and_nothing_stored(
         "/commitments/MAR-01/attachments/",
         {"file": SimpleUploadedFile("big.pdf", big), "marking": "bilateral"},
         format="multipart",
-        HTTP_HX_REQUEST="true",
     )
     assert page.status_code == 413
     assert "larger than the 1 KB" in page.content.decode()
+    # htmx swaps 2xx answers only: it gets the panel with the reason beside the field
+    fragment = web.post(
+        "/commitments/MAR-01/attachments/",
+        {"file": SimpleUploadedFile("big.pdf", big), "marking": "bilateral"},
+        format="multipart",
+        HTTP_HX_REQUEST="true",
+    )
+    assert fragment.status_code == 200
+    assert "_file_error" in fragment.content.decode()
+    assert "larger than the 1 KB" in fragment.content.decode()
+    assert "<html" not in fragment.content.decode()
+    assert Attachment.objects.count() == 0
 
 
 @pytest.mark.parametrize(
@@ -216,7 +227,6 @@ def test_the_page_shows_the_refusal_beside_the_file_field():
         "/commitments/MAR-01/attachments/",
         {"file": SimpleUploadedFile("minutes.pdf", HTML), "marking": "bilateral"},
         format="multipart",
-        HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 400
     assert 'id="id_attach_commitment_' in response.content.decode()
@@ -589,3 +599,46 @@ def test_on_s3_uploaded_through_the_api_and_downloaded_through_the_gate_only(s3,
         urllib.request.urlopen(f"{endpoint}/tracker-attachments/{key}")  # noqa: S310
     assert refused.value.code == 403
     assert created.json()["download_url"].startswith("http://testserver/api/v1/attachments/")
+
+
+def test_removed_on_the_page_by_its_side_and_refused_to_the_other(
+    private_storage, django_capture_on_commit_callbacks
+):
+    india = analyst("maritime", side=Side.INDIA)
+    created = upload(api_client(india), "/api/v1/commitments/MAR-01/attachments/").json()
+    assert len(stored_files(private_storage)) == 1
+    japan = analyst("maritime", side=Side.JAPAN)
+    other = api_client(japan)
+    other.force_login(japan)
+    page = other.get("/commitments/MAR-01/").content.decode()
+    assert f"/attachments/{created['id']}/remove/" not in page  # no control for the other side
+    forged = other.post(
+        f"/attachments/{created['id']}/remove/", {"version": "1"}, format="multipart"
+    )
+    assert forged.status_code == 403
+    own = api_client(india)
+    own.force_login(india)
+    assert (
+        f"/attachments/{created['id']}/remove/" in own.get("/commitments/MAR-01/").content.decode()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        removed = own.post(
+            f"/attachments/{created['id']}/remove/",
+            {"version": "1"},
+            format="multipart",
+            HTTP_HX_REQUEST="true",
+        )
+    assert removed.status_code == 200
+    assert "“minutes.pdf” removed." in removed.content.decode()
+    assert "No attachment yet." in removed.content.decode()
+    assert Attachment.objects.count() == 0
+    assert stored_files(private_storage) == []
+
+
+def test_the_other_side_may_not_mark_it_national_for_itself():
+    india = analyst("maritime", side=Side.INDIA)
+    response = upload(
+        api_client(india), "/api/v1/commitments/MAR-01/attachments/", marking=Marking.JAPAN_ONLY
+    )
+    assert response.status_code == 403
+    assert Attachment.objects.count() == 0
