@@ -333,7 +333,7 @@ def copies_follow(source) -> int:
             for row in rows:
                 row.marking = marking
                 row.save(update_fields=["marking", "updated_at"])
-                changed += 1
+                changed += 1 + copies_follow(row)  # its own copies too (its audit events)
     return changed
 
 

@@ -104,6 +104,16 @@ AUDITED: dict[str, tuple[str, ...]] = {
         "marking",
         "deleted_at",
     ),
+    "discussion.Attachment": (
+        "title",
+        "original_name",
+        "content_type",
+        "size",
+        "sha256",
+        "state",
+        "scan_result",
+        "marking",
+    ),
     "commitments.User": (
         "username",
         "first_name",

@@ -304,6 +304,42 @@ STORAGES = {
     },
 }
 
+# Attachments (discussion.Attachment): stored through their own storage, never served by a
+# URL of their own — only through the gated download view. By default a private directory on
+# the file system, outside STATIC_ROOT and any media URL; with TRACKER_ATTACHMENT_S3_BUCKET, an
+# S3-compatible store (django-storages) whose objects are private and read by the tracker only.
+TRACKER_ATTACHMENT_ROOT = env.path("TRACKER_ATTACHMENT_ROOT", default=RUN_DIR / "attachments")
+TRACKER_ATTACHMENT_MAX_BYTES = env.int("TRACKER_ATTACHMENT_MAX_BYTES", default=25 * 1024 * 1024)
+# clamd's unix socket: when set, every upload is scanned and an infected file quarantined.
+TRACKER_CLAMD_SOCKET = env.str("TRACKER_CLAMD_SOCKET", default="")
+TRACKER_CLAMD_TIMEOUT_SECONDS = env.float("TRACKER_CLAMD_TIMEOUT_SECONDS", default=30)
+_attachment_bucket = env.str("TRACKER_ATTACHMENT_S3_BUCKET", default="")
+if _attachment_bucket:
+    STORAGES["attachments"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _attachment_bucket,
+            "endpoint_url": env.str("TRACKER_ATTACHMENT_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("TRACKER_ATTACHMENT_S3_REGION", default="") or None,
+            "access_key": env.str("TRACKER_ATTACHMENT_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("TRACKER_ATTACHMENT_S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("TRACKER_ATTACHMENT_S3_PREFIX", default="attachments"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    STORAGES["attachments"] = {
+        # No URL: a stored file is read only through the gated download view.
+        "BACKEND": "discussion.storage.PrivateFileSystemStorage",
+        "OPTIONS": {
+            "location": str(TRACKER_ATTACHMENT_ROOT),
+            "file_permissions_mode": 0o640,
+            "directory_permissions_mode": 0o750,
+        },
+    }
+
 # Content Security Policy (django-csp), sent whatever DEBUG is: scripts, styles and everything
 # else from the tracker itself only; no inline script anywhere (htmx's indicator styles are
 # off, see base.html). The API's own HTML pages also allow inline styles: see

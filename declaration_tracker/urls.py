@@ -35,6 +35,7 @@ urlpatterns = [
     path("markings/<str:kind>/<int:pk>/", marking_set, name="marking-set"),
     path("", include("notifications.urls")),
     path("", include("discussion.comment_urls")),
+    path("", include("discussion.attachment_urls")),
     path("", include("commitments.urls")),
 ]
 

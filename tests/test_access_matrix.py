@@ -51,6 +51,7 @@ UI_SIGNED_IN = (302, 200, 200, 200, 200, 200, 200, 200, 200)
 # The world's milestone, action item and India's context are bilateral: the operator, which
 # reads what a public reader reads, does not find them.
 UI_EDIT_FORM = (302, 403, 403, 403, 200, 403, 403, 403, 404)
+UI_READ_BILATERAL = (302, 403, 200, 200, 200, 200, 200, 200, 404)
 UI_EXPORT = (302, 403, 403, 200, 200, 200, 403, 403, 403)
 UI_MANAGER = (302, 403, 403, 200, 403, 403, 403, 403, 403)
 # The audit log: managers and side administrators (the operator's actions, both sides').
@@ -117,6 +118,15 @@ RULES = {
     "dialogues/meetings/<int:pk>/edit/": (302, 403) + (302,) * 7,
     "dialogues/meetings/<int:pk>/action-items/": POST_ONLY,
     "dialogues/action-items/<int:pk>/edit/": UI_EDIT_FORM,
+    # attachments (discussion): each item's panel; the operator does not find the bilateral
+    # milestone and action item
+    "commitments/<str:code>/attachments/": UI_READ,
+    "commitments/<str:code>/milestones/<int:pk>/attachments/": UI_READ_BILATERAL,
+    "dialogues/meetings/<int:pk>/attachments/": UI_READ,
+    "dialogues/action-items/<int:pk>/attachments/": UI_READ_BILATERAL,
+    # no attachment has the meeting's id: not found for every reader (tests/discussion)
+    "attachments/<int:pk>/download/": NOT_THEIRS,
+    "attachments/<int:pk>/remove/": POST_ONLY,
     # accounts (django-allauth's views): a signed-in user is sent on from the log-in page
     "accounts/login/": (200,) + (302,) * 8,
     "accounts/logout/": ACCOUNT_PAGE,
@@ -208,6 +218,13 @@ RULES = {
     "api/v1/meetings/<int:pk>/comments/": API_READ,
     "api/v1/action-items/<int:pk>/comments/": API_READ_BILATERAL,
     "api/v1/comments/<int:pk>/": API_READ_BILATERAL,
+    "api/v1/commitments/<str:code>/attachments/": API_READ,
+    "api/v1/milestones/<int:pk>/attachments/": API_READ_BILATERAL,
+    "api/v1/meetings/<int:pk>/attachments/": API_READ,
+    "api/v1/action-items/<int:pk>/attachments/": API_READ_BILATERAL,
+    # no attachment has the meeting's id: readers find none
+    "api/v1/^attachments/(?P<pk>[^/.]+)/$": (401, 403) + (404,) * 7,
+    "api/v1/^attachments/(?P<pk>[^/.]+)/download/$": (401, 403) + (404,) * 7,
 }
 # Writes by form: who may POST (an empty form: editors get their form back, others a 403).
 # an editor of the pillar and the side (India's analyst of maritime, dialogue); the operator

@@ -162,7 +162,7 @@ class VisibleText(HTMLParser):
 
 # Words that are the same in both languages: codes, names, abbreviations, the product names.
 ALLOWED = re.compile(
-    r"^(?:[A-Z]{2,}[-A-Za-z0-9&]*|[A-Z]{3}-\d+|UTC|Excel|CSV|TLP:[A-Z+]+|ReCAAP|iDEX|DCyA|"
+    r"^(?:[A-Z]{2,}[-A-Za-z0-9&]*|[A-Z]{3}-\d+|UTC|Excel|Word|PowerPoint|WebP|CSV|TLP:[A-Z+]+|ReCAAP|iDEX|DCyA|"
     r"MoD|MoM|MeitY|DoT|MoHFW|Keidanren|RIKEN|English|MP-IDSA|HQ|DST|DBT|DGFT|CERT-In)$"
 )
 

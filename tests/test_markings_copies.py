@@ -208,6 +208,7 @@ def test_every_model_with_a_marking_is_markable_and_gated():
         "meeting",
         "action_item",
         "comment",
+        "attachment",
     }
 
 

@@ -1,6 +1,7 @@
 """The discussion app's models: what comments and attachments share (`base`), and each."""
 
+from .attachments import Attachment, AttachmentState
 from .base import TARGETS, OnItem
 from .comments import Comment
 
-__all__ = ["TARGETS", "Comment", "OnItem"]
+__all__ = ["TARGETS", "Attachment", "AttachmentState", "Comment", "OnItem"]

@@ -265,6 +265,10 @@ def test_every_resource_the_api_serves_is_in_the_feed():
     not_data = {
         "audit.auditevent",  # the audit log: a log of its own, read by id
         "webhooks.webhooksubscription",  # a manager's own configuration
+        # comments and attachments (issue 26): not in the change feed yet; a system keeping a
+        # copy lists each item's comments and attachments (docs/api.md)
+        "discussion.comment",
+        "discussion.attachment",
     }
     assert served - not_data <= set(recording.TYPES)
     assert {kind.name for kind in feed.TYPES} == set(recording.TYPES.values())

@@ -256,8 +256,11 @@ def test_readers_see_no_edit_controls(client, make_user, meeting, item):
 
     for url in (f"/dialogues/{NSA}/", f"/dialogues/meetings/{meeting.pk}/"):
         html = client.get(url).text
-        # The comment thread is the one place a manager writes here (tests/discussion).
+        # The comment thread is a place a manager writes here (tests/discussion).
         html = re.sub(r'<section id="comments".*?</section>', "", html, flags=re.S)
+        # Attaching a file is open to every analyst and manager of a side (can_discuss), not an
+        # edit of the meeting: tests/discussion/test_attachments.py.
+        html = re.sub(r'<section id="attachments-.*?</section>', "", html, flags=re.S)
         # A manager may set a mechanism's agreed cadence; nobody here may record or edit.
         assert 'action="/dialogues/' not in html.replace(f'action="/dialogues/{NSA}/cadence/"', "")
         assert "hx-post" not in html

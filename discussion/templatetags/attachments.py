@@ -1,0 +1,61 @@
+"""`{% attachments_panel item %}`: an item's attachments and the upload form, on its page."""
+
+from django import template
+from django.conf import settings
+
+from access import permissions
+
+from .. import targets
+from ..attachment_forms import AttachmentForm
+from ..attachment_selectors import attachments_of
+
+register = template.Library()
+
+
+def panel_context(item, user, form=None, error_status=None) -> dict:
+    kind = targets.target_kind(item)
+    ref = item.code if kind == "commitment" else item.pk
+    may_attach = permissions.can_discuss(user)
+    if form is None and may_attach:
+        form = AttachmentForm(
+            initial={"marking": targets.default_marking(item)},
+            auto_id=f"id_attach_{kind}_{item.pk}_%s",
+        )
+    return {
+        "item": item,
+        "kind": kind,
+        "ref": ref,
+        "panel_id": f"attachments-{kind}-{item.pk}",
+        "attachments": list(attachments_of(item, user)),
+        "form": form if may_attach else None,
+        "may_attach": may_attach,
+        "user_side": permissions.own_side(user),
+        "max_bytes": settings.TRACKER_ATTACHMENT_MAX_BYTES,
+        "upload_url": upload_url(kind, item),
+        "error_status": error_status,
+    }
+
+
+def upload_url(kind: str, item) -> str:
+    from django.urls import reverse
+
+    if kind == "commitment":
+        return reverse("commitment-attachments", args=[item.code])
+    if kind == "milestone":
+        return reverse("milestone-attachments", args=[item.commitment.code, item.pk])
+    if kind == "meeting":
+        return reverse("meeting-attachments", args=[item.pk])
+    return reverse("action-item-attachments", args=[item.pk])
+
+
+@register.inclusion_tag("discussion/includes/attachments.html", takes_context=True)
+def attachments_panel(context, item):
+    request = context["request"]
+    return panel_context(item, request.user) | {"csrf_token": context.get("csrf_token")}
+
+
+@register.filter
+def file_size(size: int) -> str:
+    from ..attachment_services import size_label
+
+    return size_label(size)
