@@ -417,9 +417,9 @@ def _plain_values(instance) -> dict[str, Any]:
 
 
 def _operator_before(sender, instance, raw=False, **_kwargs) -> None:
-    if raw or _operator() is None or sender._meta.label in AUDITED:
+    if raw or sender._meta.label in AUDITED or sender._meta.label in QUIET_MODELS:
         return
-    if sender._meta.label in QUIET_MODELS or instance.pk is None or instance._state.adding:
+    if instance.pk is None or instance._state.adding or _operator() is None:
         return
     stored = sender._default_manager.filter(pk=instance.pk).first()
     instance._operator_before = _plain_values(stored) if stored is not None else None
