@@ -28,6 +28,7 @@ class CommentForm(forms.Form):
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, item, user, editing=None, **kwargs):
+        kwargs.setdefault("auto_id", "comment_%s")  # unique beside the page's other forms
         super().__init__(*args, **kwargs)
         choices = markings_for(item, user)
         if editing is not None and editing.marking not in dict(choices):
