@@ -8,16 +8,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from access import permissions
+from declaration_tracker.core.versioning import StaleVersionError
 from declaration_tracker.core.views import is_htmx
 
 from . import comment_selectors, comment_services, targets
 from .forms import CommentForm, thread_context
 
 
-def _answer(request, item, form=None, status=200) -> HttpResponse:
+def _answer(request, item, form=None) -> HttpResponse:
+    """The thread again: for htmx, in place with any errors beside their fields (a 200: htmx
+    swaps only successful answers); else back to the item's page, the errors as messages."""
     if is_htmx(request):
         context = thread_context(item, request.user, form=form)
-        return render(request, "discussion/includes/comments.html", context, status=status)
+        return render(request, "discussion/includes/comments.html", context)
     if form is not None and form.errors:
         for errors in form.errors.values():
             for error in errors:
@@ -32,7 +35,7 @@ def comment_add(request, kind: str, ref: str):
     item = targets.target_get(kind, ref, request.user)
     form = CommentForm(request.POST, item=item, user=request.user)
     if not form.is_valid():
-        return _answer(request, item, form, status=400)
+        return _answer(request, item, form)
     parent = None
     if form.cleaned_data.get("parent"):
         parent = (
@@ -50,7 +53,7 @@ def comment_add(request, kind: str, ref: str):
         )
     except ValidationError as error:
         form.add_service_errors(error)
-        return _answer(request, item, form, status=400)
+        return _answer(request, item, form)
     return _answer(request, item)
 
 
@@ -66,7 +69,7 @@ def comment_edit(request, pk: int):
     item = comment.target
     form = CommentForm(request.POST, item=item, user=request.user, editing=comment)
     if not form.is_valid():
-        return _answer(request, item, form, status=400)
+        return _answer(request, item, form)
     try:
         comment_services.comment_update(
             comment=comment,
@@ -77,7 +80,10 @@ def comment_edit(request, pk: int):
         )
     except ValidationError as error:
         form.add_service_errors(error)
-        return _answer(request, item, form, status=400)
+        return _answer(request, item, form)
+    except StaleVersionError as error:
+        form.add_error(None, str(error))
+        return _answer(request, item, form)
     return _answer(request, item)
 
 
@@ -86,9 +92,12 @@ def comment_delete(request, pk: int):
     comment = _comment(request, pk)
     comment_services.require_author(comment, request.user)
     version = request.POST.get("version", "")
-    comment_services.comment_delete(
-        comment=comment,
-        actor=request.user,
-        expected_version=int(version) if version.isdigit() else None,
-    )
+    try:
+        comment_services.comment_delete(
+            comment=comment,
+            actor=request.user,
+            expected_version=int(version) if version.isdigit() else None,
+        )
+    except StaleVersionError as error:
+        messages.error(request, str(error))
     return _answer(request, comment.target)

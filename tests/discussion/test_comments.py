@@ -244,7 +244,7 @@ def test_the_page_posts_in_place_and_shows_errors_beside_the_field(people, own, 
     url = "/discussion/commitment/MAR-01/comments/"
 
     empty = client.post(url, {"body": " ", "marking": "bilateral"}, HTTP_HX_REQUEST="true")
-    assert empty.status_code == 400
+    assert empty.status_code == 200  # htmx swaps only successful answers: errors in place
     assert 'role="alert"' in empty.content.decode() and not Comment.objects.exists()
     posted = client.post(
         url, {"body": "Minutes agreed.", "marking": "bilateral"}, HTTP_HX_REQUEST="true"
@@ -268,3 +268,32 @@ def test_a_chief_of_the_side_edits_only_through_the_author_rule(people):
         comment_update(
             comment=comment, actor=chief(side="india"), expected_version=1, body="Changed."
         )
+
+
+@BOTH
+def test_the_author_edits_on_the_page_and_nobody_else_is_offered_it(people, own, other):
+    comment = comment_create(target=commitment("MAR-01"), actor=people[own], body="Draft words.")
+    edit = f"/comments/{comment.pk}/edit/"
+    mine = browser(people[own])
+    assert f'action="{edit}"' in mine.get("/commitments/MAR-01/").content.decode()
+    for someone in (people[other], people[f"{own}_manager"]):
+        page = browser(someone).get("/commitments/MAR-01/").content.decode()
+        assert f'action="{edit}"' not in page
+        refused = browser(someone).post(
+            edit, {"body": "Taken over.", "marking": "bilateral", "version": 1}
+        )
+        assert refused.status_code == 403
+
+    saved = mine.post(
+        edit,
+        {"body": "Final words.", "marking": "bilateral", "version": 1},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert saved.status_code == 200 and "Final words." in saved.content.decode()
+    assert Comment.objects.get(pk=comment.pk).body == "Final words."
+    stale = mine.post(
+        edit, {"body": "Again.", "marking": "bilateral", "version": 1}, HTTP_HX_REQUEST="true"
+    )
+    assert stale.status_code == 200 and "changed by someone else" in stale.content.decode()
+    assert Comment.objects.get(pk=comment.pk).body == "Final words."
