@@ -273,19 +273,26 @@ def _event_marking(instance) -> str:
 def _record(instance, action: str, changes: dict[str, list]) -> None:
     if not changes and action == AuditEvent.Action.CHANGED:
         return
-    actor, _origin = _who()
+    actor, origin = _who()
     marking = _event_marking(instance)
     if actor is not None and actor.is_superuser and instance._meta.label == "commitments.User":
         # The operator acts for neither government, so both watch what it does to anyone.
         marking = Marking.BILATERAL
     _event_create(
-        instance, action, changes, marking=marking, commitment_code=_commitment_code(instance)
+        instance,
+        action,
+        changes,
+        marking=marking,
+        commitment_code=_commitment_code(instance),
+        who=(actor, origin),
     )
 
 
-def _event_create(instance, action: str, changes: dict, *, marking: str, commitment_code=""):
-    """Write one event about `instance`, by whoever acts now (`_who`)."""
-    actor, origin = _who()
+def _event_create(
+    instance, action: str, changes: dict, *, marking: str, commitment_code="", who=None
+):
+    """Write one event about `instance`, by `who` (actor, origin), else whoever acts now."""
+    actor, origin = who or _who()
     AuditEvent.objects.create(
         actor=actor,
         origin=origin,

@@ -128,7 +128,7 @@ def attachment_add(*, target, actor, upload, title: str = "", marking: str = "")
     if none). Returns the attachment: quarantined (not downloadable) if clamd found it
     infected."""
     require_may_attach(actor)
-    targets.target_get(targets.target_kind(target), _ref(target), actor)  # 404 if not theirs
+    targets.target_again(target, actor)  # 404 if not theirs
     marking = marking or targets.default_marking(target)
     visibility.marking_check(actor, marking, current=None, origin=permissions.own_side(actor))
     targets.marking_within_check(target, marking)
@@ -171,10 +171,6 @@ def attachment_add(*, target, actor, upload, title: str = "", marking: str = "")
         attachment_storage.delete(name)  # no file without its row
         raise
     return attachment
-
-
-def _ref(target):
-    return target.code if targets.target_kind(target) == "commitment" else target.pk
 
 
 def require_change(actor, attachment: Attachment) -> None:

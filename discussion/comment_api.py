@@ -66,7 +66,7 @@ class CommentSerializer(MarkedSerializerMixin, serializers.ModelSerializer):
     def get_on(self, comment) -> dict:
         kind = comment.target_kind
         item = comment.target
-        return {"kind": kind, "ref": item.code if kind == "commitment" else item.pk}
+        return {"kind": kind, "ref": targets.ref_of(item)}
 
     def get_body_html(self, comment) -> str:
         return str(markdown_html(comment.body))

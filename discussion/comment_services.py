@@ -50,15 +50,6 @@ def _within_parent(parent: Comment | None, marking: str) -> None:
         )
 
 
-def _readable_target(target, actor):
-    """The target afresh, if the actor may see it (else a 404, as if there were none)."""
-    return targets.target_get(
-        targets.target_kind(target),
-        target.code if targets.target_kind(target) == "commitment" else target.pk,
-        actor,
-    )
-
-
 @acting_as("actor")
 def comment_create(
     *, target, actor, body: str, marking: str | None = None, parent: Comment | None = None
@@ -67,7 +58,7 @@ def comment_create(
     `actor` for their side, marked bilateral unless they say otherwise (narrower where the item
     is: a comment is never released more widely than what it is on)."""
     require_discuss(actor)
-    target = _readable_target(target, actor)
+    target = targets.target_again(target, actor)
     body = _body(body)
     marking = marking or targets.default_marking(target)
     visibility.marking_check(actor, marking, current=None, origin=actor.side)

@@ -49,7 +49,7 @@ def thread_context(item, user, form=None) -> dict:
     return {
         "item": item,
         "item_kind": targets.target_kind(item),
-        "item_ref": item.code if targets.target_kind(item) == "commitment" else item.pk,
+        "item_ref": targets.ref_of(item),
         "comments": comment_selectors.thread(item, user),
         "may_comment": may_comment,
         "form": form

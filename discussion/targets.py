@@ -50,6 +50,16 @@ def target_kind(item) -> str:
     return next(kind for kind, model in MODELS.items() if model == label)
 
 
+def ref_of(item):
+    """How URLs name `item`: a commitment by its code, the other kinds by their id."""
+    return item.code if target_kind(item) == "commitment" else item.pk
+
+
+def target_again(item, reader):
+    """`item` read afresh through the gate for `reader` (a 404 if they may not see it)."""
+    return target_get(target_kind(item), ref_of(item), reader)
+
+
 def on(item) -> dict:
     """The foreign key naming `item`, as keyword arguments of a comment or an attachment."""
     return {target_kind(item): item}

@@ -14,7 +14,7 @@ register = template.Library()
 
 def panel_context(item, user, form=None, error_status=None) -> dict:
     kind = targets.target_kind(item)
-    ref = item.code if kind == "commitment" else item.pk
+    ref = targets.ref_of(item)
     may_attach = permissions.can_discuss(user)
     if form is None and may_attach:
         form = AttachmentForm(
