@@ -20,6 +20,7 @@ KIND_LABELS = {
     "shared_term_change": _("proposed change of shared terms"),
     "comment": _("comment"),
     "attachment": _("attachment"),
+    "reconciliation": _("reconciliation"),
 }
 if set(KIND_LABELS) != set(KINDS):  # pragma: no cover - a new audited model needs its words
     raise ImportError("Every kind of object the audit log records needs its words here.")

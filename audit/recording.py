@@ -114,6 +114,15 @@ AUDITED: dict[str, tuple[str, ...]] = {
         "scan_result",
         "marking",
     ),
+    "discussion.Reconciliation": (
+        "commitment",
+        "about_status",
+        "about_terms",
+        "due_on",
+        "due_set_by",
+        "closed_at",
+        "settled",
+    ),
     "commitments.User": (
         "username",
         "first_name",

@@ -59,9 +59,22 @@ class GroupFigures(serializers.Serializer):
     )
 
 
+class ReconciliationFigures(serializers.Serializer):
+    open = CountFigure(help_text="Open reconciliations (overdue ones included).")
+    overdue = CountFigure(help_text="Open reconciliations past their due date.")
+
+
+RECONCILIATIONS_HELP = (
+    "Reconciliations the reader may read (bilateral: none for a reader of neither "
+    "government), open and overdue, each linking to its list; null with `as_of` (not "
+    "reproduced for the past)."
+)
+
+
 class PillarFigures(GroupFigures):
     slug = serializers.CharField()
     name = serializers.CharField()
+    reconciliations = ReconciliationFigures(allow_null=True, help_text=RECONCILIATIONS_HELP)
 
 
 class SideFigures(GroupFigures):
@@ -177,6 +190,7 @@ class DashboardSerializer(serializers.Serializer):
         help_text="All pending confirmations, per side awaited (as in `overall`)."
     )
     pillars = PillarFigures(many=True)
+    reconciliations = ReconciliationFigures(allow_null=True, help_text=RECONCILIATIONS_HELP)
     lead_sides = SideFigures(many=True)
     strengths = StrengthFigures(
         many=True,

@@ -28,6 +28,7 @@ from declaration_tracker.core.cache import DASHBOARD, cached, invalidate
 from declaration_tracker.core.events import Event
 from declaration_tracker.core.i18n import in_japanese, localized
 from dialogues.selectors import mechanisms_overdue
+from discussion import reconciliation_selectors
 
 CACHE_SECONDS = 300
 DUE_WITHIN_DAYS = 30
@@ -187,6 +188,9 @@ def dashboard_figures(
     if at:
         recent = recent.filter(created_at__lte=at)
     mechanisms = mechanisms_overdue(today, past=bool(at))
+    # Reconciliations as they stand (not reproduced for the past): bilateral, so a reader of
+    # neither government counts none.
+    reconciliations = None if at else reconciliation_selectors.counts_by_pillar(user, today)
 
     return {
         "as_of": today,
@@ -209,8 +213,10 @@ def dashboard_figures(
                 "link": list_link(pillar=p["slug"], **past),
             }
             | _sides(p, pillar=p["slug"], **past)
+            | {"reconciliations": _reconciliations(reconciliations, [p["id"]], p["slug"])}
             for p in pillars
         ],
+        "reconciliations": _reconciliations(reconciliations, [p["id"] for p in pillars]),
         "lead_sides": [
             {
                 "lead_side": side,
@@ -292,6 +298,21 @@ def dashboard_figures(
             for mechanism in mechanisms
         ],
     }
+
+
+def _reconciliations(counts: dict | None, pillar_ids: list[int], slug: str = "") -> dict | None:
+    """Open and overdue reconciliations of these pillars, each linking to its list."""
+    if counts is None:
+        return None
+    url = reverse("reconciliation-list")
+    found = {}
+    for state in ("open", "overdue"):
+        params = {"state": state} | ({"pillar": slug} if slug else {})
+        found[state] = {
+            "count": sum(counts.get(pk, {}).get(state, 0) for pk in pillar_ids),
+            "link": f"{url}?{urlencode(params)}",
+        }
+    return found
 
 
 def _detail_link(code: str, **params) -> str:

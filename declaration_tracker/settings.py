@@ -485,6 +485,9 @@ SPECTACULAR_SETTINGS = {
 }
 
 # The tracker's own policy.
+# A reconciliation (the sides disagree on a commitment) is due this many days after it opens;
+# either side's manager moves the date.
+TRACKER_RECONCILIATION_DAYS = env.int("TRACKER_RECONCILIATION_DAYS", default=30)
 TRACKER_REMINDERS = {
     # A milestone's (or action item's) owner hears this many days before it is due, and on the day.
     "lead_days": env.list("TRACKER_REMINDER_LEAD_DAYS", cast=int, default=[14, 7, 1]),

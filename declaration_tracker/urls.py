@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("discussion.comment_urls")),
     path("", include("discussion.attachment_urls")),
+    path("", include("discussion.reconciliation_urls")),
     path("", include("commitments.urls")),
 ]
 

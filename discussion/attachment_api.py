@@ -5,11 +5,9 @@ from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, parsers, serializers, status
-from rest_framework import permissions as drf
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from access import permissions
 from access.api import GatedGenericViewSet, MarkedSerializerMixin
 from access.choices import Marking
 from declaration_tracker.api.versioning import IF_MATCH, ETagMixin, expected_version
@@ -17,6 +15,7 @@ from declaration_tracker.api.versioning import IF_MATCH, ETagMixin, expected_ver
 from . import attachment_selectors as selectors
 from . import attachment_services as services
 from . import targets
+from .api_permissions import DiscussPermission
 from .attachment_download import serve
 from .models import Attachment, AttachmentState
 
@@ -105,23 +104,6 @@ class AttachmentUpdateSerializer(serializers.Serializer):
         required=False,
         help_text="A new marking: never wider than the item it is on; only the uploader's side.",
     )
-
-
-class DiscussPermission(drf.BasePermission):
-    """Readers read; analysts and managers of a side attach (the services check again)."""
-
-    message = "You do not have permission to do this."
-
-    def has_permission(self, request, view) -> bool:
-        if not permissions.can_read(request.user):
-            return False
-        if request.method in drf.SAFE_METHODS:
-            return True
-        if permissions.is_operator(request.user):
-            self.message = str(permissions.OPERATOR_WRITES_NOTHING)
-            return False
-        self.message = "Only the analysts and managers of a side may attach documents."
-        return permissions.can_discuss(request.user)
 
 
 def _upload_response(view, attachment, status_code=201):

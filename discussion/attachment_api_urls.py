@@ -14,6 +14,7 @@ PREFIXES = {
     "milestone": "milestones/<int:pk>",
     "meeting": "meetings/<int:pk>",
     "action_item": "action-items/<int:pk>",
+    "reconciliation": "reconciliations/<int:pk>",
 }
 
 urlpatterns = [

@@ -15,6 +15,7 @@ from declaration_tracker.api.serializers import StrictSerializer
 from declaration_tracker.api.versioning import IF_MATCH, etag_for, expected_version
 
 from . import comment_selectors, comment_services, targets
+from .api_permissions import DiscussPermission
 from .models import Comment
 from .rendering import markdown_html
 
@@ -114,6 +115,7 @@ class ItemComments(GatedViewMixin, mixins.ListModelMixin, generics.GenericAPIVie
     queryset = Comment.objects.none()  # the model, for the schema
     serializer_class = CommentSerializer
     pagination_class = PageNumberPagination
+    permission_classes = [DiscussPermission]
     kind = ""
 
     def get_queryset(self):
@@ -183,6 +185,7 @@ COMMENT_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The
 class CommentDetail(GatedViewMixin, generics.GenericAPIView):
     queryset = Comment.objects.none()  # the model, for the schema
     serializer_class = CommentSerializer
+    permission_classes = [DiscussPermission]
 
     def get_queryset(self):
         return comment_selectors.comment_list(self.request.user)

@@ -23,5 +23,10 @@ urlpatterns = [
         item_comments("action_item").as_view(),
         name="action-item-comments",
     ),
+    path(
+        "reconciliations/<int:pk>/comments/",
+        item_comments("reconciliation").as_view(),
+        name="reconciliation-comments",
+    ),
     path("comments/<int:pk>/", CommentDetail.as_view(), name="comment-detail"),
 ]

@@ -17,6 +17,7 @@ MODELS = {
     "milestone": "commitments.Milestone",
     "meeting": "dialogues.Meeting",
     "action_item": "dialogues.ActionItem",
+    "reconciliation": "discussion.Reconciliation",
 }
 if set(MODELS) != set(TARGETS):  # pragma: no cover - a new kind of target needs its model
     raise ImportError("Every kind of item comments and attachments are on needs its model here.")
@@ -115,4 +116,6 @@ def page_of(item) -> str:
         return reverse("milestone-edit", args=[item.commitment.code, item.pk])
     if kind == "meeting":
         return reverse("meeting-detail", args=[item.pk])
+    if kind == "reconciliation":
+        return reverse("reconciliation-detail", args=[item.pk])
     return reverse("action-item-edit", args=[item.pk])

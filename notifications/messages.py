@@ -59,6 +59,20 @@ def render(key: str, params: dict) -> str:
             "side": Side(params["side"]).label,
             "since": _day(params["since"]),
         }
+    if key == "recon_due_today":
+        return gettext("the sides' reconciliation is due today")
+    if key == "recon_due_in":
+        return ngettext(
+            "the sides' reconciliation is due %(due)s, in %(days)s day",
+            "the sides' reconciliation is due %(due)s, in %(days)s days",
+            days,
+        ) % {"due": _day(params["due"]), "days": days}
+    if key == "recon_overdue":
+        return ngettext(
+            "the sides' reconciliation was due %(due)s, %(days)s day ago",
+            "the sides' reconciliation was due %(due)s, %(days)s days ago",
+            days,
+        ) % {"due": _day(params["due"]), "days": days}
     if key == "mechanism":
         return gettext("a meeting was due by %(due)s and none is planned") % {
             "due": _day(params["due"])

@@ -2,8 +2,8 @@
 
 Its last meeting and outcome, the open and overdue action items, the commitments linked to it
 (the one that reinforces it, those of its pillar and those its action items advance) with what
-changed since the last meeting, and their milestones due before the next one — as one reader
-may see them.
+changed since the last meeting, their milestones due before the next one, and the open
+reconciliations where the two sides disagree about one of them — as one reader may see them.
 """
 
 import datetime
@@ -17,6 +17,7 @@ from declaration_tracker.core.i18n import localized
 from dialogues.choices import ActionItemState, MeetingState
 from dialogues.models import DialogueMechanism
 from dialogues.selectors import action_item_list, meeting_list
+from discussion.reconciliation_selectors import open_for_commitments
 
 from .lines import commitment_lines, highest_marking, markings_shown
 
@@ -77,7 +78,11 @@ def mechanism_brief(user, mechanism: DialogueMechanism) -> dict:
         ),
         key=lambda pair: (pair[1].due_date, pair[0].code),
     )
+    reconciliations = open_for_commitments([line.commitment.pk for line in lines], user)
+    for reconciliation in reconciliations:
+        reconciliation.overdue = reconciliation.is_overdue(today)
     markings = markings_shown(lines) | {item.marking for item in items}
+    markings |= {reconciliation.marking for reconciliation in reconciliations}
     if last is not None and not last.withheld and last.outcome_summary:
         markings.add(last.marking)
     return {
@@ -96,6 +101,7 @@ def mechanism_brief(user, mechanism: DialogueMechanism) -> dict:
         "overdue_items": [item for item in items if item.overdue],
         "lines": lines,
         "due_before": due_before,
+        "reconciliations": reconciliations,
         "marking": highest_marking(markings),
         "generated_at": at,
     }

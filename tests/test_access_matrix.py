@@ -218,6 +218,15 @@ RULES = {
     "api/v1/meetings/<int:pk>/comments/": API_READ,
     "api/v1/action-items/<int:pk>/comments/": API_READ_BILATERAL,
     "api/v1/comments/<int:pk>/": API_READ_BILATERAL,
+    # reconciliations (issue 26): bilateral, so the operator finds none
+    "reconciliations/": UI_READ,
+    "reconciliations/<int:pk>/": UI_READ_BILATERAL,
+    "reconciliations/<int:pk>/due/": POST_ONLY,
+    "reconciliations/<int:pk>/attachments/": UI_READ_BILATERAL,
+    "api/v1/reconciliations/": API_READ,
+    "api/v1/reconciliations/<int:pk>/": API_READ_BILATERAL,
+    "api/v1/reconciliations/<int:pk>/comments/": API_READ_BILATERAL,
+    "api/v1/reconciliations/<int:pk>/attachments/": API_READ_BILATERAL,
     "api/v1/commitments/<str:code>/attachments/": API_READ,
     "api/v1/milestones/<int:pk>/attachments/": API_READ_BILATERAL,
     "api/v1/meetings/<int:pk>/attachments/": API_READ,
@@ -254,6 +263,8 @@ POST_RULES = {
     # the world's comment is the chief's: nobody else edits or deletes it
     "comments/<int:pk>/edit/": (302, 403, 403, 403, 403, 403, 403, 403, 404),
     "comments/<int:pk>/delete/": (302, 403, 403, 403, 403, 403, 403, 403, 404),
+    # no due date: a manager of a side gets the form back with the error beside the field
+    "reconciliations/<int:pk>/due/": (302, 403, 403, 400, 403, 403, 403, 403, 404),
 }
 
 
@@ -289,6 +300,11 @@ def world():
     from discussion.comment_services import comment_create
 
     comment = comment_create(target=commitment("MAR-01"), actor=admin, body="On the record.")
+    from discussion.models import Reconciliation
+
+    reconciliation = Reconciliation.objects.create(
+        commitment=commitment("MAR-01"), about_terms=True, due_on=days(30)
+    )
     users = {
         "anonymous": AnonymousUser(),
         "no_role": User.objects.create_user("no-role", password="a-long-test-password"),
@@ -308,6 +324,7 @@ def world():
         "meeting": meeting.pk,
         "action": item.pk,
         "comment": comment.pk,
+        "reconciliation": reconciliation.pk,
         "audit": AuditEvent.objects.order_by("-id").values_list("pk", flat=True).first(),
     }
     return users, values
@@ -339,6 +356,8 @@ def concrete(route: str, values: dict) -> str:
         key = "audit"
     elif path.startswith(("comments/", "api/v1/comments/")):
         key = "comment"
+    elif path.startswith(("reconciliations/", "api/v1/reconciliations/")):
+        key = "reconciliation"
     else:
         key = "meeting"
     path = re.sub(r"\(\?P<pk>[^)]*\)|<int:pk>", str(values.get(key, 0)), path)

@@ -209,6 +209,7 @@ def test_every_model_with_a_marking_is_markable_and_gated():
         "action_item",
         "comment",
         "attachment",
+        "reconciliation",
     }
 
 

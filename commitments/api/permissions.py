@@ -5,7 +5,29 @@ from rest_framework import permissions as drf
 from access import permissions
 
 
-class TrackerPermission(drf.BasePermission):
+class ReadersRead(drf.BasePermission):
+    """Signed-in users with a role (and the operator) read; the operator writes nothing; who
+    else writes is `may_write`'s to say (`write_message` says who, when refused)."""
+
+    message = "You do not have permission to do this."
+    write_message = message
+
+    def has_permission(self, request, view) -> bool:
+        if not permissions.can_read(request.user):
+            return False
+        if request.method in drf.SAFE_METHODS:
+            return True
+        if permissions.is_operator(request.user):
+            self.message = str(permissions.OPERATOR_WRITES_NOTHING)
+            return False
+        self.message = self.write_message
+        return self.may_write(request, view)
+
+    def may_write(self, request, view) -> bool:
+        return False
+
+
+class TrackerPermission(ReadersRead):
     """Signed-in users with a role (and the operator) read; analysts write in their pillars;
     the operator writes nothing.
 
@@ -13,18 +35,9 @@ class TrackerPermission(drf.BasePermission):
     view that names none, nobody may change an object. Services check again.
     """
 
-    message = "You do not have permission to do this."
+    write_message = "Only analysts, in the pillars assigned to them, may change data."
 
-    def has_permission(self, request, view) -> bool:
-        if not permissions.can_read(request.user):
-            return False
-        if request.method in drf.SAFE_METHODS:
-            return True
-        self.message = (
-            str(permissions.OPERATOR_WRITES_NOTHING)
-            if permissions.is_operator(request.user)
-            else "Only analysts, in the pillars assigned to them, may change data."
-        )
+    def may_write(self, request, view) -> bool:
         return permissions.can_edit_any(request.user) or self._reassigns_owners(request, view)
 
     @staticmethod

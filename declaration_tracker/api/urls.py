@@ -27,6 +27,7 @@ urlpatterns = [
     path("v1/", include("discussion.comment_api_urls")),
     path("v1/", include(webhooks.urls)),
     path("v1/", include("discussion.attachment_api_urls")),
+    path("v1/", include("discussion.reconciliation_api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI with its set-up script served separately (?script), so no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

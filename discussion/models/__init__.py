@@ -3,5 +3,6 @@
 from .attachments import Attachment, AttachmentState
 from .base import TARGETS, OnItem
 from .comments import Comment
+from .reconciliations import Reconciliation
 
-__all__ = ["TARGETS", "Attachment", "AttachmentState", "Comment", "OnItem"]
+__all__ = ["TARGETS", "Attachment", "AttachmentState", "Comment", "OnItem", "Reconciliation"]

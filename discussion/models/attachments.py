@@ -67,6 +67,7 @@ class Attachment(OnItem):
             models.Index(fields=["milestone", "created_at"], name="attachment_milestone"),
             models.Index(fields=["meeting", "created_at"], name="attachment_meeting"),
             models.Index(fields=["action_item", "created_at"], name="attachment_action_item"),
+            models.Index(fields=["reconciliation", "created_at"], name="attachment_reconciliation"),
         ]
         constraints = [
             OnItem.one_target("attachment"),

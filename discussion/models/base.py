@@ -21,7 +21,7 @@ from access.markings import Markable
 from declaration_tracker.core.models import Versioned
 
 # The kinds of item a comment or an attachment is on, by the name the API gives each.
-TARGETS = ("commitment", "milestone", "meeting", "action_item")
+TARGETS = ("commitment", "milestone", "meeting", "action_item", "reconciliation")
 
 
 class OnItem(Markable, Versioned):
@@ -39,6 +39,14 @@ class OnItem(Markable, Versioned):
     action_item = models.ForeignKey(
         "dialogues.ActionItem", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    # A reconciliation's own thread: the two sides settling a difference.
+    reconciliation = models.ForeignKey(
+        "discussion.Reconciliation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     side = models.CharField(
         _("side"),
         max_length=10,
@@ -54,7 +62,12 @@ class OnItem(Markable, Versioned):
 
     marking_governs = None  # the whole row
     marking_pillar = "target_pillar_id"
-    marking_related = ("commitment", "milestone__commitment", "meeting__mechanism")
+    marking_related = (
+        "commitment",
+        "milestone__commitment",
+        "meeting__mechanism",
+        "reconciliation__commitment",
+    )
     # Re-marked narrower with the wholly marked item it is on (`copies_follow`).
     marking_follows = ("milestone", "action_item")
     # Re-marked through its own PATCH (its author's), not the generic /markings/ endpoint.
@@ -89,4 +102,6 @@ class OnItem(Markable, Versioned):
             return target.commitment.pillar_id
         if self.target_kind == "meeting":
             return target.mechanism.pillar_id
+        if self.target_kind == "reconciliation":
+            return target.commitment.pillar_id
         return target.meeting.mechanism.pillar_id

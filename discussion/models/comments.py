@@ -51,6 +51,7 @@ class Comment(OnItem):
             models.Index(fields=["milestone", "created_at"], name="comment_milestone"),
             models.Index(fields=["meeting", "created_at"], name="comment_meeting"),
             models.Index(fields=["action_item", "created_at"], name="comment_action_item"),
+            models.Index(fields=["reconciliation", "created_at"], name="comment_reconciliation"),
         ]
         constraints = [
             OnItem.one_target("comment"),

@@ -45,6 +45,8 @@ def upload_url(kind: str, item) -> str:
         return reverse("milestone-attachments", args=[item.commitment.code, item.pk])
     if kind == "meeting":
         return reverse("meeting-attachments", args=[item.pk])
+    if kind == "reconciliation":
+        return reverse("reconciliation-attachments", args=[item.pk])
     return reverse("action-item-attachments", args=[item.pk])
 
 

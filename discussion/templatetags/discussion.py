@@ -21,3 +21,19 @@ def comment_thread(context, item):
 @register.filter
 def markdown(text: str):
     return markdown_html(text)
+
+
+@register.inclusion_tag("discussion/includes/reconciliation_banner.html", takes_context=True)
+def reconciliation_banner(context, commitment):
+    """The commitment's open reconciliation, if its reader may read it (both governments'
+    users); nothing on a page of the past."""
+    from django.utils import timezone
+
+    from ..reconciliation_selectors import open_reconciliation
+
+    if context.get("as_of"):
+        return {}
+    return {
+        "reconciliation": open_reconciliation(commitment, context["request"].user),
+        "today": timezone.localdate(),
+    }

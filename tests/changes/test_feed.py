@@ -269,6 +269,7 @@ def test_every_resource_the_api_serves_is_in_the_feed():
         # copy lists each item's comments and attachments (docs/api.md)
         "discussion.comment",
         "discussion.attachment",
+        "discussion.reconciliation",
     }
     assert served - not_data <= set(recording.TYPES)
     assert {kind.name for kind in feed.TYPES} == set(recording.TYPES.values())

@@ -297,3 +297,19 @@ def test_the_author_edits_on_the_page_and_nobody_else_is_offered_it(people, own,
     )
     assert stale.status_code == 200 and "changed by someone else" in stale.content.decode()
     assert Comment.objects.get(pk=comment.pk).body == "Final words."
+
+
+@pytest.mark.parametrize("side", ["india", "japan"])
+def test_a_manager_of_either_side_comments_through_the_api(side):
+    """Managers discuss as analysts do, on the page and through the API alike."""
+    from rest_framework.test import APIClient
+
+    from tests.factories import manager
+
+    api = APIClient()
+    api.force_authenticate(manager(username=f"api-commenting-manager-{side}", side=side))
+    answer = api.post(
+        "/api/v1/commitments/MAR-01/comments/", {"body": "A manager's view."}, format="json"
+    )
+    assert answer.status_code == 201, answer.content
+    assert answer.json()["side"] == side

@@ -127,3 +127,21 @@ def test_the_mechanism_page_links_its_brief(client, meetings):
     client.force_login(meetings["india"])
     page = client.get(f"/dialogues/{SLUG}/").content.decode()
     assert f'href="{URL}"' in page
+
+
+@pytest.mark.parametrize("side", [Side.INDIA, Side.JAPAN])
+def test_the_brief_lists_the_open_reconciliations_of_its_commitments(client, meetings, side):
+    """DIA-04 (joint) has India's status and not Japan's: a reconciliation is open and the
+    brief says so, to either side; one of a commitment the brief does not cover is left out."""
+    services.status_update_create(
+        commitment=commitment("DEF-01"),
+        author=analyst("defence", username="brief-def", side=Side.INDIA),
+        status=Status.AT_RISK,
+        note="Elsewhere.",
+        expected_version=None,
+    )
+    reader = manager(username=f"brief-rec-{side}", side=side)
+    words = squeezed(pdf_text(brief(client, reader)))
+    section = words[words.index("Openreconciliations") :]
+    assert "DIA-04" in section and "Statusesdiffer" in section
+    assert "DEF-01" not in section
