@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 from access import permissions, visibility
 from access.choices import Marking
 from audit.recording import acting_as
+from declaration_tracker.core.events import changed, emit, snapshot
 from declaration_tracker.core.versioning import lock_for_write, versioned_save
 
-from . import targets
+from . import events, targets
 from .models import Comment
 
 MAX_LENGTH = 10000
@@ -72,7 +73,7 @@ def comment_create(
             )
         _within_parent(parent, marking)
     with transaction.atomic():
-        return Comment.objects.create(
+        comment = Comment.objects.create(
             **targets.on(target),
             parent=parent,
             side=actor.side,
@@ -80,6 +81,8 @@ def comment_create(
             body=body,
             marking=marking,
         )
+        emit(events.comment_created(comment, actor))
+    return comment
 
 
 def require_author(comment: Comment, actor) -> None:
@@ -106,6 +109,7 @@ def comment_update(
         current = lock_for_write(comment, expected_version)
         if current.deleted_at is not None:
             raise ValidationError({"body": _("This comment was deleted.")})
+        before = snapshot(current, ["body", "marking"])
         if body is not None:
             current.body = _body(body)
         if marking is not None and marking != current.marking:
@@ -119,6 +123,7 @@ def comment_update(
             if not targets.narrower_or_same(reply.marking, current.marking):
                 reply.marking = current.marking
                 reply.save(update_fields=["marking", "updated_at"])
+        emit(events.comment_changed(current, changed(current, before), actor))
     return current
 
 
@@ -135,4 +140,5 @@ def comment_delete(*, comment: Comment, actor, expected_version: int | None) -> 
         current.deleted_at = timezone.now()
         current.version += 1
         current.save(update_fields=["body", "deleted_at", "updated_at", "version"])
+        emit(events.comment_deleted(current, actor))
     return current
