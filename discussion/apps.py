@@ -9,3 +9,11 @@ class DiscussionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "discussion"
     verbose_name = "Discussion"
+
+    def ready(self) -> None:
+        """Have mention reminders shown only while their comment's marking lets them be."""
+        from declaration_tracker.core import registry
+
+        from . import mentions
+
+        registry.reminder_item_markings["comment"] = mentions.comment_markings

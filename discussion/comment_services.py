@@ -1,6 +1,7 @@
 """Writing comments: who may, under which marking, and the thread's shape. Each service checks
 its own rules (it reads as the system, `acting_as`), and its changes are in the audit log: an
-edit keeps the previous text there, under the comment's marking."""
+edit keeps the previous text there, under the comment's marking. Each says what it causes: its
+webhook event (`events`), and the users its `@mentions` tell (`mentions`)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,7 +14,7 @@ from audit.recording import acting_as
 from declaration_tracker.core.events import changed, emit, snapshot
 from declaration_tracker.core.versioning import lock_for_write, versioned_save
 
-from . import events, targets
+from . import events, mentions, targets
 from .models import Comment
 
 MAX_LENGTH = 10000
@@ -82,6 +83,7 @@ def comment_create(
             marking=marking,
         )
         emit(events.comment_created(comment, actor))
+        mentions.mentions_notify(comment, actor)
     return comment
 
 
@@ -123,7 +125,10 @@ def comment_update(
             if not targets.narrower_or_same(reply.marking, current.marking):
                 reply.marking = current.marking
                 reply.save(update_fields=["marking", "updated_at"])
-        emit(events.comment_changed(current, changed(current, before), actor))
+        fields = changed(current, before)
+        emit(events.comment_changed(current, fields, actor))
+        if fields:  # a name mentioned anew, or a reader the marking now lets in
+            mentions.mentions_notify(current, actor)
     return current
 
 

@@ -59,6 +59,8 @@ def render(key: str, params: dict) -> str:
             "side": Side(params["side"]).label,
             "since": _day(params["since"]),
         }
+    if key == "mention":
+        return gettext("%(author)s mentioned you in a comment") % {"author": params["author"]}
     if key == "mechanism":
         return gettext("a meeting was due by %(due)s and none is planned") % {
             "due": _day(params["due"])

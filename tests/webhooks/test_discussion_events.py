@@ -10,11 +10,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from access.choices import Marking, Role, Side
-from commitments import services
 from discussion import attachment_services
 from discussion.comment_services import comment_create, comment_delete, comment_update
 from tests.api_base import api_client
-from tests.factories import UserFactory, analyst, commitment, days, manager
+from tests.discussion.helpers import step, step_remarked
+from tests.factories import UserFactory, analyst, commitment, manager
 from tests.webhooks.receiver import Receiver
 from webhooks import delivery
 from webhooks import services as webhook_services
@@ -203,17 +203,9 @@ def test_a_body_frozen_before_a_narrowing_is_not_sent_again(people, own, other):
 
 @BOTH
 def test_comments_narrowed_with_their_milestone_are_withheld(people, receivers, own, other):
-    milestone = services.milestone_create(
-        commitment=commitment("MAR-01"), actor=people[own], title="Step", due_date=days(9)
-    )
+    milestone = step(people[own])
     comment_create(target=milestone, actor=people[own], body="HOOK-ON-MILESTONE")
-    milestone.refresh_from_db()
-    services.milestone_update(
-        milestone=milestone,
-        actor=people[own],
-        expected_version=milestone.version,
-        marking=NATIONAL[own],
-    )
+    step_remarked(milestone, people[own], NATIONAL[own])
     deliver_all()
     assert "HOOK-ON-MILESTONE" in seen(receivers[own])
     assert "HOOK-ON-MILESTONE" not in seen(receivers[other])
