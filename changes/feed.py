@@ -23,6 +23,10 @@ from commitments.api.views import (
 )
 from declaration_tracker.api.pagination import MAX_PAGE_SIZE
 from dialogues.api.views import ActionItemViewSet, DialogueMechanismViewSet, MeetingViewSet
+from discussion import comment_selectors, reconciliation_selectors
+from discussion.attachment_api import AttachmentViewSet
+from discussion.comment_api import CommentSerializer
+from discussion.reconciliation_api import ReconciliationSerializer
 
 from . import sequencing
 from .models import AUDIENCE_MARKINGS, ChangeEntry
@@ -122,6 +126,21 @@ TYPES = [
     FeedType("milestone", "pk", MilestoneViewSet, numeric=True),
     FeedType("meeting", "pk", MeetingViewSet, numeric=True),
     FeedType("action_item", "pk", ActionItemViewSet, numeric=True),
+    FeedType(
+        "comment",
+        "pk",
+        queryset=comment_selectors.comment_list,
+        serializer=CommentSerializer,
+        numeric=True,
+    ),
+    FeedType("attachment", "pk", AttachmentViewSet, numeric=True),
+    FeedType(
+        "reconciliation",
+        "pk",
+        queryset=reconciliation_selectors.reconciliation_feed,
+        serializer=ReconciliationSerializer,
+        numeric=True,
+    ),
 ]
 BY_NAME = {kind.name: kind for kind in TYPES}
 

@@ -33,6 +33,9 @@ TYPES = {
     "commitments.milestone": "milestone",
     "dialogues.meeting": "meeting",
     "dialogues.actionitem": "action_item",
+    "discussion.comment": "comment",
+    "discussion.attachment": "attachment",
+    "discussion.reconciliation": "reconciliation",
 }
 # Models with no type of their own whose rows are part of another's representation.
 EMBEDDED = ("commitments.sharedtermchange", "commitments.user")
@@ -53,6 +56,9 @@ SHOWN_IN = {
         ("action_item", "dialogues.ActionItem", "pk", "owner"),
         ("status_update", "commitments.StatusUpdate", "pk", "author"),
         ("context", "commitments.CommitmentContext", None, "updated_by"),
+        ("comment", "discussion.Comment", "pk", "created_by"),
+        ("attachment", "discussion.Attachment", "pk", "created_by"),
+        ("reconciliation", "discussion.Reconciliation", "pk", "due_set_by"),
     ],
     "commitments.organisation": [
         ("commitment", "commitments.Commitment", "code", "lead_organisations"),

@@ -11,12 +11,15 @@ class DiscussionConfig(AppConfig):
     verbose_name = "Discussion"
 
     def ready(self) -> None:
+        """Keep reconciliations current from the commitments' events, remind both sides of them,
+        and show mention reminders only while their comment's marking lets them be."""
         from declaration_tracker.core import events, registry
 
-        from . import reconciliation_reminders, reconciliation_services
+        from . import mentions, reconciliation_reminders, reconciliation_services
 
         events.register(reconciliation_services.on_commitment_event, reconciliation_services.EVENTS)
         registry.add(registry.reminder_sources, reconciliation_reminders.reconciliation_reminders)
         registry.reminder_item_markings["reconciliation"] = (
             reconciliation_reminders.reconciliation_markings
         )
+        registry.reminder_item_markings["comment"] = mentions.comment_markings

@@ -5,8 +5,9 @@ from .targets import on
 
 
 def attachment_list(reader):
-    """Every attachment `reader` may read (the gate), with who attached it."""
-    return Attachment.objects.visible_to(reader).select_related("created_by")
+    """Every attachment `reader` may read (the gate), with who attached it and the commitment
+    it is on (its code names it)."""
+    return Attachment.objects.visible_to(reader).select_related("created_by", "commitment")
 
 
 def attachments_of(item, reader):

@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 from access import permissions, visibility
 from access.markings import copies_follow
 from audit.recording import acting_as, record
+from declaration_tracker.core.events import emit
 from declaration_tracker.core.versioning import lock_for_write, versioned_save
 
-from . import attachment_types, targets, virus_scan
+from . import attachment_types, events, targets, virus_scan
 from .models import Attachment, AttachmentState
 from .storage import attachment_storage
 
@@ -167,6 +168,7 @@ def attachment_add(*, target, actor, upload, title: str = "", marking: str = "")
     try:
         with transaction.atomic():
             versioned_save(attachment)
+            emit(events.attachment_added(attachment, actor))
     except BaseException:
         attachment_storage.delete(name)  # no file without its row
         raise

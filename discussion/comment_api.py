@@ -66,8 +66,9 @@ class CommentSerializer(MarkedSerializerMixin, serializers.ModelSerializer):
 
     def get_on(self, comment) -> dict:
         kind = comment.target_kind
-        item = comment.target
-        return {"kind": kind, "ref": targets.ref_of(item)}
+        if kind == "commitment":
+            return {"kind": kind, "ref": comment.commitment.code}
+        return {"kind": kind, "ref": getattr(comment, f"{kind}_id")}
 
     def get_body_html(self, comment) -> str:
         return str(markdown_html(comment.body))

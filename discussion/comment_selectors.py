@@ -7,7 +7,9 @@ from .models import Comment
 def comment_list(reader):
     """Every comment `reader` may read (the gate: its own marking, never wider than its item)."""
     return (
-        Comment.objects.visible_to(reader).select_related("created_by").order_by("created_at", "id")
+        Comment.objects.visible_to(reader)
+        .select_related("created_by", "commitment")
+        .order_by("created_at", "id")
     )
 
 

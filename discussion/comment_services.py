@@ -1,6 +1,7 @@
 """Writing comments: who may, under which marking, and the thread's shape. Each service checks
 its own rules (it reads as the system, `acting_as`), and its changes are in the audit log: an
-edit keeps the previous text there, under the comment's marking."""
+edit keeps the previous text there, under the comment's marking. Each says what it causes: its
+webhook event (`events`), and the users its `@mentions` tell (`mentions`)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,9 +11,10 @@ from django.utils.translation import gettext as _
 from access import permissions, visibility
 from access.choices import Marking
 from audit.recording import acting_as
+from declaration_tracker.core.events import changed, emit, snapshot
 from declaration_tracker.core.versioning import lock_for_write, versioned_save
 
-from . import targets
+from . import events, mentions, targets
 from .models import Comment
 
 MAX_LENGTH = 10000
@@ -72,7 +74,7 @@ def comment_create(
             )
         _within_parent(parent, marking)
     with transaction.atomic():
-        return Comment.objects.create(
+        comment = Comment.objects.create(
             **targets.on(target),
             parent=parent,
             side=actor.side,
@@ -80,6 +82,9 @@ def comment_create(
             body=body,
             marking=marking,
         )
+        emit(events.comment_created(comment, actor))
+        mentions.mentions_notify(comment, actor)
+    return comment
 
 
 def require_author(comment: Comment, actor) -> None:
@@ -106,6 +111,7 @@ def comment_update(
         current = lock_for_write(comment, expected_version)
         if current.deleted_at is not None:
             raise ValidationError({"body": _("This comment was deleted.")})
+        before = snapshot(current, ["body", "marking"])
         if body is not None:
             current.body = _body(body)
         if marking is not None and marking != current.marking:
@@ -119,6 +125,10 @@ def comment_update(
             if not targets.narrower_or_same(reply.marking, current.marking):
                 reply.marking = current.marking
                 reply.save(update_fields=["marking", "updated_at"])
+        fields = changed(current, before)
+        emit(events.comment_changed(current, fields, actor))
+        if fields:  # a name mentioned anew, or a reader the marking now lets in
+            mentions.mentions_notify(current, actor)
     return current
 
 
@@ -135,4 +145,5 @@ def comment_delete(*, comment: Comment, actor, expected_version: int | None) -> 
         current.deleted_at = timezone.now()
         current.version += 1
         current.save(update_fields=["body", "deleted_at", "updated_at", "version"])
+        emit(events.comment_deleted(current, actor))
     return current

@@ -21,7 +21,9 @@ def markings_for(item, user) -> list[tuple[str, str]]:
 
 class CommentForm(forms.Form):
     body = forms.CharField(
-        label=_("Comment"), max_length=MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Comment"),
+        max_length=MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "aria-describedby": "comment_body_hint"}),
     )
     marking = forms.ChoiceField(label=_("Marking"))
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -42,6 +42,11 @@ def in_state(found: QuerySet[Reconciliation], state: str, today: datetime.date):
     return found.order_by("closed_at", "due_on", "id")
 
 
+def reconciliation_feed(reader) -> QuerySet[Reconciliation]:
+    """Every reconciliation `reader` may read, open or closed (the change feed's)."""
+    return Reconciliation.objects.visible_to(reader).select_related("commitment", "due_set_by")
+
+
 def reconciliation_get(pk: int, reader) -> Reconciliation:
     found = (
         Reconciliation.objects.visible_to(reader)

@@ -76,9 +76,15 @@ def _side_of(actor) -> str:
     return permissions.own_side(actor) if actor is not None else ""
 
 
-def reconciliation_sync(commitment, *, actor=None, now: datetime.datetime | None = None):
+def reconciliation_sync(
+    commitment, *, actor=None, now: datetime.datetime | None = None, positions_moved: bool = False
+):
     """Open, settle or close `commitment`'s reconciliation as its sides now stand; the open
-    reconciliation after it (None if none is open). Runs in the caller's transaction."""
+    reconciliation after it (None if none is open). Runs in the caller's transaction.
+
+    `positions_moved`: a side reported, so an open reconciliation's positions (its
+    representation) changed even where its questions did not: it is saved, a new version,
+    for the change feed and ETags to see."""
     now = now or timezone.now()
     apart = statuses_apart(commitment)
     pending = _pending_terms(commitment)
@@ -100,6 +106,8 @@ def reconciliation_sync(commitment, *, actor=None, now: datetime.datetime | None
                 marking=Marking.BILATERAL,
             )
         if (current.about_status, current.about_terms) == (apart, pending):
+            if positions_moved:
+                versioned_save(current)
             return current
         by = _side_of(actor)
         if current.about_status and not apart:
@@ -141,7 +149,11 @@ def on_commitment_event(event: Event) -> None:
     if commitment is None or commitment._meta.label_lower != "commitments.commitment":
         return
     with acting(event.actor):
-        reconciliation_sync(commitment, actor=event.actor)
+        reconciliation_sync(
+            commitment,
+            actor=event.actor,
+            positions_moved=event.type == "commitment.side_reported",
+        )
 
 
 def reconciliations_sync_all(*, now: datetime.datetime | None = None) -> dict[str, int]:

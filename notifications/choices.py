@@ -12,6 +12,7 @@ class ReminderKind(models.TextChoices):
     STALE = "stale", _("No status update for a long time")
     ESCALATION = "escalation", _("Escalation: overdue for over a week")
     MECHANISM = "mechanism", _("Dialogue meeting overdue")
+    MENTION = "mention", _("Mentioned in a comment")
 
 
 class DigestState(models.TextChoices):

@@ -1,4 +1,5 @@
-"""The header's notification badge: today's reminders, counted once a page and cached."""
+"""The header's notification badge: today's reminders and those filed since for the next digest
+(a mention after the day's digest went out), counted once a page and cached."""
 
 import functools
 
@@ -26,7 +27,7 @@ def notifications(request) -> dict:
             # The reminders the page lists: those whose items the user may still read.
             lambda: len(
                 reminders_readable(
-                    user, Reminder.objects.filter(recipient=user, day=day).only("item_key")
+                    user, Reminder.objects.filter(recipient=user, day__gte=day).only("item_key")
                 )
             ),
             BADGE_SECONDS,

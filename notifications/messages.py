@@ -73,6 +73,8 @@ def render(key: str, params: dict) -> str:
             "the sides' reconciliation was due %(due)s, %(days)s days ago",
             days,
         ) % {"due": _day(params["due"]), "days": days}
+    if key == "mention":
+        return gettext("%(author)s mentioned you in a comment") % {"author": params["author"]}
     if key == "mechanism":
         return gettext("a meeting was due by %(due)s and none is planned") % {
             "due": _day(params["due"])

@@ -12,11 +12,12 @@ import dataclasses
 import datetime
 import logging
 import smtplib
+import zoneinfo
 from collections import defaultdict
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ from declaration_tracker.core.cache import NOTIFICATIONS, invalidate
 from . import selectors
 from .choices import DigestState, ReminderKind
 from .emails import digest_render
+from .messages import Detail
 from .models import Digest, Reminder, ReminderPreference
 from .selectors import Candidate, policy, reminders_due, reminders_unclaimed
 
@@ -93,18 +95,105 @@ def reminders_claim(candidates: list[Candidate], *, now: datetime.datetime) -> S
     return report
 
 
+def _digest_days_reached(now: datetime.datetime) -> Q:
+    """The digests whose day has reached the send hour in their recipient's time zone: a
+    reminder filed as it happened (a mention) waits for its digest's day and hour like the
+    sweep's reminders."""
+    reached = Q(pk__in=[])
+    zones = (
+        Digest.objects.filter(state=DigestState.PENDING)
+        .values_list("recipient__time_zone", flat=True)
+        .distinct()
+    )
+    for zone in zones:
+        try:
+            local = now.astimezone(zoneinfo.ZoneInfo(zone or "Asia/Kolkata"))
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            continue  # the sweep skips such users too (`selectors.audiences`)
+        last = local.date()
+        if local.hour < policy()["send_hour"]:
+            last -= datetime.timedelta(days=1)
+        reached |= Q(recipient__time_zone=zone, day__lte=last)
+    return reached
+
+
 def digests_to_queue(now: datetime.datetime) -> list[int]:
-    """Pending digests never queued, or queued long enough ago that the task may be lost."""
+    """Pending digests whose day and hour have come, never queued, or queued long enough ago
+    that the task may be lost."""
     stale = now - datetime.timedelta(minutes=policy()["requeue_after_minutes"])
     with transaction.atomic():
         ids = list(
-            Digest.objects.select_for_update(skip_locked=True)
+            Digest.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=stale), state="pending")
+            .filter(_digest_days_reached(now))
             .filter(Exists(Reminder.objects.filter(digest_id=OuterRef("pk"))))
             .values_list("id", flat=True)
         )
         Digest.objects.filter(pk__in=ids).update(enqueued_at=now)
     return ids
+
+
+@transaction.atomic
+def reminder_notify(
+    *,
+    recipient: AbstractBaseUser,
+    kind: str,
+    item_key: str,
+    title: str,
+    detail: Detail,
+    path: str,
+) -> Reminder | None:
+    """File a reminder of something that just happened (a mention) for `recipient`, once for
+    each item and kind: on their Notifications page now, and in their next digest — today's
+    (their local day) unless it has gone out, else the next day's, sent at the send hour like
+    any. None if they are inactive, do not want the kind, or were told already (a reminder of
+    this item and kind on any day). Whether they may read the item is the caller's to decide,
+    and is asked again whenever the reminder is shown (`selectors.reminders_readable`)."""
+    if not recipient.is_active:
+        return None
+    preference = ReminderPreference.objects.filter(user=recipient).first()
+    if preference is not None and kind in preference.muted_kinds:
+        return None
+    if Reminder.objects.filter(recipient=recipient, item_key=item_key, kind=kind).exists():
+        return None
+    day = timezone.now().astimezone(recipient.tzinfo).date()
+    for later in range(3):
+        digest = _digest_open(recipient, day + datetime.timedelta(days=later))
+        if digest is not None:
+            break
+    else:  # pragma: no cover - three days' digests all gone out at once
+        return None
+    reminder = Reminder(
+        recipient=recipient,
+        digest=digest,
+        day=digest.day,
+        kind=kind,
+        item_key=item_key,
+        title=title[:400],
+        detail=detail.english[:200],
+        detail_message=detail.key,
+        detail_params=detail.params,
+        path=path,
+    )
+    try:
+        with transaction.atomic():
+            reminder.save()
+    except IntegrityError:  # filed by a concurrent edit of the same comment
+        return None
+    invalidate(NOTIFICATIONS)  # the header's badge counts it
+    return reminder
+
+
+def _digest_open(recipient: AbstractBaseUser, day: datetime.date) -> Digest | None:
+    """The recipient's digest of `day` if it has not gone out, locked until the transaction
+    ends (so it is not sent without what is filed on it now; one being sent is waited for);
+    None if it has gone out."""
+    Digest.objects.bulk_create([Digest(recipient=recipient, day=day)], ignore_conflicts=True)
+    return (
+        Digest.objects.select_for_update()
+        .filter(recipient=recipient, day=day, state=DigestState.PENDING)
+        .first()
+    )
 
 
 def reminders_sweep(*, now: datetime.datetime | None = None) -> SweepReport:

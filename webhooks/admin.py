@@ -7,19 +7,16 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from access import permissions
-from commitments.events import EventType
 from declaration_tracker.core.admin import ServiceAdmin, changed_fields
 
-from . import services
+from . import services, types
 from .models import WebhookSubscription
 
 FIELDS = ("url", "events", "active", "description", "reader")
 
 
 class SubscriptionForm(forms.ModelForm):
-    events = forms.MultipleChoiceField(
-        choices=EventType.choices, widget=forms.CheckboxSelectMultiple
-    )
+    events = forms.MultipleChoiceField(choices=types.CHOICES, widget=forms.CheckboxSelectMultiple)
 
     class Meta:
         model = WebhookSubscription

@@ -9,11 +9,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from access.api import GatedGenericViewSet
-from commitments.events import EventType
 from commitments.models import User
 from declaration_tracker.api.serializers import StrictModelSerializer, StrictSerializer
 
-from . import services
+from . import services, types
 from .models import WebhookDelivery, WebhookEvent, WebhookSubscription
 
 
@@ -26,7 +25,7 @@ class Managers(drf.BasePermission):
 
 class SubscriptionSerializer(StrictModelSerializer):
     events = serializers.ListField(
-        child=serializers.ChoiceField(choices=EventType.choices),
+        child=serializers.ChoiceField(choices=types.CHOICES),
         allow_empty=False,
         help_text="The event types to receive.",
     )

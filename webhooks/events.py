@@ -1,7 +1,7 @@
 """The webhooks' handler of the domain events: the outbox rows an event writes, in the
 transaction of the change that emitted it (`declaration_tracker.core.events`).
 
-The services emit an event of a webhook type (`EventType`) for each change they make.
+The services emit an event of a webhook type (`types`) for each change they make.
 An event is written once for each active subscription that asked for its type and whose reader
 may see the object at all (a milestone or action item outside their markings makes no event for
 them); once the transaction commits, the worker is asked to deliver — and if that nudge is
@@ -13,9 +13,9 @@ import logging
 from django.db import transaction
 
 from access import visibility
-from commitments.events import EventType
 from declaration_tracker.core import events
 
+from . import types
 from .models import WebhookEvent, WebhookSubscription
 
 log = logging.getLogger(__name__)
@@ -66,4 +66,4 @@ def nudge() -> None:
 
 def connect() -> None:
     """Write the outbox rows of every event of a webhook type (from the app's ready())."""
-    events.register(outbox_write, EventType.values)
+    events.register(outbox_write, types.VALUES)

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from commitments.events import EventType
+from . import types
 
 
 class WebhookSubscription(models.Model):
@@ -68,7 +68,7 @@ class WebhookEvent(models.Model):
     subscription = models.ForeignKey(
         WebhookSubscription, on_delete=models.CASCADE, related_name="webhook_events"
     )
-    type = models.CharField(_("type"), max_length=40, choices=EventType.choices)
+    type = models.CharField(_("type"), max_length=40, choices=types.CHOICES)
     object_label = models.CharField(max_length=60)
     object_pk = models.CharField(max_length=40)
     change = models.JSONField(default=dict, blank=True)

@@ -17,13 +17,17 @@ from rest_framework.request import Request
 from access.visibility import reading_as
 from commitments.api.views import CommitmentViewSet, MilestoneViewSet
 from dialogues.api.views import ActionItemViewSet, MeetingViewSet
+from discussion.attachment_api import AttachmentViewSet
+from discussion.comment_api import CommentDetail
 
-# What an event's object is, by label: the view set that serves it and its lookup field.
+# What an event's object is, by label: the view (set) that serves it and its lookup field.
 VIEWSETS = {
     "commitments.commitment": (CommitmentViewSet, "code"),
     "commitments.milestone": (MilestoneViewSet, "pk"),
     "dialogues.meeting": (MeetingViewSet, "pk"),
     "dialogues.actionitem": (ActionItemViewSet, "pk"),
+    "discussion.comment": (CommentDetail, "pk"),
+    "discussion.attachment": (AttachmentViewSet, "pk"),
 }
 
 
@@ -65,8 +69,9 @@ def represent(label: str, key: str, reader) -> dict | None:
 def sources_readable(label: str, key: str, reader) -> bool:
     """Say whether `reader` may still read every marked source an event's body quotes, under
     its current marking: the object (a commitment's added context, a meeting's outcome, a
-    milestone or an action item) and a commitment's two sides' latest status updates. An object gone
-    since is judged by the marking its last audit event carries, which followed it."""
+    milestone, an action item, a comment or an attachment) and a commitment's two sides' latest
+    status updates. An object gone since is judged by the marking its last audit event
+    carries, which followed it."""
     from django.apps import apps
     from django.contrib.contenttypes.models import ContentType
 

@@ -6,10 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import permissions
-from commitments.events import EventType
 from commitments.models import User
 
-from . import events, safety
+from . import events, safety, types
 from .delivery import secret_new
 from .models import WebhookEvent, WebhookSubscription
 
@@ -43,12 +42,12 @@ def subscriptions_of(user):
 
 def _check(actor: User, *, url: str, events: list, reader: User) -> None:
     safety.url_check(url)
-    unknown = sorted(set(events) - set(EventType.values))
+    unknown = sorted(set(events) - set(types.VALUES))
     if not events or unknown:
         raise ValidationError(
             {
                 "events": _("Choose among %(types)s; unknown: %(unknown)s.")
-                % {"types": ", ".join(EventType.values), "unknown": ", ".join(unknown)}
+                % {"types": ", ".join(types.VALUES), "unknown": ", ".join(unknown)}
             }
         )
     # The reader decides what the receiver gets: never someone who reads more than the

@@ -14,8 +14,9 @@ from collections.abc import Callable
 # confirmations; dialogues: action items and dialogue mechanisms).
 reminder_sources: list[Callable] = []
 
-# The markings of the items reminders name, by the prefix of their key (`milestone:12`): each
-# takes ids and returns {id: marking}. Keys of other kinds name nothing marked.
+# The markings of the items reminders name, by the prefix of their key (`milestone:12`,
+# `comment:7` for a mention): each takes ids and returns {id: marking}. Keys of other kinds
+# name nothing marked.
 reminder_item_markings: dict[str, Callable] = {}
 
 # Sections of a commitment's page filled in by apps above commitments (dialogues: its action

@@ -1,6 +1,9 @@
 """A client of the change feed, as docs/api.md tells other systems to write one: keep a copy
 keyed by (type, id), apply each page, keep the last `sync_token`."""
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from tests.api_base import url
 
 FEED = url("changes")
@@ -46,3 +49,13 @@ class Replica:
 def fresh(client) -> dict:
     """What the reader may read now: a first run's snapshot, from nothing."""
     return Replica(client).run().copy
+
+
+def page_cost(client, token: str) -> tuple[int, int]:
+    """The queries one page from `token` costs, and its entries (after a first read has
+    numbered the new entries: the sequencer's writes are not the page's)."""
+    client.get(FEED, {"since": token})
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(FEED, {"since": token})
+    assert response.status_code == 200
+    return len(captured), len(response.json()["results"])

@@ -219,7 +219,14 @@ def test_saving_stores_muted_kinds_lead_days_and_email(client):
     assert response.status_code == 302
     assert response["Location"] == PREFERENCES
     stored = ReminderPreference.objects.get(user=me)
-    assert stored.muted_kinds == ["due_today", "awaiting", "stale", "escalation", "mechanism"]
+    assert stored.muted_kinds == [
+        "due_today",
+        "awaiting",
+        "stale",
+        "escalation",
+        "mechanism",
+        "mention",
+    ]
     assert stored.lead_days == [30, 7, 3]
     assert stored.email is False
     page = client.get(PREFERENCES).content.decode()
