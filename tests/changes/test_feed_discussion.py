@@ -252,9 +252,12 @@ def test_a_reconciliation_reaches_both_governments_follows_its_positions_and_clo
     key = ("reconciliation", found.pk)
     for side in (own, other):
         copies[side].run()
-        assert copies[side].copy[key] == api_client(people[f"{side}_reader"]).get(
-            f"/api/v1/reconciliations/{found.pk}/"
-        ).json()
+        assert (
+            copies[side].copy[key]
+            == api_client(people[f"{side}_reader"])
+            .get(f"/api/v1/reconciliations/{found.pk}/")
+            .json()
+        )
         assert copies[side].copy[key]["positions"][own]["status"] == Status.ON_TRACK
     report(own, Status.AT_RISK)  # apart still: the same reconciliation, its position moved
     copies[other].run()
