@@ -9,3 +9,11 @@ class DiscussionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "discussion"
     verbose_name = "Discussion"
+
+    def ready(self) -> None:
+        """Add what discussion contributes to the apps below it, which do not import it."""
+        from declaration_tracker.core import registry
+
+        from .comment_selectors import comment_search_condition
+
+        registry.add(registry.search_sources, comment_search_condition)
