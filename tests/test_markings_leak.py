@@ -356,8 +356,10 @@ def urls(planted: dict, prefix: str) -> list[str]:
             "/commitments/export.csv",
             "/commitments/export.xlsx",
             "/audit/",
+            reverse("admin:discussion_comment_changelist"),
+            reverse("admin:discussion_attachment_changelist"),
         ):
-            found.append(f"{path}?search={word}")
+            found.append(f"{path}?{'q' if path.startswith('/admin/') else 'search'}={word}")
     found += [
         "/api/v1/commitments/?format=csv",
         "/api/v1/commitments/?updated_since=2000-01-01T00:00:00Z",
@@ -405,12 +407,19 @@ def urls(planted: dict, prefix: str) -> list[str]:
     found.append(reverse("admin:audit_auditevent_changelist"))
     for model in ("meeting", "actionitem"):
         found.append(reverse(f"admin:dialogues_{model}_changelist"))
+    for model in ("comment", "attachment"):
+        found.append(reverse(f"admin:discussion_{model}_changelist"))
     found += [
         reverse("admin:commitments_milestone_change", args=[objects["milestone"].pk]),
         reverse("admin:commitments_statusupdate_change", args=[objects["status_update"].pk]),
         reverse("admin:dialogues_meeting_change", args=[objects["meeting"].pk]),
         reverse("admin:dialogues_actionitem_change", args=[objects["item"].pk]),
         reverse("admin:commitments_commitment_change", args=[commitment(objects["code"]).pk]),
+        reverse("admin:discussion_comment_change", args=[objects["comment"].pk]),
+        *(
+            reverse("admin:discussion_attachment_change", args=[attachment.pk])
+            for attachment in objects["attachments"]
+        ),
     ]
     return found
 
