@@ -94,6 +94,7 @@ def test_every_string_marked_for_translation_is_in_the_catalogue(tmp_path):
         "notifications",
         "commitments",
         "dialogues",
+        "discussion",
         "webhooks",
         "reports",
         "calendar_feed",

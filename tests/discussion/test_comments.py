@@ -4,6 +4,8 @@ the item it is on; written by the analysts and managers of a side, changed and d
 author only (the previous text kept in the audit log, a tombstone in the thread); both
 directions, on the pages (htmx and plain posts), the API and the audit log."""
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
@@ -12,6 +14,7 @@ from access.choices import Marking, Role
 from audit.models import AuditEvent
 from commitments import services
 from discussion.comment_services import comment_create, comment_delete, comment_update
+from discussion.forms import markings_for_edit
 from discussion.models import Comment
 from tests.api_base import api_client, assert_error
 from tests.factories import (
@@ -297,3 +300,135 @@ def test_the_author_edits_on_the_page_and_nobody_else_is_offered_it(people, own,
     )
     assert stale.status_code == 200 and "changed by someone else" in stale.content.decode()
     assert Comment.objects.get(pk=comment.pk).body == "Final words."
+
+
+# --- changing a comment's marking on the page ------------------------------------------------
+
+
+def options(page: str, comment) -> list[str]:
+    """The markings the page's edit form offers for `comment`."""
+    select = re.search(
+        rf'<select id="edit-marking-{comment.pk}" name="marking"[^>]*>(.*?)</select>', page, re.S
+    )
+    return re.findall(r'<option value="([a-z_]+)"', select.group(1)) if select else []
+
+
+@BOTH
+def test_the_author_narrows_a_comment_on_the_page_and_the_other_side_loses_it(people, own, other):
+    comment = comment_create(
+        target=commitment("MAR-01"), actor=people[own], body="Frank words on the draft."
+    )
+    reply = comment_create(
+        target=commitment("MAR-01"),
+        actor=people[own],
+        body="And a bilateral reply.",
+        parent=comment,
+    )
+    mine = browser(people[own])
+    page = mine.get("/commitments/MAR-01/").content.decode()
+    # An analyst narrows (their own side's national marking), never widens nor gives the other
+    # side's; a reply is offered nothing wider than what it answers.
+    assert options(page, comment) == [Marking.BILATERAL, NATIONAL[own]]
+    assert options(page, reply) == [Marking.BILATERAL, NATIONAL[own]]
+
+    saved = mine.post(
+        f"/comments/{comment.pk}/edit/",
+        {"body": "Frank words on the draft.", "marking": NATIONAL[own], "version": 1},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert saved.status_code == 200
+    shown = saved.content.decode()
+    assert f'id="comment-{comment.pk}" data-marking="{NATIONAL[own]}"' in shown
+    assert Comment.objects.get(pk=comment.pk).marking == NATIONAL[own]
+    assert Comment.objects.get(pk=reply.pk).marking == NATIONAL[own]  # narrowed with it
+    theirs = browser(people[other]).get("/commitments/MAR-01/").content.decode()
+    assert "Frank words" not in theirs and "bilateral reply" not in theirs
+    assert api_client(people[other]).get(f"/api/v1/comments/{comment.pk}/").status_code == 404
+    assert "Frank words" in browser(people[own]).get("/commitments/MAR-01/").content.decode()
+
+
+@BOTH
+def test_an_analyst_cannot_widen_a_comment_a_manager_of_its_side_can(people, own, other):
+    analysts = comment_create(
+        target=commitment("MAR-01"), actor=people[own], body="Ours.", marking=NATIONAL[own]
+    )
+    managers = comment_create(
+        target=commitment("MAR-01"),
+        actor=people[f"{own}_manager"],
+        body="Also ours.",
+        marking=NATIONAL[own],
+    )
+    page = browser(people[own]).get("/commitments/MAR-01/").content.decode()
+    assert options(page, analysts) == [NATIONAL[own]]
+
+    forged = browser(people[own]).post(
+        f"/comments/{analysts.pk}/edit/",
+        {"body": "Ours.", "marking": Marking.BILATERAL, "version": 1},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert forged.status_code == 200 and 'role="alert"' in forged.content.decode()
+    assert Comment.objects.get(pk=analysts.pk).marking == NATIONAL[own]
+    boss = browser(people[f"{own}_manager"])
+    offered = options(boss.get("/commitments/MAR-01/").content.decode(), managers)
+    assert offered == [Marking.PUBLIC, Marking.BILATERAL, NATIONAL[own]]
+    widened = boss.post(
+        f"/comments/{managers.pk}/edit/",
+        {"body": "Also ours.", "marking": Marking.BILATERAL, "version": 1},
+        HTTP_HX_REQUEST="true",
+    )
+    assert widened.status_code == 200
+    assert Comment.objects.get(pk=managers.pk).marking == Marking.BILATERAL
+    theirs = browser(people[other]).get("/commitments/MAR-01/").content.decode()
+    assert "Also ours." in theirs and "Ours.</p>" not in theirs
+
+
+@BOTH
+def test_an_edit_refused_shows_its_reason_beside_the_comment_and_keeps_the_text(people, own, other):
+    comment = comment_create(target=commitment("MAR-01"), actor=people[own], body="Keep me.")
+    mine = browser(people[own])
+
+    refused = mine.post(
+        f"/comments/{comment.pk}/edit/",
+        {"body": "Edited text.", "marking": NATIONAL[other], "version": 1},
+        HTTP_HX_REQUEST="true",
+    )
+
+    page = refused.content.decode()
+    assert refused.status_code == 200
+    edit_form = page[page.index(f'id="comment-{comment.pk}"') : page.index("</article>")]
+    assert 'role="alert"' in edit_form and '<details class="comment-edit" open>' in edit_form
+    assert "Edited text." in edit_form  # what they wrote, to correct and send again
+    assert Comment.objects.get(pk=comment.pk).marking == Marking.BILATERAL
+    # A plain browser is sent back to the page with the reason as a message.
+    plain = mine.post(
+        f"/comments/{comment.pk}/edit/",
+        {"body": "Edited text.", "marking": NATIONAL[other], "version": 1},
+        follow=True,
+    )
+    assert 'role="alert"' in plain.content.decode() or plain.context["messages"]
+
+
+def test_on_a_national_milestone_a_comment_is_offered_nothing_wider(people):
+    milestone = services.milestone_create(
+        commitment=commitment("MAR-01"),
+        actor=people["japan"],
+        title="Japan's step",
+        due_date=days(9),
+        marking=Marking.JAPAN_ONLY,
+    )
+    comment = comment_create(target=milestone, actor=people["japan"], body="Inside.")
+    page = (
+        browser(people["japan"])
+        .get(f"/commitments/MAR-01/milestones/{milestone.pk}/edit/")
+        .content.decode()
+    )
+
+    assert options(page, comment) == [Marking.JAPAN_ONLY]
+    # A manager may widen, but not beyond the item (whose page is its analysts').
+    boss = people["japan_manager"]
+    managers = comment_create(target=milestone, actor=boss, body="Also inside.")
+    assert [value for value, _label in markings_for_edit(managers, boss, milestone)] == [
+        Marking.JAPAN_ONLY
+    ]
