@@ -15,5 +15,7 @@ class DiscussionConfig(AppConfig):
         from declaration_tracker.core import registry
 
         from .comment_selectors import comment_search_condition
+        from .evidence import attachment_evidence
 
         registry.add(registry.search_sources, comment_search_condition)
+        registry.add(registry.evidence_sources, attachment_evidence)

@@ -30,6 +30,14 @@ page_sections: list[Callable] = []
 search_sources: list[Callable] = []
 
 
+# Evidence a status update may name besides a web link (discussion: an attachment of the same
+# commitment, by its download path). Each takes the link as given, the commitment, the author
+# and the marking of the status update's note and evidence; it returns the link to store if the
+# link is its own, None if not, and raises a ValidationError on `evidence_url` if it is its own
+# but may not be given.
+evidence_sources: list[Callable] = []
+
+
 def search_conditions(model, word: str, reader) -> list:
     """The conditions `search_sources` add for `word` on `model`'s rows, as `reader` reads."""
     found = []

@@ -1,4 +1,6 @@
-"""`{% attachments_panel item %}`: an item's attachments and the upload form, on its page."""
+"""`{% attachments_panel item %}`: an item's attachments and the upload form, on its page;
+`{% evidence_choices commitment %}` and `{% evidence_link status_update %}`: an attachment as a
+status update's evidence (`discussion.evidence`)."""
 
 from django import template
 from django.conf import settings
@@ -7,7 +9,8 @@ from access import permissions
 
 from .. import targets
 from ..attachment_forms import AttachmentForm
-from ..attachment_selectors import attachments_of
+from ..attachment_selectors import attachment_list, attachments_of, attachments_of_commitment
+from ..evidence import attachment_id, download_path
 
 register = template.Library()
 
@@ -59,3 +62,30 @@ def file_size(size: int) -> str:
     from ..attachment_services import size_label
 
     return size_label(size)
+
+
+@register.inclusion_tag("discussion/includes/evidence_choices.html", takes_context=True)
+def evidence_choices(context, commitment, list_id: str):
+    """The attachments of `commitment` (and its milestones) the page's reader may read and
+    download, offered as the evidence of a status update: a datalist for the evidence field."""
+    reader = context["request"].user
+    return {
+        "list_id": list_id,
+        "choices": [
+            (download_path(attachment.pk), attachment)
+            for attachment in attachments_of_commitment(commitment, reader)
+            if attachment.downloadable
+        ],
+    }
+
+
+@register.inclusion_tag("discussion/includes/evidence_link.html", takes_context=True)
+def evidence_link(context, status_update):
+    """A status update's evidence in the trail: a web link, or an attachment by its title to
+    who may read it ("an attachment", without title or link, to anyone else)."""
+    link = getattr(status_update, "evidence_url", "") or ""
+    pk = attachment_id(link) if link else None
+    if pk is None:
+        return {"link": link}
+    attachment = attachment_list(context["request"].user).filter(pk=pk).first()
+    return {"link": download_path(pk), "attachment": attachment, "is_attachment": True}

@@ -6,20 +6,16 @@ gated download view."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from access.choices import Marking, Role
 from discussion.attachment_services import attachment_add
 from discussion.comment_services import comment_create
 from discussion.models import Attachment, Comment
+from tests.discussion.common import BOTH, NATIONAL, browser
 from tests.factories import UserFactory, analyst, commitment, superuser
 
 pytestmark = pytest.mark.usefixtures("loaded", "attachment_root")
 
-BOTH = pytest.mark.parametrize(
-    ("own", "other"), [("india", "japan"), ("japan", "india")], ids=["india→japan", "japan→india"]
-)
-NATIONAL = {"india": Marking.INDIA_ONLY, "japan": Marking.JAPAN_ONLY}
 COMMENTS, ATTACHMENTS = "/admin/discussion/comment/", "/admin/discussion/attachment/"
 
 
@@ -53,12 +49,6 @@ def planted():
     return made
 
 
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def side_admin(side: str):
     return UserFactory(
         username=f"side-admin-{side}", role=Role.ADMINISTRATOR, side=side, is_staff=True
@@ -88,7 +78,7 @@ def hidden_pages_answer_nothing(client, planted, markings) -> None:
 
 @BOTH
 def test_a_side_administrator_reads_their_sides_and_the_shared_rows_only(planted, own, other):
-    client = signed_in(side_admin(own))
+    client = browser(side_admin(own))
     theirs = {Marking.PUBLIC, Marking.BILATERAL, NATIONAL[own]}
 
     assert shown(client, COMMENTS, "SAID") == theirs
@@ -105,7 +95,7 @@ def test_a_side_administrator_reads_their_sides_and_the_shared_rows_only(planted
 
 
 def test_the_operator_reads_what_a_public_reader_reads(planted):
-    client = signed_in(superuser(username="adm-operator"))
+    client = browser(superuser(username="adm-operator"))
 
     assert shown(client, COMMENTS, "SAID") == {Marking.PUBLIC}
     assert shown(client, ATTACHMENTS, "TITLE") == {Marking.PUBLIC}
@@ -116,7 +106,7 @@ def test_the_operator_reads_what_a_public_reader_reads(planted):
 
 @BOTH
 def test_no_file_is_served_by_the_admin_only_linked_to_the_gated_download(planted, own, other):
-    admin = signed_in(side_admin(own))
+    admin = browser(side_admin(own))
     _comment, attachment = planted[Marking.BILATERAL]
     _comment, theirs = planted[NATIONAL[other]]
     download = f"/attachments/{attachment.pk}/download/"
@@ -135,7 +125,7 @@ def test_no_file_is_served_by_the_admin_only_linked_to_the_gated_download(plante
 @pytest.mark.parametrize("who", ["india", "operator"])
 def test_nothing_is_added_changed_or_deleted_in_the_admin(planted, who):
     user = side_admin("india") if who == "india" else superuser(username="adm-operator")
-    client = signed_in(user)
+    client = browser(user)
     comment, attachment = planted[Marking.PUBLIC]
 
     for path in (f"{COMMENTS}add/", f"{ATTACHMENTS}add/"):
@@ -150,7 +140,7 @@ def test_nothing_is_added_changed_or_deleted_in_the_admin(planted, who):
 
 @pytest.mark.parametrize("make", [lambda: analyst("maritime"), lambda: UserFactory(role="Viewer")])
 def test_users_who_are_not_staff_have_no_admin(planted, make):
-    client = signed_in(make())
+    client = browser(make())
 
     assert client.get(COMMENTS).status_code == 302  # to the admin's log-in
     assert client.get(ATTACHMENTS).status_code == 302

@@ -8,7 +8,6 @@ import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import Client
 
 from access.choices import Marking, Role
 from audit.models import AuditEvent
@@ -17,6 +16,7 @@ from discussion.comment_services import comment_create, comment_delete, comment_
 from discussion.forms import markings_for_edit
 from discussion.models import Comment
 from tests.api_base import api_client, assert_error
+from tests.discussion.common import BOTH, NATIONAL, browser
 from tests.factories import (
     UserFactory,
     analyst,
@@ -30,10 +30,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.usefixtures("loaded")
 
-BOTH = pytest.mark.parametrize(
-    ("own", "other"), [("india", "japan"), ("japan", "india")], ids=["india→japan", "japan→india"]
-)
-NATIONAL = {"india": Marking.INDIA_ONLY, "japan": Marking.JAPAN_ONLY}
 THREAD = "/api/v1/commitments/MAR-01/comments/"
 
 
@@ -47,12 +43,6 @@ def people():
     found["public"] = UserFactory(side="", role=Role.VIEWER, username="c-public")
     found["operator"] = superuser(username="c-operator")
     return found
-
-
-def browser(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def texts(response) -> set[str]:

@@ -12,14 +12,10 @@ from dialogues import services as dialogue_services
 from dialogues.models import DialogueMechanism
 from discussion.comment_services import comment_create, comment_delete
 from tests.api_base import api_client
+from tests.discussion.common import BOTH, NATIONAL
 from tests.factories import UserFactory, analyst, commitment, days, superuser
 
 pytestmark = pytest.mark.usefixtures("loaded")
-
-BOTH = pytest.mark.parametrize(
-    ("own", "other"), [("india", "japan"), ("japan", "india")], ids=["india→japan", "japan→india"]
-)
-NATIONAL = {"india": Marking.INDIA_ONLY, "japan": Marking.JAPAN_ONLY}
 
 
 @pytest.fixture
