@@ -89,6 +89,19 @@ def attachment_urls(attachments) -> list[str]:
     ]
 
 
+def reported(code: str, author, note: str, evidence: str, **marking):
+    """A status update of `author`'s side on commitment `code`, with its note and evidence."""
+    return services.status_update_create(
+        commitment=commitment(code),
+        author=author,
+        status=Status.AT_RISK,
+        note=note,
+        evidence_url=evidence,
+        expected_version=None,
+        **marking,
+    )
+
+
 @pytest.fixture
 def world(attachment_root):
     """The readers, and every markable field planted three times over (plus one Japan-only
@@ -112,13 +125,11 @@ def world(attachment_root):
         Commitment.objects.filter(code=code).update(
             context=sentinel(prefix, "context", n), marking=marking, responsible_india=author
         )
-        status_update = services.status_update_create(
-            commitment=commitment(code),
-            author=author,
-            status=Status.AT_RISK,
-            note=sentinel(prefix, "note", n),
-            evidence_url=f"https://example.org/{sentinel(prefix, 'evidence', n)}",
-            expected_version=None,
+        status_update = reported(
+            code,
+            author,
+            sentinel(prefix, "note", n),
+            f"https://example.org/{sentinel(prefix, 'evidence', n)}",
             marking=marking,
         )
         milestone = services.milestone_create(
@@ -181,6 +192,14 @@ def world(attachment_root):
             attached(target, author, prefix, n, marking)
             for target in (commitment(code), milestone, meeting, item)
         ]
+        # One as a status update's evidence: the trail names it by its title.
+        reported(
+            code,
+            author,
+            sentinel(prefix, "evidencenote", n),
+            f"/attachments/{attachments[0].pk}/download/",
+            marking=marking,
+        )
         planted[prefix] = {
             "n": n,
             "code": code,
@@ -275,6 +294,14 @@ def _tightened_later(users, mechanism) -> dict:
     comment = comment_create(target=milestone, actor=author, body=sentinel("TI", "comment", n))
     comment_create(target=item, actor=author, body=sentinel("TI", "comment", n))
     attachments = [attached(target, author, "TI", n) for target in (milestone, item)]
+    # A bilateral status update citing the milestone's attachment, which is narrowed with the
+    # milestone below: the trail must stop naming it to Japan (the note itself stays shared).
+    reported(
+        code,
+        author,
+        "The step's report is attached.",
+        f"/attachments/{attachments[0].pk}/download/",
+    )
     pillar = commitment(code).pillar_id
     for thing in (commitment(code), side_context, status_update, milestone, done, meeting, item):
         services.marking_change(
