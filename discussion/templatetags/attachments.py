@@ -9,7 +9,7 @@ from access import permissions
 
 from .. import targets
 from ..attachment_forms import AttachmentForm
-from ..attachment_selectors import attachment_list, attachments_of, attachments_of_commitment
+from ..attachment_selectors import attachments_of, attachments_of_commitment
 from ..evidence import attachment_id, download_path
 
 register = template.Library()
@@ -68,12 +68,12 @@ def file_size(size: int) -> str:
 def evidence_choices(context, commitment, list_id: str):
     """The attachments of `commitment` (and its milestones) the page's reader may read and
     download, offered as the evidence of a status update: a datalist for the evidence field."""
-    reader = context["request"].user
+    readable = _readable_of(context["request"], commitment.pk)
     return {
         "list_id": list_id,
         "choices": [
             (download_path(attachment.pk), attachment)
-            for attachment in attachments_of_commitment(commitment, reader)
+            for attachment in readable.values()
             if attachment.downloadable
         ],
     }
@@ -87,5 +87,16 @@ def evidence_link(context, status_update):
     pk = attachment_id(link) if link else None
     if pk is None:
         return {"link": link}
-    attachment = attachment_list(context["request"].user).filter(pk=pk).first()
-    return {"link": download_path(pk), "attachment": attachment, "is_attachment": True}
+    readable = _readable_of(context["request"], status_update.commitment_id)
+    return {"link": download_path(pk), "attachment": readable.get(pk), "is_attachment": True}
+
+
+def _readable_of(request, commitment_id: int) -> dict:
+    """The attachments of a commitment (and its milestones) the request's user may read, by id:
+    read once for a page however many status updates cite them (evidence is always one of
+    these: `discussion.evidence`)."""
+    found = request.__dict__.setdefault("_evidence_attachments", {})
+    if commitment_id not in found:
+        attachments = attachments_of_commitment(commitment_id, request.user)
+        found[commitment_id] = {attachment.pk: attachment for attachment in attachments}
+    return found[commitment_id]
