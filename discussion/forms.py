@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from access import permissions, visibility
 
 from . import comment_selectors, targets
-from .comment_services import MAX_LENGTH
+from .comment_services import MAX_LENGTH, replies_allow
 
 
 def markings_for(item, user) -> list[tuple[str, str]]:
@@ -22,12 +22,15 @@ def markings_for(item, user) -> list[tuple[str, str]]:
 def markings_for_edit(comment, user, item, parent=None) -> list[tuple[str, str]]:
     """The markings `user` (its author) may give `comment` now, as `comment_update` will take
     them: its own, narrower ones, and wider ones for a manager of its side only; never wider
-    than `item` it is on, nor, for a reply, than the comment it answers (`parent`)."""
+    than `item` it is on, nor, for a reply, than the comment it answers (`parent`); not a
+    national one while the other side has replied to it."""
     return [
         (value, label)
         for value, label in visibility.markings_offered(user, comment.marking, comment.side)
         if targets.within(item, value)
         and (parent is None or targets.narrower_or_same(value, parent.marking))
+        # Replies have none of their own (one level deep): no need to ask.
+        and (value == comment.marking or parent is not None or replies_allow(comment, value))
     ]
 
 

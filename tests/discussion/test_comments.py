@@ -422,3 +422,55 @@ def test_on_a_national_milestone_a_comment_is_offered_nothing_wider(people):
     assert [value for value, _label in markings_for_edit(managers, boss, milestone)] == [
         Marking.JAPAN_ONLY
     ]
+
+
+@BOTH
+def test_a_comment_the_other_side_replied_to_is_never_made_national(people, own, other):
+    """Replies are narrowed with their comment: made national, the other side's reply would be
+    taken from it (or, marked national by it, given to this side). Refused, on the page and
+    in the API, whether the reply is shared, the other side's own, or deleted."""
+    comment = comment_create(target=commitment("MAR-01"), actor=people[own], body="Ours.")
+    shared = comment_create(
+        target=commitment("MAR-01"), actor=people[other], body="Shared reply.", parent=comment
+    )
+    secret = comment_create(
+        target=commitment("MAR-01"),
+        actor=people[other],
+        body="SENTINEL their own reply.",
+        marking=NATIONAL[other],
+        parent=comment,
+    )
+    page = browser(people[own]).get("/commitments/MAR-01/").content.decode()
+    assert options(page, comment) == [Marking.BILATERAL]  # nothing national offered
+
+    for replies in ("both", "deleted"):
+        refused = api_client(people[own]).patch(
+            f"/api/v1/comments/{comment.pk}/",
+            {"marking": NATIONAL[own]},
+            format="json",
+            HTTP_IF_MATCH='"1"',
+        )
+        assert_error(refused, 400)
+        assert "replied" in str(refused.json()["error"]["fields"]["marking"]), replies
+        if replies == "both":
+            comment_delete(comment=shared, actor=people[other], expected_version=None)
+            Comment.objects.filter(pk=secret.pk).delete()
+    assert Comment.objects.get(pk=comment.pk).marking == Marking.BILATERAL
+    assert Comment.objects.get(pk=shared.pk).marking == Marking.BILATERAL
+    # Their own national reply never reached this side: not in its thread, not in the API.
+    assert "SENTINEL" not in browser(people[own]).get("/commitments/MAR-01/").content.decode()
+
+
+@BOTH
+def test_a_comment_only_its_own_side_replied_to_may_be_made_national(people, own, other):
+    comment = comment_create(target=commitment("MAR-01"), actor=people[own], body="Ours.")
+    reply = comment_create(
+        target=commitment("MAR-01"), actor=people[f"{own}_manager"], body="Yes.", parent=comment
+    )
+
+    narrowed = comment_update(
+        comment=comment, actor=people[own], expected_version=None, marking=NATIONAL[own]
+    )
+
+    assert narrowed.marking == NATIONAL[own]
+    assert Comment.objects.get(pk=reply.pk).marking == NATIONAL[own]
