@@ -4,10 +4,12 @@ management command and by a Celery task that beat sends daily, idempotent. With 
 system's storage."""
 
 import datetime
+import importlib
 import os
 import time
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
@@ -100,9 +102,17 @@ def test_the_command_says_what_it_deleted_and_fails_on_a_missing_file(attachment
 
 
 def test_beat_sends_the_sweep_daily():
-    task = PeriodicTask.objects.get(task="discussion.attachment_files_sweep")
+    """The migration's schedule (run again here: a transactional test elsewhere may have
+    emptied the tables since the test database was migrated), idempotent."""
+    schedule = importlib.import_module(
+        "discussion.migrations.0003_attachment_files_sweep_schedule"
+    ).schedule
+    schedule(django_apps, None)
+    schedule(django_apps, None)
 
+    task = PeriodicTask.objects.get(task="discussion.attachment_files_sweep")
     assert task.enabled and (task.interval.every, task.interval.period) == (1, "days")
+    assert task.name == "Attachments' storage sweep"
 
 
 @pytest.mark.django_db(transaction=True)
