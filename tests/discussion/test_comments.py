@@ -8,10 +8,12 @@ import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from access.choices import Marking, Role
 from audit.models import AuditEvent
 from commitments import services
+from discussion.attachment_services import attachment_add
 from discussion.comment_services import comment_create, comment_delete, comment_update
 from discussion.forms import markings_for_edit
 from discussion.models import Comment
@@ -474,3 +476,57 @@ def test_a_comment_only_its_own_side_replied_to_may_be_made_national(people, own
 
     assert narrowed.marking == NATIONAL[own]
     assert Comment.objects.get(pk=reply.pk).marking == NATIONAL[own]
+
+
+@BOTH
+def test_an_item_the_other_side_wrote_on_is_never_made_national(
+    people, own, other, attachment_root
+):
+    """What is written on a milestone is narrowed with it: made this side's national-only, the
+    other side's comment (or attachment) would be taken from it, and one it marked its own
+    national-only would reach this side. Refused (a 400 on marking), whichever way it comes."""
+    milestone = services.milestone_create(
+        commitment=commitment("MAR-01"), actor=people[own], title="Step", due_date=days(9)
+    )
+    theirs = comment_create(
+        target=milestone,
+        actor=people[other],
+        body="SENTINEL their national view.",
+        marking=NATIONAL[other],
+    )
+    mine = api_client(people[own])
+
+    refused = mine.post(
+        "/api/v1/markings/",
+        {"object_type": "milestone", "id": milestone.pk, "marking": NATIONAL[own]},
+        format="json",
+    )
+    patched = mine.patch(
+        f"/api/v1/milestones/{milestone.pk}/",
+        {"marking": NATIONAL[own]},
+        format="json",
+        HTTP_IF_MATCH=f'"{milestone.version}"',
+    )
+
+    for answer in (refused, patched):
+        assert_error(answer, 400)
+        assert "other side has written on this item" in str(answer.json()["error"]["fields"])
+    assert Comment.objects.get(pk=theirs.pk).marking == NATIONAL[other]
+    assert type(milestone).objects.get(pk=milestone.pk).marking == Marking.BILATERAL
+    for reader in (own, f"{own}_manager"):
+        page = browser(people[reader]).get("/audit/").content.decode()
+        assert "SENTINEL" not in page
+    # An attachment of theirs holds it back too, deleted comment or not.
+    Comment.objects.filter(pk=theirs.pk).delete()
+    attachment_add(
+        target=milestone,
+        actor=people[other],
+        upload=SimpleUploadedFile("note.txt", b"Theirs.\n", content_type="text/plain"),
+    )
+    with pytest.raises(ValidationError):
+        services.marking_change(
+            item=milestone,
+            actor=people[own],
+            marking=NATIONAL[own],
+            pillar_id=milestone.commitment.pillar_id,
+        )
