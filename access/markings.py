@@ -275,6 +275,8 @@ class Markable(models.Model):
                 "its text withheld: it cannot be saved (a service reads it afresh)."
             )
         loaded = getattr(self, "_loaded_marking", None)
+        if loaded is not None and loaded != self.marking:
+            followers_check(self, self.marking)
         super().save(*args, **kwargs)
         if loaded is not None and loaded != self.marking:
             copies_follow(self)
@@ -290,13 +292,49 @@ class Markable(models.Model):
         return item
 
 
+def followers_check(source, marking: str) -> None:
+    """Refuse (a 400 on `marking`) making `source` one side's national-only while the other
+    side has written on it (a comment, an attachment: `marking_follows`). Narrowed with it,
+    that side's text would be taken from it, or, marked that side's national-only, given to
+    this side. Asked of every row, whoever reads (a national row of the other side counts)."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext
+
+    from .choices import MARKING_SIDE
+
+    side = MARKING_SIDE.get(marking)
+    if side is None:
+        return
+    for model in markable_models():
+        names = {field.name for field in model._meta.get_fields()}
+        for field in model.marking_follows:
+            if "side" not in names or model._meta.get_field(field).related_model is not type(
+                source
+            ):
+                continue
+            with system_reads("whether the other side wrote on an item being re-marked"):
+                theirs = model._default_manager.filter(**{field: source}).exclude(side=side)
+                if theirs.exists():
+                    raise ValidationError(
+                        {
+                            "marking": gettext(
+                                "The other side has written on this item (a comment or an "
+                                "attachment), which would be re-marked with it: it cannot be "
+                                "made %(marking)s."
+                            )
+                            % {"marking": Marking(marking).label}
+                        }
+                    )
+
+
 def copies_follow(source) -> int:
     """Re-mark every copy of `source`'s text with its current marking; how many changed.
 
     The copies: the audit log's events of the source (its values before and after), and the
     status updates the tracker wrote quoting a milestone ("milestone “…” added"). And the rows
     written on it that follow it (`marking_follows`: comments, attachments) are narrowed to it
-    when it is narrower than they are; made wider, it leaves them as their authors marked them."""
+    when it is narrower than they are; made wider, it leaves them as their authors marked them.
+    (Made national-only, none of them is the other side's: `followers_check`.)"""
     from django.contrib.contenttypes.models import ContentType
 
     audit_event = apps.get_model("audit", "AuditEvent")

@@ -40,12 +40,16 @@ READ_MODELS = {
         "statusupdate",
     ],
     "dialogues": ["dialoguemechanism", "meeting", "actionitem"],
+    # Written on the page and the API only: the admin lists them to read (discussion.admin).
+    "discussion": ["comment", "attachment"],
 }
+DISCUSSION_READ = {"discussion": [f"view_{m}" for m in READ_MODELS["discussion"]]}
 ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
     Role.VIEWER: {app: [f"view_{m}" for m in models] for app, models in READ_MODELS.items()},
     Role.MANAGER: {
         "commitments": [f"view_{m}" for m in READ_MODELS["commitments"]] + ["change_commitment"],
         "dialogues": [f"view_{m}" for m in READ_MODELS["dialogues"]],
+        **DISCUSSION_READ,
     },
     # Reads as a viewer of their side does; administers their side's people and their API
     # keys (the admin's pages, limited to their side by `commitments.admin.UserAdmin` and
@@ -55,6 +59,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
         + ["view_user", "add_user", "change_user"],
         "dialogues": [f"view_{m}" for m in READ_MODELS["dialogues"]],
         "access": ["view_apikey", "change_apikey"],
+        **DISCUSSION_READ,
     },
     Role.ANALYST: {
         "commitments": [f"view_{m}" for m in READ_MODELS["commitments"]]
@@ -67,6 +72,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
         ],
         "dialogues": [f"view_{m}" for m in READ_MODELS["dialogues"]]
         + ["add_meeting", "change_meeting", "add_actionitem", "change_actionitem"],
+        **DISCUSSION_READ,
     },
 }
 

@@ -3,12 +3,13 @@
 from django.contrib import admin
 
 from access import visibility
+from declaration_tracker.core.admin import ReadOnlyAdmin
 
 from .models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """Readable by superusers in the admin; nobody adds, changes or deletes an event."""
 
     list_display = ("at", "actor", "action", "content_type", "object_repr", "origin")
@@ -20,12 +21,3 @@ class AuditEventAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         """Only events whose marking the user may read: the admin shows every value."""
         return visibility.visible(super().get_queryset(request), request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

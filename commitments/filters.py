@@ -61,8 +61,10 @@ class CommitmentFilter(django_filters.FilterSet):
 
     search = django_filters.CharFilter(
         method="filter_search",
-        help_text="Words to find in the code, title, description, the tracker's context (where "
-        "you may read it) and the source clause; every word must match.",
+        help_text="Words to find in the code, title, description, the tracker's context and the "
+        "comments on the commitment and its milestones (where you may read them) and the source "
+        "clause; every word must match. As of a past instant (`as_of`), comments are not "
+        "searched.",
     )
     # Choices from the cached reference lists: no query to validate a value or draw the form.
     pillar = django_filters.ChoiceFilter(
@@ -191,7 +193,9 @@ class CommitmentFilter(django_filters.FilterSet):
         return queryset.filter(pk__in={m.commitment_id for m in milestones if keep(m)})
 
     def filter_search(self, queryset, name, value: str):
-        return selectors.commitment_search(queryset, value, self.reader)
+        # As of a past instant, not in comments: the past pages show none (today's thread is
+        # not what was said then).
+        return selectors.commitment_search(queryset, value, self.reader, discussion=self.at is None)
 
     def filter_milestones(self, queryset, name, value: str):
         if self.at:

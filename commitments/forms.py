@@ -10,6 +10,7 @@ from declaration_tracker.core.forms import VersionField
 
 from .choices import Status
 from .models import Milestone
+from .models.trail import is_local_path
 from .selectors import owner_candidates
 
 
@@ -76,6 +77,25 @@ class CommitmentContextForm(forms.Form):
             self.fields["version"].initial = current.version if current else 0
 
 
+class EvidenceField(forms.URLField):
+    """A web link (`https://` assumed where none is given), or a path of this tracker: an
+    attachment of the commitment, picked from the list the page offers beside the field (its
+    download path). What a path names is the service's to check (`evidence_clean`)."""
+
+    def to_python(self, value):
+        value = (value or "").strip()
+        return value if is_local_path(value) else super().to_python(value)
+
+    def run_validators(self, value):
+        if not is_local_path(value):
+            super().run_validators(value)
+
+
+# The id of the list of the commitment's attachments the page offers (discussion's
+# `evidence_choices`, beside the field).
+EVIDENCE_LIST = "evidence-attachments"
+
+
 class StatusUpdateForm(forms.Form):
     """One side's status update. `sides` are those the user may update the status for: with one,
     it is implied."""
@@ -88,8 +108,13 @@ class StatusUpdateForm(forms.Form):
         max_length=5000,
         help_text=_("Required: why the status is what it is."),
     )
-    evidence_url = forms.URLField(
-        label=_("Evidence link"), required=False, max_length=500, assume_scheme="https"
+    evidence_url = EvidenceField(
+        label=_("Evidence link"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.TextInput(attrs={"list": EVIDENCE_LIST}),
+        help_text=_("A web link, or an attachment of this commitment chosen from the list."),
     )
     marking = MarkingField(
         governs=_("Who may read the note and evidence link (the status is for both sides).")

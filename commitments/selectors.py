@@ -24,6 +24,7 @@ from django.utils import translation
 
 from access import visibility
 from access.choices import NATIONAL_MARKING, SHARED_MARKINGS, Role, Side
+from declaration_tracker.core import registry
 from declaration_tracker.core.cache import REFERENCE, cached
 
 from .choices import Status
@@ -42,12 +43,16 @@ from .models import (
 COMMITMENT_SEARCH_FIELDS = ("code", "title", "description", "context", "source_clause")
 
 
-def commitment_search(queryset: QuerySet[Commitment], text: str, user) -> QuerySet[Commitment]:
+def commitment_search(
+    queryset: QuerySet[Commitment], text: str, user, *, discussion: bool = True
+) -> QuerySet[Commitment]:
     """Keep commitments whose code, title, description, the tracker's note, a side's context
-    or clause has every word; the note and a side's context only where `user` may read them,
-    so a search for hidden text finds nothing."""
+    or clause has every word, or (with `discussion`) what the apps above add: the comments on
+    it and its milestones (`registry.search_sources`). The note, a side's context and a comment
+    count only where `user` may read them, so a search for hidden text finds nothing."""
     readable_context = visibility.condition(user)
     for word in text.split()[:10]:
+        added = registry.search_conditions(Commitment, word, user) if discussion else []
         in_side_context = Exists(
             CommitmentContext.objects.filter(
                 visibility.condition(user), commitment=OuterRef("pk"), text__icontains=word
@@ -62,6 +67,7 @@ def commitment_search(queryset: QuerySet[Commitment], text: str, user) -> QueryS
                     for field in COMMITMENT_SEARCH_FIELDS
                 ],
                 in_side_context,
+                *added,
                 _connector=Q.OR,
             )
         )

@@ -8,6 +8,7 @@ from declaration_tracker.api.filters import (
     StrictBooleanFilter,
     UpdatedSinceFilter,
 )
+from declaration_tracker.core import registry
 
 from .choices import ActionItemState, MeetingState
 from .models import ActionItem, DialogueMechanism, Meeting
@@ -24,8 +25,9 @@ class DialogueMechanismFilter(django_filters.FilterSet):
 class MeetingFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(
         method="filter_search",
-        help_text="Words to find in the place, the mechanism's name and the outcome summary "
-        "(where you may read it); every word must match.",
+        help_text="Words to find in the place, the mechanism's name, and the outcome summary and "
+        "the comments on the meeting and its action items (where you may read them); every "
+        "word must match.",
     )
     mechanism = django_filters.ModelChoiceFilter(
         queryset=DialogueMechanism.objects.all(), to_field_name="slug", help_text="Mechanism slug."
@@ -39,12 +41,14 @@ class MeetingFilter(django_filters.FilterSet):
         fields = ["mechanism", "state"]
 
     def filter_search(self, queryset, name, value: str):
-        readable = visibility.condition(getattr(self.request, "user", None))
+        reader = getattr(self.request, "user", None)
+        readable = visibility.condition(reader)
         for word in value.split()[:10]:
             queryset = queryset.filter(
                 Q(place__icontains=word)
                 | Q(mechanism__name__icontains=word)
                 | (Q(outcome_summary__icontains=word) & readable)
+                | Q(*registry.search_conditions(Meeting, word, reader), _connector=Q.OR)
             )
         return queryset
 

@@ -11,11 +11,15 @@ class DiscussionConfig(AppConfig):
     verbose_name = "Discussion"
 
     def ready(self) -> None:
-        """Keep reconciliations current from the commitments' events, remind both sides of them,
-        and show mention reminders only while their comment's marking lets them be."""
+        """Add what discussion contributes to the apps below it, which do not import it: keep
+        reconciliations current from the commitments' events and remind both sides of them, show
+        mention reminders only while their comment's marking lets them be, let search find
+        comment text, and let a status update cite an attachment as its evidence."""
         from declaration_tracker.core import events, registry
 
         from . import mentions, reconciliation_reminders, reconciliation_services
+        from .comment_selectors import comment_search_condition
+        from .evidence import attachment_evidence
 
         events.register(reconciliation_services.on_commitment_event, reconciliation_services.EVENTS)
         registry.add(registry.reminder_sources, reconciliation_reminders.reconciliation_reminders)
@@ -23,3 +27,5 @@ class DiscussionConfig(AppConfig):
             reconciliation_reminders.reconciliation_markings
         )
         registry.reminder_item_markings["comment"] = mentions.comment_markings
+        registry.add(registry.search_sources, comment_search_condition)
+        registry.add(registry.evidence_sources, attachment_evidence)

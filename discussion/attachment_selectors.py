@@ -1,5 +1,7 @@
 """Attachments as a reader may read them."""
 
+from django.db.models import Q
+
 from .models import Attachment
 from .targets import on
 
@@ -13,3 +15,9 @@ def attachment_list(reader):
 def attachments_of(item, reader):
     """The attachments on `item` that `reader` may read, oldest first."""
     return attachment_list(reader).filter(**on(item)).order_by("created_at", "id")
+
+
+def attachments_of_commitment(commitment, reader):
+    """The attachments `reader` may read on `commitment` and on its milestones, oldest first."""
+    on_it = Q(commitment=commitment) | Q(milestone__commitment=commitment)
+    return attachment_list(reader).filter(on_it).order_by("created_at", "id")

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import permissions, visibility
-from access.choices import Marking
+from access.choices import MARKING_SIDE, Marking
 from audit.recording import acting_as
 from declaration_tracker.core.events import changed, emit, snapshot
 from declaration_tracker.core.versioning import lock_for_write, versioned_save
@@ -95,6 +95,15 @@ def require_author(comment: Comment, actor) -> None:
     )
 
 
+def replies_allow(comment: Comment, marking: str) -> bool:
+    """Say whether `comment` may be marked `marking` with its replies, which are narrowed with
+    it: not a national marking while a reply of the other side is under it (deleted or not: the
+    audit log keeps its text), which would take that side's text from it, or give the other
+    government a reply it marked national-only."""
+    side = MARKING_SIDE.get(marking)
+    return side is None or not comment.replies.exclude(side=side).exists()
+
+
 @acting_as("actor")
 def comment_update(
     *,
@@ -118,6 +127,16 @@ def comment_update(
             visibility.marking_check(actor, marking, current=current.marking, origin=current.side)
             targets.marking_within_check(current.target, marking)
             _within_parent(current.parent, marking)
+            if not replies_allow(current, marking):
+                raise ValidationError(
+                    {
+                        "marking": _(
+                            "The other side has replied to this comment, and replies follow "
+                            "its marking: it cannot be made %(marking)s."
+                        )
+                        % {"marking": Marking(marking).label}
+                    }
+                )
             current.marking = marking
         current.edited_at = timezone.now()
         versioned_save(current)

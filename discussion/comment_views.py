@@ -15,11 +15,12 @@ from . import comment_selectors, comment_services, targets
 from .forms import CommentForm, thread_context
 
 
-def _answer(request, item, form=None) -> HttpResponse:
+def _answer(request, item, form=None, editing=None) -> HttpResponse:
     """The thread again: for htmx, in place with any errors beside their fields (a 200: htmx
-    swaps only successful answers); else back to the item's page, the errors as messages."""
+    swaps only successful answers; an edit's beside the comment edited); else back to the
+    item's page, the errors as messages."""
     if is_htmx(request):
-        context = thread_context(item, request.user, form=form)
+        context = thread_context(item, request.user, form=form, editing=editing)
         return render(request, "discussion/includes/comments.html", context)
     if form is not None and form.errors:
         for errors in form.errors.values():
@@ -69,7 +70,7 @@ def comment_edit(request, pk: int):
     item = comment.target
     form = CommentForm(request.POST, item=item, user=request.user, editing=comment)
     if not form.is_valid():
-        return _answer(request, item, form)
+        return _answer(request, item, form, editing=comment)
     try:
         comment_services.comment_update(
             comment=comment,
@@ -80,10 +81,10 @@ def comment_edit(request, pk: int):
         )
     except ValidationError as error:
         form.add_service_errors(error)
-        return _answer(request, item, form)
+        return _answer(request, item, form, editing=comment)
     except StaleVersionError as error:
         form.add_error(None, str(error))
-        return _answer(request, item, form)
+        return _answer(request, item, form, editing=comment)
     return _answer(request, item)
 
 

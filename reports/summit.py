@@ -1,7 +1,8 @@
 """The summit progress report: what leaders read before an Annual Summit.
 
 `summit_params` reads and checks the parameters (`as_of`, `since`, `pillar`), `summit_report`
-gathers the contents as one reader may see them; `pdf` and `xlsx` lay them out.
+gathers the contents as one reader may see them (the annex of attachments too: title, marking
+and SHA-256 of those its reader may read); `pdf` and `xlsx` lay them out.
 """
 
 import dataclasses
@@ -21,6 +22,7 @@ from declaration_tracker.core.i18n import localized
 from dialogues.choices import MeetingState
 from dialogues.models import DialogueMechanism
 from dialogues.selectors import last_held
+from discussion.attachment_selectors import attachment_list
 
 from .lines import Line, commitment_lines, highest_marking, markings_shown, pillar_condition
 
@@ -167,6 +169,25 @@ def mechanism_rows(at: datetime.datetime, since: datetime.date, pillar: str | No
     return rows
 
 
+def attachment_rows(lines: list[Line], user, at: datetime.datetime) -> list:
+    """The attachments of the lines' commitments (on each, and on its milestones) that `user`
+    may read, attached by `at`, in the lines' order then oldest first; each with `code` (its
+    commitment's) and `milestone` (the one it is on, or None). One query whatever their
+    number. Their titles and markings are today's: a removed one is not listed."""
+    position = {line.commitment.code: n for n, line in enumerate(lines)}
+    codes = {line.commitment.pk: line.commitment.code for line in lines}
+    on_them = Q(commitment_id__in=list(codes)) | Q(milestone__commitment_id__in=list(codes))
+    found = list(
+        attachment_list(user)
+        .filter(on_them, created_at__lte=at)
+        .select_related("milestone")
+        .order_by("created_at", "id")
+    )
+    for attachment in found:
+        attachment.code = codes[attachment.commitment_id or attachment.milestone.commitment_id]
+    return sorted(found, key=lambda attachment: position[attachment.code])
+
+
 def summit_report(user, params: SummitParams, progress=None) -> dict:
     """The report's contents for `user` (only what their release markings let them read).
     `progress(fraction)` is told how far the gathering has gone."""
@@ -190,6 +211,7 @@ def summit_report(user, params: SummitParams, progress=None) -> dict:
             }
         )
     mechanisms = mechanism_rows(at, params.since, params.pillar)
+    attachments = attachment_rows(lines, user, at)
     return {
         "declaration": Declaration.objects.order_by("date").first(),
         "params": params,
@@ -204,6 +226,9 @@ def summit_report(user, params: SummitParams, progress=None) -> dict:
         "mechanisms": mechanisms,
         "mechanisms_overdue": sum(m.overdue for m in mechanisms),
         "lines": lines,
-        "marking": highest_marking(markings_shown(lines)),
+        "attachments": attachments,
+        "marking": highest_marking(
+            markings_shown(lines) | {attachment.marking for attachment in attachments}
+        ),
         "reader": user,
     }

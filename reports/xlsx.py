@@ -90,6 +90,29 @@ def _sheet(workbook, title: str, lines: list[Line], banner: str) -> None:
     sheet.print_title_rows = "1:2"
 
 
+def _attachments_sheet(workbook, attachments: list, banner: str) -> None:
+    """The annex of attachments: each one's commitment, the milestone it is on, title, marking
+    and SHA-256 (its marking above a frozen header row with filters, as the other sheets)."""
+    sheet = workbook.create_sheet(_("Attachments")[:31])
+    sheet.append([banner])
+    sheet["A1"].font = BOLD
+    sheet.append([_("Code"), _("Milestone"), _("Title"), _("Marking"), "SHA-256"])
+    for cell in sheet[2]:
+        cell.font = BOLD
+    for attachment in attachments:
+        milestone = attachment.milestone.title if attachment.milestone else ""
+        cells = [attachment.code, milestone, attachment.title]
+        cells += [str(attachment.get_marking_display()), attachment.sha256]
+        sheet.append([spreadsheet_safe(value) for value in cells])
+    for letter, width in zip("ABCDE", (10, 35, 50, 14, 68), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "B3"
+    sheet.auto_filter.ref = f"A2:E{len(attachments) + 2}"
+    sheet.oddHeader.center.text = banner
+    sheet.oddFooter.center.text = banner
+    sheet.print_title_rows = "1:2"
+
+
 def summit_xlsx(report: dict) -> bytes:
     """The workbook of a `summit_report`."""
     label = str(Marking(report["marking"]).label)
@@ -124,6 +147,7 @@ def summit_xlsx(report: dict) -> bytes:
     _sheet(workbook, _("All commitments"), report["lines"], banner)
     for section in report["sections"]:
         _sheet(workbook, section["pillar"].slug, section["lines"], banner)
+    _attachments_sheet(workbook, report["attachments"], banner)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

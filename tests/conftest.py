@@ -50,3 +50,18 @@ def django_db_setup(django_db_setup, django_db_blocker, declaration_data):
         if not Commitment.objects.exists():
             declaration_load(data=declaration_data)
         roles_sync()
+
+
+@pytest.fixture
+def attachment_root(settings, tmp_path):
+    """Attachments stored in a directory of the test's own (the file system's private
+    storage), with no virus scan."""
+    root = tmp_path / "attachments"
+    settings.STORAGES = settings.STORAGES | {
+        "attachments": {
+            "BACKEND": "discussion.storage.PrivateFileSystemStorage",
+            "OPTIONS": {"location": str(root)},
+        }
+    }
+    settings.TRACKER_CLAMD_SOCKET = ""
+    return root

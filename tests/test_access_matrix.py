@@ -124,7 +124,7 @@ RULES = {
     "commitments/<str:code>/milestones/<int:pk>/attachments/": UI_READ_BILATERAL,
     "dialogues/meetings/<int:pk>/attachments/": UI_READ,
     "dialogues/action-items/<int:pk>/attachments/": UI_READ_BILATERAL,
-    # no attachment has the meeting's id: not found for every reader (tests/discussion)
+    # the world has no attachment: not found for every reader (tests/discussion)
     "attachments/<int:pk>/download/": NOT_THEIRS,
     "attachments/<int:pk>/remove/": POST_ONLY,
     # accounts (django-allauth's views): a signed-in user is sent on from the log-in page
@@ -231,7 +231,7 @@ RULES = {
     "api/v1/milestones/<int:pk>/attachments/": API_READ_BILATERAL,
     "api/v1/meetings/<int:pk>/attachments/": API_READ,
     "api/v1/action-items/<int:pk>/attachments/": API_READ_BILATERAL,
-    # no attachment has the meeting's id: readers find none
+    # the world has no attachment: readers find none
     "api/v1/^attachments/(?P<pk>[^/.]+)/$": (401, 403) + (404,) * 7,
     "api/v1/^attachments/(?P<pk>[^/.]+)/download/$": (401, 403) + (404,) * 7,
 }
@@ -358,6 +358,8 @@ def concrete(route: str, values: dict) -> str:
         key = "comment"
     elif path.startswith(("reconciliations/", "api/v1/reconciliations/")):
         key = "reconciliation"
+    elif path.startswith(("attachments/", "api/v1/attachments/")):
+        key = "attachment"
     else:
         key = "meeting"
     path = re.sub(r"\(\?P<pk>[^)]*\)|<int:pk>", str(values.get(key, 0)), path)

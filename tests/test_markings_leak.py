@@ -2,14 +2,15 @@
 
 A unique sentinel string is planted in every markable field (a status update's note and
 evidence link, a milestone's title, a meeting's outcome, an action item's title and
-description, a commitment's added context) once as `india_only`, once as `bilateral` and once
-as `public`. Then every URL in the URL configuration (pages, the API, exports, the calendar
-feed, the change feed followed to its end, the admin) is fetched, with path parameters naming
-the planted objects, and with searches for the sentinels, as a Japanese analyst, a Japanese
-manager and the public reader: a response holding a sentinel its reader may not see fails the
-test. The same for the reminder digests the planted items cause. Controls: the Indian users
-find the India-only sentinels, and the Japanese users the bilateral ones, so the crawl would
-see a leak.
+description, a commitment's added context, a comment's body, an attachment's title and its
+file's content) once as `india_only`, once as `bilateral` and once as `public`. Then every URL
+in the URL configuration (pages, the API, exports, the calendar feed, the change feed followed
+to its end, the admin, the attachments' lists and downloads) is fetched, with path parameters
+naming the planted objects, and with searches for the sentinels, as a Japanese analyst, a
+Japanese manager and the public reader: a response holding a sentinel its reader may not see
+fails the test. The same for the reminder digests the planted items cause. Controls: the Indian
+users find the India-only sentinels, and the Japanese users the bilateral ones, so the crawl
+would see a leak.
 """
 
 import datetime
@@ -19,6 +20,7 @@ import zipfile
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -31,6 +33,7 @@ from commitments.models import Commitment, User
 from dialogues import services as dialogue_services
 from dialogues.choices import MeetingState
 from dialogues.models import DialogueMechanism
+from discussion.attachment_services import attachment_add
 from discussion.comment_services import comment_create
 from notifications import emails, selectors
 from notifications import services as reminder_services
@@ -43,7 +46,7 @@ from tests.test_access_matrix import concrete, routes
 pytestmark = pytest.mark.usefixtures("loaded")
 
 MARKINGS = {"IN": Marking.INDIA_ONLY, "BI": Marking.BILATERAL, "PU": Marking.PUBLIC}
-SENTINEL = re.compile(rb"SENTINEL-(IN|TI|BI|PU|JP)-[a-z_]+-[0-9]+")
+SENTINEL = re.compile(rb"SENTINEL-(IN|TI|BI|PU|JP)-([a-z_]+)-[0-9]+")
 # What each reader may find: the prefixes of the sentinels.
 # TI: written bilateral, then tightened to India only (every copy must follow).
 MAY_SEE = {
@@ -61,8 +64,46 @@ def sentinel(prefix: str, field: str, n: int) -> str:
     return f"SENTINEL-{prefix}-{field}-{n}"
 
 
+def attached(target, actor, prefix: str, n: int, marking=None):
+    """An attachment whose title and file's content are sentinels (a plain-text file)."""
+    content = f"Minutes: {sentinel(prefix, 'file', n)}\n".encode()
+    return attachment_add(
+        target=target,
+        actor=actor,
+        upload=SimpleUploadedFile("minutes.txt", content, content_type="text/plain"),
+        title=sentinel(prefix, "attachment", n),
+        **({"marking": marking} if marking else {}),
+    )
+
+
+def attachment_urls(attachments) -> list[str]:
+    """Where an attachment is read: the API's representation, and its file on both paths."""
+    return [
+        url
+        for attachment in attachments
+        for url in (
+            f"/attachments/{attachment.pk}/download/",
+            f"/api/v1/attachments/{attachment.pk}/",
+            f"/api/v1/attachments/{attachment.pk}/download/",
+        )
+    ]
+
+
+def reported(code: str, author, note: str, evidence: str, **marking):
+    """A status update of `author`'s side on commitment `code`, with its note and evidence."""
+    return services.status_update_create(
+        commitment=commitment(code),
+        author=author,
+        status=Status.AT_RISK,
+        note=note,
+        evidence_url=evidence,
+        expected_version=None,
+        **marking,
+    )
+
+
 @pytest.fixture
-def world():
+def world(attachment_root):
     """The readers, and every markable field planted three times over (plus one Japan-only
     milestone for the Indian side's controls)."""
     users = {
@@ -84,13 +125,11 @@ def world():
         Commitment.objects.filter(code=code).update(
             context=sentinel(prefix, "context", n), marking=marking, responsible_india=author
         )
-        status_update = services.status_update_create(
-            commitment=commitment(code),
-            author=author,
-            status=Status.AT_RISK,
-            note=sentinel(prefix, "note", n),
-            evidence_url=f"https://example.org/{sentinel(prefix, 'evidence', n)}",
-            expected_version=None,
+        status_update = reported(
+            code,
+            author,
+            sentinel(prefix, "note", n),
+            f"https://example.org/{sentinel(prefix, 'evidence', n)}",
             marking=marking,
         )
         milestone = services.milestone_create(
@@ -148,6 +187,29 @@ def world():
             comment_create(
                 target=target, actor=author, body=sentinel(prefix, "comment", n), marking=marking
             )
+        # A reconciliation's thread (bilateral at most): the sides' disagreement on the record.
+        reconciliation = None
+        if marking != Marking.PUBLIC:
+            reconciliation = reconciliation_for(code)
+            comment_create(
+                target=reconciliation,
+                actor=author,
+                body=sentinel(prefix, "comment", n),
+                marking=marking,
+            )
+        # Attachments (issue 26): titles and files' contents, on each kind of item.
+        attachments = [
+            attached(target, author, prefix, n, marking)
+            for target in (commitment(code), milestone, meeting, item)
+        ]
+        # One as a status update's evidence: the trail names it by its title.
+        reported(
+            code,
+            author,
+            sentinel(prefix, "evidencenote", n),
+            f"/attachments/{attachments[0].pk}/download/",
+            marking=marking,
+        )
         planted[prefix] = {
             "n": n,
             "code": code,
@@ -156,6 +218,8 @@ def world():
             "meeting": meeting,
             "item": item,
             "comment": comment,
+            "attachments": attachments,
+            "reconciliation": reconciliation,
         }
     planted["TI"] = _tightened_later(users, mechanism)
     services.context_write(
@@ -179,7 +243,45 @@ def world():
         body=sentinel("JP", "comment", 4),
         marking=Marking.JAPAN_ONLY,
     )
+    japans_reconciliation = reconciliation_for("MAR-04")
+    comment_create(
+        target=japans_reconciliation,
+        actor=japan,
+        body=sentinel("JP", "comment", 4),
+        marking=Marking.JAPAN_ONLY,
+    )
+    # Japan's own: only its URLs are crawled (no other object is planted under JP).
+    planted["JP"] = {
+        "attachments": [attached(commitment("MAR-04"), japan, "JP", 4, "japan_only")],
+        "reconciliation": japans_reconciliation,
+    }
     return users, planted
+
+
+def reconciliation_for(code: str):
+    """The commitment's open reconciliation (a change of terms awaiting an answer), opened
+    here if its sides are not apart already."""
+    from discussion.models import Reconciliation
+
+    found = Reconciliation.objects.filter(commitment__code=code, closed_at=None).first()
+    return found or Reconciliation.objects.create(
+        commitment=commitment(code), about_terms=True, due_on=days(30)
+    )
+
+
+def reconciliation_urls(planted: dict) -> list[str]:
+    """Every planted reconciliation's page, list, API and thread."""
+    found = ["/reconciliations/?state=all", "/api/v1/reconciliations/?state=all"]
+    for objects in planted.values():
+        if objects.get("reconciliation") is not None:
+            pk = objects["reconciliation"].pk
+            found += [
+                f"/reconciliations/{pk}/",
+                f"/reconciliations/{pk}/attachments/",
+                f"/api/v1/reconciliations/{pk}/",
+                f"/api/v1/reconciliations/{pk}/comments/",
+            ]
+    return found
 
 
 def _tightened_later(users, mechanism) -> dict:
@@ -238,6 +340,15 @@ def _tightened_later(users, mechanism) -> dict:
     # Bilateral comments on the milestone and the action item: narrowed with them.
     comment = comment_create(target=milestone, actor=author, body=sentinel("TI", "comment", n))
     comment_create(target=item, actor=author, body=sentinel("TI", "comment", n))
+    attachments = [attached(target, author, "TI", n) for target in (milestone, item)]
+    # A bilateral status update citing the milestone's attachment, which is narrowed with the
+    # milestone below: the trail must stop naming it to Japan (the note itself stays shared).
+    reported(
+        code,
+        author,
+        "The step's report is attached.",
+        f"/attachments/{attachments[0].pk}/download/",
+    )
     pillar = commitment(code).pillar_id
     for thing in (commitment(code), side_context, status_update, milestone, done, meeting, item):
         services.marking_change(
@@ -254,6 +365,7 @@ def _tightened_later(users, mechanism) -> dict:
         "meeting": meeting,
         "item": item,
         "comment": comment,
+        "attachments": attachments,
     }
 
 
@@ -287,9 +399,11 @@ def urls(planted: dict, prefix: str) -> list[str]:
         "meeting": objects["meeting"].pk,
         "action": objects["item"].pk,
         "comment": objects["comment"].pk,
+        "attachment": objects["attachments"][0].pk,
+        "reconciliation": objects["reconciliation"].pk if objects.get("reconciliation") else 0,
         "audit": 1,
     }
-    found = [concrete(route, values) for route in routes()]
+    found = [concrete(route, values) for route in routes()] + reconciliation_urls(planted)
     # Searched for by what follows "SENTINEL-": a page echoing the query back to its reader
     # does not show a whole sentinel, a page finding the text does.
     words = ["SENTINEL", prefix] + [
@@ -302,6 +416,9 @@ def urls(planted: dict, prefix: str) -> list[str]:
             "outcome",
             "action",
             "description",
+            "comment",
+            "attachment",
+            "file",
         )
     ]
     for word in words:
@@ -314,8 +431,10 @@ def urls(planted: dict, prefix: str) -> list[str]:
             "/commitments/export.csv",
             "/commitments/export.xlsx",
             "/audit/",
+            reverse("admin:discussion_comment_changelist"),
+            reverse("admin:discussion_attachment_changelist"),
         ):
-            found.append(f"{path}?search={word}")
+            found.append(f"{path}?{'q' if path.startswith('/admin/') else 'search'}={word}")
     found += [
         "/api/v1/commitments/?format=csv",
         "/api/v1/commitments/?updated_since=2000-01-01T00:00:00Z",
@@ -332,6 +451,15 @@ def urls(planted: dict, prefix: str) -> list[str]:
         f"/api/v1/meetings/{objects['meeting'].pk}/",
         f"/dialogues/meetings/{objects['meeting'].pk}/",
         f"/dialogues/action-items/{objects['item'].pk}/edit/",
+        f"/commitments/{objects['code']}/attachments/",
+        f"/commitments/{objects['code']}/milestones/{objects['milestone'].pk}/attachments/",
+        f"/dialogues/meetings/{objects['meeting'].pk}/attachments/",
+        f"/dialogues/action-items/{objects['item'].pk}/attachments/",
+        f"/api/v1/commitments/{objects['code']}/attachments/",
+        f"/api/v1/milestones/{objects['milestone'].pk}/attachments/",
+        f"/api/v1/meetings/{objects['meeting'].pk}/attachments/",
+        f"/api/v1/action-items/{objects['item'].pk}/attachments/",
+        *attachment_urls(objects["attachments"]),
         "/notifications/",
         "/reports/summit.pdf?pillar=maritime",
         "/reports/summit.xlsx?pillar=maritime",
@@ -354,22 +482,36 @@ def urls(planted: dict, prefix: str) -> list[str]:
     found.append(reverse("admin:audit_auditevent_changelist"))
     for model in ("meeting", "actionitem"):
         found.append(reverse(f"admin:dialogues_{model}_changelist"))
+    for model in ("comment", "attachment"):
+        found.append(reverse(f"admin:discussion_{model}_changelist"))
     found += [
         reverse("admin:commitments_milestone_change", args=[objects["milestone"].pk]),
         reverse("admin:commitments_statusupdate_change", args=[objects["status_update"].pk]),
         reverse("admin:dialogues_meeting_change", args=[objects["meeting"].pk]),
         reverse("admin:dialogues_actionitem_change", args=[objects["item"].pk]),
         reverse("admin:commitments_commitment_change", args=[commitment(objects["code"]).pk]),
+        reverse("admin:discussion_comment_change", args=[objects["comment"].pk]),
+        *(
+            reverse("admin:discussion_attachment_change", args=[attachment.pk])
+            for attachment in objects["attachments"]
+        ),
     ]
     return found
 
 
 def crawl(user, planted) -> dict[str, set[bytes]]:
-    """Fetch every URL as `user`; return each sentinel prefix seen, with a URL it was in."""
+    """Fetch every URL as `user`; return each sentinel seen, by its prefix and field
+    (`("BI", "file")`), with the URLs it was in."""
     client = client_for(user)
     token = CalendarFeedToken.objects.create(user=user)
-    seen: dict[str, set[str]] = {}
-    paths = [path for prefix in planted for path in urls(planted, prefix)]
+    seen: dict[tuple[str, str], set[str]] = {}
+    paths = [
+        path
+        for prefix, objects in planted.items()
+        for path in (
+            urls(planted, prefix) if "code" in objects else attachment_urls(objects["attachments"])
+        )
+    ]
     paths += [f"/api/v1/calendar.ics?token={token.key}", "/"]
     for path in dict.fromkeys(paths):
         response = client.get(path)
@@ -379,8 +521,22 @@ def crawl(user, planted) -> dict[str, set[bytes]]:
             response = client.get(response.json()["next"])
             bodies.append(body_of(response))
         for match in SENTINEL.finditer(b"".join(bodies)):
-            seen.setdefault(match.group(1).decode(), set()).add(path)
+            found = (match.group(1).decode(), match.group(2).decode())
+            seen.setdefault(found, set()).add(path)
     return seen
+
+
+def by_prefix(seen: dict) -> dict[str, set[str]]:
+    """The sentinels seen by prefix only, with the URLs each was in."""
+    prefixes: dict[str, set[str]] = {}
+    for (prefix, _field), paths in seen.items():
+        prefixes.setdefault(prefix, set()).update(paths)
+    return prefixes
+
+
+# What the crawl must find of each prefix its reader may see: a control that its new paths
+# (comments, the attachments' titles and their files' contents) are reached at all.
+FOUND_FIELDS = ("note", "milestone", "comment", "attachment", "file")
 
 
 @pytest.mark.parametrize(
@@ -388,7 +544,8 @@ def crawl(user, planted) -> dict[str, set[bytes]]:
 )
 def test_no_page_api_export_feed_or_admin_shows_a_reader_what_is_not_theirs(world, reader):
     users, planted = world
-    seen = crawl(users[reader], planted)
+    found = crawl(users[reader], planted)
+    seen = by_prefix(found)
 
     leaks = {prefix: sorted(paths)[:5] for prefix, paths in seen.items()}
     leaks = {prefix: paths for prefix, paths in leaks.items() if prefix not in MAY_SEE[reader]}
@@ -396,15 +553,19 @@ def test_no_page_api_export_feed_or_admin_shows_a_reader_what_is_not_theirs(worl
     # The control: what they may see, they find, so the crawl would have caught a leak.
     expected = {"PU"} | ({"BI"} if reader not in ("public_reader", "operator") else set())
     assert expected <= set(seen)
+    assert {(prefix, field) for prefix in expected for field in FOUND_FIELDS} <= set(found)
 
 
 @pytest.mark.parametrize("reader", ["in_analyst", "in_manager"])
 def test_the_indian_side_finds_its_own_national_items_and_not_japans(world, reader):
     users, planted = world
-    seen = crawl(users[reader], planted)
+    found = crawl(users[reader], planted)
+    seen = by_prefix(found)
 
     assert {"IN", "TI", "BI", "PU"} <= set(seen)
     assert "JP" not in seen, sorted(seen["JP"])[:5]
+    mine = {"IN", "TI", "BI", "PU"}
+    assert {(prefix, field) for prefix in mine for field in FOUND_FIELDS} <= set(found)
 
 
 def test_a_hidden_items_urls_answer_404_not_403(world):
@@ -427,12 +588,22 @@ def test_searches_for_hidden_text_find_and_count_nothing(world):
     users, _planted = world
     japan, india = client_for(users["jp_analyst"]), client_for(users["in_analyst"])
 
-    for word in ("SENTINEL-IN-context-1", "SENTINEL-IN-milestone-1", "SENTINEL-IN-outcome-1"):
+    for word in (
+        "SENTINEL-IN-context-1",
+        "SENTINEL-IN-milestone-1",
+        "SENTINEL-IN-outcome-1",
+        "SENTINEL-IN-comment-1",
+    ):
         for path in ("/api/v1/commitments/", "/api/v1/milestones/", "/api/v1/meetings/"):
             assert japan.get(path, {"search": word}).json()["count"] == 0, (path, word)
     assert japan.get("/commitments/", {"search": "SENTINEL-IN-context-1"}).context["total"] == 0
     assert india.get("/commitments/", {"search": "SENTINEL-IN-context-1"}).context["total"] == 1
     assert japan.get("/commitments/", {"search": "SENTINEL-BI-context-2"}).context["total"] == 1
+    # Comments: the commitment's and its milestone's (both on MAR-01, India-only; MAR-02's
+    # bilateral ones Japan finds).
+    assert japan.get("/commitments/", {"search": "SENTINEL-IN-comment-1"}).context["total"] == 0
+    assert india.get("/commitments/", {"search": "SENTINEL-IN-comment-1"}).context["total"] == 1
+    assert japan.get("/commitments/", {"search": "SENTINEL-BI-comment-2"}).context["total"] == 1
     assert india.get("/api/v1/meetings/", {"search": "SENTINEL-IN-outcome-1"}).json()["count"] == 1
     # Counts over what the reader may see: the two India-only milestones due tomorrow (one
     # tightened since) are not Japan's, though the bilateral and public ones (and Japan's own)

@@ -118,8 +118,9 @@ class UsernameField(StrictSlugRelatedField):
         super().__init__(**kwargs)
 
 
-class OptionalURLField(serializers.URLField):
-    """A link that may be absent: shown as null rather than an empty string."""
+class OptionalLinkField(serializers.CharField):
+    """An evidence link that may be absent (null rather than an empty string): a web link, or
+    the download path of an attachment of the commitment (relative to the tracker)."""
 
     def to_representation(self, value):
         return value or None
@@ -135,8 +136,10 @@ class SideAssessmentSerializer(serializers.Serializer):
     note = serializers.CharField(
         help_text="The note of the side's latest status update; may be empty."
     )
-    evidence_url = OptionalURLField(
-        allow_null=True, help_text="The evidence link of the side's latest status update, or null."
+    evidence_url = OptionalLinkField(
+        allow_null=True,
+        help_text="The evidence link of the side's latest status update (a web link, or an "
+        "attachment's download path, `/attachments/<id>/download/`), or null.",
     )
     updated_at = serializers.DateTimeField(
         allow_null=True, help_text="When the side last updated its status; null if it never has."
@@ -656,7 +659,12 @@ class StatusUpdateSerializer(MarkedSerializerMixin, serializers.ModelSerializer)
         read_only=True,
         help_text="The status the side gave; null for `progress` status updates, which give none.",
     )
-    evidence_url = OptionalURLField(read_only=True, allow_null=True, help_text="Evidence link.")
+    evidence_url = OptionalLinkField(
+        read_only=True,
+        allow_null=True,
+        help_text="Evidence link: a web link, or an attachment's download path "
+        "(`/attachments/<id>/download/`).",
+    )
     commitment = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
@@ -731,8 +739,13 @@ class StatusUpdateCreateSerializer(StrictSerializer):
     note = serializers.CharField(
         max_length=5000, help_text="Why the status is what it is. Required."
     )
-    evidence_url = serializers.URLField(
-        max_length=500, required=False, allow_blank=True, help_text="A link to evidence."
+    evidence_url = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        help_text="The evidence: a web link (`https://…`), or an attachment of this commitment "
+        "or of one of its milestones by its download path (`/attachments/<id>/download/`, or "
+        "its `download_url`) which everyone who may read the note may read.",
     )
     progress = serializers.IntegerField(
         min_value=0,

@@ -1,6 +1,7 @@
 """The append-only trail of every change of a commitment's status and progress."""
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -12,6 +13,19 @@ from declaration_tracker.core.models import AppendOnly, AppendOnlyQuerySet
 
 from ..choices import Status, TrailKind
 from .commitments import Commitment
+
+
+def is_local_path(value: str) -> bool:
+    """Say whether `value` is a path of this tracker (`/attachments/12/download/`), not a link
+    to another site (`//host/…` is one)."""
+    return value.startswith("/") and not value.startswith("//")
+
+
+def validate_evidence_link(value: str) -> None:
+    """A web link, or a path of this tracker: which paths may be evidence (an attachment of the
+    same commitment) the status update service decides (`registry.evidence_sources`)."""
+    if not is_local_path(value):
+        URLValidator()(value)
 
 
 class StatusUpdateQuerySet(MarkedQuerySet, AppendOnlyQuerySet):
@@ -73,7 +87,10 @@ class StatusUpdate(Markable, AppendOnly):
     from_progress = models.PositiveSmallIntegerField(_("from progress"))
     to_progress = models.PositiveSmallIntegerField(_("to progress"))
     note = models.TextField(_("note"))
-    evidence_url = models.URLField(_("evidence link"), max_length=500, blank=True)
+    # A web link, or the download path of an attachment of the commitment.
+    evidence_url = models.CharField(
+        _("evidence link"), max_length=500, blank=True, validators=[validate_evidence_link]
+    )
     marking = marking_field(
         _("Who may read its note and evidence link; the statuses it records are for both sides.")
     )

@@ -10,7 +10,7 @@ def roles_sync(*, using: str = "default") -> None:
     """Create the role groups and give each exactly the permissions its role needs."""
     from django.apps import apps
 
-    for label in ("commitments", "dialogues", "access"):
+    for label in ("commitments", "dialogues", "discussion", "access"):
         create_permissions(apps.get_app_config(label), verbosity=0, using=using)
     for role, grants in permissions.ROLE_PERMISSIONS.items():
         group, _created = Group.objects.using(using).get_or_create(name=role)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from access import permissions, visibility
 from access.choices import SHARED_MARKINGS, Marking, Side, counterpart
 from audit.recording import acting_as
+from declaration_tracker.core import registry
 from declaration_tracker.core.events import Event, emit, figures_changed
 from declaration_tracker.core.versioning import lock_for_write, versioned_save
 
@@ -14,6 +15,33 @@ from .. import official_status
 from ..choices import Status
 from ..events import T, item_changed
 from ..models import Commitment, StatusUpdate, User
+from ..models.trail import is_local_path, validate_evidence_link
+
+
+def evidence_clean(link: str, *, commitment: Commitment, author: User, marking: str) -> str:
+    """The evidence link to store: a web link, or one the apps above recognise as theirs
+    (`registry.evidence_sources`: discussion, an attachment of this commitment that everyone
+    who reads the status update's note may read); else a 400 on `evidence_url`."""
+    link = (link or "").strip()
+    if not link:
+        return ""
+    for source in registry.evidence_sources:
+        found = source(link, commitment, author, marking)
+        if found is not None:
+            return found
+    try:
+        if is_local_path(link):
+            raise ValidationError("a path no source recognises")
+        validate_evidence_link(link)
+    except ValidationError:
+        raise ValidationError(
+            {
+                "evidence_url": _(
+                    "Give a web link (https://…) or choose an attachment of this commitment."
+                )
+            }
+        ) from None
+    return link
 
 
 def status_update_side(author: User, side: str | None) -> str:
@@ -116,6 +144,9 @@ def _status_update_write(
         }
     if errors:
         raise ValidationError(errors)
+    evidence_url = evidence_clean(
+        evidence_url, commitment=commitment, author=author, marking=marking
+    )
     with transaction.atomic():
         current = lock_for_write(commitment, expected_version)
         if status is None:

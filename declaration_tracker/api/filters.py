@@ -4,11 +4,14 @@ import datetime
 
 import django_filters
 from django import forms
+from django.db.models import Exists, OuterRef, Q
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import filters
 from rest_framework.exceptions import ValidationError
+
+from declaration_tracker.core import registry
 
 # Free-text parameters where an empty value means "no search".
 EMPTY_ALLOWED = frozenset({"search"})
@@ -96,7 +99,34 @@ class StrictOrderingFilter(filters.OrderingFilter):
 
 
 class StrictSearchFilter(filters.SearchFilter):
+    """DRF's search, with what the apps above add to a row's fields (`registry.search_sources`:
+    the comments on a milestone or an action item the reader may read)."""
+
     max_length = 200
+
+    def filter_queryset(self, request, queryset, view):
+        fields = self.get_search_fields(view, request)
+        terms = self.get_search_terms(request)
+        if not fields or not terms:
+            return queryset
+        added = {
+            term: registry.search_conditions(queryset.model, term, request.user) for term in terms
+        }
+        if not any(added.values()):
+            return super().filter_queryset(request, queryset, view)
+        lookups = [self.construct_search(str(field), queryset) for field in fields]
+        base = queryset
+        queryset = queryset.filter(
+            Q(
+                *[
+                    Q(*[Q(**{lookup: term}) for lookup in lookups], *added[term], _connector=Q.OR)
+                    for term in terms
+                ]
+            )
+        )
+        if self.must_call_distinct(queryset, fields):
+            queryset = base.filter(Exists(queryset.filter(pk=OuterRef("pk"))))
+        return queryset
 
     def get_search_terms(self, request):
         value = request.query_params.get(self.search_param, "")

@@ -70,6 +70,19 @@ def changed_fields(form, fields) -> dict:
     return {f: form.cleaned_data[f] for f in fields if f in form.changed_data}
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows to read: nobody adds, changes or deletes them in the admin."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ReadOnlyInline(admin.TabularInline):
     """Rows shown beside their parent to read, never added or deleted there."""
 

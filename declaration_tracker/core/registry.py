@@ -25,6 +25,30 @@ reminder_item_markings: dict[str, Callable] = {}
 page_sections: list[Callable] = []
 
 
+# What else a search finds a row by, beyond its own fields (discussion: the text of its comments).
+# Each takes the model searched, one word and the reader, and returns a condition on the model's
+# rows (only what the reader may read may match), or None for a model it adds nothing to.
+search_sources: list[Callable] = []
+
+
+# Evidence a status update may name besides a web link (discussion: an attachment of the same
+# commitment, by its download path). Each takes the link as given, the commitment, the author
+# and the marking of the status update's note and evidence; it returns the link to store if the
+# link is its own, None if not, and raises a ValidationError on `evidence_url` if it is its own
+# but may not be given.
+evidence_sources: list[Callable] = []
+
+
+def search_conditions(model, word: str, reader) -> list:
+    """The conditions `search_sources` add for `word` on `model`'s rows, as `reader` reads."""
+    found = []
+    for source in search_sources:
+        condition = source(model, word, reader)
+        if condition is not None:
+            found.append(condition)
+    return found
+
+
 def add(registry: list, *contributions: Callable) -> None:
     """Add contributions once, however often `ready()` runs."""
     for contribution in contributions:

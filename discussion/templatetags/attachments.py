@@ -1,4 +1,6 @@
-"""`{% attachments_panel item %}`: an item's attachments and the upload form, on its page."""
+"""`{% attachments_panel item %}`: an item's attachments and the upload form, on its page;
+`{% evidence_choices commitment %}` and `{% evidence_link status_update %}`: an attachment as a
+status update's evidence (`discussion.evidence`)."""
 
 from django import template
 from django.conf import settings
@@ -7,7 +9,8 @@ from access import permissions
 
 from .. import targets
 from ..attachment_forms import AttachmentForm
-from ..attachment_selectors import attachments_of
+from ..attachment_selectors import attachments_of, attachments_of_commitment
+from ..evidence import attachment_id, download_path
 
 register = template.Library()
 
@@ -61,3 +64,41 @@ def file_size(size: int) -> str:
     from ..attachment_services import size_label
 
     return size_label(size)
+
+
+@register.inclusion_tag("discussion/includes/evidence_choices.html", takes_context=True)
+def evidence_choices(context, commitment, list_id: str):
+    """The attachments of `commitment` (and its milestones) the page's reader may read and
+    download, offered as the evidence of a status update: a datalist for the evidence field."""
+    readable = _readable_of(context["request"], commitment.pk)
+    return {
+        "list_id": list_id,
+        "choices": [
+            (download_path(attachment.pk), attachment)
+            for attachment in readable.values()
+            if attachment.downloadable
+        ],
+    }
+
+
+@register.inclusion_tag("discussion/includes/evidence_link.html", takes_context=True)
+def evidence_link(context, status_update):
+    """A status update's evidence in the trail: a web link, or an attachment by its title to
+    who may read it ("an attachment", without title or link, to anyone else)."""
+    link = getattr(status_update, "evidence_url", "") or ""
+    pk = attachment_id(link) if link else None
+    if pk is None:
+        return {"link": link}
+    readable = _readable_of(context["request"], status_update.commitment_id)
+    return {"link": download_path(pk), "attachment": readable.get(pk), "is_attachment": True}
+
+
+def _readable_of(request, commitment_id: int) -> dict:
+    """The attachments of a commitment (and its milestones) the request's user may read, by id:
+    read once for a page however many status updates cite them (evidence is always one of
+    these: `discussion.evidence`)."""
+    found = request.__dict__.setdefault("_evidence_attachments", {})
+    if commitment_id not in found:
+        attachments = attachments_of_commitment(commitment_id, request.user)
+        found[commitment_id] = {attachment.pk: attachment for attachment in attachments}
+    return found[commitment_id]

@@ -64,17 +64,9 @@ def docx() -> bytes:
 
 
 @pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    """Attachments in a directory of the test's own."""
-    root = tmp_path / "attachments"
-    settings.STORAGES = settings.STORAGES | {
-        "attachments": {
-            "BACKEND": "discussion.storage.PrivateFileSystemStorage",
-            "OPTIONS": {"location": str(root)},
-        }
-    }
-    settings.TRACKER_CLAMD_SOCKET = ""
-    return root
+def private_storage(attachment_root):
+    """Attachments in a directory of the test's own (tests/conftest.py)."""
+    return attachment_root
 
 
 def stored_files(root) -> list:

@@ -4,16 +4,21 @@ the item it is on; written by the analysts and managers of a side, changed and d
 author only (the previous text kept in the audit log, a tombstone in the thread); both
 directions, on the pages (htmx and plain posts), the API and the audit log."""
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import Client
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from access.choices import Marking, Role
 from audit.models import AuditEvent
 from commitments import services
+from discussion.attachment_services import attachment_add
 from discussion.comment_services import comment_create, comment_delete, comment_update
+from discussion.forms import markings_for_edit
 from discussion.models import Comment
 from tests.api_base import api_client, assert_error
+from tests.discussion.common import BOTH, NATIONAL, browser
 from tests.factories import (
     UserFactory,
     analyst,
@@ -27,10 +32,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.usefixtures("loaded")
 
-BOTH = pytest.mark.parametrize(
-    ("own", "other"), [("india", "japan"), ("japan", "india")], ids=["india→japan", "japan→india"]
-)
-NATIONAL = {"india": Marking.INDIA_ONLY, "japan": Marking.JAPAN_ONLY}
 THREAD = "/api/v1/commitments/MAR-01/comments/"
 
 
@@ -44,12 +45,6 @@ def people():
     found["public"] = UserFactory(side="", role=Role.VIEWER, username="c-public")
     found["operator"] = superuser(username="c-operator")
     return found
-
-
-def browser(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def texts(response) -> set[str]:
@@ -313,3 +308,241 @@ def test_a_manager_of_either_side_comments_through_the_api(side):
     )
     assert answer.status_code == 201, answer.content
     assert answer.json()["side"] == side
+
+
+# --- changing a comment's marking on the page ------------------------------------------------
+
+
+def options(page: str, comment) -> list[str]:
+    """The markings the page's edit form offers for `comment`."""
+    select = re.search(
+        rf'<select id="edit-marking-{comment.pk}" name="marking"[^>]*>(.*?)</select>', page, re.S
+    )
+    return re.findall(r'<option value="([a-z_]+)"', select.group(1)) if select else []
+
+
+@BOTH
+def test_the_author_narrows_a_comment_on_the_page_and_the_other_side_loses_it(people, own, other):
+    comment = comment_create(
+        target=commitment("MAR-01"), actor=people[own], body="Frank words on the draft."
+    )
+    reply = comment_create(
+        target=commitment("MAR-01"),
+        actor=people[own],
+        body="And a bilateral reply.",
+        parent=comment,
+    )
+    mine = browser(people[own])
+    page = mine.get("/commitments/MAR-01/").content.decode()
+    # An analyst narrows (their own side's national marking), never widens nor gives the other
+    # side's; a reply is offered nothing wider than what it answers.
+    assert options(page, comment) == [Marking.BILATERAL, NATIONAL[own]]
+    assert options(page, reply) == [Marking.BILATERAL, NATIONAL[own]]
+
+    saved = mine.post(
+        f"/comments/{comment.pk}/edit/",
+        {"body": "Frank words on the draft.", "marking": NATIONAL[own], "version": 1},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert saved.status_code == 200
+    shown = saved.content.decode()
+    assert f'id="comment-{comment.pk}" data-marking="{NATIONAL[own]}"' in shown
+    assert Comment.objects.get(pk=comment.pk).marking == NATIONAL[own]
+    assert Comment.objects.get(pk=reply.pk).marking == NATIONAL[own]  # narrowed with it
+    theirs = browser(people[other]).get("/commitments/MAR-01/").content.decode()
+    assert "Frank words" not in theirs and "bilateral reply" not in theirs
+    assert api_client(people[other]).get(f"/api/v1/comments/{comment.pk}/").status_code == 404
+    assert "Frank words" in browser(people[own]).get("/commitments/MAR-01/").content.decode()
+
+
+@BOTH
+def test_an_analyst_cannot_widen_a_comment_a_manager_of_its_side_can(people, own, other):
+    analysts = comment_create(
+        target=commitment("MAR-01"), actor=people[own], body="Ours.", marking=NATIONAL[own]
+    )
+    managers = comment_create(
+        target=commitment("MAR-01"),
+        actor=people[f"{own}_manager"],
+        body="Also ours.",
+        marking=NATIONAL[own],
+    )
+    page = browser(people[own]).get("/commitments/MAR-01/").content.decode()
+    assert options(page, analysts) == [NATIONAL[own]]
+
+    forged = browser(people[own]).post(
+        f"/comments/{analysts.pk}/edit/",
+        {"body": "Ours.", "marking": Marking.BILATERAL, "version": 1},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert forged.status_code == 200 and 'role="alert"' in forged.content.decode()
+    assert Comment.objects.get(pk=analysts.pk).marking == NATIONAL[own]
+    boss = browser(people[f"{own}_manager"])
+    offered = options(boss.get("/commitments/MAR-01/").content.decode(), managers)
+    assert offered == [Marking.PUBLIC, Marking.BILATERAL, NATIONAL[own]]
+    widened = boss.post(
+        f"/comments/{managers.pk}/edit/",
+        {"body": "Also ours.", "marking": Marking.BILATERAL, "version": 1},
+        HTTP_HX_REQUEST="true",
+    )
+    assert widened.status_code == 200
+    assert Comment.objects.get(pk=managers.pk).marking == Marking.BILATERAL
+    theirs = browser(people[other]).get("/commitments/MAR-01/").content.decode()
+    assert "Also ours." in theirs and "Ours.</p>" not in theirs
+
+
+@BOTH
+def test_an_edit_refused_shows_its_reason_beside_the_comment_and_keeps_the_text(people, own, other):
+    comment = comment_create(target=commitment("MAR-01"), actor=people[own], body="Keep me.")
+    mine = browser(people[own])
+
+    refused = mine.post(
+        f"/comments/{comment.pk}/edit/",
+        {"body": "Edited text.", "marking": NATIONAL[other], "version": 1},
+        HTTP_HX_REQUEST="true",
+    )
+
+    page = refused.content.decode()
+    assert refused.status_code == 200
+    edit_form = page[page.index(f'id="comment-{comment.pk}"') : page.index("</article>")]
+    assert 'role="alert"' in edit_form and '<details class="comment-edit" open>' in edit_form
+    assert "Edited text." in edit_form  # what they wrote, to correct and send again
+    assert Comment.objects.get(pk=comment.pk).marking == Marking.BILATERAL
+    # A plain browser is sent back to the page with the reason as a message.
+    plain = mine.post(
+        f"/comments/{comment.pk}/edit/",
+        {"body": "Edited text.", "marking": NATIONAL[other], "version": 1},
+        follow=True,
+    )
+    assert 'role="alert"' in plain.content.decode() or plain.context["messages"]
+
+
+def test_on_a_national_milestone_a_comment_is_offered_nothing_wider(people):
+    milestone = services.milestone_create(
+        commitment=commitment("MAR-01"),
+        actor=people["japan"],
+        title="Japan's step",
+        due_date=days(9),
+        marking=Marking.JAPAN_ONLY,
+    )
+    comment = comment_create(target=milestone, actor=people["japan"], body="Inside.")
+    page = (
+        browser(people["japan"])
+        .get(f"/commitments/MAR-01/milestones/{milestone.pk}/edit/")
+        .content.decode()
+    )
+
+    assert options(page, comment) == [Marking.JAPAN_ONLY]
+    # A manager may widen, but not beyond the item (whose page is its analysts').
+    boss = people["japan_manager"]
+    managers = comment_create(target=milestone, actor=boss, body="Also inside.")
+    assert [value for value, _label in markings_for_edit(managers, boss, milestone)] == [
+        Marking.JAPAN_ONLY
+    ]
+
+
+@BOTH
+def test_a_comment_the_other_side_replied_to_is_never_made_national(people, own, other):
+    """Replies are narrowed with their comment: made national, the other side's reply would be
+    taken from it (or, marked national by it, given to this side). Refused, on the page and
+    in the API, whether the reply is shared, the other side's own, or deleted."""
+    comment = comment_create(target=commitment("MAR-01"), actor=people[own], body="Ours.")
+    shared = comment_create(
+        target=commitment("MAR-01"), actor=people[other], body="Shared reply.", parent=comment
+    )
+    secret = comment_create(
+        target=commitment("MAR-01"),
+        actor=people[other],
+        body="SENTINEL their own reply.",
+        marking=NATIONAL[other],
+        parent=comment,
+    )
+    page = browser(people[own]).get("/commitments/MAR-01/").content.decode()
+    assert options(page, comment) == [Marking.BILATERAL]  # nothing national offered
+
+    for replies in ("both", "deleted"):
+        refused = api_client(people[own]).patch(
+            f"/api/v1/comments/{comment.pk}/",
+            {"marking": NATIONAL[own]},
+            format="json",
+            HTTP_IF_MATCH='"1"',
+        )
+        assert_error(refused, 400)
+        assert "replied" in str(refused.json()["error"]["fields"]["marking"]), replies
+        if replies == "both":
+            comment_delete(comment=shared, actor=people[other], expected_version=None)
+            Comment.objects.filter(pk=secret.pk).delete()
+    assert Comment.objects.get(pk=comment.pk).marking == Marking.BILATERAL
+    assert Comment.objects.get(pk=shared.pk).marking == Marking.BILATERAL
+    # Their own national reply never reached this side: not in its thread, not in the API.
+    assert "SENTINEL" not in browser(people[own]).get("/commitments/MAR-01/").content.decode()
+
+
+@BOTH
+def test_a_comment_only_its_own_side_replied_to_may_be_made_national(people, own, other):
+    comment = comment_create(target=commitment("MAR-01"), actor=people[own], body="Ours.")
+    reply = comment_create(
+        target=commitment("MAR-01"), actor=people[f"{own}_manager"], body="Yes.", parent=comment
+    )
+
+    narrowed = comment_update(
+        comment=comment, actor=people[own], expected_version=None, marking=NATIONAL[own]
+    )
+
+    assert narrowed.marking == NATIONAL[own]
+    assert Comment.objects.get(pk=reply.pk).marking == NATIONAL[own]
+
+
+@BOTH
+def test_an_item_the_other_side_wrote_on_is_never_made_national(
+    people, own, other, attachment_root
+):
+    """What is written on a milestone is narrowed with it: made this side's national-only, the
+    other side's comment (or attachment) would be taken from it, and one it marked its own
+    national-only would reach this side. Refused (a 400 on marking), whichever way it comes."""
+    milestone = services.milestone_create(
+        commitment=commitment("MAR-01"), actor=people[own], title="Step", due_date=days(9)
+    )
+    theirs = comment_create(
+        target=milestone,
+        actor=people[other],
+        body="SENTINEL their national view.",
+        marking=NATIONAL[other],
+    )
+    mine = api_client(people[own])
+
+    refused = mine.post(
+        "/api/v1/markings/",
+        {"object_type": "milestone", "id": milestone.pk, "marking": NATIONAL[own]},
+        format="json",
+    )
+    patched = mine.patch(
+        f"/api/v1/milestones/{milestone.pk}/",
+        {"marking": NATIONAL[own]},
+        format="json",
+        HTTP_IF_MATCH=f'"{milestone.version}"',
+    )
+
+    for answer in (refused, patched):
+        assert_error(answer, 400)
+        assert "other side has written on this item" in str(answer.json()["error"]["fields"])
+    assert Comment.objects.get(pk=theirs.pk).marking == NATIONAL[other]
+    assert type(milestone).objects.get(pk=milestone.pk).marking == Marking.BILATERAL
+    for reader in (own, f"{own}_manager"):
+        page = browser(people[reader]).get("/audit/").content.decode()
+        assert "SENTINEL" not in page
+    # An attachment of theirs holds it back too, deleted comment or not.
+    Comment.objects.filter(pk=theirs.pk).delete()
+    attachment_add(
+        target=milestone,
+        actor=people[other],
+        upload=SimpleUploadedFile("note.txt", b"Theirs.\n", content_type="text/plain"),
+    )
+    with pytest.raises(ValidationError):
+        services.marking_change(
+            item=milestone,
+            actor=people[own],
+            marking=NATIONAL[own],
+            pillar_id=milestone.commitment.pillar_id,
+        )
