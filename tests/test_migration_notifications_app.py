@@ -31,7 +31,13 @@ def _rows() -> dict:
     with connection.cursor() as cursor:
         for model in MOVED:
             cursor.execute(f"SELECT * FROM commitments_{model} ORDER BY id")  # noqa: S608
-            found[model] = [[str(value) for value in row] for row in cursor.fetchall()]
+            names = [column[0] for column in cursor.description]
+            # By column name: a later migration that rebuilds a SQLite table (a changed
+            # constraint) may put its columns in another order, the rows staying the same.
+            found[model] = [
+                [str(value) for _name, value in sorted(zip(names, row, strict=True))]
+                for row in cursor.fetchall()
+            ]
     return found
 
 
