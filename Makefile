@@ -4,6 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in e-mails, calendar feeds and webhooks from `make run` point here: it follows HOST and
+# PORT (`make run PORT=8123`) unless SITE_URL is set. A server listening on every address
+# (HOST=0.0.0.0) links to 127.0.0.1: set SITE_URL to the name its users reach it by.
+SITE_HOST = $(if $(filter 0.0.0.0 :: [::],$(HOST)),127.0.0.1,$(if $(findstring :,$(HOST)),[$(HOST)],$(HOST)))
+SITE_URL ?= http://$(SITE_HOST):$(PORT)
 DEMO_PASSWORD ?= demo-pass-2025
 # The demo's authenticator-app secret (base32) for the users whose role requires a second
 # factor: chosen at random on the first `make run` and kept in .demo-totp-secret after.
@@ -92,9 +97,10 @@ run: install pdf
 	@echo "  Second factor (admin, manager, manager_jp, admin_in, admin_jp): authenticator-app secret $(DEMO_TOTP_SECRET)"
 	@echo "    (add it to an authenticator app, or get the code now with:"
 	@echo "     $(BIN)/python -c \"import pyotp; print(pyotp.TOTP('$(DEMO_TOTP_SECRET)').now())\")"
+	@echo "  Links in e-mails and calendar feeds point to $(SITE_URL) (set SITE_URL to change it)."
 	@echo "  Ctrl-C stops the web server, the Celery worker and beat together."
 	@echo
-	HOST=$(HOST) WEB_PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
+	HOST=$(HOST) WEB_PORT=$(PORT) SITE_URL='$(SITE_URL)' PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
 test: install browser gettext pdf
 	@$(BIN)/python -m tests.check_services

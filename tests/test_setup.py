@@ -121,3 +121,52 @@ def test_the_tests_cache_is_redis_at_test_cache_url_and_emptying_it_spares_other
         assert in_broker.get(key) == b"queued"
     finally:
         in_broker.delete(key)
+
+
+def make_run_environment(*arguments: str, **env: str) -> dict[str, str]:
+    """The environment `make run …` gives the web server, the worker and beat (read from the
+    command make would run, without running it)."""
+    clean = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "HOST", "PORT")}
+    result = subprocess.run(  # noqa: S603
+        ["make", "-n", "run", *arguments],  # noqa: S607
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    (line,) = [line for line in result.stdout.splitlines() if "honcho start" in line]
+    words = [word.partition("=") for word in line.split() if "=" in word.split("/")[0]]
+    return {name: value.strip("'\"") for name, _, value in words if name.isupper()}
+
+
+def site_url(environment: dict[str, str]) -> str:
+    result = run_python(
+        "import os; os.environ['DJANGO_SETTINGS_MODULE']='declaration_tracker.settings'; "
+        "from django.conf import settings; print(settings.SITE_URL)",
+        SITE_URL=environment["SITE_URL"],
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_make_run_on_another_port_links_to_that_port():
+    """E-mails, calendar feeds and webhooks link to SITE_URL: `make run PORT=8123` serves on
+    8123, so its links must lead there, not to the default 8000."""
+    assert site_url(make_run_environment()) == "http://127.0.0.1:8000"
+    assert site_url(make_run_environment("PORT=8123")) == "http://127.0.0.1:8123"
+    assert site_url(make_run_environment("HOST=::1", "PORT=8124")) == "http://[::1]:8124"
+    # Listening on every address: the links go to the loopback address, not to 0.0.0.0.
+    assert site_url(make_run_environment("HOST=0.0.0.0", "PORT=9000")) == "http://127.0.0.1:9000"
+
+
+def test_a_site_url_that_is_set_wins_over_host_and_port():
+    assert (
+        site_url(make_run_environment("PORT=8123", SITE_URL="https://tracker.example.gov/"))
+        == "https://tracker.example.gov"
+    )
+    assert (
+        site_url(make_run_environment("PORT=8123", "SITE_URL=https://tracker.example.gov"))
+        == "https://tracker.example.gov"
+    )
