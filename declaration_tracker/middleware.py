@@ -81,13 +81,29 @@ class ApiNotFoundMiddleware:
         return response
 
 
+def accepted_language(request) -> str | None:
+    """The first language of the request's Accept-Language header that the tracker speaks, or
+    None (no header, or only languages it does not speak; `*` names none)."""
+    header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
+    for tag, _quality in translation.trans_real.parse_accept_lang_header(header):
+        if tag == "*":
+            continue
+        try:
+            return translation.get_supported_language_variant(tag)
+        except LookupError:
+            continue
+    return None
+
+
 class UserLanguageMiddleware:
     """The signed-in user's saved language, else what LocaleMiddleware took from the browser
     (Accept-Language, or the language cookie), else English. Choosing a language in the
     switcher (Django's set_language at /i18n/setlang/) saves it for a signed-in user.
 
-    API clients with a token are authenticated later, by the API itself: their responses
-    follow Accept-Language, as the API documents.
+    The API (docs/api.md, "Languages") answers in the language its client asks for: under
+    /api/ an Accept-Language naming a language the tracker speaks wins over the cookie and over
+    a session user's saved language (the pages keep the saved choice). API clients with a token
+    are authenticated later, by the API itself, and follow Accept-Language the same way.
     """
 
     def __init__(self, get_response):
@@ -96,7 +112,11 @@ class UserLanguageMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         saved = getattr(user, "language", "") if user and user.is_authenticated else ""
-        if saved and request.path != SET_LANGUAGE:
+        asked = accepted_language(request) if request.path.startswith(API_PREFIX) else None
+        if asked:
+            translation.activate(asked)
+            request.LANGUAGE_CODE = translation.get_language()
+        elif saved and request.path != SET_LANGUAGE:
             translation.activate(saved)
             request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)

@@ -391,6 +391,27 @@ def test_the_api_follows_accept_language_and_offers_both(settings):
     assert maritime["by_status"]["on_track"]["label"] == "順調"
 
 
+def test_an_api_clients_accept_language_beats_the_saved_language_the_pages_keep_it(client):
+    """docs/api.md: API responses follow Accept-Language, even for a signed-in user whose saved
+    language is the other one; the pages keep the saved choice. Both ways round."""
+    for saved, asked, other in (("ja", "en", "ja"), ("en", "ja", "en")):
+        user = analyst("maritime", side="japan" if saved == "ja" else "india", language=saved)
+        client.force_login(user)
+
+        asked_for = client.get(url("commitments", "MAR-01"), HTTP_ACCEPT_LANGUAGE=asked)
+        not_asked = client.get(url("commitments", "MAR-01"))
+        unknown = client.get(url("commitments", "MAR-01"), HTTP_ACCEPT_LANGUAGE="fr, *;q=0.5")
+        page = client.get("/", HTTP_ACCEPT_LANGUAGE=asked).content.decode()
+
+        assert asked_for.json()["status_label"] == {"en": "Not started", "ja": "未着手"}[asked]
+        assert asked_for["Content-Language"] == asked
+        # Without a language the API can serve, the saved one answers.
+        assert not_asked.json()["status_label"] == {"en": "Not started", "ja": "未着手"}[other]
+        assert unknown["Content-Language"] == saved
+        assert f'<html lang="{saved}"' in page
+        client.logout()
+
+
 def test_the_schema_says_responses_follow_accept_language():
     from tests.test_api_schema import SCHEMA_DOCUMENT
 
