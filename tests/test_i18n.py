@@ -422,7 +422,7 @@ def test_each_digest_goes_out_in_its_recipients_language():
 
     assert "kenji 様" in messages["kenji"].body or "様" in messages["kenji"].body
     assert "期限2026年3月9日、あと7日" in messages["kenji"].body
-    assert "日印トラッカー" in messages["kenji"].subject
+    assert "日印共同宣言トラッカー" in messages["kenji"].subject
     assert "due 9 Mar 2026, in 7 days" in messages["asha"].body
     assert messages["asha"].subject.startswith("India–Japan tracker")
     html_part = messages["kenji"].alternatives[0][0]
