@@ -352,7 +352,7 @@ def test_the_tracker_notes_in_the_trail_follow_the_readers_language(client):
     japanese = client.get("/commitments/MAR-04/").content.decode()
 
     assert "Progress 0% → 100%: milestone “Data link” added" in english
-    assert "進捗 0% → 100%：マイルストーン「Data link」を追加" in japanese
+    assert "進捗0% → 100%：マイルストーン「Data link」を追加" in japanese
     stored = commitment("MAR-04").status_updates.get()
     assert (stored.message, stored.note) == (
         "milestone_added",
