@@ -352,7 +352,7 @@ def test_the_tracker_notes_in_the_trail_follow_the_readers_language(client):
     japanese = client.get("/commitments/MAR-04/").content.decode()
 
     assert "Progress 0% → 100%: milestone “Data link” added" in english
-    assert "進捗 0% → 100%：マイルストーン「Data link」を追加" in japanese
+    assert "進捗0% → 100%：マイルストーン「Data link」を追加" in japanese
     stored = commitment("MAR-04").status_updates.get()
     assert (stored.message, stored.note) == (
         "milestone_added",
@@ -443,7 +443,7 @@ def test_each_digest_goes_out_in_its_recipients_language():
 
     assert "kenji 様" in messages["kenji"].body or "様" in messages["kenji"].body
     assert "期限2026年3月9日、あと7日" in messages["kenji"].body
-    assert "日印トラッカー" in messages["kenji"].subject
+    assert "日印共同宣言トラッカー" in messages["kenji"].subject
     assert "due 9 Mar 2026, in 7 days" in messages["asha"].body
     assert messages["asha"].subject.startswith("India–Japan tracker")
     html_part = messages["kenji"].alternatives[0][0]

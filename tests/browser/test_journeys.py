@@ -187,7 +187,7 @@ def test_a_manager_switches_to_japanese_and_the_dashboard_and_its_charts_follow(
         "() => ['chart-pillar-status', 'chart-pillar-progress', 'chart-lead-sides']"
         ".map((id) => Chart.getChart(document.getElementById(id)).options.plugins.title.text)"
     )
-    assert titles == ["柱別のステータス構成", "柱別の進捗", "主導する側"]
+    assert titles == ["柱別のステータス構成", "柱別の進捗", "主導別"]
     pillars = page.evaluate(
         "() => Chart.getChart(document.getElementById('chart-pillar-status')).data.labels"
         ".map((lines) => [].concat(lines).join(''))"

@@ -187,9 +187,9 @@ def test_the_report_in_japanese(client, history):
     japanese.save(update_fields=["language"])
     text = pdf_text(get(client, japanese, "/reports/summit.pdf", pillar="maritime").content)
     words = squeezed(text)
-    assert "サミット進捗報告" in words
+    assert "首脳会談向け進捗報告" in words
     assert squeezed(commitment("MAR-01").title_ja) in words
-    assert "順調" in words and "二国間" in words
+    assert "順調" in words and "日印限り" in words
     cells = workbook_cells(get(client, japanese, "/reports/summit.xlsx", pillar="maritime").content)
     assert cells["maritime"][1][0] == "コード"
 

@@ -122,5 +122,5 @@ def test_the_annex_in_japanese(planted):
 
     text = squeezed(pdf_text(report(japanese)))
 
-    assert "付録：添付文書" in text and "マイルストーン「Portcallagreed」の添付文書" in text
+    assert "別添：添付文書" in text and "マイルストーン「Portcallagreed」の添付文書" in text
     assert "添付文書" in workbook_cells(report(japanese, "xlsx"))
