@@ -10,6 +10,14 @@
   // The interface's words in the page's language: Django's JavaScript catalogue (/jsi18n/).
   const gettext = window.gettext || ((text) => text);
 
+  // A month of the trend ("2025-08") as the page's language writes it: 「2025年8月」, "Aug 2025".
+  const MONTH = new Intl.DateTimeFormat(document.documentElement.lang || "en", {
+    year: "numeric", month: "short", timeZone: "UTC",
+  });
+  function monthLabel(month) {
+    return MONTH.format(new Date(month + "-01T00:00:00Z"));
+  }
+
   // Break a long label into lines of at most `width` characters (Chart.js draws arrays as lines).
   function wrap(text, width) {
     if (!text.includes(" ")) {
@@ -119,7 +127,7 @@
     new Chart(canvas, {
       type: "line",
       data: {
-        labels: points.map((p) => p.month),
+        labels: points.map((p) => monthLabel(p.month)),
         datasets: statuses.map((status) => ({
           label: labels[status],
           data: points.map((p) => p.by_status[status]),
@@ -167,7 +175,7 @@
       month.scope = "row";
       const link = document.createElement("a");
       link.href = p.link;
-      link.textContent = p.month;
+      link.textContent = monthLabel(p.month);
       month.appendChild(link);
       row.appendChild(month);
       [p.progress + "%", ...statuses.map((status) => p.by_status[status])].forEach((value) => {
