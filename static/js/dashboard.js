@@ -94,6 +94,7 @@
 
   function leadSides(figures) {
     const canvas = document.getElementById("chart-lead-sides");
+    if (!canvas) return; // shown only once a commitment is led by one side
     new Chart(canvas, {
       type: "doughnut",
       data: {
