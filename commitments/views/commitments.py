@@ -50,6 +50,7 @@ SORTS = {
     "priority": _("Priority"),
 }
 PAGE_SIZES = (25, 50, 100, 200, 500)
+DEFAULT_PAGE_SIZE = 50
 # The filters shown in the list's first row; the others wait behind "More filters", which
 # opens when one of them is set.
 COMMON_FILTERS = ("search", "pillar", "status", "lead_side", "sides_agree")
@@ -153,7 +154,7 @@ def commitment_list(request):
     queryset, filterset = filtered_commitments(request, params)
     at = filterset.at
     sort = params.get("sort") if params.get("sort") in SORTS else "code"
-    size = page_size(params, PAGE_SIZES, default=50)
+    size = page_size(params, PAGE_SIZES, default=DEFAULT_PAGE_SIZE)
     status_field = history.PAST_FIELDS["status"] if at else "status"
     counts = queryset.order_by().aggregate(
         total=Count("id"), **selectors.status_counts(status_field)
@@ -202,8 +203,8 @@ def commitment_list(request):
             "list_separator": pgettext("between the items of a list", ", "),
             "chips": filter_chips(params, at),
             "more_count": more,
-            # Open when a filter behind it is set, or the sort or page size it holds is chosen.
-            "more_open": bool(more) or "sort" in params or "page_size" in params,
+            # Open when a filter behind it is set, or the sort or page size it holds is changed.
+            "more_open": bool(more) or sort != "code" or size != DEFAULT_PAGE_SIZE,
         },
         # A bad filter value is shown beside its field, and the answer says the request was bad.
         status=400 if filterset.errors else 200,
