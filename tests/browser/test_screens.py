@@ -22,9 +22,14 @@ def first_row_on_first_screen(page: Page) -> None:
     assert box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"], (box, viewport)
 
 
-@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["1366", "390"])
-def test_the_commitments_list_shows_its_first_row_on_the_first_screen(site, viewport):
-    page = site.page("analyst", viewport=viewport)
+@pytest.mark.parametrize(
+    ("username", "viewport"),
+    [("analyst", LAPTOP), ("analyst", PHONE), ("analyst_jp", PHONE)],
+    ids=["1366", "390", "390-ja"],
+)
+def test_the_commitments_list_shows_its_first_row_on_the_first_screen(site, username, viewport):
+    """Below the filters (and the chips of three active ones), the first row shows."""
+    page = site.page(username, viewport=viewport)
     page.goto("/commitments/?pillar=maritime&status=not_started&status=on_track")
     expect(page.locator("#commitment-rows tr td:first-child a").first).to_have_text(
         re.compile(r"^MAR-")
@@ -112,3 +117,138 @@ def test_the_marking_menu_changes_an_items_marking_from_the_keyboard(site):
     expect(page.locator("span.marking").first).to_have_text(offered[0])
     # Closed again after the change: the menu takes no room until opened.
     expect(page.locator("details.item-actions").first).not_to_have_attribute("open", "")
+
+
+# --- the six main pages in Japanese -----------------------------------------------------------
+
+# The pages the main navigation leads to, and a commitment.
+MAIN_PAGES = (
+    "/",
+    "/commitments/",
+    "/commitments/MAR-01/",
+    "/declaration/",
+    "/dialogues/",
+    "/notifications/",
+)
+# The text nodes a reader sees (or hears: visually hidden text counts; a closed <details> does
+# not), with the options of every select, leaving out what is marked as another language.
+VISIBLE_TEXT = """() => {
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const text = walker.currentNode.textContent.trim();
+    const element = walker.currentNode.parentElement;
+    if (!text || element.closest("script, style, template, noscript")) continue;
+    const marked = element.closest("[lang]");
+    if (marked && !marked.lang.startsWith("ja")) continue;
+    if (!element.closest("select") && !element.checkVisibility({visibilityProperty: true}))
+      continue;
+    found.push(text);
+  }
+  return found;
+}"""
+LATIN = re.compile(r"[A-Za-z]")
+LETTER = re.compile(r"[A-Za-z\u3040-\u30ff\u3400-\u9fff]")
+# Words the same in both languages: codes, acronyms, product and format names.
+SAME_IN_BOTH = re.compile(
+    r"(?<![A-Za-z])(?:[A-Z]{3}-\d+|[A-Z][A-Z0-9&+-]*[A-Z0-9]|UTC|JST|IST|PDF|CSV|Excel|English"
+    r"|ReCAAP|iDEX|MeitY|MoD|DoT)(?![A-Za-z])"
+)
+
+
+def content_strings() -> list[str]:
+    """What people and the data file wrote, shown as written in any language: names,
+    usernames, notes, titles, places, summaries and descriptions, and the declaration's
+    English where the tracker has no Japanese for it. An English field with a filled Japanese
+    counterpart (`title_ja`, `name_ja`) is not content: the page must show its Japanese."""
+    from django.apps import apps
+    from django.db import models
+
+    found = set()
+    for model in apps.get_models():
+        if model._meta.app_label not in {"commitments", "dialogues", "discussion"}:
+            continue
+        fields = [
+            f
+            for f in model._meta.get_fields()
+            if isinstance(f, models.CharField | models.TextField)
+            and not f.choices
+            and not f.name.endswith("_ja")
+        ]
+        names = {f.name for f in model._meta.get_fields()}
+        for row in model.objects.all():
+            for field in fields:
+                value = getattr(row, field.name) or ""
+                japanese = f"{field.name}_ja"
+                if japanese in names and getattr(row, japanese):
+                    continue
+                if len(value) >= 3:
+                    found.add(value)
+    from commitments.models import User
+
+    for user in User.objects.all():
+        found |= {str(user), user.username}
+    return sorted(found, key=len, reverse=True)
+
+
+def interface_text(texts: list[str], content: list[str]) -> list[str]:
+    """The text nodes that are the interface's: each with the content in it, links, e-mail
+    addresses and the words the same in both languages taken out; kept if a letter remains."""
+    kept = []
+    for text in texts:
+        for item in content:
+            if item in text:
+                text = text.replace(item, " ")
+        text = re.sub(r"https?://\S+|\S+@\S+", " ", text)
+        text = SAME_IN_BOTH.sub(" ", text)
+        if LETTER.search(text):
+            kept.append(text.strip())
+    return kept
+
+
+def japanese_share(texts: list[str]) -> float:
+    return sum(1 for text in texts if not LATIN.search(text)) / len(texts)
+
+
+def test_the_measure_counts_english_interface_text_and_leaves_out_content():
+    texts = [
+        "コミットメント",
+        "Save",
+        "MAR-01の確認待ち",
+        "Demo Analyst",
+        "7 Dec 2026",
+        "PDF",
+        "42",
+    ]
+    kept = interface_text(texts, content=["Demo Analyst"])
+    assert kept == ["コミットメント", "Save", "の確認待ち", "7 Dec 2026"]
+    assert japanese_share(kept) == 0.5
+
+
+@pytest.mark.parametrize("username", ["analyst_jp", "manager_jp"])
+def test_the_six_main_pages_read_in_japanese_are_japanese_interface_text(site, username):
+    """At least 95 % of each main page's interface text nodes are Japanese, for a Japanese user.
+
+    The measure: the page's text nodes a reader meets in Chromium (rendered, or visually hidden
+    for screen readers, and every option of a select; not inside an element marked with another
+    `lang`, as the declaration's English words are). From each, what is content is taken out
+    (`content_strings`: people's names and usernames, what users wrote, the data file's
+    English where the tracker has no Japanese for it), and links, e-mail addresses, codes
+    (MAR-01), acronyms and words the same in both languages (UTC, PDF, Excel). A node with a
+    letter left is interface text; it is Japanese when no Latin letter is left. The share is
+    Japanese nodes over interface nodes; the English ones are listed when it falls short."""
+    page = site.page(username, viewport=LAPTOP)
+    content = content_strings()
+    short = {}
+    for path in MAIN_PAGES:
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        assert page.locator("html").get_attribute("lang") == "ja", path
+        texts = interface_text(page.evaluate(VISIBLE_TEXT), content)
+        assert len(texts) > 10, (path, texts)
+        share = japanese_share(texts)
+        if share < 0.95:
+            short[path] = (round(share, 3), sorted({t for t in texts if LATIN.search(t)}))
+    assert short == {}, "\n".join(
+        f"{path}: {share} {english}" for path, (share, english) in short.items()
+    )
