@@ -8,8 +8,9 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -49,6 +50,37 @@ SORTS = {
     "priority": _("Priority"),
 }
 PAGE_SIZES = (25, 50, 100, 200, 500)
+DEFAULT_PAGE_SIZE = 50
+# The filters shown in the list's first row; the others wait behind "More filters", which
+# opens when one of them is set.
+COMMON_FILTERS = ("search", "pillar", "status", "lead_side", "sides_agree")
+MORE_FILTERS = (
+    "commitment_strength",
+    "organisation",
+    "partner",
+    "owner",
+    "priority",
+    "awaiting_side",
+    "as_of",
+    "target_date_after",
+    "target_date_before",
+)
+# Filters a dashboard link sets, kept as hidden fields and shown as chips.
+LINKED_FILTERS = ("milestones", "milestone_due_within", "stale")
+FILTER_NAMES = {
+    "search": _("Search"),
+    "pillar": _("Pillar"),
+    "status": _("Official status"),
+    "commitment_strength": _("Worded"),
+    "lead_side": _("Lead side"),
+    "organisation": _("Lead organisation"),
+    "partner": _("Framework or partner"),
+    "owner": _("Responsible user"),
+    "priority": _("Priority"),
+    "target_date_after": _("Target date from"),
+    "target_date_before": _("Target date to"),
+    "as_of": _("As of"),
+}
 
 
 def filtered_commitments(request, params: QueryDict):
@@ -61,6 +93,59 @@ def filtered_commitments(request, params: QueryDict):
     return queryset, filterset
 
 
+def _chip_label(key: str, value: str, at) -> str:
+    """One active filter in words: its name and its value as the form shows them."""
+    from ..templatetags.tracker import as_of_label
+
+    choices = {
+        "pillar": selectors.pillar_choices,
+        "status": lambda: Status.choices,
+        "commitment_strength": lambda: CommitmentStrength.choices,
+        "lead_side": lambda: LeadSide.choices,
+        "organisation": selectors.organisation_choices,
+        "partner": selectors.organisation_choices,
+        "priority": lambda: Priority.choices,
+    }
+    if key == "sides_agree":
+        return gettext("Sides agree") if value == "true" else gettext("Sides disagree")
+    if key == "awaiting_side" and value in Side.values:
+        return gettext("Awaiting %(label)s") % {"label": Side(value).label}
+    if key == "as_of" and at:
+        return gettext("As of %(when)s") % {"when": as_of_label(at)}
+    if key == "milestones":
+        return gettext("Milestones overdue") if value == "overdue" else gettext("Due soon")
+    if key == "milestone_due_within":
+        return gettext("Due within %(days)s days") % {"days": value}
+    if key == "stale":
+        return (
+            gettext("No status update in 90 days")
+            if value == "true"
+            else gettext("Status updated within 90 days")
+        )
+    shown = dict(choices[key]()).get(value, value) if key in choices else value
+    name = FILTER_NAMES.get(key, key)
+    return gettext("%(filter)s: %(value)s") % {"filter": name, "value": shown}
+
+
+def filter_chips(params: QueryDict, at) -> list[dict]:
+    """The active filters, each with the list's URL without it (the other filters, the sort
+    and the page size kept; back to the first page)."""
+    chips = []
+    for key in (*COMMON_FILTERS, *MORE_FILTERS, *LINKED_FILTERS):
+        for value in params.getlist(key):
+            rest = params.copy()
+            rest.pop("page", None)
+            rest.setlist(key, [v for v in params.getlist(key) if v != value])
+            query = rest.urlencode()
+            chips.append(
+                {
+                    "label": _chip_label(key, value, at),
+                    "href": reverse("commitment-list") + (f"?{query}" if query else ""),
+                }
+            )
+    return chips
+
+
 def commitment_list(request):
     """The filtered list; with `as_of`, the commitments as they stood then (a bad `as_of` is
     shown beside the filter, as any bad filter value)."""
@@ -69,7 +154,7 @@ def commitment_list(request):
     queryset, filterset = filtered_commitments(request, params)
     at = filterset.at
     sort = params.get("sort") if params.get("sort") in SORTS else "code"
-    size = page_size(params, PAGE_SIZES, default=50)
+    size = page_size(params, PAGE_SIZES, default=DEFAULT_PAGE_SIZE)
     status_field = history.PAST_FIELDS["status"] if at else "status"
     counts = queryset.order_by().aggregate(
         total=Count("id"), **selectors.status_counts(status_field)
@@ -83,6 +168,7 @@ def commitment_list(request):
     without_page.pop("page", None)
     today = without_page.copy()
     today.pop("as_of", None)
+    more = sum(len(params.getlist(key)) for key in MORE_FILTERS)
     return render(
         request,
         "commitments/commitment_list.html",
@@ -106,6 +192,19 @@ def commitment_list(request):
             "sides": Side.choices,
             "as_of": at,
             "today_query": today.urlencode(),
+            "selected_status_labels": [
+                label for value, label in Status.choices if value in params.getlist("status")
+            ],
+            "selected_strength_labels": [
+                label
+                for value, label in CommitmentStrength.choices
+                if value in params.getlist("commitment_strength")
+            ],
+            "list_separator": pgettext("between the items of a list", ", "),
+            "chips": filter_chips(params, at),
+            "more_count": more,
+            # Open when a filter behind it is set, or the sort or page size it holds is changed.
+            "more_open": bool(more) or sort != "code" or size != DEFAULT_PAGE_SIZE,
         },
         # A bad filter value is shown beside its field, and the answer says the request was bad.
         status=400 if filterset.errors else 200,

@@ -102,6 +102,7 @@
 
   function leadSides(figures) {
     const canvas = document.getElementById("chart-lead-sides");
+    if (!canvas) return; // shown only once a commitment is led by one side
     new Chart(canvas, {
       type: "doughnut",
       data: {

@@ -137,6 +137,29 @@ def test_search_and_other_filters(client, query, expected):
         assert codes_in(response), "the filter should match something in the declaration"
 
 
+def test_each_active_filter_is_a_chip_whose_link_drops_it_and_keeps_the_rest(client):
+    response = logged_in(client, viewer()).get(
+        "/commitments/?pillar=maritime&status=on_track&status=at_risk&priority=high&sort=title"
+    )
+
+    chips = {chip["label"]: chip["href"] for chip in response.context["chips"]}
+    assert chips == {
+        "Pillar: Maritime security": "/commitments/?status=on_track&status=at_risk"
+        "&priority=high&sort=title",
+        "Official status: On track": "/commitments/?pillar=maritime&status=at_risk"
+        "&priority=high&sort=title",
+        "Official status: At risk": "/commitments/?pillar=maritime&status=on_track"
+        "&priority=high&sort=title",
+        "Priority: High": "/commitments/?pillar=maritime&status=on_track&status=at_risk&sort=title",
+    }
+    html = response.content.decode()
+    # Priority lies behind "More filters", which opens since one of its filters is set.
+    assert '<details class="more-filters" id="more-filters" open>' in html
+    common = logged_in(client, viewer()).get("/commitments/?pillar=maritime")
+    assert '<details class="more-filters" id="more-filters">' in common.content.decode()
+    assert logged_in(client, viewer()).get("/commitments/").context["chips"] == []
+
+
 def test_a_bad_filter_value_is_shown_beside_its_field_not_a_500(client):
     response = logged_in(client, viewer()).get("/commitments/?pillar=atlantis")
 
