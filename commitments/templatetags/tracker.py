@@ -75,9 +75,12 @@ def as_of_label(at) -> str:
 
     from django.utils.formats import date_format
 
+    from declaration_tracker.core.timezones import time_with_zone
+
     if at.astimezone(datetime.UTC).time() == datetime.time.max:
-        return date_format(at, "DATE_FORMAT")
-    return date_format(at.astimezone(datetime.UTC), "DATETIME_FORMAT") + " UTC"
+        return date_format(at.astimezone(datetime.UTC), "DATE_FORMAT")
+    # The instant both sides name by the same words (the API's `as_of`): in UTC, said so.
+    return time_with_zone(at, zone=datetime.UTC)
 
 
 @register.inclusion_tag("includes/marking.html")
