@@ -68,6 +68,11 @@ class DialogueMechanism(FromDataFile):
     description = models.TextField(
         _("description"), blank=True, help_text=_("What the declaration says of it.")
     )
+    description_ja = models.TextField(
+        _("description in Japanese"),
+        blank=True,
+        help_text=_("The tracker's unofficial Japanese translation; empty: the English is shown."),
+    )
     cadence = models.CharField(
         _("cadence"),
         max_length=20,
