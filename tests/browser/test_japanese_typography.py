@@ -23,7 +23,7 @@ PLACEHOLDER_FITS = """() => {
     const input = document.getElementById("id_search");
     const style = getComputedStyle(input, "::placeholder");
     const ctx = document.createElement("canvas").getContext("2d");
-    ctx.font = style.fontStyle + " " + style.fontWeight + " " + style.fontSize + " " + style.fontFamily;
+    ctx.font = [style.fontStyle, style.fontWeight, style.fontSize, style.fontFamily].join(" ");
     const box = getComputedStyle(input);
     const room = input.clientWidth - parseFloat(box.paddingLeft) - parseFloat(box.paddingRight);
     return [ctx.measureText(input.placeholder).width, room];
