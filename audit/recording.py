@@ -20,6 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.utils import translation
 
 from access.choices import NATIONAL_MARKING, Marking
 from access.markings import system_reads
@@ -165,6 +166,18 @@ def value_labels() -> dict[str, dict]:
     return labels
 
 
+@functools.cache
+def field_labels() -> dict[str, Any]:
+    """The audited models' field names (lazily translated) by field name, for the names a
+    recorded value holds itself (a proposal's terms: `{"target_date": …}`)."""
+    labels: dict[str, Any] = {}
+    for label in AUDITED:
+        for field in apps.get_model(label)._meta.get_fields():
+            if hasattr(field, "verbose_name"):
+                labels.setdefault(field.name, field.verbose_name)
+    return labels
+
+
 _actor: contextvars.ContextVar = contextvars.ContextVar("audit_actor", default=None)
 _request: contextvars.ContextVar = contextvars.ContextVar("audit_request", default=None)
 
@@ -234,13 +247,19 @@ def _label(field: models.Field, value) -> Any:
     if value is None or not field.is_relation:
         return value
     related = field.related_model._default_manager.filter(pk=value).first()
-    return str(related) if related is not None else f"#{value} (deleted)"
+    return _english(related) if related is not None else f"#{value} (deleted)"
+
+
+def _english(item) -> str:
+    """A row's name as the log records it: in English, whoever acts (the page translates)."""
+    with translation.override("en"):
+        return str(item)
 
 
 def _label_now(instance, field: models.Field) -> Any:
     """`_label` of the instance's own current value, from the related row it holds if any."""
     if field.is_relation and getattr(instance, field.attname) is not None:
-        return str(getattr(instance, field.name))
+        return _english(getattr(instance, field.name))
     return getattr(instance, field.attname)
 
 
@@ -302,13 +321,15 @@ def _event_create(
 ):
     """Write one event about `instance`, by `who` (actor, origin), else whoever acts now."""
     actor, origin = who or _who()
+    # The record is in English whoever acts; the page puts it in its reader's language.
+    name = _english(instance)[:300]
     AuditEvent.objects.create(
         actor=actor,
         origin=origin,
         action=action,
         content_type=ContentType.objects.get_for_model(type(instance)),
         object_id=str(instance.pk),
-        object_repr=str(instance)[:300],
+        object_repr=name,
         commitment_code=commitment_code,
         changes=changes,
         marking=marking,
@@ -361,7 +382,7 @@ def _after_delete(sender, instance, **_kwargs) -> None:
 
 
 def _names(manager) -> list[str]:
-    return sorted(str(item) for item in manager.all())
+    return sorted(_english(item) for item in manager.all())
 
 
 def _m2m_changed(sender, instance, action, reverse, model, pk_set, **_kwargs) -> None:

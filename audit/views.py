@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from access import permissions, visibility
 from declaration_tracker.core.views import list_params
 
+from .display import audit_events_named
 from .filters import AuditEventFilter
 from .selectors import audit_event_list
 
@@ -28,6 +29,7 @@ def audit_log(request):
     page = Paginator(events, PAGE_SIZE).get_page(params.get("page"))
     for event in page:
         visibility.audit_event_as_read_by(event, request.user)
+    audit_events_named(page)
     without_page = params.copy()
     without_page.pop("page", None)
     return render(

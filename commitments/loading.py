@@ -227,7 +227,12 @@ def commitments_load(*, data: dict[str, Any], report: LoadReport, force: bool = 
     declaration, _ = row_upsert(
         Declaration,
         {"title": meta["title"], "date": date},
-        {"place": meta["place"], "occasion": meta["occasion"], "text": meta["text"].rstrip("\n")},
+        {
+            "place": meta["place"],
+            "occasion": meta["occasion"],
+            "text": meta["text"].rstrip("\n"),
+            **{k: meta.get(k, "") for k in ("title_ja", "place_ja", "occasion_ja")},
+        },
         report,
     )
     pillars = {}
@@ -327,7 +332,9 @@ def file_fields_sync(
     for field, value in wanted.items():
         current = _comparable(obj, field)
         if current != value:
-            edited = field not in loaded or loaded[field] != current
+            # A field the file did not give at the last load (one added since, such as
+            # `context_ja`) is edited only if someone wrote into it; still empty, it follows.
+            edited = loaded[field] != current if field in loaded else current not in ("", None, [])
             if edited and not force:
                 report.kept.append(
                     f"{label} {field}: kept the edited value; "
@@ -380,6 +387,7 @@ def commitment_load(
         "description_ja": item.get("description_ja", ""),
         "description": item.get("description", ""),
         "context": item.get("context", ""),
+        "context_ja": item.get("context_ja", ""),
         "source_clause": item["source_clause"],
         "clause_part": item.get("clause_part", ""),
         "paragraph": item["paragraph"],

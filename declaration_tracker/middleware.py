@@ -4,8 +4,9 @@ from csp.constants import SELF, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.contrib.auth import middleware
-from django.utils import translation
+from django.utils import timezone, translation
 
+from .core.timezones import reader_zone
 from .views import api_not_found
 
 # The API answers 401 itself (token or session); the admin has its own log-in; static files
@@ -126,6 +127,25 @@ class UserLanguageMiddleware:
             if signed_in and chosen in dict(settings.LANGUAGES) and chosen != user.language:
                 user.__class__.objects.filter(pk=user.pk).update(language=chosen)
         return response
+
+
+class ReaderTimeZoneMiddleware:
+    """Times on the page in the reader's zone (`core.timezones.reader_zone`: their own, or their
+    side's; by language for a user of neither side), after the language is settled. Not under
+    /api/: its instants stay in UTC."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith(API_PREFIX):
+            # The API writes instants in UTC (ISO 8601 with Z), whoever reads them.
+            return self.get_response(request)
+        timezone.activate(reader_zone(getattr(request, "user", None), translation.get_language()))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
 
 
 class TranslationResetMiddleware:

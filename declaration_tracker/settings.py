@@ -130,6 +130,8 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     # After the user is known: their saved language beats the browser's.
     "declaration_tracker.middleware.UserLanguageMiddleware",
+    # Then the reader's time zone: their own, else by their language (core.timezones).
+    "declaration_tracker.middleware.ReaderTimeZoneMiddleware",
     "audit.recording.AuditMiddleware",
     # Every read of markable data while serving a request passes the release-marking gate
     # for the request's user (`access.markings`).
@@ -170,6 +172,8 @@ TEMPLATES = [
                 "access.context_processors.tracker",
                 "notifications.context_processors.notifications",
             ],
+            # `|at`: a time in the reader's zone with the zone's name (core.timezones).
+            "builtins": ["declaration_tracker.core.time_filters"],
         },
     },
 ]

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from access.choices import Side
@@ -67,6 +68,11 @@ class DialogueMechanism(FromDataFile):
     )
     description = models.TextField(
         _("description"), blank=True, help_text=_("What the declaration says of it.")
+    )
+    description_ja = models.TextField(
+        _("description in Japanese"),
+        blank=True,
+        help_text=_("The tracker's unofficial Japanese translation; empty: the English is shown."),
     )
     cadence = models.CharField(
         _("cadence"),
@@ -182,7 +188,8 @@ class Meeting(Markable, Versioned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.mechanism} — {self.date:%d %b %Y}"
+        # The date in the active language's format (the audit log records it in English).
+        return f"{self.mechanism} — {formats.date_format(self.date, 'DATE_FORMAT')}"
 
 
 class ActionItem(Markable, Versioned):

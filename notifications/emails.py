@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from access.markings import reading_as
+from declaration_tracker.core.timezones import reading_times_as
 
 from .choices import ReminderKind
 from .models import Digest, Reminder
@@ -15,7 +16,12 @@ from .models import Digest, Reminder
 def digest_render(digest: Digest, reminders: list[Reminder]) -> EmailMultiAlternatives:
     """The digest e-mail, in its recipient's language (their saved one, else English)."""
     recipient = digest.recipient
-    with translation.override(recipient.language or settings.LANGUAGE_CODE), reading_as(recipient):
+    language = recipient.language or settings.LANGUAGE_CODE
+    with (
+        translation.override(language),
+        reading_times_as(recipient, language),
+        reading_as(recipient),
+    ):
         return _digest_render(digest, reminders)
 
 

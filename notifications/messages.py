@@ -43,10 +43,14 @@ def render(key: str, params: dict) -> str:
             "due %(due)s, %(days)s day overdue", "due %(due)s, %(days)s days overdue", days
         ) % {"due": _day(params["due"]), "days": days}
     if key == "escalation":
-        return gettext("due %(due)s, over %(days)s days overdue") % {
-            "due": _day(params["due"]),
-            "days": days,
-        }
+        # The days overdue, stated: `overdue`; a reminder filed before it was recorded holds
+        # the policy's threshold in `days`, and was filed the day after it passed.
+        overdue = params.get("overdue", days + 1)
+        return ngettext(
+            "due %(due)s, %(days)s day overdue: escalated",
+            "due %(due)s, %(days)s days overdue: escalated",
+            overdue,
+        ) % {"due": _day(params["due"]), "days": overdue}
     if key == "stale":
         return gettext("no status update since %(since)s") % {"since": _day(params["since"])}
     if key == "awaiting":

@@ -167,7 +167,10 @@ def deadline_candidates(
                 detail = Detail("overdue", {"due": due, "days": -days_left})
                 add(owner, ReminderKind.OVERDUE, named, detail)
         if -days_left == escalate_on:
-            detail = Detail("escalation", {"due": due, "days": rules["escalate_after_days"]})
+            detail = Detail(
+                "escalation",
+                {"due": due, "days": rules["escalate_after_days"], "overdue": -days_left},
+            )
             responsible = {
                 row.get("commitment__responsible_india_id"),
                 row.get("commitment__responsible_japan_id"),

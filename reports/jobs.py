@@ -8,6 +8,8 @@ from celery import current_app
 from django.db import transaction
 from django.utils import timezone, translation
 
+from declaration_tracker.core.timezones import reading_times_as
+
 from .making import report_make
 from .models import ReportJob
 
@@ -66,7 +68,7 @@ def report_job_make(job_id) -> None:
         ReportJob.objects.filter(pk=job.pk).update(progress=done)
 
     try:
-        with translation.override(job.language):
+        with translation.override(job.language), reading_times_as(job.requested_by, job.language):
             made = report_make(job.kind, job.requested_by_id, job.params, progress)
     except Exception as error:
         log.exception("report job %s failed", job.pk)

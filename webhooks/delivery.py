@@ -28,6 +28,8 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from declaration_tracker.core.timezones import reading_times_as, time_with_zone
+
 from . import payloads, safety
 from .models import WebhookDelivery, WebhookEvent, WebhookSubscription
 
@@ -235,17 +237,18 @@ def owner_tell(subscription: WebhookSubscription) -> None:
     if not owner.email:
         log.warning("webhook subscription %s disabled; its owner has no e-mail", subscription.pk)
         return
-    with translation.override(owner.language or settings.LANGUAGE_CODE):
+    language = owner.language or settings.LANGUAGE_CODE
+    with translation.override(language), reading_times_as(owner, language):
         send_mail(
             _("A webhook subscription was disabled"),
             _(
-                "Every delivery to %(url)s has failed since %(since)s UTC, so the subscription "
+                "Every delivery to %(url)s has failed since %(since)s, so the subscription "
                 "“%(name)s” was disabled. Fix the receiver, then set it active again; its "
                 "delivery log is at %(log)s."
             )
             % {
                 "url": subscription.url,
-                "since": f"{subscription.failing_since:%Y-%m-%d %H:%M}",
+                "since": time_with_zone(subscription.failing_since),
                 "name": str(subscription),
                 "log": f"{settings.SITE_URL}/webhooks/{subscription.pk}/",
             },

@@ -11,9 +11,17 @@ from ..declaration_layout import declaration_paragraphs
 
 class Declaration(models.Model):
     title = models.CharField(_("title"), max_length=255)
+    title_ja = models.CharField(
+        _("title in Japanese"),
+        max_length=255,
+        blank=True,
+        help_text=_("The title as Japan's Ministry of Foreign Affairs writes it."),
+    )
     date = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=120)
+    place_ja = models.CharField(_("place in Japanese"), max_length=120, blank=True)
     occasion = models.CharField(_("occasion"), max_length=255)
+    occasion_ja = models.CharField(_("occasion in Japanese"), max_length=255, blank=True)
     text = models.TextField(_("full text"))
 
     class Meta:

@@ -1,3 +1,5 @@
+import re
+
 from django import template
 
 from access.choices import MARKING_HELP, Marking, Side, counterpart
@@ -65,7 +67,31 @@ def audit_value(value, field: str = "") -> str:
         return gettext("yes") if value else gettext("no")
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
+    if isinstance(value, dict):
+        from audit.recording import field_labels
+
+        names = field_labels()
+        return "; ".join(
+            f"{names.get(key, key)}: {audit_value(item, key)}" for key, item in value.items()
+        )
+    if isinstance(value, str) and _ISO_DAY.match(value):
+        # A recorded date or instant, in the reader's format (and zone).
+        import datetime
+
+        from django.utils.dateparse import parse_datetime
+        from django.utils.formats import date_format
+
+        from declaration_tracker.core.timezones import time_with_zone
+
+        if len(value) == 10:
+            return date_format(datetime.date.fromisoformat(value), "DATE_FORMAT")
+        instant = parse_datetime(value)
+        if instant is not None:
+            return time_with_zone(instant)
     return str(value_labels().get(field, {}).get(value, value))
+
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
 
 
 @register.filter
@@ -75,9 +101,12 @@ def as_of_label(at) -> str:
 
     from django.utils.formats import date_format
 
+    from declaration_tracker.core.timezones import time_with_zone
+
     if at.astimezone(datetime.UTC).time() == datetime.time.max:
-        return date_format(at, "DATE_FORMAT")
-    return date_format(at.astimezone(datetime.UTC), "DATETIME_FORMAT") + " UTC"
+        return date_format(at.astimezone(datetime.UTC), "DATE_FORMAT")
+    # The instant both sides name by the same words (the API's `as_of`): in UTC, said so.
+    return time_with_zone(at, zone=datetime.UTC)
 
 
 @register.inclusion_tag("includes/marking.html")
@@ -177,4 +206,8 @@ def english_content(obj=None, field: str = ""):
 def audit_coded(field: str) -> bool:
     """Whether the audit log shows a field's values in the reader's words (coded values:
     choices, yes/no); the others are recorded text, shown as recorded."""
-    return field in value_labels() or field in ("established", "inferred", "is_active")
+    return (
+        field in value_labels()
+        or field in ("established", "inferred", "is_active", "date")
+        or field.endswith(("_date", "_on", "_at", "_since"))
+    )

@@ -119,6 +119,11 @@ class FromDataFile(models.Model):
         blank=True,
         help_text=_("Background the declaration does not give, kept apart from its words."),
     )
+    context_ja = models.TextField(
+        _("context added by the tracker, in Japanese"),
+        blank=True,
+        help_text=_("The tracker's unofficial Japanese translation; empty: the English is shown."),
+    )
     inferred_fields = models.JSONField(
         _("inferred fields"),
         default=list,

@@ -10,21 +10,26 @@
   // The interface's words in the page's language: Django's JavaScript catalogue (/jsi18n/).
   const gettext = window.gettext || ((text) => text);
 
-  // A month of the trend ("2025-08") as the page's language writes it: 「2025年8月」, "Aug 2025".
-  const MONTH = new Intl.DateTimeFormat(document.documentElement.lang || "en", {
-    year: "numeric", month: "short", timeZone: "UTC",
-  });
-  function monthLabel(month) {
-    return MONTH.format(new Date(month + "-01T00:00:00Z"));
-  }
-
   // Break a long label into lines of at most `width` characters (Chart.js draws arrays as lines).
   function wrap(text, width) {
     if (!text.includes(" ")) {
-      // A language written without spaces (Japanese): break every `width` characters.
-      const pieces = [];
-      for (let i = 0; i < text.length; i += width) pieces.push(text.slice(i, i + width));
-      return pieces;
+      // A language written without spaces (Japanese): break between words (the browser's
+      // word segmenter, else after the joints ・、と), never inside one; a word longer than a
+      // line stays whole (the chart then slants its labels rather than let them overlap).
+      const pieces = typeof Intl.Segmenter === "function"
+        ? Array.from(new Intl.Segmenter("ja", { granularity: "word" }).segment(text), (s) => s.segment)
+        : text.split(/(?<=[・、と])/u).filter(Boolean);
+      const lines = [];
+      let line = "";
+      pieces.forEach((piece) => {
+        if (line && (line + piece).length > width) {
+          lines.push(line);
+          line = "";
+        }
+        line += piece;
+      });
+      if (line) lines.push(line);
+      return lines;
     }
     const lines = [];
     let line = "";
@@ -40,6 +45,24 @@
     return lines;
   }
 
+  // How many characters of a label fit under one of `count` bars of the canvas, so that
+  // neighbouring labels never overlap: a Japanese character is about as wide as the font is
+  // high, a Latin one about half that.
+  function labelWidth(canvas, count, fontSize, most) {
+    const perLabel = (canvas.parentElement.clientWidth || 320) / Math.max(count, 1) - 6;
+    const japanese = document.documentElement.lang === "ja";
+    const fits = Math.floor(perLabel / (japanese ? fontSize : fontSize * 0.55));
+    return Math.max(japanese ? 3 : 6, Math.min(most, fits));
+  }
+
+  // A month as the page's language writes it: 2025年8月, Aug 2025.
+  function monthLabel(month) {
+    const [year, number] = month.split("-").map(Number);
+    const lang = document.documentElement.lang || "en";
+    return new Intl.DateTimeFormat(lang, { year: "numeric", month: lang === "ja" ? "long" : "short", timeZone: "UTC" })
+      .format(new Date(Date.UTC(year, number - 1, 1)));
+  }
+
   function goTo(links) {
     return function (event, elements) {
       if (!elements.length) return;
@@ -51,10 +74,14 @@
   function pillarStatus(figures) {
     const canvas = document.getElementById("chart-pillar-status");
     const statuses = Object.keys(figures.overall.by_status);
+    const width = labelWidth(canvas, figures.pillars.length, 10, 14);
+    const labels = figures.pillars.map((p) => wrap(p.name, width));
+    // Labels that fit their bar stand level; else they slant, and never overlap.
+    const level = labels.every((lines) => lines.every((line) => line.length <= width));
     new Chart(canvas, {
       type: "bar",
       data: {
-        labels: figures.pillars.map((p) => wrap(p.name, 14)),
+        labels: labels,
         datasets: statuses.map((status) => ({
           label: figures.overall.by_status[status].label,
           data: figures.pillars.map((p) => p.by_status[status].count),
@@ -68,7 +95,7 @@
           legend: { position: "bottom", labels: { boxWidth: 12 } },
         },
         scales: {
-          x: { stacked: true, ticks: { maxRotation: 0, autoSkip: false, font: { size: 10 } } },
+          x: { stacked: true, ticks: { maxRotation: level ? 0 : 60, autoSkip: false, font: { size: 10 } } },
           y: { stacked: true, ticks: { precision: 0 } },
         },
         onClick: goTo((el) => figures.pillars[el.index].by_status[statuses[el.datasetIndex]].link),

@@ -147,8 +147,36 @@ def test_on_the_eighth_day_overdue_the_responsible_user_and_the_pillar_managers_
         (boss.username, ESCALATION, key(item)),
         (tokyo_boss.username, ESCALATION, key(item)),
     }
-    assert logged(boss) == [(TODAY, ESCALATION, key(item), "due 22 Feb 2026, over 7 days overdue")]
+    assert logged(boss) == [
+        (TODAY, ESCALATION, key(item), "due 22 Feb 2026, 8 days overdue: escalated")
+    ]
     assert logged(other_boss) == []
+
+
+def test_an_escalation_states_the_days_overdue_in_both_languages():
+    from django.utils import translation
+
+    from notifications.messages import detail_rendered, render
+
+    item = milestone_due(india(), TODAY - datetime.timedelta(days=8))
+    boss = manager(pillars=["maritime"])
+    heard(NOW)
+    reminder = Reminder.objects.get(recipient=boss, item_key=key(item))
+
+    with translation.override("ja"):
+        assert detail_rendered(reminder) == "期限2026年2月22日、期限を8日超過（エスカレーション）"
+    with translation.override("ja"):
+        assert render("escalation", {"due": "2026-02-22", "days": 7, "overdue": 9}) == (
+            "期限2026年2月22日、期限を9日超過（エスカレーション）"
+        )
+        # A reminder filed before the days were recorded: on the day after the threshold.
+        assert render("escalation", {"due": "2026-02-22", "days": 7}) == (
+            "期限2026年2月22日、期限を8日超過（エスカレーション）"
+        )
+    with translation.override("en"):
+        assert render("escalation", {"due": "2026-02-22", "days": 7, "overdue": 9}) == (
+            "due 22 Feb 2026, 9 days overdue: escalated"
+        )
 
 
 @pytest.mark.parametrize("days_overdue", [7, 9, 15, 22])
@@ -554,7 +582,7 @@ def test_the_digest_groups_every_kind_under_headings_with_links(settings):
         ("MAR-01: Staff talks (due 29 Aug 2026, 1 day overdue)", "/commitments/MAR-01/"),
         ("MAR-02: Port call (due today)", "/commitments/MAR-02/"),
         ("DEF-01: Plan <v2> & annex (due 6 Sep 2026, in 7 days)", "/commitments/DEF-01/"),
-        ("DEF-02: Exercise (due 22 Aug 2026, over 7 days overdue)", "/commitments/DEF-02/"),
+        ("DEF-02: Exercise (due 22 Aug 2026, 8 days overdue: escalated)", "/commitments/DEF-02/"),
         ("IND-01: ", "/commitments/IND-01/"),
         ("Annual National Security Adviser consultations", "/dialogues/nsa-consultations/"),
     ]:

@@ -2,6 +2,7 @@
 
 import html as markup
 import re
+import zoneinfo
 
 import pytest
 from django.urls import reverse
@@ -62,7 +63,8 @@ def test_the_page_shows_both_sides_side_by_side_the_official_status_and_who_is_a
     assert "Berths not confirmed." in india_panel and "Asha" in india_panel
     assert "Not started" in japan_panel and "Not reported yet." in japan_panel
     banner = section(html, "awaiting")
-    day = f"{update.created_at:%-d %b %Y}"
+    # The day in the reader's zone (a Japanese viewer: Japan time).
+    day = f"{update.created_at.astimezone(zoneinfo.ZoneInfo('Asia/Tokyo')):%-d %b %Y}"
     assert f"Awaiting Japan's confirmation since {day}" in banner
     assert 'id="sides-disagree"' in html
     # A viewer has neither form.
