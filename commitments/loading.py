@@ -1,4 +1,5 @@
-"""Load the declaration's data file: its text, pillars, organisations and commitments.
+"""Load the declaration's data file: its text (a published summary of the declaration, recorded
+as its `source`), pillars, organisations and commitments.
 
 Loading is keyed by slug and code, so it can run again at any time (every `make run` and
 deployment does). A reload never undoes what users wrote: each commitment and mechanism keeps
@@ -32,7 +33,8 @@ from .choices import (
 )
 from .declaration_layout import declaration_paragraphs
 from .events import item_changed
-from .models import Commitment, Declaration, Organisation, Pillar
+from .models import Commitment, Declaration, Organisation, Pillar, SourceDocument
+from .sources import summary_check, summary_load
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "declaration.yaml"
 # Every title and name also in Japanese (`_ja`): the tracker's unofficial translation.
@@ -108,6 +110,7 @@ def declaration_data_check(data: dict[str, Any]) -> None:
                 problems.append(f"{name}: source_clause must be text, quoted from the declaration")
             elif not isinstance(entry.get("clause_part", ""), str):
                 problems.append(f"{name}: clause_part must be text, quoted from its clause")
+    problems += summary_check(data["declaration"].get("source"))
     if problems:
         raise ValidationError(problems)
     text: str = data["declaration"]["text"]
@@ -230,6 +233,9 @@ def commitments_load(*, data: dict[str, Any], report: LoadReport, force: bool = 
         {"place": meta["place"], "occasion": meta["occasion"], "text": meta["text"].rstrip("\n")},
         report,
     )
+    if meta.get("source"):
+        _document, created, changed = summary_load(declaration=declaration, meta=meta["source"])
+        report.count(SourceDocument._meta.verbose_name_plural, created=created, changed=changed)
     pillars = {}
     for position, item in enumerate(data["pillars"], start=1):
         pillars[item["slug"]], _ = row_upsert(

@@ -31,11 +31,14 @@ from .choices import Status
 from .models import (
     Commitment,
     CommitmentContext,
+    Declaration,
     Milestone,
+    OfficialClause,
     Organisation,
     Pillar,
     ProposalState,
     SharedTermChange,
+    SourceDocument,
     StatusUpdate,
     User,
 )
@@ -190,6 +193,31 @@ def with_pending_changes(queryset: QuerySet[Commitment]) -> QuerySet[Commitment]
     return queryset.prefetch_related(
         Prefetch("term_changes", queryset=pending_changes(), to_attr="pending_changes")
     )
+
+
+def with_sources(queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
+    """The commitments with the document their clause is quoted from (`declaration.text_source`,
+    joined) and their clauses in official texts (`official_clauses`, in one more query whatever
+    their number): for the API and a commitment's page, which show them."""
+    return queryset.select_related("declaration__text_source").prefetch_related(
+        Prefetch(
+            "official_clauses",
+            queryset=OfficialClause.objects.select_related("document").order_by(
+                "document__language", "document__kind"
+            ),
+        )
+    )
+
+
+def declaration_current() -> Declaration | None:
+    """The declaration the tracker follows (the latest loaded), with its text's source."""
+    return Declaration.objects.select_related("text_source").order_by("-date", "-id").first()
+
+
+def declaration_sources(declaration: Declaration) -> list[SourceDocument]:
+    """A declaration's documents: the one its text is taken from first, then the official ones."""
+    documents = list(SourceDocument.objects.filter(declaration=declaration))
+    return sorted(documents, key=lambda d: (d.pk != declaration.text_source_id, d.kind, d.language))
 
 
 def pending_changes() -> QuerySet[SharedTermChange]:
