@@ -137,7 +137,9 @@ def declaration_data_check(data: dict[str, Any]) -> None:
             not 1 <= number <= len(paragraphs)
             or item["source_clause"] not in paragraphs[number - 1]
         ):
-            problems.append(f"{key}: source clause not found verbatim in paragraph {number}")
+            problems.append(
+                f"{key}: source clause not found verbatim in paragraph {number} of the text"
+            )
         for slug in item.get("lead_organisations", []):
             if slug not in organisations:
                 problems.append(f"{key}: unknown organisation {slug}")

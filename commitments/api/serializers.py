@@ -540,8 +540,8 @@ class CommitmentSerializer(MarkedSerializerMixin, StrictModelSerializer):
     marking = serializers.ChoiceField(
         choices=Marking.choices,
         read_only=True,
-        help_text="The release marking of the tracker's note (`context`; the declaration's own "
-        "text is public).",
+        help_text="The release marking of the tracker's note (`context`; the published summary "
+        "of the declaration it quotes is public).",
     )
     contexts = serializers.SerializerMethodField(
         help_text="Each government's own context that the reader may read, India's first: "

@@ -38,74 +38,222 @@ def forget_summary(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('commitments', '0028_evidence_link'),
+        ("commitments", "0028_evidence_link"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='declaration',
-            name='text',
-            field=models.TextField(verbose_name='text'),
+            model_name="commitment",
+            name="marking",
+            field=models.CharField(
+                choices=[
+                    ("public", "Public"),
+                    ("bilateral", "Bilateral"),
+                    ("india_only", "India only"),
+                    ("japan_only", "Japan only"),
+                ],
+                default="bilateral",
+                help_text="Who may read the context added to it (the summary of the declaration it quotes is public).",
+                max_length=12,
+                verbose_name="marking",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="commitment",
+            name="source_clause",
+            field=models.TextField(
+                help_text="Quoted verbatim from the summary of the declaration the tracker holds.",
+                verbose_name="source clause",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="declaration",
+            name="text",
+            field=models.TextField(verbose_name="text"),
         ),
         migrations.CreateModel(
-            name='SourceDocument',
+            name="SourceDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('official_text', 'Official text'), ('official_translation', 'Official translation'), ('unofficial_summary', 'Unofficial summary')], max_length=24, verbose_name='kind')),
-                ('language', models.CharField(choices=[('en', 'English'), ('ja', 'Japanese')], max_length=2, verbose_name='language')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('title_ja', models.CharField(blank=True, help_text="Its Japanese title, or the tracker's unofficial translation of it.", max_length=255, verbose_name='title in Japanese')),
-                ('publisher', models.CharField(max_length=255, verbose_name='publisher')),
-                ('publisher_ja', models.CharField(blank=True, max_length=255, verbose_name='publisher in Japanese')),
-                ('published', models.DateField(blank=True, help_text='Empty when not known to the day.', null=True, verbose_name='published')),
-                ('published_note', models.CharField(blank=True, help_text='When it was published, in words, where the day is not known.', max_length=120, verbose_name='when published')),
-                ('published_note_ja', models.CharField(blank=True, max_length=120, verbose_name='when published, in Japanese')),
-                ('url', models.URLField(blank=True, help_text='Where it is published, if verified.', max_length=500, verbose_name='URL')),
-                ('declaration', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sources', to='commitments.declaration', verbose_name='declaration')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("official_text", "Official text"),
+                            ("official_translation", "Official translation"),
+                            ("unofficial_summary", "Unofficial summary"),
+                        ],
+                        max_length=24,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("en", "English"), ("ja", "Japanese")],
+                        max_length=2,
+                        verbose_name="language",
+                    ),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                (
+                    "title_ja",
+                    models.CharField(
+                        blank=True,
+                        help_text="Its Japanese title, or the tracker's unofficial translation of it.",
+                        max_length=255,
+                        verbose_name="title in Japanese",
+                    ),
+                ),
+                ("publisher", models.CharField(max_length=255, verbose_name="publisher")),
+                (
+                    "publisher_ja",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="publisher in Japanese"
+                    ),
+                ),
+                (
+                    "published",
+                    models.DateField(
+                        blank=True,
+                        help_text="Empty when not known to the day.",
+                        null=True,
+                        verbose_name="published",
+                    ),
+                ),
+                (
+                    "published_note",
+                    models.CharField(
+                        blank=True,
+                        help_text="When it was published, in words, where the day is not known.",
+                        max_length=120,
+                        verbose_name="when published",
+                    ),
+                ),
+                (
+                    "published_note_ja",
+                    models.CharField(
+                        blank=True, max_length=120, verbose_name="when published, in Japanese"
+                    ),
+                ),
+                (
+                    "url",
+                    models.URLField(
+                        blank=True,
+                        help_text="Where it is published, if verified.",
+                        max_length=500,
+                        verbose_name="URL",
+                    ),
+                ),
+                (
+                    "declaration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sources",
+                        to="commitments.declaration",
+                        verbose_name="declaration",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'source document',
-                'verbose_name_plural': 'source documents',
-                'ordering': ['declaration', 'kind', 'language'],
+                "verbose_name": "source document",
+                "verbose_name_plural": "source documents",
+                "ordering": ["declaration", "kind", "language"],
             },
         ),
         migrations.CreateModel(
-            name='OfficialClause',
+            name="OfficialClause",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('paragraph', models.CharField(help_text='As the document numbers it, e.g. 4 or 4(b).', max_length=20, verbose_name='paragraph')),
-                ('text', models.TextField(help_text="The clause's words in that document.", verbose_name='text')),
-                ('commitment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='official_clauses', to='commitments.commitment', verbose_name='commitment')),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='clauses', to='commitments.sourcedocument', verbose_name='document')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "paragraph",
+                    models.CharField(
+                        help_text="As the document numbers it, e.g. 4 or 4(b).",
+                        max_length=20,
+                        verbose_name="paragraph",
+                    ),
+                ),
+                (
+                    "text",
+                    models.TextField(
+                        help_text="The clause's words in that document.", verbose_name="text"
+                    ),
+                ),
+                (
+                    "commitment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="official_clauses",
+                        to="commitments.commitment",
+                        verbose_name="commitment",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="clauses",
+                        to="commitments.sourcedocument",
+                        verbose_name="document",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'official clause',
-                'verbose_name_plural': 'official clauses',
-                'ordering': ['commitment', 'document'],
+                "verbose_name": "official clause",
+                "verbose_name_plural": "official clauses",
+                "ordering": ["commitment", "document"],
             },
         ),
         migrations.AddField(
-            model_name='declaration',
-            name='text_source',
-            field=models.ForeignKey(blank=True, help_text='The document the text above is taken from.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='commitments.sourcedocument', verbose_name='source of the text'),
+            model_name="declaration",
+            name="text_source",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The document the text above is taken from.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="commitments.sourcedocument",
+                verbose_name="source of the text",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sourcedocument',
-            constraint=models.UniqueConstraint(fields=('declaration', 'kind', 'language'), name='source_unique_kind_language'),
+            model_name="sourcedocument",
+            constraint=models.UniqueConstraint(
+                fields=("declaration", "kind", "language"), name="source_unique_kind_language"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sourcedocument',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['official_text', 'official_translation', 'unofficial_summary'])), name='source_known_kind'),
+            model_name="sourcedocument",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind__in", ["official_text", "official_translation", "unofficial_summary"])
+                ),
+                name="source_known_kind",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sourcedocument',
-            constraint=models.CheckConstraint(condition=models.Q(('language__in', ['en', 'ja'])), name='source_known_language'),
+            model_name="sourcedocument",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("language__in", ["en", "ja"])), name="source_known_language"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='officialclause',
-            constraint=models.UniqueConstraint(fields=('commitment', 'document'), name='official_clause_unique_document'),
+            model_name="officialclause",
+            constraint=models.UniqueConstraint(
+                fields=("commitment", "document"), name="official_clause_unique_document"
+            ),
         ),
         migrations.RunPython(record_summary, forget_summary),
     ]

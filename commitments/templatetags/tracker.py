@@ -178,3 +178,16 @@ def audit_coded(field: str) -> bool:
     """Whether the audit log shows a field's values in the reader's words (coded values:
     choices, yes/no); the others are recorded text, shown as recorded."""
     return field in value_labels() or field in ("established", "inferred", "is_active")
+
+
+@register.filter
+def publisher_name(document) -> str:
+    """A source document's publisher in the reader's language: its Japanese name if it has one
+    and the reader reads Japanese, else its own name, marked as English where the page is not
+    (a publisher's name, e.g. a newspaper's, stays as it is published)."""
+    from django.utils.html import format_html
+    from django.utils.translation import get_language
+
+    if is_translation(document, "publisher") or (get_language() or "en").startswith("en"):
+        return localized(document, "publisher")
+    return format_html('<span lang="en">{}</span>', document.publisher)
