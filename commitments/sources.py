@@ -46,7 +46,7 @@ class SourceReport:
 
     def __str__(self) -> str:
         return (
-            f"{'created' if self.created else 'kept'} {self.document}; clauses: "
+            f"{'created' if self.created else 'updated in place'} {self.document}; clauses: "
             f"{self.clauses_created} created, {self.clauses_updated} updated, "
             f"{self.clauses_removed} removed"
         )

@@ -109,7 +109,9 @@ class SourceDocumentSerializer(serializers.ModelSerializer):
         help_text="`official_text`, `official_translation`, or `unofficial_summary` (a "
         "published summary of the declaration, not its words: the text the tracker holds).",
     )
-    kind_label = ChoiceLabelField(SourceKind, source="kind")
+    kind_label = ChoiceLabelField(
+        SourceKind, source="kind", help_text="The kind in words, in the request's language."
+    )
     language = serializers.ChoiceField(
         choices=SourceLanguage.choices,
         read_only=True,
