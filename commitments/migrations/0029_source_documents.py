@@ -222,7 +222,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 help_text="The document the text above is taken from.",
                 null=True,
-                on_delete=django.db.models.deletion.PROTECT,
+                on_delete=django.db.models.deletion.SET_NULL,
                 related_name="+",
                 to="commitments.sourcedocument",
                 verbose_name="source of the text",

@@ -22,7 +22,7 @@ class Declaration(models.Model):
     text_source = models.ForeignKey(
         "SourceDocument",
         verbose_name=_("source of the text"),
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
