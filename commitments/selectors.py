@@ -27,7 +27,7 @@ from access.choices import NATIONAL_MARKING, SHARED_MARKINGS, Role, Side
 from declaration_tracker.core import registry
 from declaration_tracker.core.cache import REFERENCE, cached
 
-from .choices import Status
+from .choices import SourceKind, Status
 from .models import (
     Commitment,
     CommitmentContext,
@@ -297,3 +297,17 @@ def owner_candidates(*, keep: tuple[int | None, ...] = ()) -> QuerySet[User]:
     has_role = Q(is_active=True, is_superuser=False, groups__name__in=Role.values)
     kept = [pk for pk in keep if pk]
     return User.objects.filter(has_role | Q(pk__in=kept)).distinct()
+
+
+def clauses_for_reader(clauses, language: str) -> list[OfficialClause]:
+    """A commitment's official clauses, those in the reader's language first (official texts
+    before translations, then English)."""
+    order = {SourceKind.OFFICIAL_TEXT: 0, SourceKind.OFFICIAL_TRANSLATION: 1}
+    return sorted(
+        clauses,
+        key=lambda c: (
+            c.document.language != language,
+            order.get(c.document.kind, 2),
+            c.document.language,
+        ),
+    )

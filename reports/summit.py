@@ -17,8 +17,7 @@ from django.utils.translation import gettext as _
 from commitments import history
 from commitments.choices import Status
 from commitments.models import Commitment, Declaration, OfficialClause, Pillar
-from commitments.selectors import pillar_choices
-from commitments.sources import clauses_for_reader
+from commitments.selectors import clauses_for_reader, pillar_choices
 from declaration_tracker.core.i18n import in_japanese, localized
 from dialogues.choices import MeetingState
 from dialogues.models import DialogueMechanism

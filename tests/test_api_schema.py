@@ -24,7 +24,7 @@ from audit.models import AuditEvent
 from commitments import services
 from commitments.choices import Status, TrailKind
 from commitments.models import Commitment, Milestone, Organisation
-from commitments.sources import official_source_load, source_file_read
+from declaration.sources import official_source_load, source_file_read
 from dialogues import services as dialogue_services
 from dialogues.choices import MeetingState
 from dialogues.models import ActionItem, Meeting

@@ -34,8 +34,12 @@ from ..models import (
     StatusUpdate,
     User,
 )
-from ..selectors import context_list, declaration_sources, internal_progress
-from ..sources import clauses_for_reader
+from ..selectors import (
+    clauses_for_reader,
+    context_list,
+    declaration_sources,
+    internal_progress,
+)
 
 LOCALIZED = (
     "In the language the request asks for (Accept-Language: `en` or `ja`); the Japanese is "

@@ -37,7 +37,6 @@ from ..forms import (
     StatusUpdateForm,
 )
 from ..models import Commitment, Milestone
-from ..sources import clauses_for_reader
 from .past import with_as_of
 
 SORTS = {
@@ -285,7 +284,7 @@ def _fixed(commitment: Commitment) -> dict:
     return {
         "clause_segments": segments,
         "source": commitment.declaration.text_source,
-        "official_clauses": clauses_for_reader(
+        "official_clauses": selectors.clauses_for_reader(
             commitment.official_clauses.all(), "ja" if in_japanese() else "en"
         ),
         "partners": list(commitment.partners.all()),

@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from commitments.loading import DATA_FILE, declaration_data_read
-from commitments.sources import official_source_load, source_file_read
 from declaration.loading import declaration_load
+from declaration.sources import official_source_load, source_file_read
 
 
 class Command(BaseCommand):

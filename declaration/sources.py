@@ -1,4 +1,4 @@
-"""The documents the tracker draws on, and the loading of an official text's clauses.
+"""Loading an official text of the declaration and its commitments' clauses in it.
 
 The data file's text is a published summary of the declaration (an unofficial summary, its
 `source` section says whose); the declaration's official texts are published by India's
@@ -9,7 +9,6 @@ updates in place.
 """
 
 import dataclasses
-import datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +17,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 
-from .choices import SourceKind, SourceLanguage
-from .models import Commitment, Declaration, OfficialClause, SourceDocument
+from commitments.choices import SourceKind, SourceLanguage
+from commitments.loading import summary_date
+from commitments.models import Commitment, Declaration, OfficialClause, SourceDocument
 
 LINE = "__line__"
 DOCUMENT_KEYS = ("title", "publisher", "published", "language", "kind")
@@ -50,67 +50,6 @@ class SourceReport:
             f"{self.clauses_created} created, {self.clauses_updated} updated, "
             f"{self.clauses_removed} removed"
         )
-
-
-def summary_load(
-    *, declaration: Declaration, meta: dict[str, Any]
-) -> tuple[SourceDocument, bool, bool]:
-    """Create or update the document the declaration's text is taken from (the data file's
-    `declaration.source`), and name it as the text's source. Return it, whether it was
-    created, and whether it changed."""
-    lookup = {"declaration": declaration, "kind": meta["kind"], "language": meta["language"]}
-    values = {
-        "title": meta["title"],
-        "title_ja": meta.get("title_ja", ""),
-        "publisher": meta["publisher"],
-        "publisher_ja": meta.get("publisher_ja", ""),
-        "published": _date(meta.get("published")),
-        "published_note": meta.get("published_note", ""),
-        "published_note_ja": meta.get("published_note_ja", ""),
-        "url": meta.get("url", "") or "",
-    }
-    document = SourceDocument.objects.filter(**lookup).first()
-    created = document is None
-    changed = created or any(getattr(document, k) != v for k, v in values.items())
-    if document is None:
-        document = SourceDocument(**lookup, **values)
-    else:
-        for field, value in values.items():
-            setattr(document, field, value)
-    if changed:
-        document.full_clean()
-        document.save()
-    if declaration.text_source_id != document.pk:
-        declaration.text_source = document
-        declaration.save(update_fields=["text_source"])
-        changed = True
-    return document, created, changed
-
-
-def summary_check(meta: Any) -> list[str]:
-    """The problems of the data file's `declaration.source` (none: it may be left out)."""
-    if meta is None:
-        return []
-    if not isinstance(meta, dict):
-        return ["declaration source: must be a mapping of title, publisher, language and kind"]
-    problems = [
-        f"declaration source: missing {key}"
-        for key in ("title", "publisher", "language", "kind")
-        if not meta.get(key)
-    ]
-    if meta.get("kind") and meta["kind"] not in SourceKind.values:
-        problems.append(f"declaration source: unknown kind {meta['kind']}")
-    if meta.get("language") and meta["language"] not in SourceLanguage.values:
-        problems.append(f"declaration source: unknown language {meta['language']}")
-    return problems
-
-
-def _date(value) -> datetime.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.date):
-        return value
-    return datetime.date.fromisoformat(str(value))
 
 
 def source_file_read(path: Path) -> dict[str, Any]:
@@ -153,7 +92,7 @@ def source_data_check(data: dict[str, Any], codes: set[str]) -> list[str]:
             problems.append(f"{at}: language {document['language']} is not en or ja")
         if document.get("published") not in (None, ""):
             try:
-                _date(document["published"])
+                summary_date(document["published"])
             except ValueError:
                 problems.append(f"{at}: published must be a date, YYYY-MM-DD")
         if document.get("url"):
@@ -212,7 +151,7 @@ def official_source_load(*, data: dict[str, Any]) -> SourceReport:
         "title_ja": str(meta.get("title_ja") or ""),
         "publisher": str(meta["publisher"]),
         "publisher_ja": str(meta.get("publisher_ja") or ""),
-        "published": _date(meta["published"]),
+        "published": summary_date(meta["published"]),
         "published_note": "",
         "published_note_ja": "",
         "url": str(meta.get("url") or ""),
@@ -253,17 +192,3 @@ def official_source_load(*, data: dict[str, Any]) -> SourceReport:
         OfficialClause.objects.filter(pk__in=gone).delete()
     report.clauses_removed = len(gone)
     return report
-
-
-def clauses_for_reader(clauses, language: str) -> list[OfficialClause]:
-    """A commitment's official clauses, those in the reader's language first (official texts
-    before translations, then English)."""
-    order = {SourceKind.OFFICIAL_TEXT: 0, SourceKind.OFFICIAL_TRANSLATION: 1}
-    return sorted(
-        clauses,
-        key=lambda c: (
-            c.document.language != language,
-            order.get(c.document.kind, 2),
-            c.document.language,
-        ),
-    )
