@@ -25,8 +25,10 @@ from .models import (
     CommitmentContext,
     Declaration,
     Milestone,
+    OfficialClause,
     Organisation,
     Pillar,
+    SourceDocument,
     StatusUpdate,
     User,
 )
@@ -35,9 +37,45 @@ from .models import (
 @admin.register(Declaration)
 class DeclarationAdmin(admin.ModelAdmin):
     list_display = ["title", "date", "place", "occasion"]
-    readonly_fields = ["title", "date", "place", "occasion", "text"]
+    readonly_fields = ["title", "date", "place", "occasion", "text_source", "text"]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SourceDocument)
+class SourceDocumentAdmin(admin.ModelAdmin):
+    """Read-only: the data file records the summary, `load_declaration --source` the official
+    texts (checked whole, in one transaction)."""
+
+    list_display = ["title", "kind", "language", "publisher", "published"]
+    list_filter = ["kind", "language"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OfficialClause)
+class OfficialClauseAdmin(admin.ModelAdmin):
+    """Read-only: loaded with `load_declaration --source`."""
+
+    list_display = ["commitment", "document", "paragraph"]
+    list_filter = ["document"]
+    list_select_related = ["commitment", "document"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from access.choices import Side
 
@@ -107,3 +108,18 @@ class MilestoneState(models.TextChoices):
 
 
 DEFAULT_TIME_ZONES = {Side.INDIA: "Asia/Kolkata", Side.JAPAN: "Asia/Tokyo"}
+
+
+class SourceKind(models.TextChoices):
+    """What a document the tracker draws on is: the instrument's own words, or not."""
+
+    OFFICIAL_TEXT = "official_text", _("Official text")
+    OFFICIAL_TRANSLATION = "official_translation", _("Official translation")
+    UNOFFICIAL_SUMMARY = "unofficial_summary", _("Unofficial summary")
+
+
+class SourceLanguage(models.TextChoices):
+    """A document's language (its own words, not the interface's: hence the context)."""
+
+    EN = "en", pgettext_lazy("language of a document", "English")
+    JA = "ja", pgettext_lazy("language of a document", "Japanese")

@@ -1,4 +1,5 @@
-"""Lay out the declaration's text for reading, with the clauses of commitments and mechanisms.
+"""Lay out the text the tracker holds (a published summary of the declaration) for reading,
+with the clauses of commitments and mechanisms.
 
 Pure functions: no database, no HTML. The template escapes the text; here the text is only
 cut into pieces, so the words of the declaration are shown exactly once, whatever the clauses.

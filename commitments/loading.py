@@ -1,4 +1,5 @@
-"""Load the declaration's data file: its text, pillars, organisations and commitments.
+"""Load the declaration's data file: its text (a published summary of the declaration, recorded
+as its `source`), pillars, organisations and commitments.
 
 Loading is keyed by slug and code, so it can run again at any time (every `make run` and
 deployment does). A reload never undoes what users wrote: each commitment and mechanism keeps
@@ -29,10 +30,12 @@ from .choices import (
     OrganisationKind,
     OrganisationSide,
     Priority,
+    SourceKind,
+    SourceLanguage,
 )
 from .declaration_layout import declaration_paragraphs
 from .events import item_changed
-from .models import Commitment, Declaration, Organisation, Pillar
+from .models import Commitment, Declaration, Organisation, Pillar, SourceDocument
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "declaration.yaml"
 # Every title and name also in Japanese (`_ja`): the tracker's unofficial translation.
@@ -108,6 +111,7 @@ def declaration_data_check(data: dict[str, Any]) -> None:
                 problems.append(f"{name}: source_clause must be text, quoted from the declaration")
             elif not isinstance(entry.get("clause_part", ""), str):
                 problems.append(f"{name}: clause_part must be text, quoted from its clause")
+    problems += summary_check(data["declaration"].get("source"))
     if problems:
         raise ValidationError(problems)
     text: str = data["declaration"]["text"]
@@ -134,7 +138,9 @@ def declaration_data_check(data: dict[str, Any]) -> None:
             not 1 <= number <= len(paragraphs)
             or item["source_clause"] not in paragraphs[number - 1]
         ):
-            problems.append(f"{key}: source clause not found verbatim in paragraph {number}")
+            problems.append(
+                f"{key}: source clause not found verbatim in paragraph {number} of the text"
+            )
         for slug in item.get("lead_organisations", []):
             if slug not in organisations:
                 problems.append(f"{key}: unknown organisation {slug}")
@@ -235,6 +241,9 @@ def commitments_load(*, data: dict[str, Any], report: LoadReport, force: bool = 
         },
         report,
     )
+    if meta.get("source"):
+        _document, created, changed = summary_load(declaration=declaration, meta=meta["source"])
+        report.count(SourceDocument._meta.verbose_name_plural, created=created, changed=changed)
     pillars = {}
     for position, item in enumerate(data["pillars"], start=1):
         pillars[item["slug"]], _ = row_upsert(
@@ -427,3 +436,67 @@ def commitment_load(
         return commitment
     except ValidationError as exc:
         raise ValidationError([f"{label}: {message}" for message in exc.messages]) from exc
+
+
+# --- The document the text is taken from (its `source`: a published summary)
+
+
+def summary_load(
+    *, declaration: Declaration, meta: dict[str, Any]
+) -> tuple[SourceDocument, bool, bool]:
+    """Create or update the document the declaration's text is taken from (the data file's
+    `declaration.source`), and name it as the text's source. Return it, whether it was
+    created, and whether it changed."""
+    lookup = {"declaration": declaration, "kind": meta["kind"], "language": meta["language"]}
+    values = {
+        "title": meta["title"],
+        "title_ja": meta.get("title_ja", ""),
+        "publisher": meta["publisher"],
+        "publisher_ja": meta.get("publisher_ja", ""),
+        "published": summary_date(meta.get("published")),
+        "published_note": meta.get("published_note", ""),
+        "published_note_ja": meta.get("published_note_ja", ""),
+        "url": meta.get("url", "") or "",
+    }
+    document = SourceDocument.objects.filter(**lookup).first()
+    created = document is None
+    changed = created or any(getattr(document, k) != v for k, v in values.items())
+    if document is None:
+        document = SourceDocument(**lookup, **values)
+    else:
+        for field, value in values.items():
+            setattr(document, field, value)
+    if changed:
+        document.full_clean()
+        document.save()
+    if declaration.text_source_id != document.pk:
+        declaration.text_source = document
+        declaration.save(update_fields=["text_source"])
+        changed = True
+    return document, created, changed
+
+
+def summary_check(meta: Any) -> list[str]:
+    """The problems of the data file's `declaration.source` (none: it may be left out)."""
+    if meta is None:
+        return []
+    if not isinstance(meta, dict):
+        return ["declaration source: must be a mapping of title, publisher, language and kind"]
+    problems = [
+        f"declaration source: missing {key}"
+        for key in ("title", "publisher", "language", "kind")
+        if not meta.get(key)
+    ]
+    if meta.get("kind") and meta["kind"] not in SourceKind.values:
+        problems.append(f"declaration source: unknown kind {meta['kind']}")
+    if meta.get("language") and meta["language"] not in SourceLanguage.values:
+        problems.append(f"declaration source: unknown language {meta['language']}")
+    return problems
+
+
+def summary_date(value) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value))

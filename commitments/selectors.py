@@ -27,15 +27,18 @@ from access.choices import NATIONAL_MARKING, SHARED_MARKINGS, Role, Side
 from declaration_tracker.core import registry
 from declaration_tracker.core.cache import REFERENCE, cached
 
-from .choices import Status
+from .choices import SourceKind, Status
 from .models import (
     Commitment,
     CommitmentContext,
+    Declaration,
     Milestone,
+    OfficialClause,
     Organisation,
     Pillar,
     ProposalState,
     SharedTermChange,
+    SourceDocument,
     StatusUpdate,
     User,
 )
@@ -192,6 +195,31 @@ def with_pending_changes(queryset: QuerySet[Commitment]) -> QuerySet[Commitment]
     )
 
 
+def with_sources(queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
+    """The commitments with the document their clause is quoted from (`declaration.text_source`,
+    joined) and their clauses in official texts (`official_clauses`, in one more query whatever
+    their number): for the API and a commitment's page, which show them."""
+    return queryset.select_related("declaration__text_source").prefetch_related(
+        Prefetch(
+            "official_clauses",
+            queryset=OfficialClause.objects.select_related("document").order_by(
+                "document__language", "document__kind"
+            ),
+        )
+    )
+
+
+def declaration_current() -> Declaration | None:
+    """The declaration the tracker follows (the latest loaded), with its text's source."""
+    return Declaration.objects.select_related("text_source").order_by("-date", "-id").first()
+
+
+def declaration_sources(declaration: Declaration) -> list[SourceDocument]:
+    """A declaration's documents: the one its text is taken from first, then the official ones."""
+    documents = list(SourceDocument.objects.filter(declaration=declaration))
+    return sorted(documents, key=lambda d: (d.pk != declaration.text_source_id, d.kind, d.language))
+
+
 def pending_changes() -> QuerySet[SharedTermChange]:
     """Proposed changes of shared terms awaiting the other side, oldest first."""
     return SharedTermChange.objects.filter(state=ProposalState.PENDING).select_related(
@@ -269,3 +297,17 @@ def owner_candidates(*, keep: tuple[int | None, ...] = ()) -> QuerySet[User]:
     has_role = Q(is_active=True, is_superuser=False, groups__name__in=Role.values)
     kept = [pk for pk in keep if pk]
     return User.objects.filter(has_role | Q(pk__in=kept)).distinct()
+
+
+def clauses_for_reader(clauses, language: str) -> list[OfficialClause]:
+    """A commitment's official clauses, those in the reader's language first (official texts
+    before translations, then English)."""
+    order = {SourceKind.OFFICIAL_TEXT: 0, SourceKind.OFFICIAL_TRANSLATION: 1}
+    return sorted(
+        clauses,
+        key=lambda c: (
+            c.document.language != language,
+            order.get(c.document.kind, 2),
+            c.document.language,
+        ),
+    )

@@ -1,21 +1,24 @@
-"""The declaration reader: the full text, with every commitment's and mechanism's clause marked."""
+"""The declaration reader: the text the tracker holds (a published summary of the declaration),
+with every commitment's and mechanism's clause marked, and the documents it draws on."""
 
 from django.shortcuts import render
 
 from access.permissions import require_reader
 from commitments.declaration_layout import declaration_layout
-from commitments.models import Commitment, Declaration
+from commitments.models import Commitment
+from commitments.selectors import declaration_current, declaration_sources
 from dialogues.models import DialogueMechanism
 
 
 def declaration_reader(request):
-    """The declaration paragraph by paragraph, each clause followed by what it gave rise to.
+    """The summary paragraph by paragraph, each clause followed by what it gave rise to.
 
-    Three queries whatever the number of commitments: the declaration, its commitments
-    (status included), its dialogue mechanisms.
+    Four queries whatever the number of commitments: the declaration (with the document its
+    text is taken from), its other documents, its commitments (status included), its dialogue
+    mechanisms.
     """
     require_reader(request)
-    declaration = Declaration.objects.order_by("-date", "-id").first()
+    declaration = declaration_current()
     if declaration is None:
         return render(request, "commitments/declaration.html", {"declaration": None})
     commitments = list(
@@ -38,6 +41,8 @@ def declaration_reader(request):
         "commitments/declaration.html",
         {
             "declaration": declaration,
+            "source": declaration.text_source,
+            "official_sources": [d for d in declaration_sources(declaration) if d.is_official],
             "paragraphs": paragraphs,
             "unplaced": unplaced,
             "commitment_count": len(commitments),

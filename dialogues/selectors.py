@@ -22,7 +22,7 @@ def last_held(until: datetime.date | None = None) -> Max:
 def mechanism_list(today: datetime.date) -> QuerySet[DialogueMechanism]:
     """Mechanisms with their last meeting held and next meeting planned."""
     return (
-        DialogueMechanism.objects.select_related("pillar", "declaration")
+        DialogueMechanism.objects.select_related("pillar", "declaration__text_source")
         .prefetch_related("lead_organisations", "leads")
         .annotate(
             last_held=last_held(),

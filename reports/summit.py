@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from commitments import history
 from commitments.choices import Status
-from commitments.models import Commitment, Declaration, Pillar
-from commitments.selectors import pillar_choices
-from declaration_tracker.core.i18n import localized
+from commitments.models import Commitment, Declaration, OfficialClause, Pillar
+from commitments.selectors import clauses_for_reader, pillar_choices
+from declaration_tracker.core.i18n import in_japanese, localized
 from dialogues.choices import MeetingState
 from dialogues.models import DialogueMechanism
 from dialogues.selectors import last_held
@@ -188,6 +188,21 @@ def attachment_rows(lines: list[Line], user, at: datetime.datetime) -> list:
     return sorted(found, key=lambda attachment: position[attachment.code])
 
 
+def official_clauses_attach(lines: list[Line]) -> None:
+    """Give each line's commitment `official`: its clause in the official text the reader
+    reads first (their language's, else the other), or None. One query whatever their number."""
+    found: dict[int, list[OfficialClause]] = {}
+    clauses = OfficialClause.objects.filter(
+        commitment_id__in=[line.commitment.pk for line in lines]
+    ).select_related("document")
+    for clause in clauses:
+        found.setdefault(clause.commitment_id, []).append(clause)
+    language = "ja" if in_japanese() else "en"
+    for line in lines:
+        ordered = clauses_for_reader(found.get(line.commitment.pk, []), language)
+        line.commitment.official = ordered[0] if ordered else None
+
+
 def summit_report(user, params: SummitParams, progress=None) -> dict:
     """The report's contents for `user` (only what their release markings let them read).
     `progress(fraction)` is told how far the gathering has gone."""
@@ -212,8 +227,12 @@ def summit_report(user, params: SummitParams, progress=None) -> dict:
         )
     mechanisms = mechanism_rows(at, params.since, params.pillar)
     attachments = attachment_rows(lines, user, at)
+    declaration = Declaration.objects.select_related("text_source").order_by("date").first()
+    official_clauses_attach(lines)
     return {
-        "declaration": Declaration.objects.order_by("date").first(),
+        "declaration": declaration,
+        "source": declaration.text_source if declaration else None,
+        "has_official_clauses": any(line.commitment.official for line in lines),
         "params": params,
         "at": at,
         "as_of": params.at,

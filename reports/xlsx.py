@@ -113,6 +113,54 @@ def _attachments_sheet(workbook, attachments: list, banner: str) -> None:
     sheet.print_title_rows = "1:2"
 
 
+def source_note(source) -> str:
+    """What the annex's quotations are from, in the reader's language (as the pages say it)."""
+    official = _(
+        "The official texts are published by India's Ministry of External Affairs and Japan's "
+        "Ministry of Foreign Affairs."
+    )
+    if source is None:
+        return _(
+            "Quoted from a published summary of the declaration, not from the declaration itself."
+        ) + (" " + official)
+    return _(
+        "Quoted from a published news summary of the declaration (“%(title)s”, %(publisher)s, "
+        "%(when)s), not from the declaration itself."
+    ) % {
+        "title": localized(source, "title"),
+        "publisher": localized(source, "publisher"),
+        "when": source.when_published,
+    } + (" " + official)
+
+
+def _sources_sheet(workbook, report: dict, banner: str) -> None:
+    """The annex of sources: what the quotations are from, then each commitment's words in the
+    summary (and in the official text, where one is loaded)."""
+    sheet = workbook.create_sheet(_("Sources")[:31])
+    # The banner first, as every sheet; what the quotations are from above their column.
+    sheet.append([banner, "", source_note(report.get("source"))])
+    sheet["A1"].font = BOLD
+    official = report.get("has_official_clauses", False)
+    headings = [_("Code"), _("Paragraph"), _("From the summary of the declaration")]
+    sheet.append(headings + ([_("Official text")] if official else []))
+    for cell in sheet[2]:
+        cell.font = BOLD
+    for line in report["lines"]:
+        c = line.commitment
+        cells = [c.code, c.paragraph, c.source_clause]
+        if official:
+            clause = getattr(c, "official", None)
+            cells.append(f"{clause.text} ({clause.paragraph})" if clause else "")
+        sheet.append([spreadsheet_safe(value) for value in cells])
+    for letter, width in zip("ABCD", (10, 10, 80, 80), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "B3"
+    sheet.auto_filter.ref = f"A2:{'D' if official else 'C'}{len(report['lines']) + 2}"
+    sheet.oddHeader.center.text = banner
+    sheet.oddFooter.center.text = banner
+    sheet.print_title_rows = "1:2"
+
+
 def summit_xlsx(report: dict) -> bytes:
     """The workbook of a `summit_report`."""
     label = str(Marking(report["marking"]).label)
@@ -148,6 +196,7 @@ def summit_xlsx(report: dict) -> bytes:
     for section in report["sections"]:
         _sheet(workbook, section["pillar"].slug, section["lines"], banner)
     _attachments_sheet(workbook, report["attachments"], banner)
+    _sources_sheet(workbook, report, banner)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

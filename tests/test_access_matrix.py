@@ -168,6 +168,7 @@ RULES = {
     "metrics": SCRAPE,
     "api/schema/": PUBLIC,
     "api/docs/": PUBLIC,
+    "api/v1/declaration/": API_READ,
     "api/v1/dashboard/": API_READ,
     "api/v1/changes/": API_READ,
     "api/v1/dashboard/trend/": API_READ,

@@ -24,10 +24,12 @@ from audit.models import AuditEvent
 from commitments import services
 from commitments.choices import Status, TrailKind
 from commitments.models import Commitment, Milestone, Organisation
+from declaration.sources import official_source_load, source_file_read
 from dialogues import services as dialogue_services
 from dialogues.choices import MeetingState
 from dialogues.models import ActionItem, Meeting
 from tests.api_base import api_client, make_action_item, mechanism, token_for, url
+from tests.data import OFFICIAL_TEXT_SAMPLES
 from tests.factories import analyst, commitment, days, india_led, manager, superuser
 
 PILLARS = ("defence", "maritime", "industry", "technology", "multilateral", "dialogue")
@@ -118,6 +120,9 @@ def varied_rows_write() -> None:
         marking=Marking.JAPAN_ONLY,
     )
     make_action_item(commitment=commitment("MAR-01"))
+    # Official texts (invented test data), so that `official_clauses` and `sources` hold some.
+    for sample in OFFICIAL_TEXT_SAMPLES:
+        official_source_load(data=source_file_read(sample))
     # Each side's own context: India's and Japan's on MAR-01, Japan's own only on DEF-01.
     for actor, code, marking in [
         (india, "MAR-01", Marking.BILATERAL),
@@ -208,6 +213,7 @@ def test_every_read_of_the_varied_data_answers_within_its_schema(varied, reader)
         "/api/v1/commitments/{code}/status-updates/",
         "/api/v1/milestones/{id}/",
         "/api/v1/dashboard/",
+        "/api/v1/declaration/",
         "/api/v1/audit-events/{id}/",
     }
 

@@ -16,22 +16,30 @@ from declaration_tracker.api.serializers import (
     StrictSerializer,
     StrictSlugRelatedField,
 )
-from declaration_tracker.core.i18n import localized
+from declaration_tracker.core.i18n import in_japanese, localized
 
-from ..choices import CommitmentStrength, MilestoneState, Status
+from ..choices import CommitmentStrength, MilestoneState, SourceKind, SourceLanguage, Status
 from ..models import (
     SHARED_TERMS,
     Commitment,
     CommitmentContext,
+    Declaration,
     Milestone,
+    OfficialClause,
     Organisation,
     Pillar,
     ProposalState,
     SharedTermChange,
+    SourceDocument,
     StatusUpdate,
     User,
 )
-from ..selectors import context_list, internal_progress
+from ..selectors import (
+    clauses_for_reader,
+    context_list,
+    declaration_sources,
+    internal_progress,
+)
 
 LOCALIZED = (
     "In the language the request asks for (Accept-Language: `en` or `ja`); the Japanese is "
@@ -96,6 +104,71 @@ class OrganisationSerializer(RepresentedOnce, NamedInBothLanguages, serializers.
             "side": {"help_text": "`india`, `japan`, or `other` for a body of neither side."},
             "inferred": {"help_text": "The declaration does not name it: the tracker inferred it."},
         }
+
+
+class SourceDocumentSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(
+        choices=SourceKind.choices,
+        read_only=True,
+        help_text="`official_text`, `official_translation`, or `unofficial_summary` (a "
+        "published summary of the declaration, not its words: the text the tracker holds).",
+    )
+    kind_label = ChoiceLabelField(
+        SourceKind, source="kind", help_text="The kind in words, in the request's language."
+    )
+    language = serializers.ChoiceField(
+        choices=SourceLanguage.choices,
+        read_only=True,
+        help_text="The document's own language: `en` or `ja`.",
+    )
+    title = LocalizedField("title")
+    title_en = serializers.CharField(source="title", read_only=True, help_text="As published.")
+    title_ja = serializers.CharField(
+        read_only=True,
+        help_text="Its Japanese title, or the tracker's unofficial translation of it; may be "
+        "empty.",
+    )
+    publisher = LocalizedField("publisher")
+    published = serializers.DateField(
+        read_only=True, allow_null=True, help_text="The day it was published; null if not known."
+    )
+    published_note = LocalizedField(
+        "published_note",
+        help_text="When it was published, in words, where the day is not known (else empty). "
+        + LOCALIZED,
+    )
+    url = serializers.CharField(
+        read_only=True, help_text="Where it is published, if verified; empty otherwise."
+    )
+
+    class Meta:
+        model = SourceDocument
+        fields = [
+            "kind",
+            "kind_label",
+            "language",
+            "title",
+            "title_en",
+            "title_ja",
+            "publisher",
+            "published",
+            "published_note",
+            "url",
+        ]
+        read_only_fields = fields
+
+
+class OfficialClauseSerializer(serializers.ModelSerializer):
+    document = SourceDocumentSerializer(read_only=True, help_text="The official document.")
+    paragraph = serializers.CharField(
+        read_only=True, help_text="The paragraph as the document numbers it, e.g. `4(b)`."
+    )
+    text = serializers.CharField(read_only=True, help_text="The clause's words in that document.")
+
+    class Meta:
+        model = OfficialClause
+        fields = ["document", "paragraph", "text"]
+        read_only_fields = fields
 
 
 class UserBriefSerializer(RepresentedOnce, serializers.ModelSerializer):
@@ -473,8 +546,8 @@ class CommitmentSerializer(MarkedSerializerMixin, StrictModelSerializer):
     marking = serializers.ChoiceField(
         choices=Marking.choices,
         read_only=True,
-        help_text="The release marking of the tracker's note (`context`; the declaration's own "
-        "text is public).",
+        help_text="The release marking of the tracker's note (`context`; the published summary "
+        "of the declaration it quotes is public).",
     )
     contexts = serializers.SerializerMethodField(
         help_text="Each government's own context that the reader may read, India's first: "
@@ -508,6 +581,26 @@ class CommitmentSerializer(MarkedSerializerMixin, StrictModelSerializer):
         "other fields are today's); null for the present.",
     )
 
+    source = SourceDocumentSerializer(
+        source="declaration.text_source",
+        read_only=True,
+        allow_null=True,
+        help_text="The document `source_clause` is quoted from: today a published summary of "
+        "the declaration (`kind` `unofficial_summary`), not the declaration's own words.",
+    )
+    official_clauses = serializers.SerializerMethodField(
+        help_text="Its clause in each official text (or official translation) of the "
+        "declaration an administrator has loaded, those in the request's language first; "
+        "empty when none is loaded."
+    )
+
+    @extend_schema_field(OfficialClauseSerializer(many=True))
+    def get_official_clauses(self, commitment: Commitment) -> list[dict]:
+        clauses = clauses_for_reader(
+            commitment.official_clauses.all(), "ja" if in_japanese() else "en"
+        )
+        return OfficialClauseSerializer(clauses, many=True, context=self.context).data
+
     @extend_schema_field({"type": "integer", "minimum": 0, "maximum": 100, "nullable": True})
     def get_internal_progress(self, commitment: Commitment) -> int | None:
         return internal_progress(commitment)
@@ -539,6 +632,8 @@ class CommitmentSerializer(MarkedSerializerMixin, StrictModelSerializer):
             "source_clause",
             "clause_part",
             "paragraph",
+            "source",
+            "official_clauses",
             "commitment_strength",
             "commitment_strength_label",
             "lead_side",
@@ -835,3 +930,34 @@ class MilestoneSerializer(MarkedSerializerMixin, StrictModelSerializer):
 
 class MilestoneUpdateSerializer(MilestoneSerializer):
     commitment = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+
+class DeclarationSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(read_only=True, help_text="The declaration's title, in English.")
+    date = serializers.DateField(read_only=True, help_text="The day it was adopted.")
+    place = serializers.CharField(read_only=True, help_text="Where it was adopted.")
+    occasion = serializers.CharField(read_only=True, help_text="The occasion, in English.")
+    text_source = SourceDocumentSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="The document the tracker's text (and every commitment's `source_clause`) is "
+        "taken from: today a published summary of the declaration, not its own words.",
+    )
+    sources = serializers.SerializerMethodField(
+        help_text="Every document the tracker draws on for the declaration: the one its text "
+        "is taken from first, then the official texts and translations an administrator has "
+        "loaded. The official texts are published by India's Ministry of External Affairs and "
+        "Japan's Ministry of Foreign Affairs."
+    )
+
+    @extend_schema_field(SourceDocumentSerializer(many=True))
+    def get_sources(self, declaration: Declaration) -> list[dict]:
+        documents = getattr(declaration, "source_documents", None)
+        if documents is None:
+            documents = declaration_sources(declaration)
+        return SourceDocumentSerializer(documents, many=True, context=self.context).data
+
+    class Meta:
+        model = Declaration
+        fields = ["title", "date", "place", "occasion", "text_source", "sources"]
+        read_only_fields = fields

@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from audit.api import AuditEventViewSet
@@ -11,4 +12,7 @@ router.register("commitments", views.CommitmentViewSet, basename="commitment")
 router.register("milestones", views.MilestoneViewSet, basename="milestone")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("declaration/", views.DeclarationView.as_view(), name="declaration"),
+    *router.urls,
+]

@@ -12,6 +12,7 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from access import permissions
 from access.api import GatedGenericViewSet, GatedModelViewSet, GatedReadOnlyModelViewSet
@@ -32,7 +33,7 @@ from declaration_tracker.core.tabular import csv_lines
 from .. import history, selectors, services
 from ..exports import COLUMNS, commitment_rows
 from ..filters import CommitmentFilter, MilestoneFilter
-from ..models import Commitment, Milestone, Organisation, Pillar, SharedTermChange
+from ..models import Commitment, Declaration, Milestone, Organisation, Pillar, SharedTermChange
 from . import serializers as s
 
 
@@ -141,7 +142,9 @@ class CommitmentViewSet(
 
     def get_queryset(self):
         return selectors.with_contexts(
-            selectors.with_pending_changes(selectors.commitment_list(self.request.user)),
+            selectors.with_sources(
+                selectors.with_pending_changes(selectors.commitment_list(self.request.user))
+            ),
             self.request.user,
         )
 
@@ -469,3 +472,27 @@ class MilestoneViewSet(SwitchablePaginationMixin, ServiceWriteMixin, GatedModelV
         version = expected_version(request, required=True)
         services.milestone_delete(milestone=milestone, actor=request.user, expected_version=version)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class DeclarationView(APIView):
+    """The declaration's metadata and the documents the tracker draws on for it."""
+
+    queryset = Declaration.objects.none()  # the model, for the schema
+
+    @extend_schema(
+        summary="The declaration and its sources",
+        description="The declaration the tracker follows, and its source documents: the "
+        "published summary the tracker's text is taken from (not the declaration's own words) "
+        "and any official text or translation an administrator has loaded "
+        "(`load_declaration --source`). 404 before the declaration is loaded.",
+        responses={
+            200: s.DeclarationSerializer,
+            404: OpenApiResponse(description="The declaration has not been loaded yet."),
+        },
+        tags=["reference"],
+    )
+    def get(self, request):
+        declaration = selectors.declaration_current()
+        if declaration is None:
+            raise Http404("The declaration has not been loaded yet.")
+        return Response(s.DeclarationSerializer(declaration, context={"request": request}).data)

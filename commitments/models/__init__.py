@@ -1,7 +1,7 @@
 """The commitments app's models, one module per concern."""
 
 from .commitments import Commitment, CommitmentContext, Milestone
-from .declaration import Declaration, Pillar
+from .declaration import Declaration, OfficialClause, Pillar, SourceDocument
 from .proposals import SHARED_TERMS, ProposalState, SharedTermChange
 from .trail import StatusUpdate
 from .users import Organisation, User, validate_time_zone
@@ -12,10 +12,12 @@ __all__ = [
     "CommitmentContext",
     "Declaration",
     "Milestone",
+    "OfficialClause",
     "Organisation",
     "Pillar",
     "ProposalState",
     "SharedTermChange",
+    "SourceDocument",
     "StatusUpdate",
     "User",
     "validate_time_zone",

@@ -50,7 +50,8 @@ class Commitment(Markable, FromDataFile, Versioned):
         help_text=_("The tracker's unofficial Japanese translation; empty: the English is shown."),
     )
     source_clause = models.TextField(
-        _("source clause"), help_text=_("The declaration's words, verbatim.")
+        _("source clause"),
+        help_text=_("Quoted verbatim from the summary of the declaration the tracker holds."),
     )
     clause_part = models.TextField(
         _("own words of the clause"),
@@ -152,7 +153,10 @@ class Commitment(Markable, FromDataFile, Versioned):
         help_text=_("Derived from the milestones' weights; set by hand only without milestones."),
     )
     marking = marking_field(
-        _("Who may read the context added to it (the declaration's text is public).")
+        _(
+            "Who may read the context added to it (the summary of the declaration it quotes "
+            "is public)."
+        )
     )
 
     marking_governs = ("context",)

@@ -166,7 +166,8 @@ def commitment_update(
 
 @acting_as("actor")
 def commitment_create(*, actor: User, **fields: Any) -> Commitment:
-    """Add a commitment beyond those loaded from the declaration (its clause must be verbatim)."""
+    """Add a commitment beyond those loaded from the data file (its clause quoted verbatim from
+    the text the tracker holds, the published summary of the declaration)."""
     pillar = fields["pillar"]
     permissions.require_edit_pillar(actor, pillar.pk)
     organisations = fields.pop("lead_organisations", [])
@@ -188,7 +189,9 @@ def commitment_create(*, actor: User, **fields: Any) -> Commitment:
         ):
             raise ValidationError(
                 {
-                    "source_clause": _("Quote the declaration verbatim from paragraph %(n)s.")
+                    "source_clause": _(
+                        "Quote the summary of the declaration verbatim from paragraph %(n)s."
+                    )
                     % {"n": number}
                 }
             )

@@ -211,3 +211,16 @@ def audit_coded(field: str) -> bool:
         or field in ("established", "inferred", "is_active", "date")
         or field.endswith(("_date", "_on", "_at", "_since"))
     )
+
+
+@register.filter
+def publisher_name(document) -> str:
+    """A source document's publisher in the reader's language: its Japanese name if it has one
+    and the reader reads Japanese, else its own name, marked as English where the page is not
+    (a publisher's name, e.g. a newspaper's, stays as it is published)."""
+    from django.utils.html import format_html
+    from django.utils.translation import get_language
+
+    if is_translation(document, "publisher") or (get_language() or "en").startswith("en"):
+        return localized(document, "publisher")
+    return format_html('<span lang="en">{}</span>', document.publisher)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from access import permissions, visibility
 from access.choices import Side, counterpart
 from declaration_tracker.core import registry
+from declaration_tracker.core.i18n import in_japanese
 from declaration_tracker.core.versioning import StaleVersionError
 from declaration_tracker.core.views import (
     form_add_errors,
@@ -213,7 +214,10 @@ def commitment_list(request):
 
 def _commitment(request, code: str) -> Commitment:
     return get_object_or_404(
-        selectors.with_pending_changes(selectors.commitment_list(request.user)), code=code
+        selectors.with_sources(
+            selectors.with_pending_changes(selectors.commitment_list(request.user))
+        ),
+        code=code,
     )
 
 
@@ -370,12 +374,18 @@ def context_panels(commitment: Commitment, user, bound: CommitmentContextForm | 
 
 
 def _fixed(commitment: Commitment) -> dict:
-    """What the page shows of the declaration's own record: the clause, with this
-    commitment's own words marked where it shares a listing clause, and its owners."""
+    """What the page shows of the declaration's record: the clause as the summary words it,
+    with this commitment's own words marked where it shares a listing clause, the document it
+    is quoted from, the clause in each official text (the reader's language first), and its
+    owners."""
     own = [(commitment.source_clause, commitment)] if commitment.clause_part else []
     segments, _unplaced = clause_spans(commitment.source_clause, own)
     return {
         "clause_segments": segments,
+        "source": commitment.declaration.text_source,
+        "official_clauses": selectors.clauses_for_reader(
+            commitment.official_clauses.all(), "ja" if in_japanese() else "en"
+        ),
         "partners": list(commitment.partners.all()),
         "organisations_by_side": [
             (label, [o for o in commitment.lead_organisations.all() if o.side == side])
@@ -397,7 +407,9 @@ def _past_page(request, code: str, at):
     """The page as it stood at `at`: official status, both sides' assessments and latest
     status updates, progress, milestones and their states, and the trail up to then; no forms."""
     user = request.user
-    commitment = get_object_or_404(history.past(selectors.commitment_list(user), at), code=code)
+    commitment = get_object_or_404(
+        selectors.with_sources(history.past(selectors.commitment_list(user), at)), code=code
+    )
     milestones = visibility.readable(history.milestones_as_of([commitment.pk], at), user)
     trail = selectors.status_update_list(user).filter(commitment=commitment, created_at__lte=at)
     context = {

@@ -18,8 +18,9 @@ GLOSSARY = {
     "acronym": "The usual abbreviation.",
     "side": "India or Japan (an organisation: `other` for a body of neither side).",
     "code_prefix": "The three letters its commitments' codes start with.",
-    "paragraph": "The declaration's paragraph (1-based) the clause comes from.",
-    "source_clause": "The declaration's words, verbatim.",
+    "paragraph": "The paragraph (1-based) of the summary the clause comes from.",
+    "source_clause": "Quoted verbatim from the published summary of the declaration the "
+    "tracker holds (its `source`), not from the declaration's official text.",
     "lead_organisations": "The organisations leading it, on either side.",
     "leads": "The users reminded when the mechanism's cadence lapses.",
     "status_label": "The status in words.",

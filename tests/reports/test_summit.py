@@ -203,7 +203,7 @@ def test_the_workbook_has_every_commitment_once_overall_and_once_in_its_pillar(c
     assert response["Content-Disposition"].endswith('.xlsx"')
     cells = workbook_cells(response.content)
     slugs = list(Pillar.objects.order_by("position").values_list("slug", flat=True))
-    assert list(cells) == ["Summary", "All commitments", *slugs, "Attachments"]
+    assert list(cells) == ["Summary", "All commitments", *slugs, "Attachments", "Sources"]
 
     everything = cells["All commitments"]
     assert everything[0][0].startswith("India only — Summit progress report as of")
