@@ -273,6 +273,16 @@ def test_the_declaration_page_lists_the_official_texts_loaded(client):
     assert "SAMPLE (invented test data)" in text
 
 
+def test_a_japanese_reader_reads_the_official_texts_list_in_japanese_punctuation(client):
+    load_source(OFFICIAL_TEXT_SAMPLE_JA)
+
+    text = words(page(client, "/declaration/", "ja"))
+
+    assert "サンプル（テスト用の架空データ）" in text
+    # Kind, language, publisher and date in Japanese, set off as Japanese sets them off.
+    assert "（正文、日本語。サンプル発行者（テスト用データ）、2025年8月29日）" in text
+
+
 # --------------------------------------------------------------------------- the API
 
 
