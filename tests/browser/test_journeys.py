@@ -256,5 +256,29 @@ def test_screenshots(site):
     charts_drawn(phone)
     phone.screenshot(path=SCREENSHOTS / "dashboard-phone.png", full_page=True)
 
-    for name in ("dashboard", "commitments", "commitment", "dashboard-phone", "audit"):
+    # The same pages as a Japanese official sees them (saved language: Japanese).
+    manager_jp = site.page("manager_jp")
+    charts_drawn(manager_jp)
+    manager_jp.screenshot(path=SCREENSHOTS / "dashboard-ja.png", full_page=True)
+    manager_jp.goto("/commitments/")
+    manager_jp.screenshot(path=SCREENSHOTS / "commitments-ja.png", full_page=True)
+    analyst_jp = site.page("analyst_jp")
+    analyst_jp.goto("/commitments/MAR-01/")
+    expect(analyst_jp.locator("#timeline")).to_be_visible()
+    analyst_jp.screenshot(path=SCREENSHOTS / "commitment-ja.png", full_page=True)
+    phone_jp = site.page("analyst_jp", viewport=PHONE)
+    phone_jp.goto("/commitments/")
+    phone_jp.screenshot(path=SCREENSHOTS / "commitments-phone-ja.png")
+
+    for name in (
+        "dashboard",
+        "commitments",
+        "commitment",
+        "dashboard-phone",
+        "audit",
+        "dashboard-ja",
+        "commitments-ja",
+        "commitment-ja",
+        "commitments-phone-ja",
+    ):
         assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000, name

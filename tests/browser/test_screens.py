@@ -20,6 +20,12 @@ def first_row_on_first_screen(page: Page) -> None:
     viewport = page.viewport_size
     assert box is not None
     assert box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"], (box, viewport)
+    # And every common filter whole on the screen, none cut off at its right edge.
+    controls = page.locator(".filters-main input, .filters-main select, .filters-main button")
+    for index in range(controls.count()):
+        control = controls.nth(index).bounding_box()
+        if control is not None and control["width"] > 0:
+            assert control["x"] + control["width"] <= viewport["width"] + 1, (index, control)
 
 
 @pytest.mark.parametrize(
