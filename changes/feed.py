@@ -106,6 +106,13 @@ class ContextType(FeedType):
 
 # In the snapshot's order: what others point to first.
 TYPES = [
+    FeedType(
+        "declaration",
+        "pk",
+        queryset=commitment_selectors.declaration_list,
+        serializer=commitment_serializers.DeclarationSerializer,
+        numeric=True,
+    ),
     FeedType("pillar", "slug", PillarViewSet),
     FeedType("organisation", "slug", OrganisationViewSet),
     FeedType("dialogue", "slug", DialogueMechanismViewSet),

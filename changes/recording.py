@@ -24,6 +24,7 @@ from .models import ChangeEntry
 
 # The served models by label: the feed's type name and how an object's key is read.
 TYPES = {
+    "commitments.declaration": "declaration",
     "commitments.pillar": "pillar",
     "commitments.organisation": "organisation",
     "dialogues.dialoguemechanism": "dialogue",
@@ -38,7 +39,12 @@ TYPES = {
     "discussion.reconciliation": "reconciliation",
 }
 # Models with no type of their own whose rows are part of another's representation.
-EMBEDDED = ("commitments.sharedtermchange", "commitments.user")
+EMBEDDED = (
+    "commitments.sharedtermchange",
+    "commitments.user",
+    "commitments.sourcedocument",
+    "commitments.officialclause",
+)
 # What of a user, an organisation or a pillar other objects show (their brief representation):
 # a change of these, and only these, changes the objects showing them.
 SHOWN = {
@@ -135,6 +141,19 @@ def _embedding(instance, created: bool) -> list[tuple[str, str]]:
         "commitments.milestone",
         "commitments.sharedtermchange",
     ):
+        code = _related_value(instance, "commitment", "commitments.Commitment", "code")
+        return [("commitment", code)]
+    if label == "commitments.sourcedocument":
+        # The declaration lists its documents, and every commitment names its source (the
+        # summary) and the official texts' clauses: an administrator's load changes them all.
+        codes = apps.get_model("commitments", "Commitment")._base_manager.filter(
+            declaration_id=instance.declaration_id
+        )
+        return [
+            ("declaration", str(instance.declaration_id)),
+            *[("commitment", code) for code in codes.values_list("code", flat=True)],
+        ]
+    if label == "commitments.officialclause":
         code = _related_value(instance, "commitment", "commitments.Commitment", "code")
         return [("commitment", code)]
     if label == "dialogues.meeting":

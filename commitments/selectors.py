@@ -214,6 +214,12 @@ def declaration_current() -> Declaration | None:
     return Declaration.objects.select_related("text_source").order_by("-date", "-id").first()
 
 
+def declaration_list(reader: User) -> QuerySet[Declaration]:
+    """The declarations, as the change feed gives them to `reader`: every reader reads them
+    (a declaration and its documents carry no marking: what is public of the agreement)."""
+    return Declaration.objects.select_related("text_source")
+
+
 def declaration_sources(declaration: Declaration) -> list[SourceDocument]:
     """A declaration's documents: the one its text is taken from first, then the official ones."""
     documents = list(SourceDocument.objects.filter(declaration=declaration))

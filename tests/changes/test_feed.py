@@ -262,3 +262,36 @@ def test_every_resource_the_api_serves_is_in_the_feed():
     }
     assert served - not_data <= set(recording.TYPES)
     assert {kind.name for kind in feed.TYPES} == set(recording.TYPES.values())
+
+
+def test_an_official_text_loaded_reaches_every_copy_of_the_declaration_and_its_commitments(
+    readers,
+):
+    """`load_declaration --source`: the declaration's list of documents and the commitments'
+    official clauses change in every reader's copy (they carry no marking)."""
+    from django.core.management import call_command
+
+    from tests.data import OFFICIAL_TEXT_SAMPLE
+
+    replicas = {who: Replica(api_client(reader)).run() for who, reader in readers.items()}
+    for replica in replicas.values():
+        (declaration,) = [v for (kind, _id), v in replica.copy.items() if kind == "declaration"]
+        assert [d["kind"] for d in declaration["sources"]] == ["unofficial_summary"]
+
+    call_command("load_declaration", "--source", str(OFFICIAL_TEXT_SAMPLE), verbosity=0)
+
+    for who, replica in replicas.items():
+        replica.run()
+        (declaration,) = [v for (kind, _id), v in replica.copy.items() if kind == "declaration"]
+        assert [d["kind"] for d in declaration["sources"]] == [
+            "unofficial_summary",
+            "official_text",
+        ], who
+        clauses = replica.copy[("commitment", "MAR-01")]["official_clauses"]
+        assert [c["text"] for c in clauses] == [
+            c["text"]
+            for c in api_client(readers[who])
+            .get(url("commitments", "MAR-01"))
+            .json()["official_clauses"]
+        ]
+        assert clauses, who
