@@ -279,6 +279,19 @@ def test_the_saved_language_beats_the_browsers_which_beats_english(client):
     assert "実施状況ダッシュボード" in page
 
 
+def test_the_switcher_names_each_language_in_itself(client):
+    """「English」 and 「日本語」 on every page, whichever language the page is in (the
+    switcher is for someone who may not read the page's language)."""
+    client.force_login(analyst("maritime", side="japan", language="ja"))
+    japanese = client.get("/").content.decode()
+    client.force_login(analyst("maritime", side="india", language="en", username="switch-en"))
+    english = client.get("/").content.decode()
+
+    for page in (japanese, english):
+        options = re.findall(r'<option value="(en|ja)" lang="\1"[^>]*>([^<]*)</option>', page)
+        assert options == [("en", "English"), ("ja", "日本語")]
+
+
 def test_the_switcher_posts_to_set_language_and_saves_a_signed_in_users_choice(client):
     user = analyst("maritime")
     client.force_login(user)
