@@ -183,3 +183,16 @@ def test_a_side_that_has_not_reported_is_never_said_to_report_a_status(client, l
         assert "Japan has not reported yet." in banner
         assert "Not started" not in banner
         assert "Not reported yet." in page
+
+
+def test_the_commitment_page_sets_its_labels_off_with_japanese_punctuation(client):
+    """Composed in the template, not only in the catalogue: 「インド：…」, 「…の確認待ち：…」,
+    never a half-width colon after Japanese."""
+    client.force_login(analyst("maritime", side="japan", language="ja", username="punct-ja"))
+    page = client.get("/commitments/MAR-01/").content.decode()
+    text = re.sub(r"<[^>]+>", "", page)
+
+    assert re.search(r"インド：", text)
+    assert not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]: ", text), re.findall(
+        r".{12}[\u3040-\u30ff\u4e00-\u9fff]: .{12}", text
+    )
