@@ -40,6 +40,71 @@ def audit_events_named(events) -> None:
         if name and not getattr(event, "restricted", False):
             event.object_name, event.name_translated = name, name != event.object_repr
     _coded_names_translated(events)
+    _named_rows_translated(events)
+
+
+def _named_rows_translated(events) -> None:
+    """A recorded value naming a row that has a Japanese name (a pillar, an organisation, a
+    dialogue mechanism: "Maritime security", a list of lead organisations) in the reader's
+    language: the log records the row's English name; each name still borne by a row is shown
+    as that row's name now (one query per kind of row named on the page, through its manager)."""
+    from django.utils import translation
+
+    wanted: dict = defaultdict(set)
+    for event in events:
+        model = event.content_type.model_class()
+        for field, values in event.changes.items():
+            related = _named_model(model, field)
+            if related is not None:
+                wanted[related].update(_names_in(values))
+    names: dict = {}
+    for related, recorded in wanted.items():
+        for row in related._default_manager.all():
+            with translation.override("en"):
+                english = str(row)
+            if english in recorded:
+                names[(related, english)] = str(row)
+    for event in events:
+        model = event.content_type.model_class()
+        for field, values in list(event.changes.items()):
+            related = _named_model(model, field)
+            if related is None:
+                continue
+            renamed = [_renamed(value, related, names) for value in values]
+            if renamed != list(values):
+                event.changes[field] = renamed
+                event.translated_fields.add(field)
+
+
+def _names_in(values) -> set[str]:
+    found = set()
+    for value in values:
+        if isinstance(value, str):
+            found.add(value)
+        elif isinstance(value, list):
+            found.update(item for item in value if isinstance(item, str))
+    return found
+
+
+def _renamed(value, related, names: dict):
+    if isinstance(value, str):
+        return names.get((related, value), value)
+    if isinstance(value, list):
+        return [
+            names.get((related, item), item) if isinstance(item, str) else item for item in value
+        ]
+    return value
+
+
+def _named_model(model, field: str):
+    """The model a relation field points to, if its rows have Japanese names; else None."""
+    try:
+        related = model._meta.get_field(field).related_model if model else None
+    except Exception:
+        return None
+    if related is None or not any(f.name == "name_ja" for f in related._meta.fields):
+        return None
+    return related
 
 
 CODED_NAME = re.compile(r"^([A-Z]{3}-\d{2,3})\b")

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from access.choices import Side
@@ -55,9 +56,9 @@ class Organisation(models.Model):
         ]
 
     def __str__(self) -> str:
-        if self.acronym:
-            return f"{self.acronym} ({self.get_side_display()})"
-        return f"{localized(self, 'name')} ({self.get_side_display()})"
+        name = self.acronym or localized(self, "name")
+        # 「MoD（インド）」 in Japanese: the parentheses are the language's own.
+        return gettext("%(name)s (%(side)s)") % {"name": name, "side": self.get_side_display()}
 
 
 class User(AbstractUser):

@@ -70,3 +70,31 @@ def test_an_english_reader_reads_the_log_in_english(client):
     assert "MAR-05 Intend to coordinate to counter piracy" in body
     assert "ReCAAP等" not in body
     assert "3 Dec 2026" in body and "High" in body and "target date" in body
+
+
+def test_organisations_named_in_a_change_read_in_the_readers_language(client):
+    """A change of lead organisations is recorded with their English names; a Japanese reader
+    reads their Japanese names (an English reader, the record's)."""
+    from commitments.models import Organisation
+
+    target = commitment("MAR-05")
+    chosen = list(Organisation.objects.exclude(name_ja="").order_by("pk")[:2])
+    assert chosen, "the data file names organisations in Japanese"
+    services.commitment_update(
+        commitment=target,
+        actor=manager(side=Side.INDIA, username="audit-jp"),
+        expected_version=target.version,
+        lead_organisations=chosen,
+    )
+
+    japanese = page(client, manager(side=Side.JAPAN, language="ja", username="audit-reader-jp"))
+    english = page(client, manager(side=Side.INDIA, language="en", username="audit-reader-en"))
+
+    for organisation in chosen:
+        with translation.override("ja"):
+            in_japanese = str(organisation)
+        with translation.override("en"):
+            in_english = str(organisation)
+        assert in_japanese != in_english
+        assert in_japanese in japanese and in_english not in japanese
+        assert in_english in english
