@@ -98,13 +98,7 @@ def _renamed(value, related, names: dict):
 
 def _named_model(model, field: str):
     """The model a relation field points to, if its rows have Japanese names; else None."""
-    try:
-        related = model._meta.get_field(field).related_model if model else None
-    except Exception:
-        return None
-    if related is None or not any(f.name == "name_ja" for f in related._meta.fields):
-        return None
-    return related
+    return _related_having(model, field, "name_ja")
 
 
 CODED_NAME = re.compile(r"^([A-Z]{3}-\d{2,3})\b")
@@ -145,11 +139,16 @@ def _coded_names_translated(events) -> None:
 
 def _related_model(model, field: str):
     """The model a relation field points to, if it has codes (a commitment); else None."""
+    return _related_having(model, field, "code")
+
+
+def _related_having(model, field: str, name: str):
+    """The model `field` of `model` points to, if it has a field `name`; else None."""
     try:
         related = model._meta.get_field(field).related_model if model else None
     except Exception:
         return None
-    if related is None or not any(f.name == "code" for f in related._meta.fields):
+    if related is None or not any(f.name == name for f in related._meta.fields):
         return None
     return related
 
