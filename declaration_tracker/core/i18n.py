@@ -7,6 +7,7 @@ land in the Japanese column, and a row costs no more to read.
 """
 
 from django.utils import translation
+from django.utils.translation import gettext_noop
 
 TRANSLATED = "ja"
 
@@ -28,3 +29,13 @@ def localized(obj, field: str) -> str:
 def is_translation(obj, field: str) -> bool:
     """Say whether `localized(obj, field)` gives the unofficial translation."""
     return in_japanese() and bool(getattr(obj, f"{field}_ja", ""))
+
+
+# Strings of Django and django-allauth that the tracker's Japanese writes with full-width
+# punctuation, as Japanese officials write it (their own catalogues have 「パスワード:」 and
+# 「パスワード (再入力)」); marked here so that `make messages` keeps them in ours, which wins.
+PUNCTUATED = (
+    gettext_noop(":"),  # a form field's label suffix
+    gettext_noop("Password (again)"),
+    gettext_noop("New Password (again)"),
+)
