@@ -12,6 +12,7 @@ from access import permissions, visibility
 from access.choices import Role, Side
 from audit.recording import record as audit_record
 from declaration_tracker.core.admin import (
+    ReadOnlyAdmin,
     ReadOnlyInline,
     ServiceAdmin,
     VersionedForm,
@@ -47,39 +48,21 @@ class DeclarationAdmin(admin.ModelAdmin):
 
 
 @admin.register(SourceDocument)
-class SourceDocumentAdmin(admin.ModelAdmin):
+class SourceDocumentAdmin(ReadOnlyAdmin):
     """Read-only: the data file records the summary, `load_declaration --source` the official
     texts (checked whole, in one transaction)."""
 
     list_display = ["title", "kind", "language", "publisher", "published"]
     list_filter = ["kind", "language"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(OfficialClause)
-class OfficialClauseAdmin(admin.ModelAdmin):
+class OfficialClauseAdmin(ReadOnlyAdmin):
     """Read-only: loaded with `load_declaration --source`."""
 
     list_display = ["commitment", "document", "paragraph"]
     list_filter = ["document"]
     list_select_related = ["commitment", "document"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Pillar)
